@@ -1,0 +1,404 @@
+"""Pydantic models of the inventory.
+
+Regions use GB/T 2260 codes: province ``51``, city ``5101``, county
+``510124``.  A region's parent is its code with the last two digits removed,
+so "a county sits under its city" is a property of the code itself; a region
+that names a ``parent`` must name that one.
+
+Secrets (SNMP communities, SNMPv3 keys, SSH passwords) are never inline: a
+profile holds a :class:`SecretRef` naming an environment variable or a key in
+a secrets file, and resolves it to a ``SecretStr`` only when a collector needs
+it.  ``SecretStr`` prints as ``**********`` in reprs, logs and API answers.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from datetime import time
+from enum import StrEnum
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
+
+REGION_CODE = re.compile(r"^\d{2}(\d{2}(\d{2})?)?$")
+
+
+class RegionLevel(StrEnum):
+    PROVINCE = "province"
+    CITY = "city"
+    COUNTY = "county"
+
+
+def region_level(code: str) -> RegionLevel:
+    return {2: RegionLevel.PROVINCE, 4: RegionLevel.CITY, 6: RegionLevel.COUNTY}[len(code)]
+
+
+def parent_code(code: str) -> str | None:
+    return code[:-2] if len(code) > 2 else None
+
+
+def region_chain(county: str) -> tuple[str, str, str]:
+    """(province, city, county) codes of a county code."""
+    return county[:2], county[:4], county
+
+
+def in_scope(code: str, scopes: Iterable[str]) -> bool:
+    """True when region ``code`` lies within (or is) one of ``scopes``; ``""`` is the nation."""
+    return any(code.startswith(s) for s in scopes)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Region(_Model):
+    code: str
+    name: str
+    parent: str | None = None
+
+    @field_validator("code")
+    @classmethod
+    def _code(cls, v: str) -> str:
+        if not REGION_CODE.match(v):
+            raise ValueError("must be a GB/T 2260 code of 2 (province), 4 (city) or 6 (county) digits")
+        if v.endswith("00"):
+            raise ValueError("must not end in 00: give the short code (51, 5101, 510124)")
+        return v
+
+    @model_validator(mode="after")
+    def _parent(self) -> Region:
+        expected = parent_code(self.code)
+        if self.parent is not None and self.parent != expected:
+            raise ValueError(
+                f"parent {self.parent!r} does not contain {self.code!r}; a GB/T 2260 code sits under {expected!r}"
+                if expected
+                else f"a province has no parent (got {self.parent!r})"
+            )
+        return self
+
+    @property
+    def level(self) -> RegionLevel:
+        return region_level(self.code)
+
+
+class FacilityKind(StrEnum):
+    PUBLIC_LIBRARY = "public_library"  # 公共图书馆
+    CULTURAL_CENTRE = "cultural_centre"  # 文化馆
+    TOWNSHIP_CENTRE = "township_centre"  # 乡镇（街道）综合文化服务中心
+    E_READING_ROOM = "e_reading_room"  # 公共电子阅览室
+    BORDER_STATION = "border_station"  # 边疆数字文化驿站
+    NATIONAL_CENTRE = "national_centre"  # 国家/省级中心
+
+
+FACILITY_KIND_ZH: dict[FacilityKind, str] = {
+    FacilityKind.PUBLIC_LIBRARY: "公共图书馆",
+    FacilityKind.CULTURAL_CENTRE: "文化馆",
+    FacilityKind.TOWNSHIP_CENTRE: "乡镇综合文化服务中心",
+    FacilityKind.E_READING_ROOM: "公共电子阅览室",
+    FacilityKind.BORDER_STATION: "边疆数字文化驿站",
+    FacilityKind.NATIONAL_CENTRE: "国家/省级中心",
+}
+
+
+class DeviceKind(StrEnum):
+    E_READING_TERMINAL = "e_reading_terminal"  # 电子阅览终端
+    KIOSK = "kiosk"  # 一体机
+    WIRELESS_AP = "wireless_ap"
+    WIRELESS_CONTROLLER = "wireless_controller"
+    SWITCH = "switch"  # switch or router
+    SERVER = "server"
+
+
+DEVICE_KIND_ZH: dict[DeviceKind, str] = {
+    DeviceKind.E_READING_TERMINAL: "电子阅览终端",
+    DeviceKind.KIOSK: "一体机",
+    DeviceKind.WIRELESS_AP: "无线接入点",
+    DeviceKind.WIRELESS_CONTROLLER: "无线控制器",
+    DeviceKind.SWITCH: "交换机/路由器",
+    DeviceKind.SERVER: "服务器",
+}
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_SPAN = re.compile(r"^(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})$")
+
+
+class OpeningSpan(_Model):
+    """One opening interval within a day, local time; ``end`` may be 24:00."""
+
+    start: time
+    end_minute: int  # minutes after local midnight, 1..1440
+
+    @classmethod
+    def parse(cls, text: str) -> OpeningSpan:
+        m = _SPAN.match(text.strip())
+        if not m:
+            raise ValueError(f"opening span {text!r} is not HH:MM-HH:MM")
+        h1, m1, h2, m2 = (int(g) for g in m.groups())
+        if h1 > 23 or m1 > 59 or h2 > 24 or m2 > 59 or (h2 == 24 and m2):
+            raise ValueError(f"opening span {text!r} has an impossible time")
+        start, end = h1 * 60 + m1, h2 * 60 + m2
+        if end <= start:
+            raise ValueError(f"opening span {text!r} ends before it starts")
+        return cls(start=time(h1, m1), end_minute=end)
+
+    @property
+    def start_minute(self) -> int:
+        return self.start.hour * 60 + self.start.minute
+
+    def __str__(self) -> str:
+        return f"{self.start:%H:%M}-{self.end_minute // 60:02d}:{self.end_minute % 60:02d}"
+
+
+class Facility(_Model):
+    id: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
+    name: str
+    kind: FacilityKind
+    county: str
+    # weekday (mon..sun) -> spans; a missing weekday is closed all day.
+    opening_hours: dict[str, tuple[OpeningSpan, ...]] = Field(default_factory=dict)
+    timezone: str = "Asia/Shanghai"
+    holiday_calendar: bool = True  # follows China's official holidays and adjusted working days
+    uplink_mbps: float | None = Field(default=None, gt=0)
+    address: str | None = None
+    # Free-form facts used by the annual assessment (e.g. digital_library_service: true).
+    attributes: dict[str, str | int | float | bool] = Field(default_factory=dict)
+
+    @field_validator("county")
+    @classmethod
+    def _county(cls, v: str) -> str:
+        if not re.match(r"^\d{6}$", v) or v.endswith("00"):
+            raise ValueError("must be a 6-digit GB/T 2260 county code")
+        return v
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {v!r} (use an IANA name such as Asia/Shanghai)") from None
+        return v
+
+    @field_validator("opening_hours", mode="before")
+    @classmethod
+    def _hours(cls, v: object) -> object:
+        if not isinstance(v, dict):
+            return v
+        out: dict[str, tuple[OpeningSpan, ...]] = {}
+        for day, spans in v.items():
+            key = str(day).lower()[:3]
+            if key not in WEEKDAYS:
+                raise ValueError(f"unknown weekday {day!r} (use mon..sun)")
+            if spans in (None, "", "closed"):
+                continue
+            items = spans.split(",") if isinstance(spans, str) else list(spans)
+            parsed = tuple(s if isinstance(s, OpeningSpan) else OpeningSpan.parse(str(s)) for s in items)
+            parsed = tuple(sorted(parsed, key=lambda s: s.start_minute))
+            for a, b in zip(parsed, parsed[1:], strict=False):
+                if b.start_minute < a.end_minute:
+                    raise ValueError(f"{key}: opening spans {a} and {b} overlap")
+            out[key] = parsed
+        return out
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class Device(_Model):
+    id: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
+    name: str | None = None
+    kind: DeviceKind
+    facility: str
+    address: str | None = None  # management address: host or host:port
+    snmp_profile: str | None = None
+    ssh_profile: str | None = None
+    agent_url: str | None = None
+    vendor: str | None = None
+    uplink_interface: str | None = None  # ifDescr/ifName of the facility uplink, if this device carries it
+    enabled: bool = True
+
+    @field_validator("agent_url")
+    @classmethod
+    def _url(cls, v: str | None) -> str | None:
+        if v is not None and not re.match(r"^https?://", v):
+            raise ValueError("must be an http:// or https:// URL")
+        return v
+
+    @model_validator(mode="after")
+    def _needs_address(self) -> Device:
+        if (self.snmp_profile or self.ssh_profile) and not self.address:
+            raise ValueError("address: a device with an SNMP or SSH profile needs a management address")
+        return self
+
+    def host_port(self, default_port: int) -> tuple[str, int]:
+        """Split ``address`` into host and port (IPv6 in brackets: ``[::1]:161``)."""
+        assert self.address
+        addr = self.address
+        if addr.startswith("["):
+            host, _, rest = addr[1:].partition("]")
+            return host, int(rest[1:]) if rest.startswith(":") else default_port
+        if addr.count(":") == 1:
+            host, port = addr.split(":")
+            return host, int(port)
+        return addr, default_port
+
+
+class SecretRef(_Model):
+    """Where a secret lives: an environment variable, or a key in a secrets file.
+
+    Secrets files are YAML mappings (``key: value``); relative paths are taken
+    from the inventory folder.  The secret itself never appears in the inventory.
+    """
+
+    env: str | None = None
+    file: str | None = None
+    key: str | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> SecretRef:
+        if bool(self.env) == bool(self.file):
+            raise ValueError("give exactly one of env: VARIABLE or file: PATH (with key:)")
+        if self.file and not self.key:
+            raise ValueError("a secrets file reference needs key:")
+        return self
+
+    def describe(self) -> str:
+        return f"env:{self.env}" if self.env else f"file:{self.file}#{self.key}"
+
+    def resolve(self, base_dir: Path | None = None) -> SecretStr:
+        """The secret; raises ``LookupError`` (naming the reference, not the value) when missing."""
+        if self.env:
+            value = os.environ.get(self.env)
+            if value is None:
+                raise LookupError(f"environment variable {self.env} is not set")
+            return SecretStr(value)
+        assert self.file and self.key
+        path = Path(self.file)
+        if not path.is_absolute() and base_dir is not None:
+            path = base_dir / path
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except OSError as exc:
+            raise LookupError(f"secrets file {path} cannot be read: {exc.strerror}") from None
+        if not isinstance(data, dict) or self.key not in data:
+            raise LookupError(f"secrets file {path} has no key {self.key!r}")
+        return SecretStr(str(data[self.key]))
+
+
+AuthProto = Literal["MD5", "SHA", "SHA224", "SHA256", "SHA384", "SHA512"]
+PrivProto = Literal["DES", "AES", "AES128", "AES192", "AES256"]
+
+
+class SnmpProfile(_Model):
+    name: str
+    version: Literal["1", "2c", "3"] = "2c"
+    community: SecretRef | None = None
+    user: str | None = None
+    auth_protocol: AuthProto | None = None
+    auth_key: SecretRef | None = None
+    priv_protocol: PrivProto | None = None
+    priv_key: SecretRef | None = None
+    context: str = ""
+    port: int = Field(default=161, ge=1, le=65535)
+    timeout_s: float = Field(default=2.0, gt=0, le=60)
+    retries: int = Field(default=1, ge=0, le=5)
+    interval_s: float = Field(default=60.0, ge=5, le=86400)
+
+    @model_validator(mode="after")
+    def _complete(self) -> SnmpProfile:
+        if self.version in ("1", "2c"):
+            if self.community is None:
+                raise ValueError(f"community: SNMP v{self.version} needs a community reference")
+        else:
+            if not self.user:
+                raise ValueError("user: SNMPv3 needs a user name")
+            if (self.auth_protocol is None) != (self.auth_key is None):
+                raise ValueError("auth_key: give auth_protocol and auth_key together")
+            if (self.priv_protocol is None) != (self.priv_key is None):
+                raise ValueError("priv_key: give priv_protocol and priv_key together")
+            if self.priv_protocol and not self.auth_protocol:
+                raise ValueError("auth_protocol: privacy (authPriv) needs authentication too")
+        return self
+
+    @property
+    def security_level(self) -> str:
+        if self.version != "3":
+            return "community"
+        if self.priv_protocol:
+            return "authPriv"
+        return "authNoPriv" if self.auth_protocol else "noAuthNoPriv"
+
+
+class SshProfile(_Model):
+    name: str
+    username: str
+    password: SecretRef | None = None
+    key_file: str | None = None
+    secret: SecretRef | None = None  # enable secret
+    port: int = Field(default=22, ge=1, le=65535)
+    timeout_s: float = Field(default=15.0, gt=0, le=300)
+    device_type: str | None = None  # netmiko device_type override (cisco_ios, huawei, hp_comware, linux)
+
+    @model_validator(mode="after")
+    def _auth(self) -> SshProfile:
+        if self.password is None and self.key_file is None:
+            raise ValueError("password: give a password reference or a key_file")
+        return self
+
+
+class Inventory(BaseModel):
+    """The whole inventory, with the cross-references already checked by the loader."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    regions: dict[str, Region] = Field(default_factory=dict)
+    facilities: dict[str, Facility] = Field(default_factory=dict)
+    devices: dict[str, Device] = Field(default_factory=dict)
+    snmp_profiles: dict[str, SnmpProfile] = Field(default_factory=dict)
+    ssh_profiles: dict[str, SshProfile] = Field(default_factory=dict)
+    base_dir: Path | None = None  # where relative secrets-file paths are taken from
+
+    def region_name(self, code: str) -> str:
+        r = self.regions.get(code)
+        return r.name if r else code
+
+    def device_tags(self, device: Device) -> dict[str, str]:
+        """The tags every point about ``device`` carries (docs/architecture.md)."""
+        fac = self.facilities[device.facility]
+        province, city, county = region_chain(fac.county)
+        return {
+            "province": province,
+            "city": city,
+            "county": county,
+            "facility": fac.id,
+            "device": device.id,
+            "kind": device.kind.value,
+        }
+
+    def county_of(self, device: Device) -> str:
+        return self.facilities[device.facility].county
+
+    def devices_in(self, scopes: Iterable[str] | None = None) -> list[Device]:
+        """Enabled devices whose county lies in any of ``scopes`` (all when None)."""
+        codes = list(scopes) if scopes is not None else None
+        return [
+            d
+            for d in self.devices.values()
+            if d.enabled and (codes is None or in_scope(self.county_of(d), codes))
+        ]
+
+    def facilities_in(self, scope: str) -> list[Facility]:
+        return [f for f in self.facilities.values() if f.county.startswith(scope)]
+
+    def children(self, code: str) -> list[str]:
+        """Codes of the regions directly under ``code`` ("" is the nation) that hold facilities or are declared."""
+        width = len(code) + 2
+        found = {c[:width] for c in (f.county for f in self.facilities.values()) if c.startswith(code)}
+        found |= {c for c in self.regions if len(c) == width and c.startswith(code)}
+        return sorted(found)

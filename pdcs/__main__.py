@@ -1,0 +1,3 @@
+from pdcs.cli import main
+
+main()

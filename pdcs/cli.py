@@ -1,0 +1,58 @@
+"""The ``pdcs`` command: one Typer app with one sub-command per part of the platform.
+
+Each part owns its command module (``inventory/cli.py``, ``collectors/cli.py``
+…); this file only lists them, so ``pdcs --help`` shows the whole platform.
+A command module keeps heavy imports inside its functions so ``--help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+
+import typer
+
+from pdcs import __version__
+
+# (name, "module:attribute", help) — the attribute is a Typer app (a group) or a function (a command).
+SUBCOMMANDS: list[tuple[str, str, str]] = [
+    ("dev", "pdcs.devstack.cli:app", "Local development stack: InfluxDB and simulated devices."),
+]
+
+app = typer.Typer(
+    name="pdcs",
+    help="pdcs — Public Digital Culture Supervision (公共数字文化远程监管平台).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"pdcs {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
+    log_level: str = typer.Option(
+        os.environ.get("PDCS_LOG_LEVEL", "INFO"), "--log-level", help="DEBUG, INFO, WARNING or ERROR."
+    ),
+) -> None:
+    logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+for _name, _target, _help in SUBCOMMANDS:
+    _module, _attr = _target.split(":")
+    _obj = getattr(importlib.import_module(_module), _attr)
+    if isinstance(_obj, typer.Typer):
+        app.add_typer(_obj, name=_name, help=_help)
+    else:
+        app.command(_name, help=_help)(_obj)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,56 @@
+"""Settings shared by every pdcs process.
+
+Precedence: command-line argument > environment (``PDCS_*``) > ``.env`` file >
+default.  Each deployable reads this one class; components that need more
+(the API's database URL, the collector's spool folder) have their fields here
+too, so a deployment is configured in one place.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from pdcs.storage import InfluxDB
+
+# Retention policies: raw points for a season, daily roll-ups for years.
+RAW_RP = "raw"
+RAW_RP_DURATION = "90d"
+ROLLUP_RP = "rollup"
+ROLLUP_RP_DURATION = "1825d"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PDCS_", env_file=".env", extra="ignore")
+
+    influx_url: str = "http://127.0.0.1:8086"
+    influx_db: str = "pdcs"
+    influx_username: str | None = None
+    influx_password: SecretStr | None = None
+    influx_token: SecretStr | None = None
+
+    inventory: Path = Path("inventory/examples")
+    spool_dir: Path = Path("var/spool")
+    database_url: str = "sqlite:///var/pdcs.sqlite"
+    language: str = "zh"  # zh (Simplified Chinese) or en
+
+    def influx(self) -> InfluxDB:
+        from pdcs.storage import InfluxDB
+
+        return InfluxDB(
+            url=self.influx_url,
+            database=self.influx_db,
+            username=self.influx_username,
+            password=self.influx_password.get_secret_value() if self.influx_password else None,
+            token=self.influx_token.get_secret_value() if self.influx_token else None,
+        )
+
+    def ensure_schema(self) -> None:
+        """Create the database and its retention policies (raw is the default)."""
+        with self.influx() as db:
+            db.ensure_database([(RAW_RP, RAW_RP_DURATION, True), (ROLLUP_RP, ROLLUP_RP_DURATION, False)])
+

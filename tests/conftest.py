@@ -1,0 +1,61 @@
+"""Shared fixtures: real servers on free loopback ports, data in temporary folders.
+
+Component-specific servers (node_exporter, sshd, fake-switches, Alerta with
+PostgreSQL …) have their fixtures in the conftest.py of the test folder that
+uses them; the ones here are used across the suite.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from pdcs.devstack.influxdb import InfluxServer, start_influxdb
+from pdcs.devstack.snmpd import SnmpdServer, start_snmpd
+from pdcs.devstack.snmpsim import SnmpsimServer, start_snmpsim
+from pdcs.settings import RAW_RP, RAW_RP_DURATION, ROLLUP_RP, ROLLUP_RP_DURATION
+from pdcs.storage import InfluxDB
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = REPO / "inventory" / "examples"
+
+
+@pytest.fixture(scope="session")
+def influx_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[InfluxServer]:
+    server = start_influxdb(tmp_path_factory.mktemp("influxdb"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def influx(influx_server: InfluxServer) -> Iterator[InfluxDB]:
+    """A fresh, empty database (with pdcs's retention policies) for one test."""
+    db = InfluxDB(url=influx_server.url, database=f"t_{uuid.uuid4().hex[:12]}", retries=1, backoff_s=0.05)
+    db.ensure_database([(RAW_RP, RAW_RP_DURATION, True), (ROLLUP_RP, ROLLUP_RP_DURATION, False)])
+    yield db
+    try:
+        db.execute(f'DROP DATABASE "{db.database}"')
+    finally:
+        db.close()
+
+
+@pytest.fixture(scope="session")
+def snmpd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SnmpdServer]:
+    server = start_snmpd(tmp_path_factory.mktemp("snmpd"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def snmpsim(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SnmpsimServer]:
+    server = start_snmpsim(tmp_path_factory.mktemp("snmpsim"), timeout_s=300)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def examples_dir() -> Path:
+    return EXAMPLES

@@ -1,0 +1,20 @@
+"""Run the real ``pdcs`` command in a child process (for tests that signal or restart it)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def pdcs_argv(*args: str) -> list[str]:
+    return [sys.executable, "-m", "pdcs", *args]
+
+
+def pdcs_env(**extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH", "")]))
+    env.update(extra)
+    return env
