@@ -13,6 +13,7 @@ it.  ``SecretStr`` prints as ``**********`` in reprs, logs and API answers.
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from collections.abc import Iterable
@@ -199,7 +200,7 @@ class Facility(_Model):
             items = spans.split(",") if isinstance(spans, str) else list(spans)
             parsed = tuple(s if isinstance(s, OpeningSpan) else OpeningSpan.parse(str(s)) for s in items)
             parsed = tuple(sorted(parsed, key=lambda s: s.start_minute))
-            for a, b in zip(parsed, parsed[1:], strict=False):
+            for a, b in itertools.pairwise(parsed):
                 if b.start_minute < a.end_minute:
                     raise ValueError(f"{key}: opening spans {a} and {b} overlap")
             out[key] = parsed
@@ -387,11 +388,7 @@ class Inventory(BaseModel):
     def devices_in(self, scopes: Iterable[str] | None = None) -> list[Device]:
         """Enabled devices whose county lies in any of ``scopes`` (all when None)."""
         codes = list(scopes) if scopes is not None else None
-        return [
-            d
-            for d in self.devices.values()
-            if d.enabled and (codes is None or in_scope(self.county_of(d), codes))
-        ]
+        return [d for d in self.devices.values() if d.enabled and (codes is None or in_scope(self.county_of(d), codes))]
 
     def facilities_in(self, scope: str) -> list[Facility]:
         return [f for f in self.facilities.values() if f.county.startswith(scope)]

@@ -53,4 +53,3 @@ class Settings(BaseSettings):
         """Create the database and its retention policies (raw is the default)."""
         with self.influx() as db:
             db.ensure_database([(RAW_RP, RAW_RP_DURATION, True), (ROLLUP_RP, ROLLUP_RP_DURATION, False)])
-

@@ -1,0 +1,1 @@
+"""The supervision API (FastAPI): regions, devices, supervision figures, grading, reports."""

@@ -73,8 +73,16 @@ sysContact noc@example.org
     proc = Managed(
         "snmpd",
         [
-            require("snmpd"), "-f", "-C", "-c", str(conf), "-Lf", str(base / "snmpd.log"),
-            "-p", str(base / "snmpd.pid"), f"udp:127.0.0.1:{port}",
+            require("snmpd"),
+            "-f",
+            "-C",
+            "-c",
+            str(conf),
+            "-Lf",
+            str(base / "snmpd.log"),
+            "-p",
+            str(base / "snmpd.pid"),
+            f"udp:127.0.0.1:{port}",
         ],
         base / "snmpd.out",
         env={"SNMP_PERSISTENT_DIR": str(base / "persist")},

@@ -113,12 +113,6 @@ def start_snmpsim(
     ]
     proc = Managed("snmpsim", argv, base / "snmpsim.log", env={"SNMPSIM_ALLOW_ROOT": "true"}).start()
     first = (tuple(recordings) or tuple((extra_data or {}).keys()))[0]
-    server = SnmpsimServer(
-        "127.0.0.1", port, data_dir, tuple(recordings), v3_user, v3_auth_key, v3_priv_key, proc
-    )
+    server = SnmpsimServer("127.0.0.1", port, data_dir, tuple(recordings), v3_user, v3_auth_key, v3_priv_key, proc)
     proc.wait_ready(lambda: udp_answers("127.0.0.1", port, _v2c_get_sysuptime(first.encode())), timeout_s)
     return server
-
-
-
-

@@ -143,9 +143,7 @@ class InfluxDB:
         _raise_statement_errors(resp.json())
 
     # -- writes -------------------------------------------------------------
-    def write_lines(
-        self, lines: Iterable[str], *, retention_policy: str | None = None, precision: str = "ns"
-    ) -> int:
+    def write_lines(self, lines: Iterable[str], *, retention_policy: str | None = None, precision: str = "ns") -> int:
         """Write line-protocol lines in batches; returns how many were written.
 
         Raises ``InfluxUnavailable`` after the retries are spent, so that the

@@ -18,9 +18,7 @@ def test_write_and_query_roundtrip(influx: InfluxDB) -> None:
     ]
     influx.batch_size = 5  # three batches
     assert influx.write_lines(to_lines(points)) == 12
-    series = influx.query(
-        "SELECT count(up) FROM device_up WHERE county = $c GROUP BY facility", params={"c": "510124"}
-    )
+    series = influx.query("SELECT count(up) FROM device_up WHERE county = $c GROUP BY facility", params={"c": "510124"})
     assert [(s.tags["facility"], s.rows()[0]["count"]) for s in series] == [("f 1,x", 12)]
 
 
