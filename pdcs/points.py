@@ -24,6 +24,7 @@ HOST = "host"
 SECURITY_CHECK = "security_check"
 COLLECTOR = "collector"
 SNMP_TRAP = "snmp_trap"
+SERVICE_PROBE = "service_probe"
 
 _MEAS_ESC = str.maketrans({",": r"\,", " ": r"\ ", "\n": r"\n"})
 _KEY_ESC = str.maketrans({",": r"\,", "=": r"\=", " ": r"\ ", "\n": r"\n"})

@@ -1,0 +1,34 @@
+"""The one small protocol every collector module implements.
+
+A collector takes a :class:`Target` (one device, with the tags its points
+carry and a way to resolve its secrets) and returns points.  It never raises
+for a device-side problem: an unreachable or misbehaving device is reported
+in the points it returns (``device_up.up = 0`` with an ``error`` field), so
+one bad device cannot stop a cycle.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from inventory.models import Device, Inventory
+from pdcs.points import Point
+
+
+@dataclass(frozen=True)
+class Target:
+    device: Device
+    tags: dict[str, str]  # Inventory.device_tags(device)
+    secrets_dir: Path | None = None  # base for relative secrets-file references
+
+    @classmethod
+    def of(cls, inventory: Inventory, device: Device) -> Target:
+        return cls(device, inventory.device_tags(device), inventory.base_dir)
+
+
+class Collector(Protocol):
+    name: str
+
+    async def collect(self, target: Target) -> list[Point]: ...
