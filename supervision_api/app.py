@@ -18,6 +18,7 @@ ROUTERS: list[str] = [
     "supervision_api.routes.health",
     "supervision_api.routes.regions",
     "supervision_api.routes.devices",
+    "supervision_api.routes.facilities",
 ]
 
 
