@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 from supervision_api.deps import FacilityDep, InfluxDep, InventoryDep, LangDep, PeriodDep
 from supervision_api.labels import facility_kind_label
 from supervision_api.supervision import availability as av
+from supervision_api.supervision import bandwidth as bw
 from supervision_api.supervision.schedule import official_calendar
 
 router = APIRouter(prefix="/facilities", tags=["facilities"])
@@ -61,3 +62,19 @@ def availability(
 ) -> dict[str, Any]:
     result = av.facility_availability(influx, inventory, facility, period, calendar=official_calendar())
     return facility_availability_body(result, period.as_dict(), limit)
+
+
+@router.get("/{facility_id}/bandwidth", summary="Uplink traffic: mean, 95th percentile, utilisation, busiest hours")
+def bandwidth(facility: FacilityDep, period: PeriodDep, inventory: InventoryDep, influx: InfluxDep) -> dict[str, Any]:
+    body = bw.region_bandwidth(influx, inventory, facility.county, period, facility_id=facility.id)
+    data = body["data"]
+    if data:
+        return {"period": body["period"], **data[0]}
+    return {
+        "period": body["period"],
+        "facility": facility.id,
+        "name": facility.name,
+        "uplinks": 0,
+        "samples": 0,
+        "links": [],
+    }

@@ -13,6 +13,7 @@ from supervision_api.deps import InfluxDep, InventoryDep, LangDep, PeriodDep, Re
 from supervision_api.i18n import Lang, text
 from supervision_api.labels import device_kind_label, facility_kind_label
 from supervision_api.supervision import availability as av
+from supervision_api.supervision import bandwidth as bw
 
 router = APIRouter(prefix="/regions", tags=["regions"])
 
@@ -126,3 +127,11 @@ def availability(
         "outages": [o.as_dict(tz_of.get(o.facility or "", default_tz)) for o in result.figures.outages[:limit]],
         "outage_count": len(result.figures.outages),
     }
+
+
+@router.get("/{code}/bandwidth", summary="Uplink traffic of a region's facilities: mean, p95, utilisation")
+def bandwidth(
+    region: RegionDep, period: PeriodDep, inventory: InventoryDep, influx: InfluxDep, lang: LangDep
+) -> dict[str, Any]:
+    body = bw.region_bandwidth(influx, inventory, region.code, period)
+    return {"code": region.code or "0", "name": region_name(inventory, region.code, lang), **body}
