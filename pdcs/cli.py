@@ -19,6 +19,8 @@ from pdcs import __version__
 SUBCOMMANDS: list[tuple[str, str, str]] = [
     ("dev", "pdcs.devstack.cli:app", "Local development stack: InfluxDB and simulated devices."),
     ("api", "supervision_api.cli:api", "Serve the supervision API (FastAPI, docs at /docs)."),
+    ("rollup", "supervision_api.commands.rollup:app", "Daily roll-ups into the long retention policy."),
+    ("backfill", "supervision_api.commands.rollup:backfill", "Compute past days' roll-ups from raw points."),
 ]
 
 app = typer.Typer(

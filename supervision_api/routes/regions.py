@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from datetime import UTC
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Query
 
@@ -14,8 +14,11 @@ from supervision_api.i18n import Lang, text
 from supervision_api.labels import device_kind_label, facility_kind_label
 from supervision_api.supervision import availability as av
 from supervision_api.supervision import bandwidth as bw
+from supervision_api.supervision import rollup
 
 router = APIRouter(prefix="/regions", tags=["regions"])
+
+AUTO_ROLLUP_S = 31 * 86400  # longer periods read daily roll-ups
 
 
 def region_name(inventory: Inventory, code: str, lang: Lang) -> str:
@@ -102,8 +105,14 @@ def availability(
     influx: InfluxDep,
     lang: LangDep,
     limit: int = Query(1000, ge=0, le=100_000, description="most outages listed"),
+    source: Literal["auto", "raw", "rollup"] = Query(
+        "auto", description="raw points, daily roll-ups (whole local days; outages by number), or auto (> 31 days)"
+    ),
 ) -> dict[str, Any]:
-    result = av.region_availability(influx, inventory, region.code, period)
+    if source == "rollup" or (source == "auto" and period.seconds > AUTO_ROLLUP_S):
+        result = rollup.region_availability_rollup(influx, inventory, region.code, period)
+    else:
+        result = av.region_availability(influx, inventory, region.code, period)
     tz_of = {f.id: f.tz for f in inventory.facilities.values()}
     default_tz = period.start.tzinfo or UTC
     children = [
@@ -120,12 +129,13 @@ def availability(
         "period": period.as_dict(),
         **result.figures.summary(),
         "device_weighted": result.device_figures.summary(),
-        "facilities": len(result.facilities),
+        "source": result.source,
+        "facilities": result.facilities,
         "unsupervised_facilities": result.unsupervised,
         "data": children,
         "count": len(children),
         "outages": [o.as_dict(tz_of.get(o.facility or "", default_tz)) for o in result.figures.outages[:limit]],
-        "outage_count": len(result.figures.outages),
+        "outage_count": result.figures.outage_count,
     }
 
 
