@@ -12,6 +12,7 @@ from inventory.models import FACILITY_KIND_ZH, Inventory, region_level
 from supervision_api.deps import InfluxDep, InventoryDep, LangDep, PeriodDep, RegionDep, RegionRef
 from supervision_api.i18n import Lang, text
 from supervision_api.labels import device_kind_label, facility_kind_label
+from supervision_api.supervision import assessment as asm
 from supervision_api.supervision import availability as av
 from supervision_api.supervision import bandwidth as bw
 from supervision_api.supervision import rollup
@@ -145,3 +146,24 @@ def bandwidth(
 ) -> dict[str, Any]:
     body = bw.region_bandwidth(influx, inventory, region.code, period)
     return {"code": region.code or "0", "name": region_name(inventory, region.code, lang), **body}
+
+
+@router.get("/{code}/assessment", summary="Annual assessment (年度考核): scores that explain themselves")
+def assessment(
+    region: RegionDep,
+    inventory: InventoryDep,
+    influx: InfluxDep,
+    lang: LangDep,
+    year: int = Query(..., ge=2000, le=2100, description="calendar year (Beijing time)"),
+) -> dict[str, Any]:
+    result = asm.assess(influx, inventory, region.code, year)
+    children = inventory.children(region.code) if len(region.code) < 6 else []
+    body = result.region(region.code, children)
+    for child in body["children"]:
+        child["name"] = inventory.region_name(child["code"])
+    rubric = result.rubric
+    return {
+        "name": region_name(inventory, region.code, lang),
+        "rubric": {"name": rubric.name.model_dump(), "source": rubric.source},
+        **body,
+    }

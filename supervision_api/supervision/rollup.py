@@ -8,7 +8,7 @@ half a million polls:
   ``up_s``, ``unknown_s``, ``outages``, ``polls``, ``answered``.
 * ``facility_daily`` (region tags, facility, facility_kind): ``scheduled_s``,
   ``serving_s``, ``unknown_s``, ``outages``, ``supervised`` (0/1),
-  ``device_scheduled_s``, ``device_up_s``, ``device_unknown_s``, traffic of the uplinks
+  ``device_scheduled_s``, ``device_up_s``, ``device_unknown_s``, ``polls``, traffic of the uplinks
   (``in_bytes``, ``out_bytes``, ``in_p95_bps``, ``out_p95_bps``,
   ``capacity_bps``, ``util_p95``), and ``checks``/``checks_passed`` from
   ``security_check``.
@@ -130,6 +130,7 @@ def county_day_points(
                 "device_scheduled_s": dev_tot.scheduled_ms / 1000,
                 "device_up_s": dev_tot.up_ms / 1000,
                 "device_unknown_s": dev_tot.unknown_ms / 1000,
+                "polls": sum(n for n, _ in r.poll_counts.values()),
             }
             uplinks = [s for k, s in by_fac[fac.id] if k.uplink]
             if uplinks:
@@ -183,6 +184,7 @@ FACILITY_SUMS = (
     "device_scheduled_s",
     "device_up_s",
     "device_unknown_s",
+    "polls",
     "in_bytes",
     "out_bytes",
     "checks",

@@ -2,65 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
 import pytest
 from fastapi.testclient import TestClient
 
-from inventory.models import Inventory
-from pdcs.points import INTERFACE, SECURITY_CHECK, Point, to_lines
 from pdcs.settings import ROLLUP_RP
 from pdcs.storage import InfluxDB
-from supervision_api.supervision import rollup
-from tests.supervision_api.polls import at, write_polls
-from tests.supervision_api.supervision.test_availability import END, PERIOD, START, _scenario
+from tests.supervision_api.scenarios import PERIOD, at
 
 H = 3600.0
-
-
-def _extra(influx: InfluxDB, inventory: Inventory) -> None:
-    # The library up all fortnight except a morning; its uplink at a steady 8/2 Mbit/s on 10 Oct;
-    # three security checks on 10 Oct at the cultural centre, two passed.
-    for dev in ("jt-lib-sw1", "jt-lib-ap1", "jt-lib-ap2", "jt-lib-t1", "jt-lib-t2"):
-        write_polls(influx, inventory, dev, START, END)
-    write_polls(
-        influx,
-        inventory,
-        "jt-lib-sw1",
-        at("2026-10-09", "09:00"),
-        at("2026-10-09", "10:00"),
-        down=[(at("2026-10-09", "09:00"), at("2026-10-09", "10:00"))],
-    )
-    tags = inventory.device_tags(inventory.devices["jt-lib-sw1"]) | {"ifname": "ge0/0/1", "uplink": "1"}
-    t0 = at("2026-10-10")
-    influx.write_lines(
-        to_lines(
-            Point(
-                INTERFACE, tags, {"in_bps": 8e6, "out_bps": 2e6}, int((t0 + timedelta(minutes=m)).timestamp()) * 10**9
-            )
-            for m in range(1440)
-        )
-    )
-    ctags = inventory.device_tags(inventory.devices["jt-wh-k1"]) | {"source": "agent"}
-    influx.write_lines(
-        to_lines(
-            Point(
-                SECURITY_CHECK, ctags | {"check": c}, {"passed": ok}, int(at("2026-10-10", "12:00").timestamp()) * 10**9
-            )
-            for c, ok in (("password_policy", 1), ("antivirus", 1), ("audit_log", 0))
-        )
-    )
-
-
-@pytest.fixture
-def rolled(influx: InfluxDB, inventory: Inventory) -> InfluxDB:
-    _scenario(influx, inventory)
-    _extra(influx, inventory)
-    day = date(2026, 9, 28)
-    while day < date(2026, 10, 12):
-        rollup.rollup_day(influx, inventory, day, only=["510121"])
-        day += timedelta(days=1)
-    return influx
 
 
 def test_rows_of_one_day(rolled: InfluxDB) -> None:
