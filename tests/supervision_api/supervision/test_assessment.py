@@ -18,6 +18,8 @@ total = (1000 + 1500 + 0 + 1000 + 1000 + 0 + 1000) / 100 = 55.0, coverage 100 %.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -25,10 +27,8 @@ from pdcs.storage import InfluxDB
 from supervision_api.supervision.assessment import Scoring, truthy
 
 
-def _by_id(body: dict[str, object]) -> dict[str, dict[str, object]]:
-    data = body["data"]
-    assert isinstance(data, list)
-    return {i["id"]: i for i in data}
+def _by_id(body: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {i["id"]: i for i in body["data"]}
 
 
 def test_scoring_functions() -> None:
