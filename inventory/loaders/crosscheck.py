@@ -46,15 +46,12 @@ def duplicates(records: Iterable[Record]) -> list[Problem]:
 def _unknown(what: str, name: str, known: Iterable[str]) -> str:
     names = sorted(known)
     close = difflib.get_close_matches(name, names, n=1)
-    hint = (
-        f"; did you mean {close[0]!r}?"
-        if close
-        else f"; known: {', '.join(names[:10])}"
-        if names
-        else f"; no {what}s are defined"
-    )
-    if names and len(names) > 10 and not close:
-        hint += ", …"
+    if close:
+        hint = f"; did you mean {close[0]!r}?"
+    elif names:
+        hint = f"; known: {', '.join(names[:10])}" + (", …" if len(names) > 10 else "")
+    else:
+        hint = f"; no {what} is defined"
     return f"unknown {what} {name!r}{hint}"
 
 
