@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 def load_inventory_or_exit(path: Path) -> Inventory:
     """The inventory at ``path``; prints its problems and exits 1 when it does not load."""
-    from inventory.load import InventoryError, load_inventory  # type: ignore[import-not-found,unused-ignore]
+    from inventory.load import InventoryError, load_inventory
 
     try:
         inv: Inventory = load_inventory(path)
