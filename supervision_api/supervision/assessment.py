@@ -25,6 +25,7 @@ from pdcs.storage import InfluxDB
 from supervision_api.i18n import both, register, text
 from supervision_api.labels import FACILITY_KIND_EN
 from supervision_api.supervision.periods import Period
+from supervision_api.supervision.regions import level_tags
 from supervision_api.supervision.rollup import FacilityDays, read_facility_days
 
 RUBRIC_FILE = Path(__file__).parent / "data" / "assessment_rubric.yaml"
@@ -257,7 +258,7 @@ def year_period(year: int) -> Period:
 def assess(influx: InfluxDB, inventory: Inventory, code: str, year: int, rubric: Rubric | None = None) -> Assessment:
     """Pools for region ``code`` and every region under it (county up to nation)."""
     rubric = rubric or default_rubric()
-    tags = {{2: "province", 4: "city", 6: "county"}[len(code)]: code} if code else {}
+    tags = level_tags(code)
     days = read_facility_days(influx, tags, year_period(year))
     result = Assessment(code, year, rubric)
     pools: dict[str, dict[str, Pool]] = defaultdict(lambda: defaultdict(Pool))

@@ -24,6 +24,7 @@ from inventory.models import Device, Facility, Inventory, region_chain
 from pdcs.storage import InfluxDB
 from supervision_api.supervision import intervals as iv
 from supervision_api.supervision.periods import Period
+from supervision_api.supervision.regions import level_tags
 from supervision_api.supervision.schedule import HolidayCalendar, official_calendar, service_intervals
 from supervision_api.supervision.serving import FacilityPlan, ServingRules, default_rules, plan
 from supervision_api.supervision.timeline import DOWN, UNKNOWN, UP, Segment, device_timeline, fetch_polls
@@ -204,12 +205,6 @@ def _lookback_ms(devices: list[Device], inventory: Inventory, rules: ServingRule
     return max((rules.max_gap_ms(d, inventory) for d in devices), default=0)
 
 
-def tags_for(code: str) -> dict[str, str]:
-    if not code:
-        return {}
-    return {{2: "province", 4: "city", 6: "county"}[len(code)]: code}
-
-
 def facilities_results(
     influx: InfluxDB,
     inventory: Inventory,
@@ -274,7 +269,7 @@ def child_of(code: str, facility: Facility) -> str:
 
 def region_availability(influx: InfluxDB, inventory: Inventory, code: str, period: Period, **kw: Any) -> RegionResult:
     facilities = sorted(inventory.facilities_in(code), key=lambda f: f.id)
-    results = facilities_results(influx, inventory, facilities, tags_for(code), period, **kw)
+    results = facilities_results(influx, inventory, facilities, level_tags(code), period, **kw)
     total, devices = Figures(), Figures()
     children: dict[str, Figures] = defaultdict(Figures)
     for r in results:

@@ -35,6 +35,7 @@ from pdcs.storage import InfluxDB
 from supervision_api.supervision import availability as av
 from supervision_api.supervision import bandwidth as bw
 from supervision_api.supervision.periods import Period
+from supervision_api.supervision.regions import level_tags
 from supervision_api.supervision.schedule import HolidayCalendar, official_calendar
 from supervision_api.supervision.serving import ServingRules, default_rules
 from supervision_api.supervision.timeline import tag_where
@@ -235,7 +236,7 @@ def read_facility_days(influx: InfluxDB, tags: dict[str, str], period: Period) -
 
 def region_availability_rollup(influx: InfluxDB, inventory: Inventory, code: str, period: Period) -> av.RegionResult:
     """Region availability from ``facility_daily`` rows (no outage list, outages by number)."""
-    rows = read_facility_days(influx, av.tags_for(code), period)
+    rows = read_facility_days(influx, level_tags(code), period)
     total, devices = av.Figures(), av.Figures()
     children: dict[str, av.Figures] = defaultdict(av.Figures)
     facilities = inventory.facilities_in(code)
