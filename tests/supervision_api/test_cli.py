@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import time
 from datetime import UTC, datetime, timedelta
@@ -83,3 +84,83 @@ def test_api_serves_polled_figures(influx: InfluxDB, examples_dir: Path, tmp_pat
         proc.terminate()
         proc.wait(timeout=20)
         log.close()
+
+
+def test_figures_commands(influx: InfluxDB, examples_dir: Path) -> None:
+    inv = load_inventory(examples_dir)
+    # Thursday 8 Oct 2026: the library's switch down 10:00–11:00 (the library opens 09:00–20:30 Tue–Fri).
+    write_polls(
+        influx,
+        inv,
+        "jt-lib-sw01",
+        at("2026-10-08"),
+        at("2026-10-09"),
+        down=[(at("2026-10-08", "10:00"), at("2026-10-08", "11:00"))],
+    )
+    period = ["--start", "2026-10-08T00:00:00+08:00", "--end", "2026-10-09T00:00:00+08:00"]
+    run = subprocess.run(
+        pdcs_argv(
+            "supervision",
+            "availability",
+            "--facility",
+            "jt-lib",
+            *period,
+            "--json",
+            "-i",
+            str(examples_dir),
+            *_influx_args(influx),
+        ),
+        env=pdcs_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 0, run.stderr
+    body = json.loads(run.stdout)
+    assert body["scheduled_s"] == 11.5 * 3600
+    # Only the switch was polled: the public devices are no data, so the library never counts as serving,
+    # one episode all day, partly observed down (the switch), partly unknown.
+    assert body["up_s"] == 0
+    [outage] = body["outages"]
+    assert outage["cause"] == "mixed" and outage["in_service_s"] == 11.5 * 3600
+    switch = next(d for d in body["devices"] if d["id"] == "jt-lib-sw01")
+    assert switch["up_s"] == 10.5 * 3600
+    table = subprocess.run(
+        pdcs_argv(
+            "supervision", "availability", "--region", "510121", *period, "-i", str(examples_dir), *_influx_args(influx)
+        ),
+        env=pdcs_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert table.returncode == 0, table.stderr
+    assert "金堂县图书馆" in table.stdout and "中断次数" in table.stdout
+    bad = subprocess.run(
+        pdcs_argv("supervision", "availability", "--region", "5199", "-i", str(examples_dir), *_influx_args(influx)),
+        env=pdcs_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert bad.returncode == 2 and "未找到行政区划 5199" in bad.stderr
+    scores = subprocess.run(
+        pdcs_argv(
+            "assessment",
+            "--region",
+            "510121",
+            "--year",
+            "2026",
+            "--lang",
+            "en",
+            "-i",
+            str(examples_dir),
+            *_influx_args(influx),
+        ),
+        env=pdcs_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert scores.returncode == 0, scores.stderr
+    assert "Share of county-level" in scores.stdout and "coverage (weight)" in scores.stdout
