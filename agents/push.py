@@ -96,13 +96,15 @@ class Pusher(Collector):
         self.spool = Spool(cfg.spool_dir, cfg.max_batches)
         self.sent = 0
         self.failures = 0
+        self.refused = 0
         self.last_error = ""
         self._stop = threading.Event()
 
     def snapshot(self) -> Path:
         return self.spool.add(self.device, self.render(), int(time.time() * 1000))
 
-    def send(self, path: Path) -> bool:
+    def send(self, path: Path) -> str:
+        """``ok`` (acknowledged), ``retry`` (link or collector down; keep it) or ``drop`` (refused as malformed)."""
         self.last_error = ""
         body = gzip.compress(path.read_bytes(), compresslevel=5)
         req = urllib.request.Request(
@@ -119,29 +121,37 @@ class Pusher(Collector):
         try:
             with urllib.request.urlopen(req, timeout=self.cfg.timeout_s) as resp:
                 resp.read()
-                return 200 <= resp.status < 300
+                return "ok"
         except urllib.error.HTTPError as exc:
             self.last_error = f"HTTP {exc.code}: {exc.read(200).decode(errors='replace')}"
+            # 400/413: this batch can never be accepted; 401/403/404/5xx: configuration or outage, keep it.
+            return "drop" if exc.code in (400, 413) else "retry"
         except Exception as exc:  # connection refused, timeout: the link is down, keep the batch
             self.last_error = str(exc)[:200]
-        return False
+        return "retry"
 
     def drain(self) -> int:
         """Send spooled batches oldest first; stop at the first failure. Returns batches sent."""
         n = 0
         for path in self.spool.batches():
-            if self._stop.is_set() or not self.send(path):
-                if self.last_error:
-                    self.failures += 1
-                    log.info(
-                        "push to %s failed (%s); %d batches spooled",
-                        self.cfg.url,
-                        self.last_error,
-                        len(self.spool.batches()),
-                    )
+            if self._stop.is_set():
+                break
+            result = self.send(path)
+            if result == "retry":
+                self.failures += 1
+                log.info(
+                    "push to %s failed (%s); %d batches spooled",
+                    self.cfg.url,
+                    self.last_error,
+                    len(self.spool.batches()),
+                )
                 break
             path.unlink(missing_ok=True)
-            n += 1
+            if result == "drop":
+                self.refused += 1
+                log.error("collector refused batch %s, dropped it: %s", path.name, self.last_error)
+            else:
+                n += 1
         self.sent += n
         return n
 

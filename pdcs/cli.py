@@ -19,6 +19,7 @@ from pdcs import __version__
 SUBCOMMANDS: list[tuple[str, str, str]] = [
     ("dev", "pdcs.devstack.cli:app", "Local development stack: InfluxDB and simulated devices."),
     ("collect", "collectors.cli:collect", "Poll devices (SNMP, agents, SSH audits) into InfluxDB."),
+    ("ingest", "collectors.ingest_cli:app", "Receive pushes from pdcs agents behind NAT/4G (and print their tokens)."),
 ]
 
 app = typer.Typer(

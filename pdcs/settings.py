@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     spool_dir: Path = Path("var/spool")
     database_url: str = "sqlite:///var/pdcs.sqlite"
     language: str = "zh"  # zh (Simplified Chinese) or en
+    # Push ingest (collectors/ingest.py): the shared secret device tokens derive from, and where it listens.
+    ingest_secret: SecretStr | None = None
+    ingest_listen: str = "0.0.0.0:9732"
 
     def influx(self) -> InfluxDB:
         from pdcs.storage import InfluxDB
