@@ -39,7 +39,7 @@ class PushConfig:
 class AgentConfig:
     device: str = ""
     listen_host: str = "0.0.0.0"
-    listen_port: int = 9731
+    listen_port: int = 9750
     kiosk_app: str = ""
     disks: tuple[str, ...] = ()
     services: tuple[ServiceProbe, ...] = ()
