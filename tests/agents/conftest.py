@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 from pathlib import Path
 
 from agents.checks.base import CommandMissing, CommandResult, Context
@@ -31,7 +32,7 @@ class Recorded:
 
 
 def ctx_for(
-    root: Path | None = None, answers: Mapping[tuple[str, ...], tuple[int, str]] | None = None, **params: object
+    root: Path | None = None, answers: Mapping[Any, tuple[int, str]] | None = None, **params: object
 ) -> Context:
     kw: dict[str, object] = {"now": lambda: NOW, "params": params}
     if root is not None:
