@@ -25,6 +25,7 @@ from collectors.exposition_map import (
     map_samples,
     parse_samples,
 )
+from inventory.models import Inventory
 from pdcs.points import Point, now_ns
 
 MAX_BODY = 8 * 1024 * 1024  # an exposition larger than this is refused as malformed
@@ -99,3 +100,8 @@ class PrometheusScrapeCollector:
             self.malformed += 1
             return [down_point(target.tags, ts, "agent", f"malformed exposition: {exc}")]
         return map_samples(samples, target.tags, ts, source="agent", cpu=self.cpu, allow=self.allow, rtt_ms=rtt_ms)
+
+
+def collector_for(inventory: Inventory) -> PrometheusScrapeCollector:
+    """The factory ``collectors.service`` calls for devices with an ``agent_url``."""
+    return PrometheusScrapeCollector()

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from agents.checks.base import CommandMissing, CommandResult, Context
+from inventory.models import Device, DeviceKind, Facility, FacilityKind, Inventory, Region
 
 DATA = Path(__file__).parent / "data"
 WINDOWS = DATA / "windows"
@@ -48,3 +49,20 @@ def seed(root: Path, files: Mapping[str, str]) -> Path:
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_text(text, encoding="utf-8")
     return root
+
+
+def kiosk_inventory(devices: dict[str, str]) -> Inventory:
+    """One county (金堂县 510121), one e-reading room, and kiosks {device id: agent_url}."""
+    fac = Facility(id="jt-ert", name="金堂县公共电子阅览室", kind=FacilityKind.E_READING_ROOM, county="510121")
+    devs = {
+        d: Device(id=d, kind=DeviceKind.KIOSK, facility=fac.id, agent_url=url or None) for d, url in devices.items()
+    }
+    return Inventory(
+        regions={
+            "51": Region(code="51", name="四川省"),
+            "5101": Region(code="5101", name="成都市"),
+            "510121": Region(code="510121", name="金堂县"),
+        },
+        facilities={fac.id: fac},
+        devices=devs,
+    )
