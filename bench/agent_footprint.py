@@ -28,8 +28,8 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pdcs.devstack.agent import start_agent  # noqa: E402
-from pdcs.devstack.node_exporter import start_node_exporter  # noqa: E402
+from pdcs.devstack.agent import start_agent
+from pdcs.devstack.node_exporter import start_node_exporter
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
@@ -77,8 +77,10 @@ def main() -> None:
                     raise SystemExit("agent checks did not finish")
                 time.sleep(0.2)
             time.sleep(1.0)  # let the first probe and check run settle
-            targets = {"pdcs": (agent.process.pid, f"{agent.url}/metrics"),
-                       "node_exporter": (node.process.pid, f"{node.url}/metrics")}
+            targets = {
+                "pdcs": (agent.process.pid, f"{agent.url}/metrics"),
+                "node_exporter": (node.process.pid, f"{node.url}/metrics"),
+            }
             cpu = dict.fromkeys(targets, 0.0)
             size = dict.fromkeys(targets, 0)
             wall = dict.fromkeys(targets, 0.0)
