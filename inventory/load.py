@@ -12,7 +12,10 @@ names in ``{file: …, key: …}`` are skipped.
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -64,10 +67,28 @@ def _secret_files(records: list[Record], base_dir: Path) -> set[Path]:
     return out
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Loading builds millions of small objects and no cycles; the cycle collector would
+    re-scan them over and over (50,000 devices: ~8 s of CPU instead of ~2 s)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def read_inventory(path: Path) -> tuple[Inventory, list[Problem]]:
     """The inventory at ``path`` (only its valid objects) and every problem found, sorted by file and line."""
     if not path.exists():
         raise FileNotFoundError(f"inventory path {path} does not exist")
+    with _gc_paused():
+        return _read(path)
+
+
+def _read(path: Path) -> tuple[Inventory, list[Problem]]:
     base_dir = path if path.is_dir() else path.parent
     per_file: list[tuple[Path, list[Record], list[Problem]]] = []
     for f in find_files(path):

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import difflib
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
 from pydantic import BaseModel
 
-from inventory.loaders.records import Record
+from inventory.loaders.records import SECTIONS, Record
 from inventory.models import Facility, Region, region_level
 from inventory.problems import Problem
 
@@ -63,7 +64,9 @@ def references(records: Iterable[Record], valid: Valid, broken: Mapping[str, set
     a reference to one of those is not reported again.
     """
     problems = []
-    names = {section: {rec.ident for rec, _ in items if rec.ident} for section, items in valid.items()}
+    names: dict[str, set[str]] = defaultdict(set)
+    for section in SECTIONS:
+        names[section] = {rec.ident for rec, _ in valid.get(section, []) if rec.ident} | broken.get(section, set())
     refs = (
         ("facility", "facilities", "facility"),
         ("snmp_profile", "snmp_profiles", "SNMP profile"),
@@ -77,7 +80,7 @@ def references(records: Iterable[Record], valid: Valid, broken: Mapping[str, set
             if not isinstance(target, str) or not target.strip():
                 continue  # missing or mistyped: the record's own check says so
             target = target.strip()
-            known = names.get(section, set()) | broken.get(section, set())
+            known = names[section]
             if target in known:
                 continue
             problems.append(
