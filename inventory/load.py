@@ -80,15 +80,19 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def read_inventory(path: Path) -> tuple[Inventory, list[Problem]]:
-    """The inventory at ``path`` (only its valid objects) and every problem found, sorted by file and line."""
+def read_inventory(path: Path, *, resolve_secrets: bool = False) -> tuple[Inventory, list[Problem]]:
+    """The inventory at ``path`` (only its valid objects) and every problem found, sorted by file and line.
+
+    With ``resolve_secrets`` every secret reference must also resolve now (variable set, file and key
+    present); a problem names the reference, never a value.
+    """
     if not path.exists():
         raise FileNotFoundError(f"inventory path {path} does not exist")
     with _gc_paused():
-        return _read(path)
+        return _read(path, resolve_secrets)
 
 
-def _read(path: Path) -> tuple[Inventory, list[Problem]]:
+def _read(path: Path, resolve_secrets: bool) -> tuple[Inventory, list[Problem]]:
     base_dir = path if path.is_dir() else path.parent
     per_file: list[tuple[Path, list[Record], list[Problem]]] = []
     for f in find_files(path):
@@ -117,6 +121,8 @@ def _read(path: Path) -> tuple[Inventory, list[Problem]]:
     problems += crosscheck.duplicates(records)
     problems += crosscheck.references(records, valid, broken)
     problems += crosscheck.regions(valid)
+    if resolve_secrets:
+        problems += crosscheck.secrets(valid, base_dir)
 
     def table(section: str) -> dict[str, Any]:
         out: dict[str, Any] = {}
