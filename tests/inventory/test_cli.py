@@ -35,7 +35,7 @@ def test_check_summary_in_english(examples_dir: Path) -> None:
     result = runner.invoke(app, ["inventory", "check", str(examples_dir), "--lang", "en"])
     assert result.exit_code == 0
     lines = result.output.splitlines()
-    assert "5 facilities, 21 devices, 2 SNMP profiles, 1 SSH profiles." in lines
+    assert "facilities: 5, devices: 21, SNMP profiles: 2, SSH profiles: 1." in lines
     assert any(line.split() == ["township_centre", "3"] for line in lines)
     assert any(line.split() == ["e_reading_terminal", "6"] for line in lines)
 
