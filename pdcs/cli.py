@@ -20,6 +20,7 @@ SUBCOMMANDS: list[tuple[str, str, str]] = [
     ("dev", "pdcs.devstack.cli:app", "Local development stack: InfluxDB and simulated devices."),
     ("collect", "collectors.cli:collect", "Poll devices (SNMP, agents, SSH audits) into InfluxDB."),
     ("ingest", "collectors.ingest_cli:app", "Receive pushes from pdcs agents behind NAT/4G (and print their tokens)."),
+    ("inventory", "inventory.cli:app", "Check and summarise an inventory."),
 ]
 
 app = typer.Typer(
