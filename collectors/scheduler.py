@@ -88,7 +88,8 @@ class Scheduler:
         self.max_in_flight = max_in_flight
         self.spread = spread  # share of the period over which job starts are spread
         self.jitter = jitter  # ± share of a job's interval added to its next due time
-        self.min_slot_s = min_slot_s  # a job starting later than deadline - this is skipped
+        # A job that cannot start before deadline - min_slot_s is skipped rather than started to be cut off.
+        self.min_slot_s = min(min_slot_s, period_s / 4)
         self.in_flight = 0
         self._rng = random.Random()
 
