@@ -65,6 +65,12 @@ class CycleStats:
     failed_devices: list[str] = field(default_factory=list)
 
 
+def _down(job: Job, error: str) -> Point:
+    return Point(
+        DEVICE_UP, {**job.target.tags, "source": job.collector.name}, {"up": 0, "error": error}, time.time_ns()
+    )
+
+
 def _up_of(points: list[Point]) -> bool:
     ups = [p.fields.get("up") for p in points if p.measurement == DEVICE_UP]
     return bool(ups) and all(u == 1 for u in ups)
@@ -127,14 +133,10 @@ class Scheduler:
                 )
             except TimeoutError:
                 st.cut_off += 1
-                points = [
-                    Point(
-                        DEVICE_UP,
-                        {**job.target.tags, "source": job.collector.name},
-                        {"up": 0, "error": "timeout: poll cut off at the cycle deadline"},
-                        time.time_ns(),
-                    )
-                ]
+                points = [_down(job, "timeout: poll cut off at the cycle deadline")]
+            except Exception as exc:  # a collector broke its promise not to raise: contain it
+                log.exception("collector %s raised on %s", job.collector.name, job.key)
+                points = [_down(job, f"collector error: {exc.__class__.__name__}")]
         finally:
             self.in_flight -= 1
             sem.release()
