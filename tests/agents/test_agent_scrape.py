@@ -10,6 +10,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+import yaml
 
 from collectors.base import Target
 from collectors.prometheus_scrape import PrometheusScrapeCollector
@@ -18,6 +19,7 @@ from pdcs.devstack.procs import free_port
 from pdcs.points import to_lines
 from pdcs.storage import InfluxDB
 from tests.agents.conftest import kiosk_inventory, seed
+from tests.support.cli import pdcs_argv, pdcs_env
 
 
 @pytest.fixture(scope="module")
@@ -113,3 +115,31 @@ def test_agent_cli_checks_exit_code(tmp_path: Path) -> None:
     assert main(["--config", str(cfg), "checks", "--json"]) == 1  # most checks fail on an empty root
     cfg.write_text("checks: {interval_s: -1}\n", encoding="utf-8")
     assert main(["--config", str(cfg), "checks"]) == 2
+
+
+def test_pdcs_collect_scrapes_the_agent(agent: AgentServer, influx: InfluxDB, tmp_path: Path) -> None:
+    """The collector process itself (`pdcs collect --once`) picks the agent up from the inventory."""
+    inv = tmp_path / "inventory"
+    inv.mkdir()
+    (inv / "inventory.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "facilities": [{"id": "jt-ert", "name": "金堂县公共电子阅览室", "kind": "e_reading_room",
+                                "county": "510121"}],
+                "devices": [{"id": "jt-ert-kiosk01", "kind": "kiosk", "facility": "jt-ert",
+                             "agent_url": f"{agent.url}/metrics"}],
+            },
+            allow_unicode=True,
+        ),
+        encoding="utf-8",
+    )  # fmt: skip
+    res = subprocess.run(
+        pdcs_argv("collect", "--once", "--inventory", str(inv), "--influx-url", influx.url,
+                  "--influx-db", influx.database, "--spool-dir", str(tmp_path / "spool")),
+        env=pdcs_env(), capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert influx.query("SELECT up FROM device_up WHERE device='jt-ert-kiosk01'")[0].rows()[0]["up"] == 1
+    checks = influx.query("SELECT count(status) FROM security_check WHERE device='jt-ert-kiosk01' GROUP BY check")
+    assert len(checks) == 10
+    assert influx.query("SELECT kiosk_app_up FROM host WHERE device='jt-ert-kiosk01'")[0].rows()[0]["kiosk_app_up"] == 1
