@@ -127,7 +127,10 @@ def test_pdcs_collect_scrapes_the_agent(agent: AgentServer, influx: InfluxDB, tm
                 "facilities": [{"id": "jt-ert", "name": "金堂县公共电子阅览室", "kind": "e_reading_room",
                                 "county": "510121"}],
                 "devices": [{"id": "jt-ert-kiosk01", "kind": "kiosk", "facility": "jt-ert",
-                             "agent_url": f"{agent.url}/metrics"}],
+                             "agent_url": f"{agent.url}/metrics"},
+                            # JSON where an exposition should be: malformed, counted, the other unaffected.
+                            {"id": "jt-ert-kiosk02", "kind": "kiosk", "facility": "jt-ert",
+                             "agent_url": f"{agent.url}/checks"}],
             },
             allow_unicode=True,
         ),
@@ -138,8 +141,12 @@ def test_pdcs_collect_scrapes_the_agent(agent: AgentServer, influx: InfluxDB, tm
                   "--influx-db", influx.database, "--spool-dir", str(tmp_path / "spool")),
         env=pdcs_env(), capture_output=True, text=True, timeout=120,
     )  # fmt: skip
-    assert res.returncode == 0, res.stdout + res.stderr
+    assert res.returncode == 1, res.stdout + res.stderr  # one device failed
+    assert "1 ok, 1 failed" in res.stdout
     assert influx.query("SELECT up FROM device_up WHERE device='jt-ert-kiosk01'")[0].rows()[0]["up"] == 1
+    down = influx.query("SELECT up, error FROM device_up WHERE device='jt-ert-kiosk02'")[0].rows()[0]
+    assert down["up"] == 0 and down["error"].startswith("malformed exposition")
+    assert influx.query("SELECT malformed FROM collector")[0].rows()[-1]["malformed"] == 1
     checks = influx.query("SELECT count(status) FROM security_check WHERE device='jt-ert-kiosk01' GROUP BY check")
     assert len(checks) == 10
     assert influx.query("SELECT kiosk_app_up FROM host WHERE device='jt-ert-kiosk01'")[0].rows()[0]["kiosk_app_up"] == 1
