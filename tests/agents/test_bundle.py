@@ -96,3 +96,32 @@ def test_windows_service_definition() -> None:
     assert "-m agents" in (svc.findtext("arguments") or "") and "agent.yaml" in (svc.findtext("arguments") or "")
     assert svc.findtext("startmode") == "Automatic"
     assert {e.get("name"): e.get("value") for e in svc.findall("env")}["PYTHONPATH"] == r"%BASE%\lib"
+
+
+def test_windows_bundle_layout(tmp_path: Path) -> None:
+    import zipfile
+
+    from agents.packaging.bundle import repack_installed
+
+    wheels = tmp_path / "win-wheels"
+    wheels.mkdir()
+    repack_installed("prometheus-client", wheels)  # pure Python: the same wheel serves Windows
+    extra = tmp_path / "extra"
+    (extra / "python").mkdir(parents=True)
+    (extra / "python" / "python.exe").write_bytes(b"MZ")
+    (extra / "pdcs-agent.exe").write_bytes(b"MZ")
+    archive = build(tmp_path / "dist", wheels=wheels, extra=extra, platform="windows")
+    assert archive.name == f"pdcs-agent-{__version__}-windows-x86_64.zip"
+    names = set(zipfile.ZipFile(archive).namelist())
+    top = archive.name.removesuffix(".zip")
+    for f in (
+        "install-windows.ps1",
+        "pdcs-agent.xml",
+        "pdcs-agent.exe",
+        "python/python.exe",
+        "agent.example.yaml",
+        f"wheels/pdcs_agent-{__version__}-py3-none-any.whl",
+        "wheels/prometheus_client-0.26.0-py3-none-any.whl",
+    ):
+        assert f"{top}/{f}" in names
+    assert any(n.startswith(f"{top}/wheels/prometheus_client-") for n in names)
