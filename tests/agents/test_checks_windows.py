@@ -180,3 +180,22 @@ def test_screen_lock_machine_limit_and_insecure_saver() -> None:
     }
     out = screen_lock.windows(ctx_for(answers=answers))
     assert out.status == "fail" and "ScreenSaverIsSecure=0" in out.detail
+
+
+def test_third_party_antivirus_through_security_center() -> None:
+    defender, center = (*PS, antimalware.DEFENDER_PS), (*PS, antimalware.SECURITY_CENTER_PS)
+    out = antimalware.windows(
+        ctx_for(answers={defender: (0, "defender_stale.json"), center: (0, "securitycenter_huorong.json")})
+    )
+    assert out.status == "pass" and out.detail.startswith("火绒安全软件 on with up-to-date signatures")
+    assert "Defender not fully on" in out.detail
+    out = antimalware.windows(
+        ctx_for(answers={defender: (0, "defender_stale.json"), center: (0, "securitycenter_stale.json")})
+    )
+    assert out.status == "fail"
+    assert antimalware.security_center_products((WINDOWS / "securitycenter_stale.json").read_text("utf-8")) == [
+        ("360杀毒", True, False)
+    ]
+    # Defender's service stopped entirely: the third-party product still counts.
+    out = antimalware.windows(ctx_for(answers={defender: (1, ""), center: (0, "securitycenter_huorong.json")}))
+    assert out.status == "pass" and "Get-MpComputerStatus failed" in out.detail
