@@ -59,7 +59,11 @@ def linux(ctx: Context) -> Outcome:
 
     faillock = parse_kv(ctx.read("/etc/security/faillock.conf") or "", "=")
     lock = next((ln for ln in pam if "pam_faillock" in ln or "pam_tally2" in ln or "pam_tally" in ln), None)
-    deny = int((_opts(lock) if lock else {}).get("deny", faillock.get("deny", "0")) or 0) if lock else 0
+    # pam_faillock's own default is deny=3 when neither the PAM line nor faillock.conf sets it.
+    deny = 0
+    if lock:
+        default = "3" if "pam_faillock" in lock else "0"
+        deny = int(_opts(lock).get("deny") or faillock.get("deny") or default)
     if not lock:
         problems.append("no pam_faillock/pam_tally2: no lockout after failed logons")
     else:

@@ -273,3 +273,19 @@ def test_identity(check: Check) -> None:
 
 def test_now_is_injected() -> None:
     assert ctx_for().now() == NOW
+
+
+def test_faillock_conf_supplies_deny(tmp_path: Path) -> None:
+    root = seed(
+        tmp_path,
+        {
+            "etc/login.defs": "PASS_MAX_DAYS 60\n",
+            "etc/pam.d/common-password": "password requisite pam_pwquality.so minlen=12 minclass=4\n",
+            "etc/pam.d/common-auth": "auth required pam_faillock.so preauth\n",
+            "etc/security/faillock.conf": "# managed by county IT\ndeny = 4\nunlock_time = 600\n",
+        },
+    )
+    out = password_policy.linux(ctx_for(root))
+    assert out.status == "pass" and "deny=4" in out.detail and "minlen=12 minclass=4" in out.detail
+    (root / "etc/security/faillock.conf").unlink()
+    assert "deny=3" in password_policy.linux(ctx_for(root)).detail  # pam_faillock's default
