@@ -150,3 +150,17 @@ def test_push_through_an_outage_loses_nothing_and_writes_nothing_twice(
         assert SECRET not in (tmp_path / "ingest" / "ingest.log").read_text()
     finally:
         ingest.stop()
+
+
+def test_pdcs_ingest_token_command() -> None:
+    import subprocess
+
+    from tests.support.cli import pdcs_argv, pdcs_env
+
+    res = subprocess.run(pdcs_argv("ingest", "token", DEVICE), env=pdcs_env(PDCS_INGEST_SECRET=SECRET),
+                         capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert res.returncode == 0 and res.stdout.strip() == device_token(SECRET, DEVICE)
+    env = pdcs_env()
+    env.pop("PDCS_INGEST_SECRET", None)
+    res = subprocess.run(pdcs_argv("ingest", "token", DEVICE), env=env, capture_output=True, text=True, timeout=60)
+    assert res.returncode == 2 and "PDCS_INGEST_SECRET is not set" in res.stderr
