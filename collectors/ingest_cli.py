@@ -38,13 +38,15 @@ def serve(
     influx_db: str | None = typer.Option(None, "--influx-db", help="InfluxDB database (default PDCS_INFLUX_DB)."),
     spool_dir: Path | None = typer.Option(None, "--spool-dir", help="Folder of the durable spool (PDCS_SPOOL_DIR)."),
 ) -> None:
-    """Accept agent pushes into the durable spool; a writer drains it into InfluxDB."""
+    """Accept agent pushes into a durable spool; a writer drains it into InfluxDB.
+
+    (``pdcs collect --ingest-listen`` does the same inside the collector, into its own spool.)
+    """
     import asyncio
     import signal
 
-    import uvicorn
-
     from collectors.ingest import SeqLedger, create_ingest_app, spool_sink
+    from collectors.ingest_server import parse_listen, serve_until
     from collectors.spool import Spool
     from collectors.writer import Writer
     from inventory.load import InventoryError, load_inventory
@@ -55,9 +57,10 @@ def serve(
     settings = Settings()
     settings.influx_url = influx_url or settings.influx_url
     settings.influx_db = influx_db or settings.influx_db
-    host, _, port = (listen or settings.ingest_listen).rpartition(":")
-    if not port.isdigit():
-        raise typer.BadParameter("must be HOST:PORT", param_hint="--listen")
+    try:
+        host, port = parse_listen(listen or settings.ingest_listen)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--listen") from None
     try:
         inv = load_inventory(inventory)
     except InventoryError as exc:
@@ -74,29 +77,24 @@ def serve(
     writer = Writer(spool, influx)
     sink = spool_sink(spool)
 
-    loop: asyncio.AbstractEventLoop | None = None
-
-    def sink_and_wake(points: list[Point]) -> None:
-        sink(points)
-        if loop is not None:
-            loop.call_soon_threadsafe(writer.wakeup.set)
-
-    web = create_ingest_app(inv, secret, sink_and_wake, ledger=SeqLedger(folder / "ingest-ledger.json"))
-    server = uvicorn.Server(uvicorn.Config(web, host=host or "0.0.0.0", port=int(port), log_level="warning"))
-    # uvicorn catches SIGTERM/SIGINT while serving and re-raises them afterwards; these handlers
-    # receive the re-raised signal so the writer can finish its batch instead of the process dying.
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: None)
-
     async def main() -> None:
-        nonlocal loop
         loop = asyncio.get_running_loop()
         stop = asyncio.Event()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+
+        def sink_and_wake(points: list[Point]) -> None:
+            sink(points)
+            loop.call_soon_threadsafe(writer.wakeup.set)
+
+        web = create_ingest_app(inv, secret, sink_and_wake, ledger=SeqLedger(folder / "ingest-ledger.json"))
         writer_task = asyncio.create_task(writer.run(stop))
-        typer.echo(f"ingest listening on {host or '0.0.0.0'}:{port}; spool {folder / 'ingest.sqlite'}")
-        await server.serve()
-        stop.set()
-        await writer_task
+        typer.echo(f"ingest listening on {host}:{port}; spool {folder / 'ingest.sqlite'}")
+        try:
+            await serve_until(web, host, port, stop)
+        finally:
+            stop.set()
+            await writer_task
 
     try:
         asyncio.run(main())

@@ -164,3 +164,36 @@ def test_pdcs_ingest_token_command() -> None:
     env.pop("PDCS_INGEST_SECRET", None)
     res = subprocess.run(pdcs_argv("ingest", "token", DEVICE), env=env, capture_output=True, text=True, timeout=60)
     assert res.returncode == 2 and "PDCS_INGEST_SECRET is not set" in res.stderr
+
+
+def test_push_into_the_collectors_own_spool(tmp_path: Path, influx_server: InfluxServer, influx: InfluxDB) -> None:
+    """`pdcs collect --ingest-listen`: pushes go into the collector's spool and out through its writer."""
+    from pdcs.devstack.procs import Managed, free_port
+    from tests.support.cli import pdcs_argv, pdcs_env
+
+    port = free_port()
+    argv = pdcs_argv(
+        "collect", "--inventory", str(_write_inventory(tmp_path / "inventory")), "--ingest-listen", f"127.0.0.1:{port}",
+        "--influx-url", influx_server.url, "--influx-db", influx.database, "--spool-dir", str(tmp_path / "spool"),
+    )  # fmt: skip
+    collector = Managed("collector", argv, tmp_path / "collector.log", env=pdcs_env(PDCS_INGEST_SECRET=SECRET))
+    collector.start()
+    agent = None
+    try:
+        base = f"http://127.0.0.1:{port}"
+        collector.wait_ready(lambda: httpx.get(f"{base}/ingest/v1/health", timeout=1).status_code == 200)
+        (tmp_path / "token").write_text(device_token(SECRET, DEVICE))
+        cfg = {
+            "device": DEVICE,
+            "checks": {"interval_s": 3600, "disabled": ["os_updates"]},
+            "push": {"url": f"{base}/ingest/v1/push", "token": {"file": str(tmp_path / "token")}, "interval_s": 0.2,
+                     "spool_dir": str(tmp_path / "agent-spool")},
+        }  # fmt: skip
+        agent = start_agent(tmp_path / "agent", cfg)
+        _wait(lambda: _count(influx) >= 3, "pushed batches in InfluxDB through the collector")
+        assert (tmp_path / "spool" / "pdcs-collector.ledger.json").exists()
+    finally:
+        if agent is not None:
+            agent.stop()
+        collector.stop()
+    assert collector.proc is not None and collector.proc.returncode == 0, collector.tail()
