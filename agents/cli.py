@@ -28,7 +28,6 @@ log = logging.getLogger("pdcs_agent")
 
 
 def _scheduler(cfg: AgentConfig) -> CheckScheduler:
-
     checks = [c for c in ALL_CHECKS if c.id not in cfg.checks_disabled]
     ctx = Context(root=cfg.checks_root, params=cfg.check_params)
     return CheckScheduler(checks, ctx, interval_s=cfg.checks_interval_s, level=cfg.mlps_level)
@@ -108,6 +107,10 @@ def main(argv: list[str] | None = None) -> int:
             if not port.isdigit():
                 raise ConfigError(f"--listen: must be HOST:PORT (got {args.listen!r})")
             cfg = replace(cfg, listen_host=host or "0.0.0.0", listen_port=int(port))
+        unknown = sorted(set(cfg.checks_disabled) - {c.id for c in ALL_CHECKS})
+        if unknown:
+            known = ", ".join(c.id for c in ALL_CHECKS)
+            raise ConfigError(f"{args.config}: checks.disabled: unknown check {', '.join(unknown)} (known: {known})")
     except ConfigError as exc:
         print(f"pdcs-agent: {exc}", file=sys.stderr)
         return 2

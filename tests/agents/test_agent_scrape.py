@@ -115,6 +115,8 @@ def test_agent_cli_checks_exit_code(tmp_path: Path) -> None:
     assert main(["--config", str(cfg), "checks", "--json"]) == 1  # most checks fail on an empty root
     cfg.write_text("checks: {interval_s: -1}\n", encoding="utf-8")
     assert main(["--config", str(cfg), "checks"]) == 2
+    cfg.write_text("checks: {disabled: [usb_storge]}\n", encoding="utf-8")
+    assert main(["--config", str(cfg), "checks"]) == 2
 
 
 def test_pdcs_collect_scrapes_the_agent(agent: AgentServer, influx: InfluxDB, tmp_path: Path) -> None:
