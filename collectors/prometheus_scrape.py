@@ -103,5 +103,12 @@ class PrometheusScrapeCollector:
 
 
 def collector_for(inventory: Inventory) -> PrometheusScrapeCollector:
-    """The factory ``collectors.service`` calls for devices with an ``agent_url``."""
-    return PrometheusScrapeCollector()
+    """The factory ``collectors.service`` calls for devices with an ``agent_url``.
+
+    ``PDCS_SCRAPE_TIMEOUT_S`` and ``PDCS_SCRAPE_ALLOW`` (patterns added to the default allow-list) tune it.
+    """
+    from pdcs.settings import Settings
+
+    settings = Settings()
+    extra = tuple(p.strip() for p in settings.scrape_allow.split(",") if p.strip())
+    return PrometheusScrapeCollector(timeout_s=settings.scrape_timeout_s, allow=DEFAULT_ALLOW + extra)

@@ -40,6 +40,10 @@ class Settings(BaseSettings):
     # Push ingest (collectors/ingest.py): the shared secret device tokens derive from, and where it listens.
     ingest_secret: SecretStr | None = None
     ingest_listen: str = "0.0.0.0:9732"
+    # Exporter scraping (collectors/prometheus_scrape.py): timeout, and extra sample-name patterns
+    # (comma-separated fnmatch, e.g. "node_hwmon_*,windows_service_state") kept as exporter_metric.
+    scrape_timeout_s: float = 10.0
+    scrape_allow: str = ""
 
     def influx(self) -> InfluxDB:
         from pdcs.storage import InfluxDB

@@ -156,3 +156,13 @@ def test_metrics_url() -> None:
     assert metrics_url("http://10.51.121.31:9750") == "http://10.51.121.31:9750/metrics"
     assert metrics_url("http://10.51.121.31:9750/") == "http://10.51.121.31:9750/metrics"
     assert metrics_url("http://10.51.121.31:9182/custom") == "http://10.51.121.31:9182/custom"
+
+
+def test_collector_for_reads_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    from collectors.prometheus_scrape import collector_for
+
+    monkeypatch.setenv("PDCS_SCRAPE_TIMEOUT_S", "3")
+    monkeypatch.setenv("PDCS_SCRAPE_ALLOW", "node_hwmon_*, windows_service_state")
+    c = collector_for(kiosk_inventory({}))
+    assert c.timeout_s == 3.0
+    assert c.allow[-2:] == ("node_hwmon_*", "windows_service_state") and "node_load1" in c.allow
