@@ -52,8 +52,31 @@ class ParsedConfig:
         ]
 
 
+# A secret's value follows one of these keywords (IOS "password 7 X", VRP "cipher X",
+# Comware "simple X", "snmp-server community X").  Evidence keeps the keyword and masks
+# the value, so a record proves "a plain-text password is configured" without holding it.
+_SECRET = re.compile(
+    r"(?<![\w-])(password|secret|simple|cipher|irreversible-cipher|hash|key-string|key"
+    r"|community(?:\s+(?:read|write))?|authentication-mode\s+(?:md5|sha\w*)|privacy-mode\s+\w+)"
+    r"(\s+(?:[0-9]\s+)?)(?!(?:simple|cipher|irreversible-cipher|hash|read|write|level"
+    r"|authentication-mode|privacy-mode)(?![\w-]))(\S+)"
+)
+# Default communities are the finding itself and no secret: they stay visible.
+_KNOWN_DEFAULTS = {"public", "private"}
+
+
+def redact(line: str) -> str:
+    def mask(m: re.Match[str]) -> str:
+        value = m.group(3)
+        if m.group(1).startswith("community") and value.lower() in _KNOWN_DEFAULTS:
+            return m.group(0)
+        return f"{m.group(1)}{m.group(2)}******"
+
+    return _SECRET.sub(mask, line)
+
+
 def _show(parent: str | None, line: str) -> str:
-    return f"{parent} > {line.strip()}" if parent else line.strip()
+    return redact(f"{parent} > {line.strip()}" if parent else line.strip())
 
 
 def _cap(lines: list[str]) -> tuple[str, ...]:

@@ -22,12 +22,35 @@ class DialectDriver:
     comment: str = "!#"  # characters that start a comment line
     # Lines dropped before parsing (banners of the show command, not configuration).
     noise: tuple[str, ...] = field(default=())
+    # VRP/Comware print global commands indented by one space between "#" separators;
+    # outdent them so the parser does not take them for children of the previous section.
+    outdent_globals: bool = False
 
     def clean(self, text: str) -> str:
-        if not self.noise:
-            return text
-        rx = re.compile("|".join(self.noise))
-        return "\n".join(ln for ln in text.splitlines() if not rx.match(ln.strip()))
+        lines = text.replace("\r\n", "\n").split("\n")
+        if self.noise:
+            rx = re.compile("|".join(self.noise))
+            lines = [ln for ln in lines if not rx.match(ln.strip())]
+        if self.outdent_globals:
+            lines = outdent_global_groups(lines)
+        return "\n".join(lines)
 
     def fetch(self, session: SshSession) -> dict[str, str]:
         return {src: self.clean(session.run(cmd)) for src, cmd in self.sources.items()}
+
+
+def outdent_global_groups(lines: list[str]) -> list[str]:
+    """In a ``#``-separated configuration, a group whose first line is indented is global."""
+    out: list[str] = []
+    in_global = False
+    after_separator = True
+    for ln in lines:
+        if ln.strip() == "#":
+            after_separator, in_global = True, False
+            out.append(ln)
+            continue
+        if after_separator and ln.strip():
+            in_global = ln.startswith(" ")
+            after_separator = False
+        out.append(ln[1:] if in_global and ln.startswith(" ") else ln)
+    return out

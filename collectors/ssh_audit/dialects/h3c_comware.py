@@ -9,5 +9,6 @@ DRIVER = DialectDriver(
     netmiko_type="hp_comware",
     sources={"config": "display current-configuration"},
     comment="#",
+    outdent_globals=True,
     noise=(r"^return$",),
 )

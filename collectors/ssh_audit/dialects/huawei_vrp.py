@@ -9,5 +9,6 @@ DRIVER = DialectDriver(
     netmiko_type="huawei",
     sources={"config": "display current-configuration"},
     comment="#",
+    outdent_globals=True,
     noise=(r"!Software Version", r"!Last configuration was", r"^return$"),
 )
