@@ -19,7 +19,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from collectors.ssh_audit.yaml_lines import YamlDocument
+from pdcs.yaml_lines import YamlDocument
 
 BASELINES_DIR = Path(__file__).resolve().parent / "baselines"
 

@@ -1,6 +1,6 @@
 """YAML with line numbers: load a document and remember where each value sits.
 
-The rules and requirement loaders report problems as ``file:line: field:
+The audit rules and grading requirement loaders report problems as ``file:line: field:
 message``; pydantic tells us the *path* of a bad field, this tells us its line.
 """
 
