@@ -19,6 +19,7 @@ from pdcs import __version__
 SUBCOMMANDS: list[tuple[str, str, str]] = [
     ("dev", "pdcs.devstack.cli:app", "Local development stack: InfluxDB and simulated devices."),
     ("inventory", "inventory.cli:app", "Check and summarise an inventory."),
+    ("audit", "collectors.ssh_audit.cli:audit", "Audit device configurations over SSH against the security baselines."),
 ]
 
 app = typer.Typer(

@@ -76,11 +76,13 @@ class SshSession:
         if cr.key_file:
             params["use_keys"] = True
             params["key_file"] = cr.key_file
-        if cr.secret is not None:
+        wants_enable = cr.secret is not None and bool(cr.secret.get_secret_value())
+        if wants_enable:
+            assert cr.secret is not None
             params["secret"] = cr.secret.get_secret_value()
         try:
             self._conn = ConnectHandler(**params)
-            if cr.secret is not None and not self._conn.check_enable_mode():
+            if wants_enable and not self._conn.check_enable_mode():
                 self._conn.enable()
         except Exception as exc:
             self.close()
