@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from inventory.models import Device, Facility, Inventory, SecretRef, SshProfile
+from inventory.models import Device, DeviceKind, Facility, FacilityKind, Inventory, SecretRef, SshProfile
 from pdcs.devstack.fake_ios import FakeIosDevice, FakeIosServer, start_fake_ios
 from pdcs.devstack.sshd import SshdServer, start_sshd, temporary_user
 
 DATA = Path(__file__).resolve().parent / "data"
-PASSWORD = "Adm1n-Pa55!"  # noqa: S105 - the simulated devices' login password
-ENABLE = "En4ble-Secr3t"  # noqa: S105
+PASSWORD = "Adm1n-Pa55!"
+ENABLE = "En4ble-Secr3t"
 
 
 def seed(name: str) -> str:
@@ -49,7 +49,7 @@ def make_inventory(
     devices: dict[str, tuple[str, str | None]], *, user: str = "admin", env: str = "PDCS_T_SSH", enable: bool = True
 ) -> Inventory:
     """An inventory with one facility; ``devices`` maps id → (address, vendor)."""
-    fac = Facility(id="fac1", name="测试图书馆", kind="public_library", county="510121")
+    fac = Facility(id="fac1", name="测试图书馆", kind=FacilityKind.PUBLIC_LIBRARY, county="510121")
     profile = SshProfile(
         name="audit",
         username=user,
@@ -60,7 +60,7 @@ def make_inventory(
     devs = {
         dev_id: Device(
             id=dev_id,
-            kind="server" if vendor == "linux" else "switch",
+            kind=DeviceKind.SERVER if vendor == "linux" else DeviceKind.SWITCH,
             facility="fac1",
             address=address,
             ssh_profile="audit",
