@@ -1,7 +1,8 @@
 """``pdcs audit``: run SSH audits now, for an inventory or part of it.
 
 Exit codes: 0 every rule of every audited device passed; 1 problems found (a
-rule failed, or a device could not be audited: its rules are ``unknown``);
+rule failed, a device could not be audited — its rules are ``unknown`` — or
+the points could not be written with ``--write``);
 2 usage (inventory missing or invalid, no device to audit).
 """
 
@@ -94,9 +95,6 @@ def audit(
 
     audits = sorted(asyncio.run(run_all()), key=lambda a: a.device)
     tags = {t.device.id: t.tags for t in targets}
-    if write:
-        with settings.influx() as db:
-            db.write_lines(to_lines(p for a in audits for p in points_of(a, tags[a.device])))
     bad = [a for a in audits if a.error or a.counts()["fail"] or a.counts()["unknown"]]
     if as_json:
         typer.echo(json.dumps([record_of(a, tags[a.device]) for a in audits], ensure_ascii=False, indent=1))
@@ -110,4 +108,15 @@ def audit(
                     title = r.rule.title.zh if lang == Language.zh else r.rule.title.en
                     typer.echo(f"  ✗ [{r.rule.severity}] {r.rule.id} {title}: {r.detail(160)}")
         typer.echo(text["total"].format(n=len(audits), ok=len(audits) - len(bad), bad=len(bad), dir=store.folder))
-    raise typer.Exit(1 if bad else 0)
+    failed_write = False
+    if write:
+        from pdcs.storage.influx import InfluxError
+
+        try:
+            settings.ensure_schema()
+            with settings.influx() as db:
+                db.write_lines(to_lines(p for a in audits for p in points_of(a, tags[a.device])))
+        except InfluxError as exc:  # the audit records are on disk; say the points are not in InfluxDB
+            typer.echo(f"InfluxDB write failed ({settings.influx_url}): {exc}", err=True)
+            failed_write = True
+    raise typer.Exit(1 if bad or failed_write else 0)
