@@ -26,12 +26,11 @@ from __future__ import annotations
 import json
 import socket
 import sys
-import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from pdcs.devstack.procs import Managed, free_port
+from pdcs.devstack.procs import Managed
 
 # Global commands whose value replaces the previous one instead of adding a line.
 _SINGLE_VALUED = (
@@ -121,11 +120,17 @@ def _ssh_banner(host: str, port: int) -> bool:
 def start_fake_ios(
     base: Path, devices: list[FakeIosDevice], host: str = "127.0.0.1", timeout_s: float = 60.0
 ) -> FakeIosServer:
-    """Serve ``devices`` (each on a free port unless it names one) from one child process."""
+    """Serve ``devices`` from one child process.
+
+    A device with ``port=0`` gets a port chosen by the child when it listens
+    (no race with other processes for a port picked in advance); the child
+    writes the ports it got to ``fake_ios.ports.json``.
+    """
     base.mkdir(parents=True, exist_ok=True)
-    placed = [d if d.port else FakeIosDevice(**{**asdict(d), "port": free_port()}) for d in devices]
     spec = base / "fake_ios.json"
-    spec.write_text(json.dumps({"host": host, "devices": [asdict(d) for d in placed]}), encoding="utf-8")
+    ports_file = base / "fake_ios.ports.json"
+    ports_file.unlink(missing_ok=True)
+    spec.write_text(json.dumps({"host": host, "devices": [asdict(d) for d in devices]}), encoding="utf-8")
     repo = Path(__file__).resolve().parents[2]
     proc = Managed(
         "fake-ios",
@@ -133,19 +138,22 @@ def start_fake_ios(
         base / "fake_ios.log",
         env={"PYTHONPATH": str(repo)},
     ).start()
-    server = FakeIosServer(host, {d.name: d for d in placed}, proc)
-    pending = [d.port for d in placed]
-    deadline = time.monotonic() + timeout_s
+    placed: dict[str, FakeIosDevice] = {}
 
     def all_ready() -> bool:
-        while pending:
-            if not _ssh_banner(host, pending[0]):
+        if not placed:
+            if not ports_file.exists():
                 return False
-            pending.pop(0)
-        return True
+            ports = json.loads(ports_file.read_text(encoding="utf-8"))
+            placed.update({d.name: FakeIosDevice(**{**asdict(d), "port": ports[d.name]}) for d in devices})
+        return all(_ssh_banner(host, d.port) for d in placed.values())
 
-    proc.wait_ready(all_ready, max(1.0, deadline - time.monotonic()))
-    return server
+    try:
+        proc.wait_ready(all_ready, timeout_s)
+    except Exception:
+        proc.stop()
+        raise
+    return FakeIosServer(host, placed, proc)
 
 
 # --- the child process: fake-switches extended ---------------------------------------------------
@@ -333,6 +341,7 @@ def serve(spec_path: Path) -> None:
 
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     spec = json.loads(spec_path.read_text(encoding="utf-8"))
+    ports: dict[str, int] = {}
     for raw in spec["devices"]:
         device = FakeIosDevice(**raw)
         service = SwitchSshService(
@@ -341,8 +350,12 @@ def serve(spec_path: Path) -> None:
             switch_core=_build_core(device),
             users={device.username: device.password.encode()},
         )
-        service.hook_to_reactor(reactor)
-    logging.warning("serving %d simulated IOS devices", len(spec["devices"]))
+        ports[device.name] = service.hook_to_reactor(reactor).getHost().port
+    # Written once every device listens: the parent reads it to learn the ports.
+    tmp = spec_path.with_suffix(".ports.tmp")
+    tmp.write_text(json.dumps(ports), encoding="utf-8")
+    tmp.replace(spec_path.with_name("fake_ios.ports.json"))
+    logging.warning("serving %d simulated IOS devices", len(ports))
     reactor.run()  # type: ignore[misc]
 
 
