@@ -95,3 +95,9 @@ def test_dialect_resolution() -> None:
     assert resolve_dialect("hp_comware", "huawei", "switch") == "h3c_comware"  # the profile's type wins
     assert resolve_dialect(None, "inspur", "server") == "linux"
     assert resolve_dialect(None, "ruijie", "switch") is None
+
+
+def test_every_dialect_names_a_netmiko_platform() -> None:
+    from netmiko.ssh_dispatcher import CLASS_MAPPER
+
+    assert {d.netmiko_type for d in DRIVERS.values()} <= set(CLASS_MAPPER)
