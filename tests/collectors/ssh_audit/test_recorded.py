@@ -1,7 +1,8 @@
 """One conformance suite over every network dialect, fed recorded configurations.
 
 Huawei VRP and H3C Comware are tested here only (no simulator speaks them);
-Cisco IOS also runs live against fake-switches in test_live_ios.py.
+Cisco IOS also runs live against fake-switches in test_live_ios.py; its two
+configurations are the simulator's seeds (pdcs/devstack/ios_configs/).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collectors.ssh_audit.audit import RuleResult, judge
 from collectors.ssh_audit.checks import ParsedConfig, evaluate, redact
 from collectors.ssh_audit.dialects import DRIVERS, resolve_dialect
 from collectors.ssh_audit.rules import Condition, load_rules, rules_for
+from pdcs.devstack.fake_ios import ios_seed
 
 from .conftest import DATA
 
@@ -23,7 +25,8 @@ CASES = [("cisco_ios", "ios"), ("huawei_vrp", "huawei"), ("h3c_comware", "h3c")]
 
 def run(dialect: str, stem: str, case: str) -> dict[str, RuleResult]:
     driver = DRIVERS[dialect]
-    text = driver.clean((DATA / f"{stem}_{case}.txt").read_text(encoding="utf-8"))
+    raw = ios_seed(case) if stem == "ios" else (DATA / f"{stem}_{case}.txt").read_text(encoding="utf-8")
+    text = driver.clean(raw)
     return {r.rule.id: r for r in judge(driver, {"config": text}, load_rules())}
 
 
