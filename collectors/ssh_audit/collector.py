@@ -12,6 +12,7 @@ configuration changes rarely and an audit opens a privileged session).
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 
 from collectors.base import Target
@@ -23,6 +24,8 @@ from collectors.ssh_audit.rules import Rule, load_rules
 from collectors.ssh_audit.session import Credentials, Endpoint
 from inventory.models import Device, Inventory
 from pdcs.points import Point
+
+log = logging.getLogger(__name__)
 
 
 class SshAuditCollector:
@@ -61,7 +64,10 @@ class SshAuditCollector:
         async with self._sem:
             result = await asyncio.to_thread(self.audit_blocking, target)
         if self.store is not None:
-            await asyncio.to_thread(self.store.save, result, target.tags)
+            try:
+                await asyncio.to_thread(self.store.save, result, target.tags)
+            except OSError as exc:  # the points still carry the verdicts; the record is best effort
+                log.warning("audit record of %s not written: %s", target.device.id, exc)
         return result
 
     def audit_blocking(self, target: Target) -> DeviceAudit:

@@ -104,3 +104,13 @@ def test_every_dialect_names_a_netmiko_platform() -> None:
     from netmiko.ssh_dispatcher import CLASS_MAPPER
 
     assert {d.netmiko_type for d in DRIVERS.values()} <= set(CLASS_MAPPER)
+
+
+def test_empty_or_unparsable_answers_are_unknown_not_failures() -> None:
+    rules = load_rules()
+    empty = judge(DRIVERS["huawei_vrp"], {"config": "\n  \n"}, rules)
+    assert {r.status for r in empty} == {"unknown"}
+    assert empty[0].notes == ("empty answer to 'display current-configuration'",)
+    # On Linux an empty text is a missing file, judged like any other text.
+    linux = judge(DRIVERS["linux"], dict.fromkeys(DRIVERS["linux"].sources, ""), rules)
+    assert {r.status for r in linux} == {"pass", "fail"}
