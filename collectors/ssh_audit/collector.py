@@ -46,6 +46,7 @@ class SshAuditCollector:
         self.interval_s = interval_s
         self._concurrency = max(1, concurrency)
         self._sem: asyncio.Semaphore | None = None
+        self._sem_loop: asyncio.AbstractEventLoop | None = None
 
     def applies_to(self, device: Device) -> bool:
         """Devices with an SSH profile and a management address are audited."""
@@ -59,8 +60,9 @@ class SshAuditCollector:
         return points_of(await self.audit(target), target.tags)
 
     async def audit(self, target: Target) -> DeviceAudit:
-        if self._sem is None:  # created lazily: it must belong to the running loop
-            self._sem = asyncio.Semaphore(self._concurrency)
+        loop = asyncio.get_running_loop()
+        if self._sem is None or self._sem_loop is not loop:  # a semaphore belongs to one event loop
+            self._sem, self._sem_loop = asyncio.Semaphore(self._concurrency), loop
         async with self._sem:
             result = await asyncio.to_thread(self.audit_blocking, target)
         if self.store is not None:
