@@ -17,7 +17,7 @@ from prometheus_client.registry import Collector, CollectorRegistry
 from agents import __version__
 from agents.checks.base import CheckResult
 
-DETAIL_MAX = 500  # evidence longer than this is cut in the label (full text on /checks)
+DETAIL_MAX = 480  # evidence longer than this is cut (the schema's limit); /checks has it in full
 
 
 class ChecksCollector(Collector):

@@ -160,7 +160,7 @@ def _checks(s: Samples, tags: Mapping[str, str], time_ns: int) -> list[Point]:
     for lab, value in s.get("pdcs_security_check_status", ()):
         check = lab.get("check", "")
         status = _CHECK_STATUS.get(value, "unknown")
-        fields: dict[str, FieldValue] = {"status": status, "detail": details.get(check, {}).get("detail", "")}
+        fields: dict[str, FieldValue] = {"status": status, "detail": details.get(check, {}).get("detail", "")[:480]}
         if status != "unknown":
             fields["passed"] = 1 if status == "pass" else 0
         ptags = {

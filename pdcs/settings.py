@@ -45,6 +45,12 @@ class Settings(BaseSettings):
     scrape_timeout_s: float = 10.0
     scrape_allow: str = ""
 
+    # SSH audits (collectors/ssh_audit): how often the collector audits each device,
+    # how many SSH sessions run at once, and where the per-device audit records go.
+    audit_interval_s: float = 86400.0
+    audit_concurrency: int = 20
+    audit_dir: Path = Path("var/audit")
+
     def influx(self) -> InfluxDB:
         from pdcs.storage import InfluxDB
 

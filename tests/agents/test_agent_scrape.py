@@ -97,7 +97,7 @@ async def test_agent_scraped_into_influxdb(agent: AgentServer, influx: InfluxDB)
     assert set(stored) == set(served) and len(stored) == 10
     for check, (tags, row) in stored.items():
         assert row["status"] == served[check]["status"]
-        assert row["detail"] == served[check]["detail"][:500] and row["detail"]
+        assert row["detail"] == served[check]["detail"][:480] and row["detail"]
         assert tags["mlps_item"] == served[check]["mlps_item"] and tags["mlps_item"].startswith("8.1.")
         assert tags["mlps_level"] == "3" and tags["source"] == "agent"
         assert row["passed"] == {"pass": 1, "fail": 0, "unknown": None}[row["status"]]
