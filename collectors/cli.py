@@ -35,7 +35,9 @@ def collect(
     influx_db: str | None = typer.Option(None, "--influx-db", help="InfluxDB database (default PDCS_INFLUX_DB)."),
     spool_dir: Path | None = typer.Option(None, "--spool-dir", help="Folder of the durable spool (PDCS_SPOOL_DIR)."),
     spool_max_points: int = typer.Option(2_000_000, "--spool-max-points", help="Spool bound; oldest dropped beyond."),
-    interval: float | None = typer.Option(None, "--interval", help="Cycle period in seconds (default: profiles')."),
+    interval: float | None = typer.Option(
+        None, "--interval", help="Poll interval and cycle period in seconds (default: the SNMP profiles' interval_s)."
+    ),
     max_in_flight: int = typer.Option(256, "--max-in-flight", help="Devices polled at once."),
     metrics_port: int | None = typer.Option(None, "--metrics-port", help="Serve Prometheus /metrics on this port."),
     ingest_listen: str | None = typer.Option(
@@ -43,6 +45,11 @@ def collect(
     ),
     name: str = typer.Option("pdcs-collector", "--name", help="Collector name in self-metrics."),
     batch_size: int = typer.Option(5000, "--batch-size", help="Points per InfluxDB write."),
+    trap_port: int | None = typer.Option(None, "--trap-port", help="Receive SNMP traps on this UDP port (162)."),
+    trap_host: str = typer.Option("0.0.0.0", "--trap-host", help="Address the trap receiver binds."),
+    trap_engine_id: list[str] = typer.Option(
+        [], "--trap-engine-id", help="Engine ID (hex) of a device sending SNMPv3 traps; repeatable."
+    ),
 ) -> None:
     """Poll the inventory's devices (SNMP; agents and SSH audits when wired) into InfluxDB."""
     import asyncio
@@ -75,7 +82,14 @@ def collect(
         typer.echo(f"InfluxDB not ready ({exc.__class__.__name__}); points will wait in the spool", err=True)
     spool_path = (spool_dir or settings.spool_dir) / f"{name}.sqlite"
     config = ServiceConfig(
-        name=name, regions=regions, period_s=interval, max_in_flight=max_in_flight, batch_size=batch_size
+        name=name,
+        regions=regions,
+        period_s=interval,
+        max_in_flight=max_in_flight,
+        batch_size=batch_size,
+        trap_host=trap_host,
+        trap_port=trap_port,
+        trap_engine_ids=tuple(trap_engine_id),
     )
     service = CollectorService(inv, influx, spool_path, config)
     service.spool.max_points = spool_max_points

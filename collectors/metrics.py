@@ -52,6 +52,13 @@ class ServiceMetrics(Collector):
         for kind, n in sorted(s.snmp.failures.items()):
             fam.add_metric([*name, kind], n)
         yield fam
+        if s.traps is not None:
+            traps = CounterMetricFamily(
+                "pdcs_collector_traps", "SNMP notifications by outcome.", labels=[*labels, "outcome"]
+            )
+            for outcome, n in sorted(s.traps.counts.items()):
+                traps.add_metric([*name, outcome], n)
+            yield traps
 
 
 def registry_for(service: CollectorService) -> CollectorRegistry:

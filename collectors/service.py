@@ -39,12 +39,15 @@ AGENT_INTERVAL_S = 60.0
 class ServiceConfig:
     name: str = "pdcs-collector"
     regions: tuple[str, ...] = ()
-    period_s: float | None = None  # default: the shortest SNMP profile interval, else 60 s
+    period_s: float | None = None  # cycle period and SNMP poll interval; default: shortest profile interval_s
     max_in_flight: int = 256
     spread: float = 0.5
     flush_s: float = 0.2
     flush_points: int = 5000
     batch_size: int = 5000
+    trap_host: str = "0.0.0.0"
+    trap_port: int | None = None  # None: no trap receiver
+    trap_engine_ids: tuple[str, ...] = ()
 
 
 def _optional_collector(module: str, factory: str, inventory: Inventory) -> Collector | None:
@@ -91,6 +94,10 @@ class CollectorService:
         self.writer = Writer(self.spool, influx, batch_size=config.batch_size)
         intervals = [j.interval_s for j in self.jobs if j.collector is self.snmp]
         period = config.period_s or (min(intervals) if intervals else 60.0)
+        if config.period_s:  # an explicit interval is every SNMP device's interval too
+            for job in self.jobs:
+                if job.collector is self.snmp:
+                    job.interval_s = config.period_s
         self.scheduler = Scheduler(
             self.jobs, self._sink, period_s=period, max_in_flight=config.max_in_flight, spread=config.spread
         )
@@ -99,6 +106,7 @@ class CollectorService:
         self.last_cycle: CycleStats | None = None
         self.cycles = 0
         self.totals = {"ok": 0, "failed": 0, "skipped": 0}
+        self.traps: Any = None
 
     # -- points into the spool ------------------------------------------------
     async def _sink(self, points: list[Point]) -> None:
@@ -113,6 +121,27 @@ class CollectorService:
             lines, self._buffer = self._buffer, []
             await asyncio.to_thread(self.spool.append, lines)
             self.writer.wakeup.set()
+
+    async def sink_now(self, points: list[Point]) -> None:
+        """Spool ``points`` and wake the writer at once (traps do not wait for the flush tick)."""
+        await self._sink(points)
+        await self.flush()
+
+    def start_traps(self) -> None:
+        if self.config.trap_port is None:
+            return
+        from collectors.traps import TrapReceiver
+
+        self.traps = TrapReceiver(
+            self.inventory,
+            self.sink_now,
+            host=self.config.trap_host,
+            port=self.config.trap_port,
+            engine_ids=self.config.trap_engine_ids,
+            interfaces=self.snmp.interface_view,
+            regions=self.config.regions,
+        )
+        self.traps.start()
 
     async def _flusher(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
@@ -174,6 +203,7 @@ class CollectorService:
         return stats
 
     async def run(self, stop: asyncio.Event) -> None:
+        self.start_traps()
         tasks = [
             asyncio.create_task(self.writer.run(stop), name="writer"),
             asyncio.create_task(self._flusher(stop), name="flusher"),
@@ -182,6 +212,8 @@ class CollectorService:
             await self.scheduler.run_forever(stop, self._on_cycle)
         finally:
             stop.set()
+            if self.traps is not None:
+                self.traps.close()
             await self.flush()
             await asyncio.gather(*tasks, return_exceptions=True)
 

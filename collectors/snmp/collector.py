@@ -35,6 +35,8 @@ class DeviceState:
     counters: dict[tuple[str, str], CounterSample] = field(default_factory=dict)  # (ifindex, in|out)
     bulk: bool = True
     sys_object_id: str = ""
+    ifnames: dict[str, str] = field(default_factory=dict)  # ifindex -> name, for trap details
+    uplink_ifindex: str | None = None
 
 
 class SnmpCollector:
@@ -54,6 +56,11 @@ class SnmpCollector:
         self.failures: Counter[str] = Counter()  # kind -> count, since start
         self.polls = 0
         self.requests = 0
+
+    def interface_view(self, device_id: str) -> tuple[str | None, dict[str, str]]:
+        """(uplink ifindex, {ifindex: name}) from the last poll of a device (for the trap receiver)."""
+        st = self.state.get(device_id)
+        return (st.uplink_ifindex, st.ifnames) if st else (None, {})
 
     def poll_budget_s(self, profile: SnmpProfile) -> float:
         """Upper bound of one device poll: a dead device costs one request's retries; a slow
@@ -141,6 +148,7 @@ class SnmpCollector:
         ts: int,
     ) -> list[Point]:
         uplink = target.device.uplink_interface
+        state.ifnames = {itf.ifindex: itf.name for itf in interfaces}
         points = []
         for itf in interfaces:
             fields: dict[str, FieldValue] = {}
@@ -164,6 +172,8 @@ class SnmpCollector:
             if not fields:
                 continue
             is_uplink = bool(uplink) and uplink in (itf.name, itf.descr)
+            if is_uplink:
+                state.uplink_ifindex = itf.ifindex
             tags = {**target.tags, "ifname": itf.name, "ifindex": itf.ifindex, "uplink": "1" if is_uplink else "0"}
             points.append(Point(INTERFACE, tags, fields, ts))
         return points

@@ -61,3 +61,52 @@ def test_collect_usage_errors(tmp_path: Path, snmpd: SnmpdServer, influx: Influx
     res = run_collect(inv, influx, tmp_path / "spool", snmpd)
     assert res.returncode == 2
     assert "devices.yaml:2" in res.stderr
+
+
+def test_running_collector_serves_metrics_takes_traps_and_stops_cleanly(
+    tmp_path: Path, snmpd: SnmpdServer, influx: InfluxDB
+) -> None:
+    import signal
+
+    import httpx
+
+    from pdcs.devstack.procs import Managed, free_port, free_udp_port, require
+
+    inv = write_inventory(tmp_path / "inv", snmpd, dead=False)
+    mport, tport = free_port(), free_udp_port()
+    argv = pdcs_argv(
+        "collect", "--inventory", str(inv), "--influx-url", influx.url, "--influx-db", influx.database,
+        "--spool-dir", str(tmp_path / "spool"), "--interval", "1", "--metrics-port", str(mport),
+        "--trap-port", str(tport), "--trap-host", "127.0.0.1", "--region", "510121",
+    )  # fmt: skip
+    child = Managed("collect", argv, tmp_path / "collect.log", env=pdcs_env(**secret_env(snmpd))).start()
+    try:
+
+        def cycles() -> float:
+            text = httpx.get(f"http://127.0.0.1:{mport}/metrics", timeout=2).text
+            line = next(x for x in text.splitlines() if x.startswith("pdcs_collector_cycles_total"))
+            return float(line.split()[-1])
+
+        child.wait_ready(lambda: cycles() >= 2, 30)
+        metrics = httpx.get(f"http://127.0.0.1:{mport}/metrics", timeout=2).text
+        assert 'pdcs_collector_devices_ok{collector="pdcs-collector"} 2.0' in metrics
+        assert "pdcs_collector_spool_depth" in metrics and "pdcs_collector_points_written_total" in metrics
+        subprocess.run(
+            [require("snmptrap"), "-m", "", "-v", "2c", "-c", snmpd.community, f"127.0.0.1:{tport}", "",
+             "1.3.6.1.6.3.1.1.5.2"],
+            check=True, timeout=10,
+        )  # fmt: skip
+
+        def trap_written() -> bool:
+            return bool(influx.query("SELECT count(value) FROM snmp_trap WHERE trap='warmStart'"))
+
+        child.wait_ready(trap_written, 15)
+    finally:
+        child.signal(signal.SIGTERM)
+        assert child.proc is not None
+        code = child.proc.wait(15)
+    assert code == 0, child.tail()
+    # Only the 510121 devices; each polled on every 1 s cycle, self-metrics beside them.
+    devices = {s.tags["device"] for s in influx.query('SELECT last(up) FROM device_up GROUP BY "device"')}
+    assert devices == {"jt-sw-v2c", "jt-sw-v3"}
+    assert influx.query("SELECT count(cycle_s) FROM collector")[0].rows()[0]["count"] >= 2
