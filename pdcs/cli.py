@@ -18,12 +18,15 @@ from pdcs import __version__
 # (name, "module:attribute", help) — the attribute is a Typer app (a group) or a function (a command).
 SUBCOMMANDS: list[tuple[str, str, str]] = [
     ("dev", "pdcs.devstack.cli:app", "Local development stack: InfluxDB and simulated devices."),
+    ("collect", "collectors.cli:collect", "Poll devices (SNMP, agents, SSH audits) into InfluxDB."),
+    ("ingest", "collectors.ingest_cli:app", "Receive pushes from pdcs agents behind NAT/4G (and print their tokens)."),
     ("inventory", "inventory.cli:app", "Check and summarise an inventory."),
     ("api", "supervision_api.cli:api", "Serve the supervision API (FastAPI, docs at /docs)."),
     ("rollup", "supervision_api.commands.rollup:app", "Daily roll-ups into the long retention policy."),
     ("backfill", "supervision_api.commands.rollup:backfill", "Compute past days' roll-ups from raw points."),
     ("supervision", "supervision_api.commands.figures:app", "Availability in opening hours and bandwidth figures."),
     ("assessment", "supervision_api.commands.figures:assessment", "Annual assessment (年度考核) scores of a region."),
+    ("audit", "collectors.ssh_audit.cli:audit", "Audit device configurations over SSH against the security baselines."),
 ]
 
 app = typer.Typer(

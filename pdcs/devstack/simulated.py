@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from pdcs.devstack.fake_ios import FakeIosServer
 from pdcs.devstack.procs import free_udp_port
 from pdcs.devstack.snmpd import SnmpdServer
 from pdcs.devstack.snmpsim import SnmpsimServer
@@ -35,9 +36,8 @@ _RECORDINGS: list[tuple[str, str, str, str]] = [
 _KEEP_SECTIONS = ("regions", "facilities")
 
 
-def _copy_facilities(examples: Path, dest: Path) -> list[dict[str, Any]]:
-    """Copy regions and facilities (YAML sections and CSV registers); return the facilities seen."""
-    facilities: list[dict[str, Any]] = []
+def _copy_facilities(examples: Path, dest: Path) -> None:
+    """Copy regions and facilities (YAML sections and CSV registers), leaving devices and profiles out."""
     for src in sorted(examples.rglob("*")):
         rel = src.relative_to(examples)
         if src.suffix in (".yaml", ".yml"):
@@ -48,30 +48,37 @@ def _copy_facilities(examples: Path, dest: Path) -> list[dict[str, Any]]:
             if kept:
                 (dest / rel).parent.mkdir(parents=True, exist_ok=True)
                 (dest / rel).write_text(yaml.safe_dump(kept, allow_unicode=True, sort_keys=False), encoding="utf-8")
-                facilities += list(kept.get("facilities") or [])
         elif src.suffix == ".csv":
             with src.open(encoding="utf-8-sig", newline="") as fh:
                 rows = list(csv.DictReader(fh))
             if rows and "facility" not in rows[0] and "county" in rows[0]:
                 (dest / rel).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(src, dest / rel)
-                facilities += rows
-    return facilities
 
 
 def write_dev_inventory(
-    examples: Path, dest: Path, snmpd: SnmpdServer, sim: SnmpsimServer, *, interval_s: float = 15.0
+    examples: Path,
+    dest: Path,
+    snmpd: SnmpdServer,
+    sim: SnmpsimServer,
+    *,
+    interval_s: float = 15.0,
+    ios: FakeIosServer | None = None,
 ) -> Path:
     if dest.exists():
         shutil.rmtree(dest)
     dest.mkdir(parents=True)
-    facilities = _copy_facilities(examples, dest)
+    _copy_facilities(examples, dest)
+    # Read the copy back through the loader: it knows the Chinese kind names of CSV registers.
+    from inventory.load import read_inventory
+
+    facilities = read_inventory(dest)[0].facilities.values()
     if not facilities:
         raise RuntimeError(f"no facilities found in {examples}")
     by_kind: dict[str, list[str]] = {}
     for f in facilities:
-        by_kind.setdefault(str(f["kind"]), []).append(str(f["id"]))
-    all_ids = [str(f["id"]) for f in facilities]
+        by_kind.setdefault(f.kind.value, []).append(f.id)
+    all_ids = [f.id for f in facilities]
 
     def facility_for(kind: str, n: int) -> str:
         ids = by_kind.get(kind) or all_ids
@@ -158,11 +165,42 @@ def write_dev_inventory(
             "snmp_profile": "sim-snmpd-v2c",
         }
     )
+    ssh_profiles: list[dict[str, Any]] = []
+    if ios is not None:  # simulated IOS switches for the SSH audits: one compliant, one not
+        first = next(iter(ios.devices.values()))
+        secret_values["ios_password"] = first.password
+        secret_values["ios_enable"] = first.enable
+        ssh_profiles.append(
+            {
+                "name": "sim-ios-audit",
+                "username": first.username,
+                "password": {"file": "../dev-secrets.yaml", "key": "ios_password"},
+                "secret": {"file": "../dev-secrets.yaml", "key": "ios_enable"},
+                "timeout_s": 10.0,
+                "device_type": "cisco_ios",
+            }
+        )
+        for n, name in enumerate(ios.devices):
+            devices.append(
+                {
+                    "id": name,
+                    "name": f"{name} (fake-switches IOS over SSH)",
+                    "kind": "switch",
+                    "facility": facility_for("public_library", 0) if n == 0 else facility_for("township_centre", n),
+                    "address": ios.address(name),
+                    "ssh_profile": "sim-ios-audit",
+                    "vendor": "cisco",
+                }
+            )
     secrets_file = dest.parent / "dev-secrets.yaml"
     secrets_file.write_text(yaml.safe_dump(secret_values, allow_unicode=True), encoding="utf-8")
     secrets_file.chmod(0o600)
     (dest / "simulated-devices.yaml").write_text(
-        yaml.safe_dump({"snmp_profiles": profiles, "devices": devices}, allow_unicode=True, sort_keys=False),
+        yaml.safe_dump(
+            {"snmp_profiles": profiles, **({"ssh_profiles": ssh_profiles} if ssh_profiles else {}), "devices": devices},
+            allow_unicode=True,
+            sort_keys=False,
+        ),
         encoding="utf-8",
     )
     return dest
