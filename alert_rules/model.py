@@ -178,6 +178,8 @@ class Rule(BaseModel):
             raise ValueError("must be one statement (no ';')")
         if not re.search(r"\bWHERE\b.*\btime\s*[>]", v, re.I | re.S):
             raise ValueError("must bound time (WHERE time > now() - ...), or it reads all history")
+        if group_by_tags(v) is None:
+            raise ValueError("must GROUP BY the tags that name the resource (one query for all devices)")
         return v
 
     @property
@@ -192,9 +194,7 @@ class Rule(BaseModel):
 
     @model_validator(mode="after")
     def _cross(self) -> Rule:
-        tags = group_by_tags(self.query)
-        if tags is None:
-            raise ValueError("query: must GROUP BY the tags that name the resource (one query for all devices)")
+        tags = group_by_tags(self.query) or []
         for field in ("resource", "event"):
             template = getattr(self, field)
             try:

