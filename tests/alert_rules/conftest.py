@@ -12,7 +12,7 @@ from alert_rules.alerta import AlertaClient
 from alert_rules.evaluator import Evaluator
 from alert_rules.load import load_rules
 from alert_rules.state import StateStore
-from inventory.models import Device, DeviceKind, Facility, FacilityKind, Inventory, Region
+from inventory.models import Device, DeviceKind, Facility, FacilityKind, Inventory, OpeningSpan, Region
 from pdcs.devstack.alerta import AlertaServer, start_alerta
 from pdcs.points import Point
 from pdcs.storage import InfluxDB
@@ -41,7 +41,7 @@ def alerta(alerta_server: AlertaServer) -> Iterator[AlertaClient]:
     client.close()
 
 
-ALWAYS = {d: ["00:00-24:00"] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+ALWAYS = {d: (OpeningSpan.parse("00:00-24:00"),) for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
 
 
 def make_inventory(always_open: bool = True) -> Inventory:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from alert_rules.opening import is_open
-from inventory.models import Facility, FacilityKind
+from inventory.models import Facility, FacilityKind, OpeningSpan
 
 CST = dt.timezone(dt.timedelta(hours=8))
 
@@ -16,7 +16,11 @@ def library(holidays: bool = True) -> Facility:
         name="图书馆",
         kind=FacilityKind.PUBLIC_LIBRARY,
         county="510116",
-        opening_hours={"tue": "09:00-12:00,14:00-21:00", "wed": "09:00-21:00", "sat": "09:00-17:00"},
+        opening_hours={
+            "tue": (OpeningSpan.parse("09:00-12:00"), OpeningSpan.parse("14:00-21:00")),
+            "wed": (OpeningSpan.parse("09:00-21:00"),),
+            "sat": (OpeningSpan.parse("09:00-17:00"),),
+        },
         holiday_calendar=holidays,
     )
 
