@@ -21,6 +21,7 @@ SUBCOMMANDS: list[tuple[str, str, str]] = [
     ("rules", "alert_rules.cli:rules_app", "Alert rules: check rule files (告警规则)."),
     ("alerts", "alert_rules.cli:alerts", "Evaluate alert rules and tell Alerta (告警评估)."),
     ("maintenance", "alert_rules.cli:maintenance_app", "Maintenance windows as Alerta blackouts (维护窗口)."),
+    ("collect", "collectors.cli:collect", "Poll devices (SNMP, agents, SSH audits) into InfluxDB."),
 ]
 
 app = typer.Typer(
