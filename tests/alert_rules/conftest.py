@@ -41,11 +41,13 @@ def alerta(alerta_server: AlertaServer) -> Iterator[AlertaClient]:
     client.close()
 
 
-ALWAYS = {d: (OpeningSpan.parse("00:00-24:00"),) for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+ALWAYS: dict[str, tuple[OpeningSpan, ...]] = {
+    d: (OpeningSpan.parse("00:00-24:00"),) for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+}
 
 
 def make_inventory(always_open: bool = True) -> Inventory:
-    hours = ALWAYS if always_open else {}
+    hours: dict[str, tuple[OpeningSpan, ...]] = ALWAYS if always_open else {}
     regions = [
         Region(code="51", name="四川省"),
         Region(code="5101", name="成都市"),
