@@ -27,6 +27,10 @@ class AlertaUnavailable(AlertaError):
     """Alerta could not be reached or answered 5xx: keep the message and retry later."""
 
 
+class AlertaUnauthorized(AlertaUnavailable):
+    """401/403: the key is missing, wrong or lacks the right — a configuration fault, so messages are kept."""
+
+
 class AlertaRejected(AlertaError):
     """Alerta answered 4xx: the request is wrong (or the key lacks the right); retrying cannot help."""
 
@@ -67,6 +71,8 @@ class AlertaClient:
             body = {"message": resp.text[:300]}
         if resp.status_code >= 500:
             raise AlertaUnavailable(f"Alerta {resp.status_code}: {body.get('message', '')}")
+        if resp.status_code in (401, 403):
+            raise AlertaUnauthorized(f"Alerta {resp.status_code}: the API key is missing, wrong or read-only")
         if resp.status_code >= 400:
             raise AlertaRejected(f"Alerta {resp.status_code} on {method} {path}: {body.get('message', '')}")
         return body

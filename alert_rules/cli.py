@@ -50,6 +50,9 @@ def _settings() -> Settings:
 def _alerta(settings: Settings) -> AlertaClient:
     from alert_rules.alerta import AlertaClient
 
+    if not settings.alerta_url:
+        typer.echo("PDCS_ALERTA_URL is not set (Alerta's base URL, e.g. http://127.0.0.1:8080)", err=True)
+        raise typer.Exit(2)
     return AlertaClient(settings.alerta_url, settings.alerta_key())
 
 
@@ -64,11 +67,10 @@ def alerts(
     import logging
     import threading
 
-    from inventory.load import load_inventory
-
     from alert_rules.evaluator import Evaluator
     from alert_rules.load import DEFAULT_RULES_DIR, RulesError, load_rules
     from alert_rules.state import StateStore
+    from inventory.load import InventoryError, load_inventory
 
     log = logging.getLogger("pdcs.alerts")
     settings = _settings()
@@ -78,12 +80,17 @@ def alerts(
         for p in exc.problems:
             typer.echo(p, err=True)
         raise typer.Exit(1) from None
-    inv = load_inventory(inventory or settings.inventory)
+    try:
+        inv = load_inventory(inventory or settings.inventory)
+    except InventoryError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
+    client = _alerta(settings)
     store = StateStore(state or settings.alert_state)
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
-    with settings.influx() as influx, _alerta(settings) as alerta:
+    with settings.influx() as influx, client as alerta:
         ev = Evaluator(
             rule_list,
             influx,

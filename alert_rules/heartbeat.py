@@ -26,6 +26,8 @@ def send_heartbeat(
     ``send_heartbeat(f"pdcs-collector/{name}", timeout_s=int(3 * interval_s))``.
     """
     settings = settings or Settings()
+    if not settings.alerta_url:
+        return False  # Alerta not configured for this deployment
     key = settings.alerta_key()
     try:
         with AlertaClient(settings.alerta_url, key, timeout_s=5.0) as client:

@@ -39,7 +39,7 @@ class Settings(BaseSettings):
     language: str = "zh"  # zh (Simplified Chinese) or en
 
     # Alerting (alert_rules/): where Alerta is and how the evaluator talks to it.
-    alerta_url: str = "http://127.0.0.1:8080"
+    alerta_url: str | None = None  # PDCS_ALERTA_URL; unset: no heartbeats are sent
     alerta_api_key: SecretStr | None = None  # PDCS_ALERTA_API_KEY, or a file named by alerta_api_key_file
     alerta_api_key_file: Path | None = None
     alerta_environment: str = "Production"
