@@ -23,7 +23,7 @@ from typing import Any
 from alert_rules.alerta import AlertaClient, AlertaRejected, AlertaUnavailable
 from alert_rules.message import MessageContext, alert_body
 from alert_rules.model import Rule
-from alert_rules.observe import IsOpen, Observation, RuleRunner
+from alert_rules.observe import IsOpen, Observation, ObserveContext, RuleRunner, device_tag_index
 from alert_rules.opening import is_open as default_is_open
 from alert_rules.state import FIRING, PENDING, AlertState, Key, StateStore
 from inventory.models import Inventory
@@ -48,6 +48,7 @@ class CycleReport:
     outbox: int = 0
     alerta_up: bool = True
     failed_rules: dict[str, str] = field(default_factory=dict)
+    rule_s: dict[str, float] = field(default_factory=dict)  # query + observation time per rule
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -85,7 +86,9 @@ class Evaluator:
         heartbeat_timeout_s: int = 300,
     ) -> None:
         self.rules = {r.name: r for r in rules}
-        self.runners = [RuleRunner(r) for r in rules]
+        # Derived rules (facility_down over device_down) after the rules they read.
+        self.runners = [RuleRunner(r) for r in sorted(rules, key=lambda r: r.derive is not None)]
+        self.device_tags = device_tag_index(inventory)
         self.influx = influx
         self.inventory = inventory
         self.store = store
@@ -106,16 +109,20 @@ class Evaluator:
         upserts: dict[Key, AlertState] = {}
         deletes: list[Key] = []
         messages: list[tuple[str, dict[str, Any]]] = []
-        open_cache: dict[str, bool] = {}
+        ctx = ObserveContext(self.influx, self.inventory, self.device_tags, now, self.is_open)
 
         for runner in self.runners:
             rule = runner.rule
+            t_rule = time.perf_counter()
             try:
-                observations = runner.observe(self.influx, self.inventory, now, self.is_open, open_cache)
+                observations = runner.observe(ctx)
+                ctx.results[rule.name] = observations
             except InfluxError as exc:
                 log.warning("rule %s: query failed, its alerts are kept as they are: %s", rule.name, exc)
                 report.failed_rules[rule.name] = str(exc)
                 continue
+            finally:
+                report.rule_s[rule.name] = round(time.perf_counter() - t_rule, 4)
             report.observed += len(observations)
             self._step(rule, observations, states, now, upserts, deletes, messages, report)
 

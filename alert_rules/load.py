@@ -148,7 +148,19 @@ def load_rules(path: Path = DEFAULT_RULES_DIR, *, only_enabled: bool = True) -> 
                 continue
             where[r.name] = (file, node)
             rules.append(r)
-    names = {r.name for r in rules}
+    by_name = {r.name: r for r in rules}
+    for r in rules:
+        if r.derive is not None:
+            src = by_name.get(r.derive.rule)
+            file, node = where[r.name]
+            line = _locate(node, ["derive", "rule"])
+            if src is None:
+                problems.append(f"{file}:{line}: {r.name}.derive.rule: no rule named {r.derive.rule!r}")
+            elif src.derive is not None:
+                problems.append(f"{file}:{line}: {r.name}.derive.rule: {src.name!r} is itself derived")
+            elif r.derive.by not in src.tags:
+                problems.append(f"{file}:{line}: {r.name}.derive.by: {src.name!r} has no tag {r.derive.by!r}")
+    names = set(by_name)
     for r in rules:
         for i, s in enumerate(r.suppresses):
             if s.rule not in names:

@@ -12,11 +12,17 @@ import ast
 import re
 import string
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 _DURATION = re.compile(r"^(\d+(?:\.\d+)?)(s|m|h|d)$")
 _UNIT_S = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+# Region tags from the top down; a device's point carries all of them plus device and kind.
+REGION_TAGS = ("province", "city", "county", "facility")
+DEVICE_TAGS = ("province", "city", "county", "facility", "device", "kind")
 
 
 def parse_duration(value: object) -> float:
@@ -131,6 +137,19 @@ class Suppression(BaseModel):
     by: str = "facility"
 
 
+class Derive(BaseModel):
+    """A rule over another rule's observations, grouped by a tag: no query of its own.
+
+    ``facility_down`` is ``device_down`` grouped by facility with ``when: all``:
+    the facility is down when every device observed there is.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    rule: str
+    by: Literal["facility", "county", "city", "province"] = "facility"
+    when: Literal["all", "any"] = "all"
+
+
 class Expect(BaseModel):
     """Resources the inventory says should answer; one missing from the query result counts as bad."""
 
@@ -146,8 +165,9 @@ class Rule(BaseModel):
     description: Text
     # Alert text with {tag} / {column} / {device_name} / {facility_name} placeholders; description when absent.
     text: Text | None = None
-    query: str
-    condition: str
+    query: str | None = None
+    condition: str | None = None
+    derive: Derive | None = None
     for_s: float = Field(default=0.0, alias="for")
     severity: Severity
     opening_hours_only: bool = False
@@ -170,7 +190,9 @@ class Rule(BaseModel):
 
     @field_validator("query")
     @classmethod
-    def _query(cls, v: str) -> str:
+    def _query(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
         v = " ".join(v.split())
         if not re.match(r"^SELECT\s", v, re.I):
             raise ValueError("must be one InfluxQL SELECT statement")
@@ -188,13 +210,33 @@ class Rule(BaseModel):
 
     @field_validator("condition")
     @classmethod
-    def _condition(cls, v: str) -> str:
-        compile_condition(v)
+    def _condition(cls, v: str | None) -> str | None:
+        if v is not None:
+            compile_condition(v)
         return v
+
+    @property
+    def tags(self) -> list[str]:
+        """Tags an observation of this rule carries: the GROUP BY's, plus a device's region tags from the inventory."""
+        if self.derive is not None:
+            return list(REGION_TAGS[: REGION_TAGS.index(self.derive.by) + 1])
+        tags = group_by_tags(self.query or "") or []
+        return tags + [t for t in DEVICE_TAGS if t not in tags] if "device" in tags else tags
 
     @model_validator(mode="after")
     def _cross(self) -> Rule:
-        tags = group_by_tags(self.query) or []
+        if self.derive is not None:
+            for field in ("query", "condition", "open_buckets", "expect"):
+                if getattr(self, field):
+                    raise ValueError(f"{field}: a derived rule has none (its source rule has)")
+            if self.opening_hours_only:
+                raise ValueError("opening_hours_only: a derived rule follows its source rule's")
+        else:
+            if self.query is None:
+                raise ValueError("query: give an InfluxQL query (or derive: from another rule)")
+            if self.condition is None:
+                raise ValueError("condition: give the condition over the query's columns (e.g. value == 0)")
+        tags = self.tags
         for field in ("resource", "event"):
             template = getattr(self, field)
             try:
@@ -203,14 +245,14 @@ class Rule(BaseModel):
                 raise ValueError(f"{field}: bad template {template!r}: {exc}") from None
             missing = names - set(tags)
             if missing:
-                raise ValueError(f"{field}: uses {sorted(missing)} which the query does not GROUP BY ({tags})")
-        if self.open_buckets and not re.search(r"GROUP\s+BY\s+.*time\s*\(", self.query, re.I):
+                raise ValueError(f"{field}: uses {sorted(missing)}, not among the rule's tags {tags}")
+        if self.open_buckets and not re.search(r"GROUP\s+BY\s+.*time\s*\(", self.query or "", re.I):
             raise ValueError("open_buckets: needs a query grouped by time(...)")
         if self.open_buckets and "facility" not in tags:
-            raise ValueError("open_buckets: the query must GROUP BY facility (opening hours are per facility)")
+            raise ValueError("open_buckets: the query must GROUP BY device or facility (hours are per facility)")
         if self.opening_hours_only and "facility" not in tags:
-            raise ValueError("opening_hours_only: the query must GROUP BY facility (opening hours are per facility)")
+            raise ValueError("opening_hours_only: the query must GROUP BY device or facility (hours are per facility)")
         for s in self.suppresses:
             if s.by not in tags:
-                raise ValueError(f"suppresses: by {s.by!r} is not in the query's GROUP BY ({tags})")
+                raise ValueError(f"suppresses: by {s.by!r} is not among the rule's tags {tags}")
         return self

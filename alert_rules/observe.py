@@ -12,13 +12,23 @@ import datetime as dt
 import math
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from types import CodeType
 from typing import Any, NamedTuple
 
-from alert_rules.model import Reduce, Rule, compile_condition, parse_duration
+from alert_rules.model import REGION_TAGS, Reduce, Rule, compile_condition, parse_duration
 from inventory.models import Facility, Inventory
-from pdcs.storage import InfluxDB
+from pdcs.storage import InfluxDB, InfluxError
 
 IsOpen = Callable[[Facility, dt.datetime], bool]
+
+
+@dataclass
+class OpenCache:
+    """Opening-hours answers within one cycle, keyed by schedule (timezone, calendar, hours) and time."""
+
+    schedules: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    answers: dict[tuple[Any, ...], bool] = field(default_factory=dict)
 
 
 class Observation(NamedTuple):
@@ -45,13 +55,33 @@ class _Names(dict[str, Any]):
         raise KeyError(key)
 
 
-def holds(tree: ast.Expression, columns: Mapping[str, Any]) -> bool:
+def compile_code(tree: ast.Expression) -> CodeType:
+    return compile(tree, "<condition>", "eval")
+
+
+def holds(code: CodeType, columns: Mapping[str, Any]) -> bool:
     """Evaluate a compiled condition; a missing or null column makes it false (no data is not a fault)."""
-    code = compile(tree, "<condition>", "eval")
     try:
         return bool(eval(code, {"__builtins__": {}}, _Names(columns)))
     except (KeyError, TypeError, ZeroDivisionError):
         return False
+
+
+@dataclass
+class ObserveContext:
+    """What every rule of one cycle observes with."""
+
+    influx: InfluxDB
+    inventory: Inventory
+    device_tags: Mapping[str, dict[str, str]]  # device id → its region tags (the inventory's)
+    now: float
+    is_open: IsOpen
+    open_cache: OpenCache = field(default_factory=OpenCache)
+    results: dict[str, list[Observation]] = field(default_factory=dict)  # rule → this cycle's observations
+
+
+def device_tag_index(inventory: Inventory) -> dict[str, dict[str, str]]:
+    return {d.id: inventory.device_tags(d) for d in inventory.devices.values() if d.facility in inventory.facilities}
 
 
 class RuleRunner:
@@ -59,24 +89,30 @@ class RuleRunner:
 
     def __init__(self, rule: Rule) -> None:
         self.rule = rule
-        self.condition = compile_condition(rule.condition)
-        m = re.search(r"now\(\)\s*-\s*(\d+(?:\.\d+)?[smhd])", rule.query)
+        self.condition = compile_code(compile_condition(rule.condition)) if rule.condition else None
+        m = re.search(r"now\(\)\s*-\s*(\d+(?:\.\d+)?[smhd])", rule.query or "")
         self.window_s = parse_duration(m.group(1)) if m else 0.0
 
-    def observe(
-        self, influx: InfluxDB, inventory: Inventory, now: float, is_open: IsOpen, open_cache: dict[str, bool]
-    ) -> list[Observation]:
+    def observe(self, ctx: ObserveContext) -> list[Observation]:
+        if self.rule.derive is not None:
+            return self._derive(ctx)
         rule = self.rule
-        series = influx.query(rule.query, epoch="ms")
+        assert rule.query is not None and self.condition is not None
+        inventory, now, is_open, open_cache = ctx.inventory, ctx.now, ctx.is_open, ctx.open_cache
+        series = ctx.influx.query(rule.query, epoch="ms")
         merged: dict[tuple[str, str], Observation] = {}
         for s in series:
-            tags = {k: v for k, v in s.tags.items() if v}
-            rows = s.rows()
-            if not rows:
+            if not s.values:
                 continue
+            tags = {k: v for k, v in s.tags.items() if v}
+            known = ctx.device_tags.get(tags.get("device", ""))
+            if known is not None:  # region tags from the inventory: the query groups by device only
+                tags = {**known, **tags}
             if rule.open_buckets is not None:
+                rows = s.rows()
                 fac = inventory.facilities.get(tags.get("facility", ""))
-                rows = [r for r in rows if fac is None or is_open(fac, _utc(r["time"] / 1000))]
+                if fac is not None:
+                    rows = [r for r in rows if self._open_at(fac, r["time"], is_open, open_cache)]
                 if not rows:
                     continue  # no opening hours in the window: nothing to judge
                 columns: dict[str, Any] = {"buckets": len(rows), "time": rows[-1]["time"]}
@@ -86,7 +122,7 @@ class RuleRunner:
                     vals = [float(r[col]) for r in rows if isinstance(r.get(col), int | float)]
                     columns[col] = _reduce(rule.open_buckets, vals) if vals else None
             else:
-                columns = dict(rows[-1])
+                columns = dict(zip(s.columns, s.values[-1], strict=False))
             t = columns.get("time")
             if isinstance(t, int | float) and t > 0:
                 columns["age_s"] = max(0.0, now - t / 1000)
@@ -106,12 +142,48 @@ class RuleRunner:
             self._expected(inventory, merged, now)
         return list(merged.values())
 
-    def _open(self, inventory: Inventory, facility: str, now: float, is_open: IsOpen, cache: dict[str, bool]) -> bool:
-        if facility not in cache:
-            fac = inventory.facilities.get(facility)
-            # A facility the inventory does not know: better an alert than a silent fault.
-            cache[facility] = True if fac is None else is_open(fac, _utc(now))
-        return cache[facility]
+    def _derive(self, ctx: ObserveContext) -> list[Observation]:
+        """Group the source rule's observations by a region tag; bad when all (or any) of a group are."""
+        d = self.rule.derive
+        assert d is not None
+        if d.rule not in ctx.results:  # its source failed (or is not loaded): keep this rule's states as they are
+            raise InfluxError(f"source rule {d.rule!r} has no observations this cycle")
+        keep = REGION_TAGS[: REGION_TAGS.index(d.by) + 1]
+        groups: dict[str, list[Observation]] = {}
+        for o in ctx.results.get(d.rule, []):
+            value = o.tags.get(d.by)
+            if value:
+                groups.setdefault(value, []).append(o)
+        out = []
+        for members in groups.values():
+            down = sum(1 for o in members if o.bad)
+            bad = down == len(members) if d.when == "all" else down > 0
+            tags = {k: v for k, v in members[0].tags.items() if k in keep}
+            obs = self._make(tags, {"devices": len(members), "down": down, "value": down}, bad)
+            if obs is not None:
+                out.append(obs)
+        return out
+
+    @staticmethod
+    def _open_at(fac: Facility, t_ms: int, is_open: IsOpen, cache: OpenCache) -> bool:
+        """``is_open`` cached by (schedule, time): thousands of facilities share a handful of schedules."""
+        sched = cache.schedules.get(fac.id)
+        if sched is None:
+            sched = cache.schedules[fac.id] = (
+                fac.timezone,
+                fac.holiday_calendar,
+                tuple(sorted(fac.opening_hours.items())),
+            )
+        key = (sched, t_ms)
+        hit = cache.answers.get(key)
+        if hit is None:
+            hit = cache.answers[key] = is_open(fac, _utc(t_ms / 1000))
+        return hit
+
+    def _open(self, inventory: Inventory, facility: str, now: float, is_open: IsOpen, cache: OpenCache) -> bool:
+        fac = inventory.facilities.get(facility)
+        # A facility the inventory does not know: better an alert than a silent fault.
+        return True if fac is None else self._open_at(fac, int(now * 1000), is_open, cache)
 
     def _make(self, tags: dict[str, str], columns: dict[str, Any], bad: bool) -> Observation | None:
         try:
