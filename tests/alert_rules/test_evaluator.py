@@ -183,3 +183,21 @@ def test_evaluator_heartbeat(alerta: AlertaClient, make_evaluator: EvaluatorFact
     ev.cycle()
     origins = {h["origin"]: h for h in alerta.heartbeats()}
     assert origins["pdcs-alerts/test"]["timeout"] == 300
+
+
+def test_influxdb_down_keeps_alerts_as_they_are(
+    influx: InfluxDB, inventory: Inventory, alerta: AlertaClient, make_evaluator: EvaluatorFactory
+) -> None:
+    ev = make_evaluator(["device_down", "facility_down"])
+    t0 = time.time()
+    write_up(influx, inventory, {"F1-T1": 0, "F1-T2": 1})
+    ev.cycle(t0)
+    ev.cycle(t0 + 5 * MIN)
+    assert len(open_alerts(alerta)) == 1
+    # The same state file, but InfluxDB unreachable: every rule fails, nothing resolves.
+    blind = make_evaluator(["device_down", "facility_down"])
+    blind.influx = InfluxDB(url="http://127.0.0.1:9", database=influx.database, retries=0)
+    r = blind.cycle(t0 + 30 * MIN)
+    assert set(r.failed_rules) == {"device_down", "facility_down"}
+    assert r.firing == 1 and not r.resolved
+    assert len(open_alerts(alerta)) == 1

@@ -111,3 +111,34 @@ def test_cli_check_exit_codes(tmp_path: Path) -> None:
     )
     assert bad.returncode == 1
     assert f"{tmp_path / 'bad.yaml'}:12: Bad-Name.for:" in bad.stderr
+
+
+DERIVED = """\
+rules:
+  - name: src
+    description: {zh: 源, en: source}
+    query: SELECT last("up") AS value FROM "device_up" WHERE time > now() - 5m GROUP BY "ifname"
+    condition: value == 0
+    severity: major
+  - name: rollup
+    description: {zh: 汇总, en: rollup}
+    derive: {rule: src, by: facility}
+    condition: value == 0
+    severity: major
+    resource: "{facility}"
+  - name: rollup2
+    description: {zh: 汇总, en: rollup}
+    derive: {rule: missing, by: county}
+    severity: major
+    resource: "{device}"
+"""
+
+
+def test_derived_rule_problems(tmp_path: Path) -> None:
+    f = tmp_path / "d.yaml"
+    f.write_text(DERIVED, encoding="utf-8")
+    with pytest.raises(RulesError) as err:
+        load_rules(tmp_path)
+    text = "\n".join(err.value.problems)
+    assert f"{f}:10: rollup.condition: a derived rule has none" in text
+    assert "rollup2.resource: uses ['device'], not among the rule's tags ['province', 'city', 'county']" in text
