@@ -39,6 +39,7 @@ def collect(
     max_in_flight: int = typer.Option(256, "--max-in-flight", help="Devices polled at once."),
     metrics_port: int | None = typer.Option(None, "--metrics-port", help="Serve Prometheus /metrics on this port."),
     name: str = typer.Option("pdcs-collector", "--name", help="Collector name in self-metrics."),
+    batch_size: int = typer.Option(5000, "--batch-size", help="Points per InfluxDB write."),
 ) -> None:
     """Poll the inventory's devices (SNMP; agents and SSH audits when wired) into InfluxDB."""
     import asyncio
@@ -70,7 +71,9 @@ def collect(
     except Exception as exc:  # InfluxDB may be down at start: points wait in the spool
         typer.echo(f"InfluxDB not ready ({exc.__class__.__name__}); points will wait in the spool", err=True)
     spool_path = (spool_dir or settings.spool_dir) / f"{name}.sqlite"
-    config = ServiceConfig(name=name, regions=regions, period_s=interval, max_in_flight=max_in_flight)
+    config = ServiceConfig(
+        name=name, regions=regions, period_s=interval, max_in_flight=max_in_flight, batch_size=batch_size
+    )
     service = CollectorService(inv, influx, spool_path, config)
     service.spool.max_points = spool_max_points
     if not service.jobs:

@@ -27,7 +27,7 @@ from collectors.spool import Spool
 from collectors.writer import Writer
 from inventory.models import Inventory
 from pdcs.points import COLLECTOR, Point
-from pdcs.storage.influx import InfluxDB, InfluxUnavailable
+from pdcs.storage.influx import InfluxDB, InfluxError
 
 log = logging.getLogger(__name__)
 
@@ -166,8 +166,8 @@ class CollectorService:
         if drain:
             try:
                 await self.writer.drain()
-            except InfluxUnavailable as exc:
-                log.warning("InfluxDB unavailable (%s): %d points stay in the spool", exc, self.spool.depth)
+            except InfluxError as exc:
+                log.warning("InfluxDB did not take the points (%s): %d stay in the spool", exc, self.spool.depth)
         return stats
 
     async def run(self, stop: asyncio.Event) -> None:

@@ -69,7 +69,9 @@ class SnmpCollector:
             return [self._down(target, ts, PollError("config", f"unknown SNMP profile {dev.snmp_profile!r}"))]
         try:
             return await asyncio.wait_for(self._poll(target, profile, ts), self.poll_budget_s(profile))
-        except Exception as exc:  # device-side: reported, never raised
+        except (asyncio.CancelledError, KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as exc:  # device-side: reported, never raised (gufo panics are BaseException)
             err = classify(exc)
             if err.kind == "snmp":
                 log.debug("poll of %s failed", dev.id, exc_info=True)
