@@ -23,6 +23,7 @@ SUBCOMMANDS: list[tuple[str, str, str]] = [
     ("maintenance", "alert_rules.cli:maintenance_app", "Maintenance windows as Alerta blackouts (维护窗口)."),
     ("collect", "collectors.cli:collect", "Poll devices (SNMP, agents, SSH audits) into InfluxDB."),
     ("api", "supervision_api.cli:api", "Serve the supervision API (FastAPI, docs at /docs)."),
+    ("inventory", "inventory.cli:app", "Check and summarise an inventory."),
 ]
 
 app = typer.Typer(
