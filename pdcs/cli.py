@@ -24,6 +24,10 @@ SUBCOMMANDS: list[tuple[str, str, str]] = [
     ("collect", "collectors.cli:collect", "Poll devices (SNMP, agents, SSH audits) into InfluxDB."),
     ("api", "supervision_api.cli:api", "Serve the supervision API (FastAPI, docs at /docs)."),
     ("inventory", "inventory.cli:app", "Check and summarise an inventory."),
+    ("rollup", "supervision_api.commands.rollup:app", "Daily roll-ups into the long retention policy."),
+    ("backfill", "supervision_api.commands.rollup:backfill", "Compute past days' roll-ups from raw points."),
+    ("supervision", "supervision_api.commands.figures:app", "Availability in opening hours and bandwidth figures."),
+    ("assessment", "supervision_api.commands.figures:assessment", "Annual assessment (年度考核) scores of a region."),
 ]
 
 app = typer.Typer(

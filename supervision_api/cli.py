@@ -9,11 +9,12 @@ import typer
 
 if TYPE_CHECKING:
     from inventory.models import Inventory
+    from pdcs.settings import Settings
 
 
 def load_inventory_or_exit(path: Path) -> Inventory:
     """The inventory at ``path``; prints its problems and exits 1 when it does not load."""
-    from inventory.load import InventoryError, load_inventory  # type: ignore[import-not-found,unused-ignore]
+    from inventory.load import InventoryError, load_inventory
 
     try:
         inv: Inventory = load_inventory(path)
@@ -24,6 +25,26 @@ def load_inventory_or_exit(path: Path) -> Inventory:
         typer.echo(f"{path}: {exc.strerror or 'not found'}", err=True)
         raise typer.Exit(2) from None
     return inv
+
+
+def open_context(inventory: Path | None, influx_url: str | None, influx_db: str | None) -> tuple[Settings, Inventory]:
+    """Settings (arguments over PDCS_* environment) and the loaded inventory."""
+    from pdcs.settings import Settings
+
+    overrides: dict[str, object] = {}
+    if inventory is not None:
+        overrides["inventory"] = inventory
+    if influx_url:
+        overrides["influx_url"] = influx_url
+    if influx_db:
+        overrides["influx_db"] = influx_db
+    settings = Settings(**overrides)  # type: ignore[arg-type]
+    return settings, load_inventory_or_exit(settings.inventory)
+
+
+INVENTORY_OPT = typer.Option(None, "--inventory", "-i", help="Inventory folder or file (default: PDCS_INVENTORY).")
+INFLUX_URL_OPT = typer.Option(None, "--influx-url", help="InfluxDB base URL (default: PDCS_INFLUX_URL).")
+INFLUX_DB_OPT = typer.Option(None, "--influx-db", help="InfluxDB database (default: PDCS_INFLUX_DB).")
 
 
 def api(
@@ -38,19 +59,10 @@ def api(
     """Serve the supervision API (OpenAPI documentation at /docs)."""
     import uvicorn
 
-    from pdcs.settings import Settings
     from supervision_api.app import create_app
     from supervision_api.state import AppState
 
-    overrides: dict[str, object] = {}
-    if inventory is not None:
-        overrides["inventory"] = inventory
-    if influx_url:
-        overrides["influx_url"] = influx_url
-    if influx_db:
-        overrides["influx_db"] = influx_db
-    settings = Settings(**overrides)  # type: ignore[arg-type]
-    inv = load_inventory_or_exit(settings.inventory)
+    settings, inv = open_context(inventory, influx_url, influx_db)
     state = AppState(settings=settings, inventory=inv, influx=settings.influx())
     typer.echo(f"pdcs api: {len(inv.devices)} devices, InfluxDB {settings.influx_url}, http://{host}:{port}/docs")
     uvicorn.run(create_app(state), host=host, port=port, log_level="info")
