@@ -109,13 +109,15 @@ def test_collector_heartbeat_function(alerta: AlertaClient, alerta_server: Alert
 def test_alerts_service_loop_stops_on_sigterm(
     tmp_path: Path, influx: InfluxDB, alerta: AlertaClient, alerta_server: AlertaServer
 ) -> None:
-    env = pdcs_env(**server_env(influx, alerta_server, alerta_server.admin_key))
+    env = server_env(influx, alerta_server, alerta_server.admin_key)
     argv = pdcs_argv("alerts", "--interval", "0.5", "--inventory", str(EXAMPLES), "--state", str(tmp_path / "s.db"))
-    proc = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(argv, env=pdcs_env(**env), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         assert proc.stdout is not None
         lines = [json.loads(proc.stdout.readline()) for _ in range(2)]  # two cycles
         assert all(line["failed_rules"] == {} for line in lines)
+        second = run("alerts", "--once", "--inventory", str(EXAMPLES), "--state", str(tmp_path / "s.db"), **env)
+        assert second.returncode == 1 and "another `pdcs alerts` is running" in second.stderr
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=30) == 0
     finally:
