@@ -184,8 +184,11 @@ def maintenance_add(
     if not (device or facility or region):
         raise typer.BadParameter("give --device, --facility or --region", param_hint="scope")
     now = dt.datetime.now(dt.UTC)
-    t0 = _parse_time(start, now)
-    t1 = _parse_time(end, t0 + dt.timedelta(seconds=parse_duration(duration)))
+    try:
+        t0 = _parse_time(start, now)
+        t1 = _parse_time(end, t0 + dt.timedelta(seconds=parse_duration(duration)))
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--start/--end/--duration") from None
     if t1 <= t0:
         raise typer.BadParameter("the window must end after it starts", param_hint="--end")
     settings = _settings()

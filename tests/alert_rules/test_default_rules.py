@@ -74,3 +74,32 @@ def test_each_default_rule_fires_on_its_fault(
     assert not any(ev_.endswith((":antivirus", ":usb")) for _, _, ev_ in firing)  # passed / not critical
     assert ("disk_nearly_full", "F2-T1", "disk_nearly_full") not in firing
     assert not any(rule in ("device_down", "facility_down") for rule, _, _ in firing)
+
+
+def test_idle_ap_counts_only_opening_hours(
+    influx: InfluxDB, inventory: Inventory, make_evaluator: EvaluatorFactory
+) -> None:
+    """Clients at night do not count; an AP busy only outside opening hours idled through the opening day."""
+    import datetime as dt
+
+    day = dt.datetime.now(dt.UTC).replace(minute=0, second=0, microsecond=0)
+    open_hours = {day - dt.timedelta(hours=h) for h in range(2, 9)}  # seven hours open, ending two hours ago
+
+    def is_open(fac: object, when: dt.datetime) -> bool:
+        return when.replace(minute=0, second=0, microsecond=0) in open_hours
+
+    ap = inventory.device_tags(inventory.devices["F2-AP"])
+    pts = []
+    for h in range(24):
+        t = day - dt.timedelta(hours=h)
+        busy_at_night = 5 if t not in open_hours else 0
+        pts.append(Point("wireless", ap, {"clients": busy_at_night}, int(t.timestamp() * 1e9)))
+    influx.write_lines(to_lines(pts))
+    ev = make_evaluator(["ap_no_clients_day"], client=None, is_open=is_open)
+    r = ev.cycle()
+    assert r.firing == 1
+    # one client during opening hours is enough
+    t = day - dt.timedelta(hours=4)
+    influx.write_lines(to_lines([Point("wireless", ap, {"clients": 1}, int(t.timestamp() * 1e9))]))
+    r = ev.cycle()
+    assert r.firing == 0 and r.resolved
