@@ -45,7 +45,7 @@ class ServiceMetrics(Collector):
         yield counter("pdcs_collector_points_written", "Points InfluxDB acknowledged.", s.writer.written)
         yield counter("pdcs_collector_points_dropped", "Points dropped from a full spool.", s.spool.dropped)
         yield counter("pdcs_collector_points_rejected", "Points InfluxDB refused as malformed.", s.writer.rejected)
-        yield counter("pdcs_collector_snmp_requests", "SNMP requests sent.", s.snmp.requests)
+        yield counter("pdcs_collector_snmp_requests", "SNMP operations (GETs and table walks) done.", s.snmp.requests)
         fam = CounterMetricFamily(
             "pdcs_collector_poll_failures", "Failed device polls by kind.", labels=[*labels, "kind"]
         )

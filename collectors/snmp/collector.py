@@ -57,8 +57,8 @@ class SnmpCollector:
 
     def poll_budget_s(self, profile: SnmpProfile) -> float:
         """Upper bound of one device poll: a dead device costs one request's retries; a slow
-        one is cut off after three times that."""
-        return profile.timeout_s * (profile.retries + 1) * 3
+        one (or a controller with thousands of APs) is cut off after ten times that."""
+        return profile.timeout_s * (profile.retries + 1) * 10
 
     async def collect(self, target: Target) -> list[Point]:
         dev = target.device
@@ -92,21 +92,18 @@ class SnmpCollector:
             t0 = time.perf_counter()
             system = await client.get([oids.SYS_UPTIME, oids.SYS_NAME, oids.SYS_OBJECT_ID])
             rtt_ms = (time.perf_counter() - t0) * 1000
+            if not system:
+                raise PollError("malformed", "the agent answered without sysUpTime, sysName or sysObjectID")
             uptime = system.get(oids.SYS_UPTIME)
-            if not isinstance(uptime, int):
-                raise PollError("malformed", "no sysUpTime in the reply")
-            uptime_s = uptime / 100.0
+            # Some agents (and recordings) lack sysUpTime: still up, just no uptime and no reboot check.
+            uptime_s = uptime / 100.0 if isinstance(uptime, int) else None
             state.sys_object_id = text(system.get(oids.SYS_OBJECT_ID))
             now = self.clock()
             interfaces = await read_interfaces(client, need_descr=bool(dev.uplink_interface))
-            points = [
-                Point(
-                    DEVICE_UP,
-                    {**target.tags, "source": "snmp"},
-                    {"up": 1, "uptime_s": uptime_s, "rtt_ms": round(rtt_ms, 3)},
-                    ts,
-                )
-            ]
+            up_fields: dict[str, FieldValue] = {"up": 1, "rtt_ms": round(rtt_ms, 3)}
+            if uptime_s is not None:
+                up_fields["uptime_s"] = uptime_s
+            points = [Point(DEVICE_UP, {**target.tags, "source": "snmp"}, up_fields, ts)]
             points += self._interface_points(target, state, interfaces, now, uptime_s, ts)
             if self.vendors and state.sys_object_id:
                 points += await self._vendor_points(client, target, state.sys_object_id, ts)
@@ -140,7 +137,7 @@ class SnmpCollector:
         state: DeviceState,
         interfaces: list[InterfaceSample],
         now: float,
-        uptime_s: float,
+        uptime_s: float | None,
         ts: int,
     ) -> list[Point]:
         uplink = target.device.uplink_interface
