@@ -111,7 +111,8 @@ def test_alerts_service_loop_stops_on_sigterm(
 ) -> None:
     env = server_env(influx, alerta_server, alerta_server.admin_key)
     argv = pdcs_argv("alerts", "--interval", "0.5", "--inventory", str(EXAMPLES), "--state", str(tmp_path / "s.db"))
-    proc = subprocess.Popen(argv, env=pdcs_env(**env), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    log = (tmp_path / "alerts.log").open("w")  # a file, not a pipe: an unread pipe would block the child's logging
+    proc = subprocess.Popen(argv, env=pdcs_env(**env), stdout=subprocess.PIPE, stderr=log, text=True)
     try:
         assert proc.stdout is not None
         lines = [json.loads(proc.stdout.readline()) for _ in range(2)]  # two cycles
@@ -124,3 +125,4 @@ def test_alerts_service_loop_stops_on_sigterm(
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+        log.close()
