@@ -28,6 +28,7 @@ SUBCOMMANDS: list[tuple[str, str, str]] = [
     ("backfill", "supervision_api.commands.rollup:backfill", "Compute past days' roll-ups from raw points."),
     ("supervision", "supervision_api.commands.figures:app", "Availability in opening hours and bandwidth figures."),
     ("assessment", "supervision_api.commands.figures:assessment", "Annual assessment (年度考核) scores of a region."),
+    ("audit", "collectors.ssh_audit.cli:audit", "Audit device configurations over SSH against the security baselines."),
 ]
 
 app = typer.Typer(

@@ -48,6 +48,12 @@ class Settings(BaseSettings):
     alert_state: Path = Path("var/alerts.sqlite")
     alert_interval_s: float = 60.0
 
+    # SSH audits (collectors/ssh_audit): how often the collector audits each device,
+    # how many SSH sessions run at once, and where the per-device audit records go.
+    audit_interval_s: float = 86400.0
+    audit_concurrency: int = 20
+    audit_dir: Path = Path("var/audit")
+
     def influx(self) -> InfluxDB:
         from pdcs.storage import InfluxDB
 
