@@ -18,6 +18,8 @@ from pdcs import __version__
 # (name, "module:attribute", help) — the attribute is a Typer app (a group) or a function (a command).
 SUBCOMMANDS: list[tuple[str, str, str]] = [
     ("dev", "pdcs.devstack.cli:app", "Local development stack: InfluxDB and simulated devices."),
+    ("inventory", "inventory.cli:app", "Check and summarise an inventory."),
+    ("audit", "collectors.ssh_audit.cli:audit", "Audit device configurations over SSH against the security baselines."),
     ("collect", "collectors.cli:collect", "Poll devices (SNMP, agents, SSH audits) into InfluxDB."),
 ]
 

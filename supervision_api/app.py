@@ -15,6 +15,7 @@ from supervision_api.state import AppState
 
 ROUTERS: list[str] = [
     "supervision_api.routes.health",
+    "supervision_api.routes.grading",
 ]
 
 
