@@ -40,6 +40,9 @@ def collect(
     ),
     max_in_flight: int = typer.Option(256, "--max-in-flight", help="Devices polled at once."),
     metrics_port: int | None = typer.Option(None, "--metrics-port", help="Serve Prometheus /metrics on this port."),
+    ingest_listen: str | None = typer.Option(
+        None, "--ingest-listen", help="Also take pdcs-agent pushes on HOST:PORT into this spool (PDCS_INGEST_SECRET)."
+    ),
     name: str = typer.Option("pdcs-collector", "--name", help="Collector name in self-metrics."),
     batch_size: int = typer.Option(5000, "--batch-size", help="Points per InfluxDB write."),
     trap_port: int | None = typer.Option(None, "--trap-port", help="Receive SNMP traps on this UDP port (162)."),
@@ -90,7 +93,18 @@ def collect(
     )
     service = CollectorService(inv, influx, spool_path, config)
     service.spool.max_points = spool_max_points
-    if not service.jobs:
+    ingest = None
+    if ingest_listen:
+        from collectors.ingest_server import parse_listen
+
+        try:
+            ingest = parse_listen(ingest_listen)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--ingest-listen") from None
+        if settings.ingest_secret is None or not settings.ingest_secret.get_secret_value():
+            typer.echo("--ingest-listen needs PDCS_INGEST_SECRET (device push tokens derive from it)", err=True)
+            raise typer.Exit(2)
+    if not service.jobs and ingest is None:
         typer.echo("no devices to collect in this inventory/region", err=True)
         raise typer.Exit(1)
     if metrics_port is not None:
@@ -113,7 +127,22 @@ def collect(
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
         typer.echo(f"collecting {len(service.jobs)} jobs every {service.scheduler.period_s:g}s; Ctrl-C stops")
-        await service.run(stop)
+        if ingest is None:
+            await service.run(stop)
+            return 0
+        from collectors.ingest_server import collector_ingest_app, serve_until
+
+        assert settings.ingest_secret is not None
+        app = collector_ingest_app(
+            service, inv, settings.ingest_secret.get_secret_value(), spool_path.with_suffix(".ledger.json")
+        )
+        typer.echo(f"taking agent pushes on {ingest[0]}:{ingest[1]}")
+        serving = asyncio.create_task(serve_until(app, *ingest, stop))
+        try:
+            await service.run(stop)
+        finally:
+            stop.set()
+            await serving
         return 0
 
     try:

@@ -152,6 +152,9 @@ class CollectorService:
     # -- self-metrics ------------------------------------------------------------
     def self_point(self, stats: CycleStats) -> Point:
         malformed = self.snmp.failures.get("malformed", 0) + self.snmp.failures.get("vendor_malformed", 0)
+        # Other collectors (agent scraping) count malformed answers in a ``malformed`` attribute.
+        others = {id(j.collector): j.collector for j in self.jobs if j.collector is not self.snmp}
+        malformed += sum(int(getattr(c, "malformed", 0)) for c in others.values())
         return Point(
             COLLECTOR,
             {"collector": self.config.name, "regions": ",".join(self.config.regions) or "all"},
