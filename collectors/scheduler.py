@@ -72,8 +72,8 @@ def _down(job: Job, error: str) -> Point:
 
 
 def _up_of(points: list[Point]) -> bool:
-    ups = [p.fields.get("up") for p in points if p.measurement == DEVICE_UP]
-    return bool(ups) and all(u == 1 for u in ups)
+    """A job succeeded unless it reported its device down (audits return no device_up at all)."""
+    return all(p.fields.get("up") == 1 for p in points if p.measurement == DEVICE_UP)
 
 
 class Scheduler:

@@ -31,7 +31,7 @@ from pdcs.storage.influx import InfluxDB, InfluxError
 
 log = logging.getLogger(__name__)
 
-AUDIT_INTERVAL_S = 6 * 3600.0  # SSH audits: configuration changes slowly, logins are costly
+AUDIT_INTERVAL_S = 86400.0  # SSH audits, unless the audit collector says otherwise (PDCS_AUDIT_INTERVAL_S)
 AGENT_INTERVAL_S = 60.0
 
 
@@ -78,8 +78,9 @@ def build_jobs(inventory: Inventory, snmp: SnmpCollector, regions: Sequence[str]
                 jobs.append(Job(target, agent, AGENT_INTERVAL_S))
         if dev.ssh_profile:
             audit = audit or _optional_collector("collectors.ssh_audit", "collector_for", inventory)
-            if audit is not None:
-                jobs.append(Job(target, audit, AUDIT_INTERVAL_S))
+            applies = getattr(audit, "applies_to", None)
+            if audit is not None and (applies is None or applies(dev)):
+                jobs.append(Job(target, audit, float(getattr(audit, "interval_s", AUDIT_INTERVAL_S))))
     return jobs
 
 

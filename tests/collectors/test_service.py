@@ -27,3 +27,29 @@ async def test_once_writes_device_up_and_interfaces(lab: Inventory, influx: Infl
     col = influx.query("SELECT * FROM collector")[0].rows()[0]
     assert (col["devices_ok"], col["devices_failed"], col["devices_skipped"]) == (2, 2, 0)
     assert svc.spool.depth == 0
+
+
+def test_jobs_wire_agents_and_audits_beside_snmp(lab: Inventory, tmp_path: Path) -> None:
+    from collectors.service import build_jobs
+    from collectors.snmp.collector import SnmpCollector
+    from inventory.models import Device, DeviceKind, SecretRef, SshProfile
+
+    devices = dict(lab.devices)
+    devices["kiosk1"] = Device(
+        id="kiosk1", kind=DeviceKind.KIOSK, facility="lib-510121", address="127.0.0.1",
+        agent_url="http://127.0.0.1:9750/metrics",
+    )  # fmt: skip
+    devices["srv1"] = Device(
+        id="srv1", kind=DeviceKind.SERVER, facility="lib-510121", address="127.0.0.1", ssh_profile="audit",
+    )  # fmt: skip
+    ssh = {
+        "audit": SshProfile(name="audit", username="pdcs", password=SecretRef(env="PDCS_TEST_SSH"), device_type="linux")
+    }
+    inv = lab.model_copy(update={"devices": devices, "ssh_profiles": ssh})
+    jobs = build_jobs(inv, SnmpCollector(inv.snmp_profiles))
+    by_collector = {(j.target.device.id, j.collector.name) for j in jobs}
+    assert ("kiosk1", "prometheus") in by_collector
+    assert ("srv1", "ssh_audit") in by_collector
+    assert {d for d, c in by_collector if c == "snmp"} == {"sw-v2c", "sw-v3", "sw-wrong", "sw-dead"}
+    audit = next(j for j in jobs if j.collector.name == "ssh_audit")
+    assert audit.interval_s >= 3600  # audits run on a long interval, not every poll cycle
