@@ -22,6 +22,7 @@ from tests.collectors.conftest import make_inventory, secret, target
 BIG = ("network/appliance/cisco-controller", "network/router/huawei-acu2", "network/switch/h3c-wx6103")
 RECORDINGS = (*DEFAULT_RECORDINGS, *BIG)
 KEEP = tuple(sorted({s for p in PROFILES for s in p.subtrees}))
+COLLECTOR: list[SnmpCollector] = []  # the collector that polled (its per-device state is checked)
 
 
 @pytest.fixture(scope="module")
@@ -62,6 +63,7 @@ def polled(sim: SnmpsimServer, tmp_path_factory: pytest.TempPathFactory) -> dict
     t0 = time.monotonic()
     results = asyncio.run(poll_all())
     print(f"polled {len(devices)} recordings in {time.monotonic() - t0:.1f}s; {col.requests} requests")
+    COLLECTOR.append(col)
     return {d["id"]: pts for d, pts in zip(devices, results, strict=True)}
 
 
@@ -140,3 +142,12 @@ def test_switch_cpu_and_memory(polled: dict[str, list[Point]]) -> None:
 def test_ubiquiti_ap(polled: dict[str, list[Point]]) -> None:
     per_ssid = {p.tags["ssid"]: p.fields["clients"] for p in _of(polled["ubiquiti-m5"], WIRELESS) if "ssid" in p.tags}
     assert per_ssid == {"patrikeevo": 1}
+
+
+def test_32bit_counters_when_the_device_has_no_64bit_ones(polled: dict[str, list[Point]]) -> None:
+    # The Ubiquiti M5 recording has ifInOctets/ifOutOctets only (no ifXTable counters).
+    ifs = _of(polled["ubiquiti-m5"], INTERFACE)
+    assert ifs and all(isinstance(p.fields["in_octets"], int) for p in ifs if "in_octets" in p.fields)
+    samples = [v for (idx, _), v in COLLECTOR[0].state["ubiquiti-m5"].counters.items()]
+    assert samples and {s.bits for s in samples} == {32}
+    assert {s.bits for s in COLLECTOR[0].state["cisco-c3560"].counters.values()} == {64}
