@@ -53,3 +53,30 @@ def test_jobs_wire_agents_and_audits_beside_snmp(lab: Inventory, tmp_path: Path)
     assert {d for d, c in by_collector if c == "snmp"} == {"sw-v2c", "sw-v3", "sw-wrong", "sw-dead"}
     audit = next(j for j in jobs if j.collector.name == "ssh_audit")
     assert audit.interval_s >= 3600  # audits run on a long interval, not every poll cycle
+
+
+async def test_malformed_peer_counted_in_self_metrics_others_unaffected(
+    lab: Inventory, influx: InfluxDB, tmp_path: Path
+) -> None:
+    from inventory.models import Device, DeviceKind
+    from tests.collectors.peers import garbage_responder
+
+    peer = garbage_responder()
+    try:
+        devices = {k: v for k, v in lab.devices.items() if k in ("sw-v2c", "sw-v3")}
+        devices["sw-garbage"] = Device(
+            id="sw-garbage", kind=DeviceKind.SWITCH, facility="lib-510121", address=peer.address, snmp_profile="v2c"
+        )
+        inv = lab.model_copy(update={"devices": devices})
+        svc = CollectorService(inv, influx, tmp_path / "spool.sqlite", ServiceConfig(period_s=10))
+        try:
+            stats = await svc.run_once()
+        finally:
+            svc.close()
+    finally:
+        peer.stop()
+    assert (stats.ok, stats.failed) == (2, 1)
+    col = influx.query("SELECT * FROM collector")[0].rows()[0]
+    assert col["malformed"] == 1 and col["devices_failed"] == 1
+    err = influx.query('SELECT "error" FROM device_up WHERE "device"=\'sw-garbage\'')[0].rows()[0]["error"]
+    assert err.startswith("malformed:")
