@@ -201,6 +201,7 @@ class CollectorService:
                 await self.writer.drain()
             except InfluxError as exc:
                 log.warning("InfluxDB did not take the points (%s): %d stay in the spool", exc, self.spool.depth)
+        await self.aclose_collectors()
         return stats
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -217,6 +218,15 @@ class CollectorService:
                 self.traps.close()
             await self.flush()
             await asyncio.gather(*tasks, return_exceptions=True)
+            await self.aclose_collectors()
+
+    async def aclose_collectors(self) -> None:
+        """Let collectors that hold connections (the agent scraper's HTTP client) close them."""
+        for collector in {id(j.collector): j.collector for j in self.jobs}.values():
+            aclose = getattr(collector, "aclose", None)
+            if aclose is not None:
+                with contextlib.suppress(Exception):
+                    await aclose()
 
     def close(self) -> None:
         self.spool.close()
