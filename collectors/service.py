@@ -80,7 +80,8 @@ def build_jobs(inventory: Inventory, snmp: SnmpCollector, regions: Sequence[str]
             audit = audit or _optional_collector("collectors.ssh_audit", "collector_for", inventory)
             applies = getattr(audit, "applies_to", None)
             if audit is not None and (applies is None or applies(dev)):
-                jobs.append(Job(target, audit, float(getattr(audit, "interval_s", AUDIT_INTERVAL_S))))
+                interval = float(getattr(audit, "interval_s", AUDIT_INTERVAL_S))
+                jobs.append(Job(target, audit, interval, detached=True))
     return jobs
 
 
@@ -195,6 +196,9 @@ class CollectorService:
         """One cycle with every job started at once, then drain what InfluxDB will take."""
         self.scheduler.spread = 0.0
         stats = await self.scheduler.run_cycle()
+        await self.scheduler.wait_detached()  # --once waits for its audits too
+        stats.ok += self.scheduler.detached_done["ok"]
+        stats.failed += self.scheduler.detached_done["failed"]
         await self._on_cycle(stats)
         if drain:
             try:
@@ -214,6 +218,7 @@ class CollectorService:
             await self.scheduler.run_forever(stop, self._on_cycle)
         finally:
             stop.set()
+            await self.scheduler.cancel_detached()
             if self.traps is not None:
                 self.traps.close()
             await self.flush()
