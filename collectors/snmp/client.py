@@ -85,7 +85,7 @@ def classify(exc: BaseException) -> PollError:
     if isinstance(exc, SnmpError):
         return PollError("snmp", f"SNMP error: {exc.__class__.__name__}: {exc}")
     if isinstance(exc, LookupError):
-        return PollError("credentials", f"credentials unavailable: {exc}")
+        return PollError("credentials", str(exc))
     if isinstance(exc, OSError):
         return PollError("unreachable", f"network error: {exc.strerror or exc}")
     return PollError("snmp", f"{exc.__class__.__name__}: {exc}")
