@@ -115,7 +115,7 @@ def build(names: Names) -> db.Dashboard:
     )
     d = d.with_panel(
         timeseries_panel(
-            "缓存积压",
+            "缓存积压趋势",
             "本地缓存中等待写入的点数。",
             InfluxQL(
                 f'SELECT max("spool_depth") FROM "collector" WHERE $timeFilter AND {where} '

@@ -68,7 +68,7 @@ def build(names: Names) -> db.Dashboard:
     )
     d = d.with_panel(
         timeseries_panel(
-            "响应时间",
+            "响应时间趋势",
             "采集响应时间随时间的变化；断点表示离线。",
             InfluxQL(
                 f'SELECT mean("rtt_ms") AS "rtt_ms" FROM "device_up" WHERE $timeFilter AND {where} '
