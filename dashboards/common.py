@@ -95,13 +95,11 @@ def series_names(panel: stat.Panel | timeseries.Panel, names: Names) -> stat.Pan
 
 def thresholds(*steps: tuple[float | None, str]) -> db.ThresholdsConfig:
     return (
-        db.ThresholdsConfig()
-        .mode(dm.ThresholdsMode.ABSOLUTE)
-        .steps([dm.Threshold(value=v, color=c) for v, c in steps])
+        db.ThresholdsConfig().mode(dm.ThresholdsMode.ABSOLUTE).steps([dm.Threshold(value=v, color=c) for v, c in steps])
     )
 
 
-UP_DOWN = [
+UP_DOWN: list[dm.ValueMapping] = [
     dm.ValueMap(
         options={
             "0": dm.ValueMappingResult(text="离线", color="red", index=0),
@@ -109,7 +107,7 @@ UP_DOWN = [
         }
     )
 ]
-PASS_FAIL = [
+PASS_FAIL: list[dm.ValueMapping] = [
     dm.ValueMap(
         options={
             "0": dm.ValueMappingResult(text="未通过", color="red", index=0),
@@ -155,7 +153,12 @@ def timeseries_panel(title: str, description: str, *targets: InfluxQL, unit: str
         .line_width(1)
         .fill_opacity(10)
         .span_nulls(False)
-        .legend(cb.VizLegendOptions().show_legend(True).display_mode(cm.LegendDisplayMode.LIST).placement(cm.LegendPlacement.BOTTOM))
+        .legend(
+            cb.VizLegendOptions()
+            .show_legend(True)
+            .display_mode(cm.LegendDisplayMode.LIST)
+            .placement(cm.LegendPlacement.BOTTOM)
+        )
         .tooltip(cb.VizTooltipOptions().mode(cm.TooltipDisplayMode.MULTI).sort(cm.SortOrder.DESCENDING))
         .height(8)
         .span(12)
@@ -205,7 +208,7 @@ def device_counters(where: str) -> list[stat.Panel]:
         .no_value("0")
         .thresholds(thresholds((None, "green"), (1, "red"))),
         stat_panel(
-            "未通过的安全检查",
+            "未通过检查项",
             "各设备各检查项最近一次结果为未通过的数量（等保 2.0 检查）。",
             InfluxQL(f'SELECT count("passed") FROM ({latest_check(where)}) WHERE "passed" = 0', columns=("count",)),
         )

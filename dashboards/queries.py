@@ -10,10 +10,7 @@ def tags(*names: str) -> str:
 
 def latest_up(where: str, *by: str) -> str:
     """Each device's last ``up`` in the range (the subquery the device counters read)."""
-    return (
-        f'SELECT last("up") AS "up" FROM "device_up" WHERE $timeFilter AND {where} '
-        f"GROUP BY {tags(*by, 'device')}"
-    )
+    return f'SELECT last("up") AS "up" FROM "device_up" WHERE $timeFilter AND {where} GROUP BY {tags(*by, "device")}'
 
 
 def latest_check(where: str, *by: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from grafana_foundation_sdk.builders import dashboard as db
+from grafana_foundation_sdk.builders import table
 from grafana_foundation_sdk.models import dashboard as dm
 
 from dashboards.boards.base import board
@@ -37,7 +38,7 @@ DEVICE_COLUMNS = {
 }
 
 
-def device_table(where: str, names: Names, description: str) -> db.Panel:
+def device_table(where: str, names: Names, description: str) -> table.Panel:
     panel = table_panel(
         "设备列表",
         description,
@@ -57,7 +58,7 @@ def device_table(where: str, names: Names, description: str) -> db.Panel:
     return hide_time(renamed_columns(panel, DEVICE_COLUMNS)).span(24)
 
 
-def failing_checks_table(where: str, names: Names, *by: str) -> db.Panel:
+def failing_checks_table(where: str, names: Names, *by: str) -> table.Panel:
     keys = (*by, "device", "check", "mlps_item", "severity")
     panel = table_panel(
         "未通过的安全检查",
@@ -73,9 +74,11 @@ def failing_checks_table(where: str, names: Names, *by: str) -> db.Panel:
         "severity": "严重程度",
         "detail": "证据",
     }
-    return hide_time(renamed_columns(panel, renames)).override_by_name(
-        "passed", [dm.DynamicConfigValue(id_val="custom.hidden", value=True)]
-    ).span(24)
+    return (
+        hide_time(renamed_columns(panel, renames))
+        .override_by_name("passed", [dm.DynamicConfigValue(id_val="custom.hidden", value=True)])
+        .span(24)
+    )
 
 
 def build(names: Names) -> db.Dashboard:

@@ -60,9 +60,7 @@ def build(names: Names) -> db.Dashboard:
         stat_panel(
             "在线率",
             "所选时间范围内在线的采集次数占比。",
-            InfluxQL(
-                f'SELECT mean("up") * 100 FROM "device_up" WHERE $timeFilter AND {where}', columns=("mean",)
-            ),
+            InfluxQL(f'SELECT mean("up") * 100 FROM "device_up" WHERE $timeFilter AND {where}', columns=("mean",)),
             unit="percent",
         ).thresholds(thresholds((None, "red"), (95, "orange"), (99, "green")))
     )

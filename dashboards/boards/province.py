@@ -83,9 +83,7 @@ def build(names: Names) -> db.Dashboard:
     bandwidth = timeseries_panel(
         "各市出口带宽",
         "各市全部场馆出口链路（uplink=1）的入方向速率之和。",
-        InfluxQL(uplink_sum(where, "city"), columns=("in_bps", "out_bps"), group_by=("city",)).alias(
-            "$tag_city $col"
-        ),
+        InfluxQL(uplink_sum(where, "city"), columns=("in_bps", "out_bps"), group_by=("city",)).alias("$tag_city $col"),
         unit="bps",
     )
     return d.with_panel(series_names(bandwidth, names))

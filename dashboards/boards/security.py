@@ -5,9 +5,9 @@ from __future__ import annotations
 from grafana_foundation_sdk.builders import common as cb
 from grafana_foundation_sdk.builders import dashboard as db
 from grafana_foundation_sdk.builders import piechart
-from grafana_foundation_sdk.models import piechart as pm
 from grafana_foundation_sdk.models import common as cm
 from grafana_foundation_sdk.models import dashboard as dm
+from grafana_foundation_sdk.models import piechart as pm
 
 from dashboards.boards.base import board
 from dashboards.boards.county import failing_checks_table
@@ -32,7 +32,9 @@ FOLDER = "security"
 
 def build(names: Names) -> db.Dashboard:
     where = region_filter("province", "city", "county") + ' AND "mlps_level" =~ /^$mlps_level$/'
-    d = board(UID, "安全合规", "等保 2.0 安全检查结果：通过率、未通过项按严重程度与条款分布、整改清单。", time_from="now-7d")
+    d = board(
+        UID, "安全合规", "等保 2.0 安全检查结果：通过率、未通过项按严重程度与条款分布、整改清单。", time_from="now-7d"
+    )
     for v in region_variables("county", multi_from="county"):
         d = d.with_variable(v)
     d = d.with_variable(
@@ -132,7 +134,9 @@ def build(names: Names) -> db.Dashboard:
         ).table(),
     )
     d = d.with_panel(
-        hide_time(renamed_columns(items, {"mlps_item": "等保条款", "check": "检查项", "failed": "未通过设备数"})).span(8)
+        hide_time(renamed_columns(items, {"mlps_item": "等保条款", "check": "检查项", "failed": "未通过设备数"})).span(
+            8
+        )
     )
     d = d.with_panel(
         timeseries_panel(
