@@ -25,8 +25,8 @@ def _names(inventory: Path | None) -> Names:
 
     try:
         return names_from_inventory(load_inventory(inventory))
-    except InventoryError as exc:
-        typer.echo(str(exc), err=True)
+    except (InventoryError, OSError) as exc:
+        typer.echo(f"inventory: {exc}", err=True)
         raise typer.Exit(2) from None
 
 
