@@ -63,9 +63,28 @@ def build_all(names: Names | None = None) -> list[Built]:
         # The SDK lays panels out but leaves ids to us: number them in order.
         for i, panel in enumerate(model.panels or [], start=1):
             panel.id_val = i
+            if isinstance(panel, dm.Panel):
+                _merge_overrides(panel)
+        # The SDK gives every variable the same placeholder id; Grafana keys variables by name.
+        for var in model.templating.list_val if model.templating and model.templating.list_val else []:
+            var.id_val = var.name
         model.version = 1
         out.append(Built(module.UID, module.FOLDER, model))
     return out
+
+
+def _merge_overrides(panel: dm.Panel) -> None:
+    """One override per field: the helpers add properties one call at a time."""
+    if panel.field_config is None or not panel.field_config.overrides:
+        return
+    merged: dict[str, dm.DashboardFieldConfigSourceOverrides] = {}
+    for o in panel.field_config.overrides:
+        key = json.dumps(o.matcher, cls=JSONEncoder, sort_keys=True)
+        if key in merged:
+            merged[key].properties.extend(o.properties)
+        else:
+            merged[key] = o
+    panel.field_config.overrides = list(merged.values())
 
 
 def write_all(out_dir: Path = JSON_DIR, names: Names | None = None) -> list[Path]:
@@ -105,6 +124,8 @@ def check(data: dict[str, Any]) -> list[str]:
         problems.append(f"uid {uid!r} is not 1-40 characters of [A-Za-z0-9_-]")
     if not isinstance(data.get("schemaVersion"), int) or data["schemaVersion"] < 36:
         problems.append("schemaVersion must be an integer ≥ 36")
+    if not isinstance(data.get("annotations", {}).get("list"), list):
+        problems.append("annotations.list must be a list (Grafana adds its built-in annotation to it)")
     variables = {v["name"] for v in data.get("templating", {}).get("list", [])}
     ids: set[int] = set()
     cells: set[tuple[int, int]] = set()
@@ -120,6 +141,8 @@ def check(data: dict[str, Any]) -> list[str]:
         for key in _PANEL_REQUIRED:
             if key not in p:
                 problems.append(f"panel {title!r}: missing {key}")
+        if not isinstance(p.get("options"), dict):
+            problems.append(f"panel {title!r}: options must be an object")
         pid = p.get("id")
         if pid in ids:
             problems.append(f"panel {title!r}: id {pid} is used twice")

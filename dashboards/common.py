@@ -137,7 +137,17 @@ def stat_panel(title: str, description: str, *targets: InfluxQL, unit: str = "no
 
 
 def table_panel(title: str, description: str, *targets: InfluxQL) -> table.Panel:
-    p = table.Panel().title(title).description(description).datasource(DATASOURCE).height(9).span(12)
+    p = (
+        table.Panel()
+        .title(title)
+        .description(description)
+        .datasource(DATASOURCE)
+        .show_header(True)
+        .cell_height(cm.TableCellHeight.SM)
+        .footer(cb.TableFooterOptions().show(False).reducer(["sum"]).count_rows(False))
+        .height(9)
+        .span(12)
+    )
     for t in targets:
         p = p.with_target(t)
     return p

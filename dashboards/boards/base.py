@@ -19,6 +19,8 @@ def board(uid: str, title: str, description: str, *, time_from: str = "now-24h")
         .time(time_from, "now")
         .refresh("1m")
         .tooltip(dm.DashboardCursorSync.CROSSHAIR)
+        # An explicit empty list: Grafana adds its built-in annotation to it (it reads annotations.list).
+        .annotations([])
         .link(
             db.DashboardLink("pdcs 看板")
             .type(dm.DashboardLinkType.DASHBOARDS)
