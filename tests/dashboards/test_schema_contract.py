@@ -69,7 +69,7 @@ def test_generator_is_deterministic_and_follows_opening_hours(example_inventory:
     from pdcs.devstack.history import is_open
 
     uplink = [
-        (is_open(lib, p.time_ns // 10**9), p.fields["in_bps"])
+        (is_open(lib, p.time_ns // 10**9), float(p.fields["in_bps"]))
         for p in a
         if p.measurement == "interface" and p.tags["facility"] == "jt-lib" and p.tags["uplink"] == "1"
     ]
