@@ -20,6 +20,11 @@ SUBCOMMANDS: list[tuple[str, str, str]] = [
     ("dev", "pdcs.devstack.cli:app", "Local development stack: InfluxDB and simulated devices."),
     ("grafana", "dashboards.cli:app", "Grafana dashboards: build the JSON, check the queries, push to a Grafana."),
     ("inventory", "inventory.cli:app", "Check and summarise an inventory."),
+    ("rules", "alert_rules.cli:rules_app", "Alert rules: check rule files (告警规则)."),
+    ("alerts", "alert_rules.cli:alerts", "Evaluate alert rules and tell Alerta (告警评估)."),
+    ("maintenance", "alert_rules.cli:maintenance_app", "Maintenance windows as Alerta blackouts (维护窗口)."),
+    ("collect", "collectors.cli:collect", "Poll devices (SNMP, agents, SSH audits) into InfluxDB."),
+    ("api", "supervision_api.cli:api", "Serve the supervision API (FastAPI, docs at /docs)."),
 ]
 
 app = typer.Typer(

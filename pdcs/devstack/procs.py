@@ -42,6 +42,7 @@ class Managed:
     log_path: Path
     env: dict[str, str] | None = None
     cwd: Path | None = None
+    user: str | None = None  # run as this user (PostgreSQL refuses to run as root)
     proc: subprocess.Popen[bytes] | None = field(default=None, init=False)
 
     def start(self) -> Managed:
@@ -55,6 +56,7 @@ class Managed:
             env={**os.environ, **(self.env or {})},
             cwd=self.cwd,
             start_new_session=True,
+            user=self.user,
         )
         log.close()
         return self
