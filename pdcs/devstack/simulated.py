@@ -35,9 +35,8 @@ _RECORDINGS: list[tuple[str, str, str, str]] = [
 _KEEP_SECTIONS = ("regions", "facilities")
 
 
-def _copy_facilities(examples: Path, dest: Path) -> list[dict[str, Any]]:
-    """Copy regions and facilities (YAML sections and CSV registers); return the facilities seen."""
-    facilities: list[dict[str, Any]] = []
+def _copy_facilities(examples: Path, dest: Path) -> None:
+    """Copy regions and facilities (YAML sections and CSV registers), leaving devices and profiles out."""
     for src in sorted(examples.rglob("*")):
         rel = src.relative_to(examples)
         if src.suffix in (".yaml", ".yml"):
@@ -48,15 +47,12 @@ def _copy_facilities(examples: Path, dest: Path) -> list[dict[str, Any]]:
             if kept:
                 (dest / rel).parent.mkdir(parents=True, exist_ok=True)
                 (dest / rel).write_text(yaml.safe_dump(kept, allow_unicode=True, sort_keys=False), encoding="utf-8")
-                facilities += list(kept.get("facilities") or [])
         elif src.suffix == ".csv":
             with src.open(encoding="utf-8-sig", newline="") as fh:
                 rows = list(csv.DictReader(fh))
             if rows and "facility" not in rows[0] and "county" in rows[0]:
                 (dest / rel).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(src, dest / rel)
-                facilities += rows
-    return facilities
 
 
 def write_dev_inventory(
@@ -65,13 +61,17 @@ def write_dev_inventory(
     if dest.exists():
         shutil.rmtree(dest)
     dest.mkdir(parents=True)
-    facilities = _copy_facilities(examples, dest)
+    _copy_facilities(examples, dest)
+    # Read the copy back through the loader: it knows the Chinese kind names of CSV registers.
+    from inventory.load import read_inventory
+
+    facilities = read_inventory(dest)[0].facilities.values()
     if not facilities:
         raise RuntimeError(f"no facilities found in {examples}")
     by_kind: dict[str, list[str]] = {}
     for f in facilities:
-        by_kind.setdefault(str(f["kind"]), []).append(str(f["id"]))
-    all_ids = [str(f["id"]) for f in facilities]
+        by_kind.setdefault(f.kind.value, []).append(f.id)
+    all_ids = [f.id for f in facilities]
 
     def facility_for(kind: str, n: int) -> str:
         ids = by_kind.get(kind) or all_ids
