@@ -47,11 +47,15 @@ def variable_query(level: str, above: Sequence[str], measurement: str = "device_
     return q
 
 
-def region_variables(upto: str, *, multi_from: str | None = None) -> list[db.QueryVariable]:
+def region_variables(
+    upto: str, *, multi_from: str | None = None, also_multi: Sequence[str] = ()
+) -> list[db.QueryVariable]:
     """The chained variables from province down to ``upto``.
 
-    Levels from ``multi_from`` on are multi-value with "All" (``.*``); the ones
-    above it are single-value, so a county dashboard is about one county.
+    Levels from ``multi_from`` on (and those in ``also_multi``) are multi-value
+    with "All" (``.*``); the others are single-value, so a county dashboard is
+    about one county.  A level above the subject may still offer "All" so that a
+    link from a higher board can name a county without its city (``$__all``).
     """
     levels = LEVELS[: LEVELS.index(upto) + 1]
     multi_index = LEVELS.index(multi_from) if multi_from else len(LEVELS)
@@ -65,10 +69,33 @@ def region_variables(upto: str, *, multi_from: str | None = None) -> list[db.Que
             .refresh(dm.VariableRefresh.ON_DASHBOARD_LOAD)
             .sort(dm.VariableSort.ALPHABETICAL_ASC)
         )
-        if i >= multi_index:
+        if i >= multi_index or level in also_multi:
             var = var.multi(True).include_all(True).all_value(ALL_VALUE)
         out.append(var)
     return out
+
+
+def board_url(uid: str, params: Mapping[str, str]) -> str:
+    """A link to another pdcs board keeping the time range; ``params`` are variable → value (Grafana syntax)."""
+    query = "&".join(f"var-{k}={v}" for k, v in params.items())
+    return f"/d/{uid}/?{query}&${{__url_time_range}}"
+
+
+# Links always pass city=$__all: every board below the national one offers "All" for city,
+# so a link can name a county without knowing its city.
+TO_FACILITY = {
+    "province": "${province}",
+    "city": "$__all",
+    "county": "${county}",
+    "facility": "${__value.raw}",
+    "device": "$__all",
+}
+
+
+def link_column(panel: table.Panel, column: str, title: str, uid: str, params: Mapping[str, str]) -> table.Panel:
+    """Clicking a cell of ``column`` opens board ``uid`` (``${__value.raw}`` is the cell's raw value)."""
+    link = {"title": title, "url": board_url(uid, params)}
+    return panel.override_by_name(column, [dm.DynamicConfigValue(id_val="links", value=[link])])
 
 
 def value_names(names: Names) -> list[dm.ValueMapping]:

@@ -40,7 +40,10 @@ def resolve_variables(
     time_range: TimeRange,
     chosen: Mapping[str, str] | None = None,
 ) -> tuple[dict[str, Variable], dict[str, str]]:
-    """Variables with their values, and each variable's query as sent (name → substituted query)."""
+    """Variables with their values, and each variable's query as sent (name → substituted query).
+
+    ``chosen`` sets a variable's value as a URL would (``$__all`` is "All").
+    """
     chosen = chosen or {}
     resolved: dict[str, Variable] = {}
     queries: dict[str, str] = {}
@@ -48,7 +51,7 @@ def resolve_variables(
         q = interpolate(str(v.query), resolved, time_range)
         queries[v.name] = q
         options = sorted({str(row["value"]) for s in influx.query(q) for row in s.rows()})
-        if v.multi and v.include_all and v.name not in chosen:
+        if v.multi and v.include_all and chosen.get(v.name, "$__all") == "$__all":
             resolved[v.name] = Variable(
                 v.name, (), multi=True, include_all=True, all_value=v.all_value, all=True, options=options
             )

@@ -8,10 +8,13 @@ from grafana_foundation_sdk.models import dashboard as dm
 
 from dashboards.boards.base import board
 from dashboards.common import (
+    TO_FACILITY,
     UP_DOWN,
     Names,
+    board_url,
     device_counters,
     hide_time,
+    link_column,
     name_columns,
     region_filter,
     region_variables,
@@ -38,7 +41,9 @@ DEVICE_COLUMNS = {
 }
 
 
-def device_table(where: str, names: Names, description: str) -> table.Panel:
+def device_table(where: str, names: Names, description: str, *, facility_board: bool = False) -> table.Panel:
+    """The device table; on the county board a facility cell opens the facility board, on the
+    facility board a device cell opens the device board."""
     panel = table_panel(
         "设备列表",
         description,
@@ -55,6 +60,11 @@ def device_table(where: str, names: Names, description: str) -> table.Panel:
     )
     panel = panel.override_by_name("uptime_s", [dm.DynamicConfigValue(id_val="unit", value="s")])
     panel = name_columns(panel, names, ["facility", "device"])
+    if facility_board:
+        to_device = {**TO_FACILITY, "facility": "${facility}", "device": "${__value.raw}"}
+        panel = link_column(panel, "device", "打开设备详情", "pdcs-device", to_device)
+    else:
+        panel = link_column(panel, "facility", "打开场馆看板", "pdcs-facility", TO_FACILITY)
     return hide_time(renamed_columns(panel, DEVICE_COLUMNS)).span(24)
 
 
@@ -66,6 +76,8 @@ def failing_checks_table(where: str, names: Names, *by: str) -> table.Panel:
         InfluxQL(failing_checks(where, *by), columns=("passed", "detail"), group_by=keys).table(),
     )
     panel = name_columns(panel, names, ["facility", "device"])
+    if by == ("facility",):
+        panel = link_column(panel, "facility", "打开场馆看板", "pdcs-facility", TO_FACILITY)
     renames = {
         "facility": "场馆",
         "device": "设备",
@@ -84,7 +96,7 @@ def failing_checks_table(where: str, names: Names, *by: str) -> table.Panel:
 def build(names: Names) -> db.Dashboard:
     where = region_filter("province", "city", "county", "facility")
     d = board(UID, "县级看板", "县（区）内各场馆设备的在线状态、出口带宽、无线用户与未通过的安全检查。")
-    for v in region_variables("facility", multi_from="facility"):
+    for v in region_variables("facility", multi_from="facility", also_multi=("city",)):
         d = d.with_variable(v)
     for p in device_counters(where):
         d = d.with_panel(p)
@@ -100,6 +112,15 @@ def build(names: Names) -> db.Dashboard:
         unit="percentunit",
     )
     grid = grid.thresholds(thresholds((None, "red"), (0.01, "orange"), (1, "green"))).min(0).max(1).span(24).height(6)
+    to_facility = {**TO_FACILITY, "facility": "${__field.labels.facility}"}
+    grid = grid.override_by_field_type(
+        "number",
+        [
+            dm.DynamicConfigValue(
+                id_val="links", value=[{"title": "打开场馆看板", "url": board_url("pdcs-facility", to_facility)}]
+            )
+        ],
+    )
     d = d.with_panel(series_names(grid, names))
     d = d.with_panel(device_table(where, names, "县（区）内每台设备最近一次采集的状态、响应时间与运行时间。"))
 
@@ -130,7 +151,9 @@ def build(names: Names) -> db.Dashboard:
             group_by=("facility", "device"),
         ).table(),
     )
-    outages = name_columns(outages, names, ["facility", "device"])
+    outages = link_column(
+        name_columns(outages, names, ["facility", "device"]), "facility", "打开场馆看板", "pdcs-facility", TO_FACILITY
+    )
     d = d.with_panel(
         hide_time(
             renamed_columns(

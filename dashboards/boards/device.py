@@ -28,7 +28,7 @@ FOLDER = "devices"
 def build(names: Names) -> db.Dashboard:
     where = region_filter("province", "city", "county", "facility", "device")
     d = board(UID, "设备详情", "单台设备的在线状态、离线原因、接口流量、主机资源、无线用户与安全检查。")
-    for v in region_variables("device"):
+    for v in region_variables("device", also_multi=("city",)):
         d = d.with_variable(v)
 
     d = d.with_panel(

@@ -32,7 +32,7 @@ FOLDER = "regions"
 def build(names: Names) -> db.Dashboard:
     where = region_filter("province", "city", "county", "facility", "device")
     d = board(UID, "场馆看板", "一个场馆（图书馆、文化馆、综合文化服务中心等）内各设备的运行情况。")
-    for v in region_variables("device", multi_from="device"):
+    for v in region_variables("device", multi_from="device", also_multi=("city",)):
         d = d.with_variable(v)
 
     timeline = (
@@ -58,7 +58,9 @@ def build(names: Names) -> db.Dashboard:
         .height(8)
     )
     d = d.with_panel(series_names(timeline, names))  # type: ignore[arg-type]
-    d = d.with_panel(device_table(where, names, "场馆内每台设备最近一次采集的状态、响应时间与运行时间。"))
+    d = d.with_panel(
+        device_table(where, names, "场馆内每台设备最近一次采集的状态、响应时间与运行时间。", facility_board=True)
+    )
 
     d = d.with_panel(
         timeseries_panel(

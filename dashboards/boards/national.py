@@ -10,6 +10,7 @@ from dashboards.common import (
     Names,
     device_counters,
     hide_time,
+    link_column,
     name_columns,
     region_filter,
     region_variables,
@@ -53,6 +54,8 @@ def build(names: Names) -> db.Dashboard:
         .table(),
     ).with_transformation(dm.DataTransformerConfig(id_val="merge", options={}))
     by_province = name_columns(by_province, names, ["province"])
+    to_province = {"province": "${__value.raw}", "city": "$__all"}
+    by_province = link_column(by_province, "province", "打开省级看板", "pdcs-province", to_province)
     d = d.with_panel(
         hide_time(renamed_columns(by_province, {"province": "省", "availability": "在线率 (%)", "devices": "设备数"}))
     )
@@ -87,4 +90,6 @@ def build(names: Names) -> db.Dashboard:
         ).table(),
     )
     checks = name_columns(checks, names, ["province"])
+    to_security = {"province": "${__value.raw}", "city": "$__all", "county": "$__all", "mlps_level": "$__all"}
+    checks = link_column(checks, "province", "打开安全合规", "pdcs-security", to_security)
     return d.with_panel(hide_time(renamed_columns(checks, {"province": "省", "pass_rate": "通过率 (%)"})))

@@ -10,6 +10,7 @@ from dashboards.common import (
     Names,
     device_counters,
     hide_time,
+    link_column,
     name_columns,
     region_filter,
     region_variables,
@@ -59,6 +60,8 @@ def build(names: Names) -> db.Dashboard:
         .table(),
     ).with_transformation(dm.DataTransformerConfig(id_val="merge", options={}))
     counties = name_columns(counties, names, ["city", "county"])
+    to_county = {"province": "${province}", "city": "$__all", "county": "${__value.raw}", "facility": "$__all"}
+    counties = link_column(counties, "county", "打开县级看板", "pdcs-county", to_county)
     renames = {
         "city": "市",
         "county": "县（区）",

@@ -14,6 +14,7 @@ from dashboards.boards.county import failing_checks_table
 from dashboards.common import (
     Names,
     hide_time,
+    link_column,
     name_columns,
     region_filter,
     region_variables,
@@ -35,7 +36,7 @@ def build(names: Names) -> db.Dashboard:
     d = board(
         UID, "安全合规", "等保 2.0 安全检查结果：通过率、未通过项按严重程度与条款分布、整改清单。", time_from="now-7d"
     )
-    for v in region_variables("county", multi_from="county"):
+    for v in region_variables("county", multi_from="county", also_multi=("city",)):
         d = d.with_variable(v)
     d = d.with_variable(
         db.QueryVariable("mlps_level")
@@ -122,6 +123,8 @@ def build(names: Names) -> db.Dashboard:
         ).table(),
     )
     counties = name_columns(counties, names, ["county"])
+    to_county = {"province": "${province}", "city": "$__all", "county": "${__value.raw}", "facility": "$__all"}
+    counties = link_column(counties, "county", "打开县级看板", "pdcs-county", to_county)
     d = d.with_panel(hide_time(renamed_columns(counties, {"county": "县（区）", "pass_rate": "通过率 (%)"})).span(8))
     items = table_panel(
         "按等保条款未通过",
