@@ -30,7 +30,9 @@ from pdcs.points import (
     SNMP_TRAP,
     WIRELESS,
     Point,
+    to_lines,
 )
+from pdcs.storage import InfluxDB
 
 WEEK_S = 7 * 86400
 NS = 1_000_000_000
@@ -256,3 +258,8 @@ def _checks(d: Device, tags: dict[str, str], ns: int, failing: set[tuple[str, st
         )
         n += 1
     return n
+
+
+def write_week(influx: InfluxDB, inventory: Inventory, end_s: int, *, step_s: int = 600, days: float = 7) -> int:
+    """Write ``week_of_points`` into ``influx`` (its default retention policy); returns the points written."""
+    return influx.write_lines(to_lines(week_of_points(inventory, end_s, step_s=step_s, days=days)))

@@ -12,9 +12,8 @@ import pytest
 
 from inventory.load import load_inventory
 from inventory.models import Inventory
-from pdcs.devstack.history import week_of_points
+from pdcs.devstack.history import write_week
 from pdcs.devstack.influxdb import InfluxServer
-from pdcs.points import to_lines
 from pdcs.settings import RAW_RP, RAW_RP_DURATION, ROLLUP_RP, ROLLUP_RP_DURATION
 from pdcs.storage import InfluxDB
 
@@ -39,7 +38,7 @@ def week(influx_server: InfluxServer, example_inventory: Inventory) -> Iterator[
     db = InfluxDB(url=influx_server.url, database=f"week_{uuid.uuid4().hex[:10]}", retries=1, backoff_s=0.05)
     db.ensure_database([(RAW_RP, RAW_RP_DURATION, True), (ROLLUP_RP, ROLLUP_RP_DURATION, False)])
     end_s = int(time.time())
-    written = db.write_lines(to_lines(week_of_points(example_inventory, end_s, step_s=STEP_S)), precision="ns")
+    written = write_week(db, example_inventory, end_s, step_s=STEP_S)
     yield Week(db, example_inventory, end_s, written)
     try:
         db.execute(f'DROP DATABASE "{db.database}"')
