@@ -87,9 +87,9 @@ def _merge_overrides(panel: dm.Panel) -> None:
     panel.field_config.overrides = list(merged.values())
 
 
-def write_all(out_dir: Path = JSON_DIR, names: Names | None = None) -> list[Path]:
+def write(built: list[Built], out_dir: Path = JSON_DIR) -> list[Path]:
     written = []
-    for b in build_all(names):
+    for b in built:
         path = out_dir / b.path
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(b.render(), encoding="utf-8")

@@ -32,12 +32,12 @@ def _names(inventory: Path | None) -> Names:
 
 @app.command()
 def build(
-    out: Path = typer.Option(None, "--out", help="Folder to write into (default: dashboards/json of the package)."),
+    out: Path | None = typer.Option(None, "--out", help="Folder to write into (default: dashboards/json)."),
     inventory: Path | None = typer.Option(None, "--inventory", help=INVENTORY_HELP),
     check_only: bool = typer.Option(False, "--check", help="Write nothing; exit 1 if the files differ from the code."),
 ) -> None:
     """Write every dashboard as Grafana JSON (one folder per Grafana folder)."""
-    from dashboards.build import JSON_DIR, build_all, check, write_all
+    from dashboards.build import JSON_DIR, build_all, check, write
 
     out = out or JSON_DIR
     names = _names(inventory)
@@ -56,7 +56,7 @@ def build(
         for s in stale:
             typer.echo(f"{s} differs from the code; run pdcs grafana build", err=True)
         raise typer.Exit(1 if stale else 0)
-    for path in write_all(out, names):
+    for path in write(built, out):
         typer.echo(str(path))
 
 
