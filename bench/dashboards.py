@@ -88,16 +88,17 @@ def main() -> None:
             boards: dict[str, float] = {}
             slowest = ("", 0.0)
             queries = 0
+            errors: list[str] = []
             for b in build_all():
                 t = time.perf_counter()
                 variables, var_queries = resolve_variables(b, db, tr)
                 results = run_targets(b, db, variables, tr)
                 boards[b.uid] = round(time.perf_counter() - t, 3)
                 queries += len(var_queries) + len(results)
-                problems = [p for r in results for p in r.problems]
-                if problems:
-                    raise SystemExit(f"{b.uid}: {problems[:3]}")
+                errors += [f"{b.uid} / {r.panel}: {p}" for r in results for p in r.problems]
                 for r in results:
+                    if r.problems:
+                        continue
                     t = time.perf_counter()
                     db.query(r.query)
                     took = time.perf_counter() - t
@@ -117,6 +118,7 @@ def main() -> None:
                 "board_open_s": boards,
                 "slowest_query": slowest[0],
                 "slowest_query_s": round(slowest[1], 3),
+                "errors": errors,
             },
             ensure_ascii=False,
         )

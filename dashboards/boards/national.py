@@ -28,9 +28,7 @@ FOLDER = "regions"
 
 def build(names: Names) -> db.Dashboard:
     where = region_filter("province")
-    d = board(
-        UID, "全国总览", "全国公共数字文化设施运行总览：设备在线、出口带宽与安全检查，按省汇总。", time_from="now-7d"
-    )
+    d = board(UID, "全国总览", "全国公共数字文化设施运行总览：设备在线、出口带宽与安全检查，按省汇总。")
     for v in region_variables("province", multi_from="province"):
         d = d.with_variable(v)
     for p in device_counters(where):

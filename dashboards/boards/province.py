@@ -28,7 +28,7 @@ FOLDER = "regions"
 
 def build(names: Names) -> db.Dashboard:
     where = region_filter("province", "city")
-    d = board(UID, "省级看板", "一个省内各市、县（区）公共数字文化设施的在线、带宽与安全检查情况。", time_from="now-7d")
+    d = board(UID, "省级看板", "一个省内各市、县（区）公共数字文化设施的在线、带宽与安全检查情况。")
     for v in region_variables("city", multi_from="city"):
         d = d.with_variable(v)
     for p in device_counters(where):
