@@ -64,6 +64,7 @@ def alerts(
     inventory: Path | None = typer.Option(None, "--inventory", help="Inventory folder."),
 ) -> None:
     """Evaluate the alert rules on a schedule and tell Alerta about changes (JSON line per cycle)."""
+    import fcntl
     import logging
     import threading
 
@@ -86,7 +87,16 @@ def alerts(
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from None
     client = _alerta(settings)
-    store = StateStore(state or settings.alert_state)
+    state_path = state or settings.alert_state
+    state_path.parent.mkdir(parents=True, exist_ok=True)
+    # One evaluator per state file: a second one would send every message twice.
+    lock = state_path.with_name(state_path.name + ".lock").open("w")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        typer.echo(f"another `pdcs alerts` is running with {state_path}", err=True)
+        raise typer.Exit(1) from None
+    store = StateStore(state_path)
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
@@ -113,6 +123,7 @@ def alerts(
         else:
             ev.run(interval or settings.alert_interval_s, stop, on_cycle=show)
     store.close()
+    lock.close()
 
 
 # -- maintenance windows ------------------------------------------------------
@@ -173,8 +184,11 @@ def maintenance_add(
     if not (device or facility or region):
         raise typer.BadParameter("give --device, --facility or --region", param_hint="scope")
     now = dt.datetime.now(dt.UTC)
-    t0 = _parse_time(start, now)
-    t1 = _parse_time(end, t0 + dt.timedelta(seconds=parse_duration(duration)))
+    try:
+        t0 = _parse_time(start, now)
+        t1 = _parse_time(end, t0 + dt.timedelta(seconds=parse_duration(duration)))
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--start/--end/--duration") from None
     if t1 <= t0:
         raise typer.BadParameter("the window must end after it starts", param_hint="--end")
     settings = _settings()

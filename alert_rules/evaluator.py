@@ -294,7 +294,11 @@ class Evaluator:
         stop = stop or threading.Event()
         while not stop.is_set():
             started = time.monotonic()
-            report = self.cycle()
-            if on_cycle:
-                on_cycle(report)
+            try:
+                report = self.cycle()
+            except Exception:  # one bad cycle (a full disk, a corrupt answer) must not end the service
+                log.exception("evaluation cycle failed; trying again next interval")
+            else:
+                if on_cycle:
+                    on_cycle(report)
             stop.wait(max(0.0, interval_s - (time.monotonic() - started)))

@@ -27,8 +27,9 @@ IsOpen = Callable[[Facility, dt.datetime], bool]
 class OpenCache:
     """Opening-hours answers within one cycle, keyed by schedule (timezone, calendar, hours) and time."""
 
-    schedules: dict[str, tuple[Any, ...]] = field(default_factory=dict)
-    answers: dict[tuple[Any, ...], bool] = field(default_factory=dict)
+    schedule_ids: dict[tuple[Any, ...], int] = field(default_factory=dict)  # schedule → small id
+    schedules: dict[str, int] = field(default_factory=dict)  # facility → schedule id
+    answers: dict[tuple[int, int], bool] = field(default_factory=dict)  # (schedule id, time ms) → open?
 
 
 class Observation(NamedTuple):
@@ -169,11 +170,8 @@ class RuleRunner:
         """``is_open`` cached by (schedule, time): thousands of facilities share a handful of schedules."""
         sched = cache.schedules.get(fac.id)
         if sched is None:
-            sched = cache.schedules[fac.id] = (
-                fac.timezone,
-                fac.holiday_calendar,
-                tuple(sorted(fac.opening_hours.items())),
-            )
+            spec = (fac.timezone, fac.holiday_calendar, tuple(sorted(fac.opening_hours.items())))
+            sched = cache.schedules[fac.id] = cache.schedule_ids.setdefault(spec, len(cache.schedule_ids))
         key = (sched, t_ms)
         hit = cache.answers.get(key)
         if hit is None:

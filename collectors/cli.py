@@ -35,10 +35,21 @@ def collect(
     influx_db: str | None = typer.Option(None, "--influx-db", help="InfluxDB database (default PDCS_INFLUX_DB)."),
     spool_dir: Path | None = typer.Option(None, "--spool-dir", help="Folder of the durable spool (PDCS_SPOOL_DIR)."),
     spool_max_points: int = typer.Option(2_000_000, "--spool-max-points", help="Spool bound; oldest dropped beyond."),
-    interval: float | None = typer.Option(None, "--interval", help="Cycle period in seconds (default: profiles')."),
+    interval: float | None = typer.Option(
+        None, "--interval", help="Poll interval and cycle period in seconds (default: the SNMP profiles' interval_s)."
+    ),
     max_in_flight: int = typer.Option(256, "--max-in-flight", help="Devices polled at once."),
     metrics_port: int | None = typer.Option(None, "--metrics-port", help="Serve Prometheus /metrics on this port."),
+    ingest_listen: str | None = typer.Option(
+        None, "--ingest-listen", help="Also take pdcs-agent pushes on HOST:PORT into this spool (PDCS_INGEST_SECRET)."
+    ),
     name: str = typer.Option("pdcs-collector", "--name", help="Collector name in self-metrics."),
+    batch_size: int = typer.Option(5000, "--batch-size", help="Points per InfluxDB write."),
+    trap_port: int | None = typer.Option(None, "--trap-port", help="Receive SNMP traps on this UDP port (162)."),
+    trap_host: str = typer.Option("0.0.0.0", "--trap-host", help="Address the trap receiver binds."),
+    trap_engine_id: list[str] = typer.Option(
+        [], "--trap-engine-id", help="Engine ID (hex) of a device sending SNMPv3 traps; repeatable."
+    ),
 ) -> None:
     """Poll the inventory's devices (SNMP; agents and SSH audits when wired) into InfluxDB."""
     import asyncio
@@ -70,10 +81,30 @@ def collect(
     except Exception as exc:  # InfluxDB may be down at start: points wait in the spool
         typer.echo(f"InfluxDB not ready ({exc.__class__.__name__}); points will wait in the spool", err=True)
     spool_path = (spool_dir or settings.spool_dir) / f"{name}.sqlite"
-    config = ServiceConfig(name=name, regions=regions, period_s=interval, max_in_flight=max_in_flight)
+    config = ServiceConfig(
+        name=name,
+        regions=regions,
+        period_s=interval,
+        max_in_flight=max_in_flight,
+        batch_size=batch_size,
+        trap_host=trap_host,
+        trap_port=trap_port,
+        trap_engine_ids=tuple(trap_engine_id),
+    )
     service = CollectorService(inv, influx, spool_path, config)
     service.spool.max_points = spool_max_points
-    if not service.jobs:
+    ingest = None
+    if ingest_listen:
+        from collectors.ingest_server import parse_listen
+
+        try:
+            ingest = parse_listen(ingest_listen)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--ingest-listen") from None
+        if settings.ingest_secret is None or not settings.ingest_secret.get_secret_value():
+            typer.echo("--ingest-listen needs PDCS_INGEST_SECRET (device push tokens derive from it)", err=True)
+            raise typer.Exit(2)
+    if not service.jobs and ingest is None:
         typer.echo("no devices to collect in this inventory/region", err=True)
         raise typer.Exit(1)
     if metrics_port is not None:
@@ -96,7 +127,22 @@ def collect(
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
         typer.echo(f"collecting {len(service.jobs)} jobs every {service.scheduler.period_s:g}s; Ctrl-C stops")
-        await service.run(stop)
+        if ingest is None:
+            await service.run(stop)
+            return 0
+        from collectors.ingest_server import collector_ingest_app, serve_until
+
+        assert settings.ingest_secret is not None
+        app = collector_ingest_app(
+            service, inv, settings.ingest_secret.get_secret_value(), spool_path.with_suffix(".ledger.json")
+        )
+        typer.echo(f"taking agent pushes on {ingest[0]}:{ingest[1]}")
+        serving = asyncio.create_task(serve_until(app, *ingest, stop))
+        try:
+            await service.run(stop)
+        finally:
+            stop.set()
+            await serving
         return 0
 
     try:

@@ -45,13 +45,20 @@ class ServiceMetrics(Collector):
         yield counter("pdcs_collector_points_written", "Points InfluxDB acknowledged.", s.writer.written)
         yield counter("pdcs_collector_points_dropped", "Points dropped from a full spool.", s.spool.dropped)
         yield counter("pdcs_collector_points_rejected", "Points InfluxDB refused as malformed.", s.writer.rejected)
-        yield counter("pdcs_collector_snmp_requests", "SNMP requests sent.", s.snmp.requests)
+        yield counter("pdcs_collector_snmp_requests", "SNMP operations (GETs and table walks) done.", s.snmp.requests)
         fam = CounterMetricFamily(
             "pdcs_collector_poll_failures", "Failed device polls by kind.", labels=[*labels, "kind"]
         )
         for kind, n in sorted(s.snmp.failures.items()):
             fam.add_metric([*name, kind], n)
         yield fam
+        if s.traps is not None:
+            traps = CounterMetricFamily(
+                "pdcs_collector_traps", "SNMP notifications by outcome.", labels=[*labels, "outcome"]
+            )
+            for outcome, n in sorted(s.traps.counts.items()):
+                traps.add_metric([*name, outcome], n)
+            yield traps
 
 
 def registry_for(service: CollectorService) -> CollectorRegistry:

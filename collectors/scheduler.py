@@ -65,6 +65,12 @@ class CycleStats:
     failed_devices: list[str] = field(default_factory=list)
 
 
+def _down(job: Job, error: str) -> Point:
+    return Point(
+        DEVICE_UP, {**job.target.tags, "source": job.collector.name}, {"up": 0, "error": error}, time.time_ns()
+    )
+
+
 def _up_of(points: list[Point]) -> bool:
     ups = [p.fields.get("up") for p in points if p.measurement == DEVICE_UP]
     return bool(ups) and all(u == 1 for u in ups)
@@ -88,7 +94,8 @@ class Scheduler:
         self.max_in_flight = max_in_flight
         self.spread = spread  # share of the period over which job starts are spread
         self.jitter = jitter  # ± share of a job's interval added to its next due time
-        self.min_slot_s = min_slot_s  # a job starting later than deadline - this is skipped
+        # A job that cannot start before deadline - min_slot_s is skipped rather than started to be cut off.
+        self.min_slot_s = min(min_slot_s, period_s / 4)
         self.in_flight = 0
         self._rng = random.Random()
 
@@ -126,14 +133,10 @@ class Scheduler:
                 )
             except TimeoutError:
                 st.cut_off += 1
-                points = [
-                    Point(
-                        DEVICE_UP,
-                        {**job.target.tags, "source": job.collector.name},
-                        {"up": 0, "error": "timeout: poll cut off at the cycle deadline"},
-                        time.time_ns(),
-                    )
-                ]
+                points = [_down(job, "timeout: poll cut off at the cycle deadline")]
+            except Exception as exc:  # a collector broke its promise not to raise: contain it
+                log.exception("collector %s raised on %s", job.collector.name, job.key)
+                points = [_down(job, f"collector error: {exc.__class__.__name__}")]
         finally:
             self.in_flight -= 1
             sem.release()

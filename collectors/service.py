@@ -27,7 +27,7 @@ from collectors.spool import Spool
 from collectors.writer import Writer
 from inventory.models import Inventory
 from pdcs.points import COLLECTOR, Point
-from pdcs.storage.influx import InfluxDB, InfluxUnavailable
+from pdcs.storage.influx import InfluxDB, InfluxError
 
 log = logging.getLogger(__name__)
 
@@ -39,12 +39,15 @@ AGENT_INTERVAL_S = 60.0
 class ServiceConfig:
     name: str = "pdcs-collector"
     regions: tuple[str, ...] = ()
-    period_s: float | None = None  # default: the shortest SNMP profile interval, else 60 s
+    period_s: float | None = None  # cycle period and SNMP poll interval; default: shortest profile interval_s
     max_in_flight: int = 256
     spread: float = 0.5
     flush_s: float = 0.2
     flush_points: int = 5000
     batch_size: int = 5000
+    trap_host: str = "0.0.0.0"
+    trap_port: int | None = None  # None: no trap receiver
+    trap_engine_ids: tuple[str, ...] = ()
 
 
 def _optional_collector(module: str, factory: str, inventory: Inventory) -> Collector | None:
@@ -91,14 +94,20 @@ class CollectorService:
         self.writer = Writer(self.spool, influx, batch_size=config.batch_size)
         intervals = [j.interval_s for j in self.jobs if j.collector is self.snmp]
         period = config.period_s or (min(intervals) if intervals else 60.0)
+        if config.period_s:  # an explicit interval is every SNMP device's interval too
+            for job in self.jobs:
+                if job.collector is self.snmp:
+                    job.interval_s = config.period_s
         self.scheduler = Scheduler(
             self.jobs, self._sink, period_s=period, max_in_flight=config.max_in_flight, spread=config.spread
         )
         self._buffer: list[str] = []
         self._flush_lock = asyncio.Lock()
         self.last_cycle: CycleStats | None = None
+        self._heartbeat: asyncio.Task[bool] | None = None
         self.cycles = 0
         self.totals = {"ok": 0, "failed": 0, "skipped": 0}
+        self.traps: Any = None
 
     # -- points into the spool ------------------------------------------------
     async def _sink(self, points: list[Point]) -> None:
@@ -114,6 +123,27 @@ class CollectorService:
             await asyncio.to_thread(self.spool.append, lines)
             self.writer.wakeup.set()
 
+    async def sink_now(self, points: list[Point]) -> None:
+        """Spool ``points`` and wake the writer at once (traps do not wait for the flush tick)."""
+        await self._sink(points)
+        await self.flush()
+
+    def start_traps(self) -> None:
+        if self.config.trap_port is None:
+            return
+        from collectors.traps import TrapReceiver
+
+        self.traps = TrapReceiver(
+            self.inventory,
+            self.sink_now,
+            host=self.config.trap_host,
+            port=self.config.trap_port,
+            engine_ids=self.config.trap_engine_ids,
+            interfaces=self.snmp.interface_view,
+            regions=self.config.regions,
+        )
+        self.traps.start()
+
     async def _flusher(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
             with contextlib.suppress(TimeoutError):
@@ -123,6 +153,9 @@ class CollectorService:
     # -- self-metrics ------------------------------------------------------------
     def self_point(self, stats: CycleStats) -> Point:
         malformed = self.snmp.failures.get("malformed", 0) + self.snmp.failures.get("vendor_malformed", 0)
+        # Other collectors (agent scraping) count malformed answers in a ``malformed`` attribute.
+        others = {id(j.collector): j.collector for j in self.jobs if j.collector is not self.snmp}
+        malformed += sum(int(getattr(c, "malformed", 0)) for c in others.values())
         return Point(
             COLLECTOR,
             {"collector": self.config.name, "regions": ",".join(self.config.regions) or "all"},
@@ -147,6 +180,8 @@ class CollectorService:
         self.totals["skipped"] += stats.skipped
         await self._sink([self.self_point(stats)])
         await self.flush()
+        if self._heartbeat is None or self._heartbeat.done():  # in a thread: a slow Alerta never delays polling
+            self._heartbeat = asyncio.create_task(asyncio.to_thread(self.send_heartbeat))
         log.info(
             "cycle %.2fs: %d due, %d ok, %d failed, %d skipped; spool %d",
             stats.duration_s,
@@ -157,6 +192,14 @@ class CollectorService:
             self.spool.depth,
         )
 
+    def send_heartbeat(self) -> bool:
+        """Tell Alerta this collector is alive (when PDCS_ALERTA_URL is set); see alert_rules/heartbeat.py."""
+        from alert_rules.heartbeat import send_heartbeat
+
+        timeout_s = int(3 * self.scheduler.period_s)
+        tags = ["pdcs", "collector", *self.config.regions]
+        return send_heartbeat(f"pdcs-collector/{self.config.name}", timeout_s, tags=tags)
+
     # -- running -----------------------------------------------------------------
     async def run_once(self, *, drain: bool = True) -> CycleStats:
         """One cycle with every job started at once, then drain what InfluxDB will take."""
@@ -166,11 +209,12 @@ class CollectorService:
         if drain:
             try:
                 await self.writer.drain()
-            except InfluxUnavailable as exc:
-                log.warning("InfluxDB unavailable (%s): %d points stay in the spool", exc, self.spool.depth)
+            except InfluxError as exc:
+                log.warning("InfluxDB did not take the points (%s): %d stay in the spool", exc, self.spool.depth)
         return stats
 
     async def run(self, stop: asyncio.Event) -> None:
+        self.start_traps()
         tasks = [
             asyncio.create_task(self.writer.run(stop), name="writer"),
             asyncio.create_task(self._flusher(stop), name="flusher"),
@@ -179,6 +223,8 @@ class CollectorService:
             await self.scheduler.run_forever(stop, self._on_cycle)
         finally:
             stop.set()
+            if self.traps is not None:
+                self.traps.close()
             await self.flush()
             await asyncio.gather(*tasks, return_exceptions=True)
 

@@ -3,9 +3,12 @@
 A batch leaves the spool only after InfluxDB acknowledged it.  While InfluxDB
 is unreachable (or answers 5xx) the writer backs off exponentially (up to
 ``max_backoff_s``) and tries the same batch again; points keep accumulating on
-disk meanwhile.  A batch InfluxDB refuses as malformed (4xx) is split in
-halves until the bad line is isolated; that one line is dropped, counted in
-``rejected`` and logged, so one bad point cannot block the spool.
+disk meanwhile.  InfluxDB 1.x answers a batch holding a few bad points (a
+field-type conflict, a point beyond retention, an unparsable line) with
+``400 partial write ... dropped=N`` after storing every other point: the batch
+is then done, and the N are counted in ``rejected`` and logged, so one bad
+point cannot block the spool.  Any other refusal (wrong database, auth) is a
+configuration problem: the points stay and the writer backs off.
 """
 
 from __future__ import annotations
@@ -13,12 +16,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 
 from collectors.spool import Spool
 from pdcs.settings import RAW_RP
 from pdcs.storage.influx import InfluxDB, InfluxError, InfluxUnavailable
 
 log = logging.getLogger(__name__)
+
+_DROPPED = re.compile(r"dropped=(\d+)")
 
 
 class Writer:
@@ -66,13 +72,16 @@ class Writer:
         except InfluxUnavailable:
             raise
         except InfluxError as exc:
-            if len(lines) == 1:
-                log.error("InfluxDB refused a point, dropped it: %s; line: %.300s", exc, lines[0])
-                return 0, 1
-            mid = len(lines) // 2
-            a = self._send(lines[:mid])
-            b = self._send(lines[mid:])
-            return a[0] + b[0], a[1] + b[1]
+            msg = str(exc)
+            if "partial write" not in msg:
+                raise
+            m = _DROPPED.search(msg)
+            dropped = int(m.group(1)) if m else 0
+            if "unable to parse" in msg:
+                dropped = max(dropped, 1)
+            dropped = min(dropped, len(lines))
+            log.error("InfluxDB stored a batch but refused %d point(s): %s", dropped, msg[:300])
+            return len(lines) - dropped, dropped
 
     async def drain(self) -> None:
         """Send until the spool is empty (raises InfluxUnavailable if InfluxDB is down)."""
@@ -85,9 +94,11 @@ class Writer:
         while not stop.is_set():
             try:
                 n = await self.drain_once()
-            except InfluxUnavailable as exc:
+            except InfluxError as exc:
                 self.failures += 1
-                if self.available:
+                if not isinstance(exc, InfluxUnavailable):
+                    log.error("InfluxDB refused the write (%s); keeping points in the spool", exc)
+                elif self.available:
                     log.warning("InfluxDB unavailable (%s); keeping points in the spool", exc)
                 self.available = False
                 await _wait(stop, backoff)

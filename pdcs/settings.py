@@ -37,6 +37,13 @@ class Settings(BaseSettings):
     spool_dir: Path = Path("var/spool")
     database_url: str = "sqlite:///var/pdcs.sqlite"
     language: str = "zh"  # zh (Simplified Chinese) or en
+    # Push ingest (collectors/ingest.py): the shared secret device tokens derive from, and where it listens.
+    ingest_secret: SecretStr | None = None
+    ingest_listen: str = "0.0.0.0:9732"
+    # Exporter scraping (collectors/prometheus_scrape.py): timeout, and extra sample-name patterns
+    # (comma-separated fnmatch, e.g. "node_hwmon_*,windows_service_state") kept as exporter_metric.
+    scrape_timeout_s: float = 10.0
+    scrape_allow: str = ""
 
     # Alerting (alert_rules/): where Alerta is and how the evaluator talks to it.
     alerta_url: str | None = None  # PDCS_ALERTA_URL; unset: no heartbeats are sent
@@ -47,6 +54,12 @@ class Settings(BaseSettings):
     alert_rules: Path | None = None  # folder of rule files; the defaults in alert_rules/ when None
     alert_state: Path = Path("var/alerts.sqlite")
     alert_interval_s: float = 60.0
+
+    # SSH audits (collectors/ssh_audit): how often the collector audits each device,
+    # how many SSH sessions run at once, and where the per-device audit records go.
+    audit_interval_s: float = 86400.0
+    audit_concurrency: int = 20
+    audit_dir: Path = Path("var/audit")
 
     def influx(self) -> InfluxDB:
         from pdcs.storage import InfluxDB

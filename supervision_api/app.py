@@ -19,6 +19,7 @@ ROUTERS: list[str] = [
     "supervision_api.routes.regions",
     "supervision_api.routes.devices",
     "supervision_api.routes.facilities",
+    "supervision_api.routes.grading",
 ]
 
 

@@ -78,7 +78,8 @@ def classify(exc: BaseException) -> PollError:
         return PollError("timeout", "no answer (timeout, unreachable or wrong community)")
     if isinstance(exc, SnmpAuthError):
         return PollError("auth", "SNMPv3 authentication failed (user, keys or protocols wrong)")
-    if isinstance(exc, SnmpDecodeError):
+    if isinstance(exc, SnmpDecodeError) or type(exc).__name__ == "PanicException":
+        # gufo-snmp's Rust decoder panics (pyo3 PanicException) on some truncated BER.
         return PollError("malformed", f"malformed SNMP reply: {exc}")
     if isinstance(exc, SnmpError):
         return PollError("snmp", f"SNMP error: {exc.__class__.__name__}: {exc}")

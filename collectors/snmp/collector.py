@@ -35,6 +35,8 @@ class DeviceState:
     counters: dict[tuple[str, str], CounterSample] = field(default_factory=dict)  # (ifindex, in|out)
     bulk: bool = True
     sys_object_id: str = ""
+    ifnames: dict[str, str] = field(default_factory=dict)  # ifindex -> name, for trap details
+    uplink_ifindex: str | None = None
 
 
 class SnmpCollector:
@@ -55,10 +57,15 @@ class SnmpCollector:
         self.polls = 0
         self.requests = 0
 
+    def interface_view(self, device_id: str) -> tuple[str | None, dict[str, str]]:
+        """(uplink ifindex, {ifindex: name}) from the last poll of a device (for the trap receiver)."""
+        st = self.state.get(device_id)
+        return (st.uplink_ifindex, st.ifnames) if st else (None, {})
+
     def poll_budget_s(self, profile: SnmpProfile) -> float:
         """Upper bound of one device poll: a dead device costs one request's retries; a slow
-        one is cut off after three times that."""
-        return profile.timeout_s * (profile.retries + 1) * 3
+        one (or a controller with thousands of APs) is cut off after ten times that."""
+        return profile.timeout_s * (profile.retries + 1) * 10
 
     async def collect(self, target: Target) -> list[Point]:
         dev = target.device
@@ -69,7 +76,9 @@ class SnmpCollector:
             return [self._down(target, ts, PollError("config", f"unknown SNMP profile {dev.snmp_profile!r}"))]
         try:
             return await asyncio.wait_for(self._poll(target, profile, ts), self.poll_budget_s(profile))
-        except Exception as exc:  # device-side: reported, never raised
+        except (asyncio.CancelledError, KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as exc:  # device-side: reported, never raised (gufo panics are BaseException)
             err = classify(exc)
             if err.kind == "snmp":
                 log.debug("poll of %s failed", dev.id, exc_info=True)
@@ -90,21 +99,18 @@ class SnmpCollector:
             t0 = time.perf_counter()
             system = await client.get([oids.SYS_UPTIME, oids.SYS_NAME, oids.SYS_OBJECT_ID])
             rtt_ms = (time.perf_counter() - t0) * 1000
+            if not system:
+                raise PollError("malformed", "the agent answered without sysUpTime, sysName or sysObjectID")
             uptime = system.get(oids.SYS_UPTIME)
-            if not isinstance(uptime, int):
-                raise PollError("malformed", "no sysUpTime in the reply")
-            uptime_s = uptime / 100.0
+            # Some agents (and recordings) lack sysUpTime: still up, just no uptime and no reboot check.
+            uptime_s = uptime / 100.0 if isinstance(uptime, int) else None
             state.sys_object_id = text(system.get(oids.SYS_OBJECT_ID))
             now = self.clock()
             interfaces = await read_interfaces(client, need_descr=bool(dev.uplink_interface))
-            points = [
-                Point(
-                    DEVICE_UP,
-                    {**target.tags, "source": "snmp"},
-                    {"up": 1, "uptime_s": uptime_s, "rtt_ms": round(rtt_ms, 3)},
-                    ts,
-                )
-            ]
+            up_fields: dict[str, FieldValue] = {"up": 1, "rtt_ms": round(rtt_ms, 3)}
+            if uptime_s is not None:
+                up_fields["uptime_s"] = uptime_s
+            points = [Point(DEVICE_UP, {**target.tags, "source": "snmp"}, up_fields, ts)]
             points += self._interface_points(target, state, interfaces, now, uptime_s, ts)
             if self.vendors and state.sys_object_id:
                 points += await self._vendor_points(client, target, state.sys_object_id, ts)
@@ -138,10 +144,11 @@ class SnmpCollector:
         state: DeviceState,
         interfaces: list[InterfaceSample],
         now: float,
-        uptime_s: float,
+        uptime_s: float | None,
         ts: int,
     ) -> list[Point]:
         uplink = target.device.uplink_interface
+        state.ifnames = {itf.ifindex: itf.name for itf in interfaces}
         points = []
         for itf in interfaces:
             fields: dict[str, FieldValue] = {}
@@ -165,6 +172,8 @@ class SnmpCollector:
             if not fields:
                 continue
             is_uplink = bool(uplink) and uplink in (itf.name, itf.descr)
+            if is_uplink:
+                state.uplink_ifindex = itf.ifindex
             tags = {**target.tags, "ifname": itf.name, "ifindex": itf.ifindex, "uplink": "1" if is_uplink else "0"}
             points.append(Point(INTERFACE, tags, fields, ts))
         return points

@@ -20,7 +20,7 @@ UPTIME_SLACK_S = 5.0  # device clock vs our clock
 
 class CounterSample(NamedTuple):
     time_s: float  # our wall clock at the poll
-    uptime_s: float  # device sysUpTime at the poll
+    uptime_s: float | None  # device sysUpTime at the poll (None: the agent has none)
     octets: int
     bits: int  # 64 (ifHC*) or 32 (ifIn/OutOctets)
 
@@ -28,6 +28,8 @@ class CounterSample(NamedTuple):
 def same_boot(prev: CounterSample, cur: CounterSample) -> bool:
     """True when the device did not restart between the two samples."""
     elapsed = cur.time_s - prev.time_s
+    if cur.uptime_s is None or prev.uptime_s is None:
+        return True  # nothing to tell by; the counter checks still apply
     if cur.uptime_s < prev.uptime_s:
         return False  # sysUpTime went backwards: reboot (or its 497-day wrap)
     # Up for less time than has passed since the last poll: it restarted in between.

@@ -78,6 +78,7 @@ def make_inventory(always_open: bool = True) -> Inventory:
         Device(id="F1-T2", name="阅览终端2", kind=DeviceKind.E_READING_TERMINAL, facility="F1"),
         Device(id="F2-SW", name="核心交换机", kind=DeviceKind.SWITCH, facility="F2"),
         Device(id="F2-T1", name="一体机", kind=DeviceKind.KIOSK, facility="F2", agent_url="http://127.0.0.1:9/metrics"),
+        Device(id="F2-AP", name="大厅无线AP", kind=DeviceKind.WIRELESS_AP, facility="F2"),
         Device(id="F3-T1", name="闭馆终端", kind=DeviceKind.E_READING_TERMINAL, facility="F3"),
     ]
     return Inventory(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import time
 from pathlib import Path
@@ -103,3 +104,25 @@ def test_collector_heartbeat_function(alerta: AlertaClient, alerta_server: Alert
     down = Settings(alerta_url="http://127.0.0.1:9", alerta_api_key="k")  # type: ignore[arg-type]
     assert send_heartbeat("pdcs-collector/510121", 180, settings=down) is False
     assert send_heartbeat("x", 1, settings=Settings(alerta_url=None)) is False
+
+
+def test_alerts_service_loop_stops_on_sigterm(
+    tmp_path: Path, influx: InfluxDB, alerta: AlertaClient, alerta_server: AlertaServer
+) -> None:
+    env = server_env(influx, alerta_server, alerta_server.admin_key)
+    argv = pdcs_argv("alerts", "--interval", "0.5", "--inventory", str(EXAMPLES), "--state", str(tmp_path / "s.db"))
+    log = (tmp_path / "alerts.log").open("w")  # a file, not a pipe: an unread pipe would block the child's logging
+    proc = subprocess.Popen(argv, env=pdcs_env(**env), stdout=subprocess.PIPE, stderr=log, text=True)
+    try:
+        assert proc.stdout is not None
+        lines = [json.loads(proc.stdout.readline()) for _ in range(2)]  # two cycles
+        assert all(line["failed_rules"] == {} for line in lines)
+        second = run("alerts", "--once", "--inventory", str(EXAMPLES), "--state", str(tmp_path / "s.db"), **env)
+        assert second.returncode == 1 and "another `pdcs alerts` is running" in second.stderr
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        log.close()

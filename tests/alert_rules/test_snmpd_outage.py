@@ -19,6 +19,7 @@ import yaml
 from alert_rules.alerta import AlertaClient
 from collectors.service import CollectorService, ServiceConfig
 from inventory.models import Device, DeviceKind, Inventory, SecretRef, SnmpProfile
+from pdcs.devstack.alerta import AlertaServer
 from pdcs.devstack.snmpd import SnmpdServer, start_snmpd
 from pdcs.storage import InfluxDB
 from tests.alert_rules.conftest import EvaluatorFactory, make_inventory
@@ -118,3 +119,19 @@ def test_snmpd_stopped_opens_and_started_closes(
     assert closed_at is not None
     [a] = alerta.alerts()
     assert a["status"] == "closed" and a["severity"] == "normal"
+
+
+def test_collector_cycle_sends_its_heartbeat(
+    tmp_path: Path,
+    influx: InfluxDB,
+    alerta: AlertaClient,
+    alerta_server: AlertaServer,
+    snmpd: SnmpdServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PDCS_ALERTA_URL", alerta_server.url)
+    monkeypatch.setenv("PDCS_ALERTA_API_KEY", alerta_server.admin_key)
+    inv = lab(tmp_path, snmpd, snmpd)
+    poll(inv, influx, tmp_path / "spool.sqlite")
+    [h] = alerta.heartbeats()
+    assert h["origin"] == "pdcs-collector/test-collector" and h["timeout"] == 180

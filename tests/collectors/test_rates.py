@@ -61,3 +61,8 @@ def test_utilisation_bounds() -> None:
     assert utilisation_pct(105_000_000.0, 100_000_000) == 100.0
     assert utilisation_pct(1.0, 0) is None
     assert utilisation_pct(None, 100) is None
+
+
+def test_agent_without_uptime_still_gets_checked_rates() -> None:
+    assert rate_bps(CounterSample(0, None, 0, 64), CounterSample(10, None, 1000, 64), None) == 800.0
+    assert rate_bps(CounterSample(0, None, 1000, 64), CounterSample(10, None, 10, 64), None) is None
