@@ -73,7 +73,10 @@ def up(
         env = {"PDCS_INFLUX_URL": influx.url, "PYTHONUNBUFFERED": "1"}
         py = [sys.executable, "-m", "pdcs"]
         collector = Managed(
-            "collector", [*py, "collect", "--inventory", str(inventory)], workdir / "collector.log", env=env
+            "collector",
+            [*py, "collect", "--inventory", str(inventory), "--spool-dir", str(workdir / "spool")],
+            workdir / "collector.log",
+            env=env,
         ).start()
         stopping.append(collector)
         api = Managed(
