@@ -30,6 +30,7 @@ SUBCOMMANDS: list[tuple[str, str, str]] = [
     ("supervision", "supervision_api.commands.figures:app", "Availability in opening hours and bandwidth figures."),
     ("assessment", "supervision_api.commands.figures:assessment", "Annual assessment (年度考核) scores of a region."),
     ("audit", "collectors.ssh_audit.cli:audit", "Audit device configurations over SSH against the security baselines."),
+    ("grafana", "dashboards.cli:app", "Grafana dashboards: build the JSON, check the queries, push to a Grafana."),
 ]
 
 app = typer.Typer(
