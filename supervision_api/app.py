@@ -11,10 +11,13 @@ import importlib
 from fastapi import FastAPI
 
 from pdcs import __version__
+from supervision_api import errors
 from supervision_api.state import AppState
 
 ROUTERS: list[str] = [
     "supervision_api.routes.health",
+    "supervision_api.routes.regions",
+    "supervision_api.routes.devices",
 ]
 
 
@@ -25,6 +28,7 @@ def create_app(state: AppState) -> FastAPI:
         version=__version__,
     )
     app.state.pdcs = state
+    errors.install(app)
     for module in ROUTERS:
         app.include_router(importlib.import_module(module).router)
     return app

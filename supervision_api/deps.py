@@ -1,15 +1,24 @@
-"""Dependencies by alias (``InfluxDep``, ``InventoryDep`` …) for route signatures."""
+"""Dependencies by alias (``InfluxDep``, ``InventoryDep`` …) for route signatures.
+
+Every route reaches a region, facility or device through ONE function per
+resource — :func:`scoped_region`, :func:`get_facility`, :func:`get_device` —
+so that access control (region scopes) is added in one place for all routes.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Query, Request
 
-from inventory.models import Inventory
+from inventory.models import REGION_CODE, Device, Facility, Inventory
 from pdcs.settings import Settings
 from pdcs.storage import InfluxDB
+from supervision_api.errors import ApiError, request_lang
+from supervision_api.i18n import Lang
 from supervision_api.state import AppState
+from supervision_api.supervision import periods
 
 
 def get_state(request: Request) -> AppState:
@@ -33,3 +42,72 @@ StateDep = Annotated[AppState, Depends(get_state)]
 InventoryDep = Annotated[Inventory, Depends(get_inventory)]
 InfluxDep = Annotated[InfluxDB, Depends(get_influx)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+LangDep = Annotated[Lang, Depends(request_lang)]
+
+NATION_CODES = ("", "0", "00", "000000")
+
+
+@dataclass(frozen=True)
+class RegionRef:
+    """A region the caller asked for: ``code`` is ``""`` for the nation."""
+
+    code: str
+
+    @property
+    def is_nation(self) -> bool:
+        return self.code == ""
+
+
+def resolve_region(code: str, inventory: Inventory) -> RegionRef:
+    """Validate a region code against the inventory (the nation is ``""``/``0``)."""
+    code = code.strip()
+    if code in NATION_CODES:
+        return RegionRef("")
+    if not REGION_CODE.match(code):
+        raise ApiError(422, "error.bad_region_code", code=code)
+    # Trailing "00" pairs are the long form of the same region (510000 → 51).
+    while len(code) > 2 and code.endswith("00"):
+        code = code[:-2]
+    known = code in inventory.regions or any(f.county.startswith(code) for f in inventory.facilities.values())
+    if not known:
+        raise ApiError(404, "error.not_found.region", code=code)
+    return RegionRef(code)
+
+
+def scoped_region(
+    code: Annotated[str, Path(description="GB/T 2260 code: 51, 5101, 510124; 0 for the nation")],
+    inventory: InventoryDep,
+) -> RegionRef:
+    """The region of a ``/regions/{code}`` route (the hook for region scopes)."""
+    return resolve_region(code, inventory)
+
+
+def get_device(device_id: Annotated[str, Path(description="device id")], inventory: InventoryDep) -> Device:
+    """The device of a ``/devices/{device_id}`` route (the hook for region scopes)."""
+    device = inventory.devices.get(device_id)
+    if device is None:
+        raise ApiError(404, "error.not_found.device", id=device_id)
+    return device
+
+
+def get_facility(facility_id: Annotated[str, Path(description="facility id")], inventory: InventoryDep) -> Facility:
+    """The facility of a ``/facilities/{facility_id}`` route (the hook for region scopes)."""
+    facility = inventory.facilities.get(facility_id)
+    if facility is None:
+        raise ApiError(404, "error.not_found.facility", id=facility_id)
+    return facility
+
+
+def get_period(
+    start: Annotated[
+        str | None, Query(description="ISO 8601 with time zone, e.g. 2026-10-01T00:00:00+08:00; default end − 24 h")
+    ] = None,
+    end: Annotated[str | None, Query(description="ISO 8601 with time zone; default now")] = None,
+) -> periods.Period:
+    return periods.period(start, end)
+
+
+RegionDep = Annotated[RegionRef, Depends(scoped_region)]
+DeviceDep = Annotated[Device, Depends(get_device)]
+FacilityDep = Annotated[Facility, Depends(get_facility)]
+PeriodDep = Annotated[periods.Period, Depends(get_period)]

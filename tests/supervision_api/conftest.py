@@ -1,47 +1,97 @@
-"""Fixtures for the API's access, persistence and report tests.
-
-``database`` runs each test on SQLite and on a real PostgreSQL (Debian's,
-started once per session on a free port by ``pdcs.devstack.postgres``).
-"""
+"""A small two-province inventory built in code, and an API client over a fresh InfluxDB."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 
 import pytest
+from fastapi.testclient import TestClient
 
 from inventory.models import Device, Facility, Inventory, Region
-from pdcs.devstack.postgres import PostgresServer, start_postgres
-from supervision_api.db import Database
+from pdcs.settings import Settings
+from pdcs.storage import InfluxDB
+from supervision_api.app import create_app
+from supervision_api.state import AppState
+
+WEEKDAYS_9_17 = {d: "09:00-17:00" for d in ("mon", "tue", "wed", "thu", "fri")}
 
 
-def small_inventory() -> Inventory:
-    """Two provinces, three counties, a facility and two devices in each county."""
+def _fac(**kw: object) -> Facility:
+    return Facility.model_validate(kw)
+
+
+def _dev(**kw: object) -> Device:
+    return Device.model_validate(kw)
+
+
+def build_inventory() -> Inventory:
     regions = [
         Region(code="51", name="四川省"),
         Region(code="5101", name="成都市"),
-        Region(code="510122", name="双流区"),
-        Region(code="510124", name="郫都区"),
+        Region(code="510121", name="金堂县"),
+        Region(code="510129", name="大邑县"),
         Region(code="53", name="云南省"),
         Region(code="5301", name="昆明市"),
-        Region(code="530102", name="五华区"),
+        Region(code="530124", name="富民县"),
     ]
-    hours = {d: ["09:00-17:00"] for d in ("mon", "tue", "wed", "thu", "fri", "sat")}
     facilities = [
-        Facility.model_validate(
-            {"id": fid, "name": name, "kind": kind, "county": county, "opening_hours": hours, "uplink_mbps": mbps}
-        )
-        for fid, name, kind, county, mbps in (
-            ("lib-510122", "双流区图书馆", "public_library", "510122", 100),
-            ("cc-510124", "郫都区文化馆", "cultural_centre", "510124", 50),
-            ("lib-530102", "五华区图书馆", "public_library", "530102", 100),
-        )
+        _fac(
+            id="jt-lib",
+            name="金堂县图书馆",
+            kind="public_library",
+            county="510121",
+            opening_hours={**WEEKDAYS_9_17, "sat": "09:00-12:00,14:00-17:00"},
+            uplink_mbps=100,
+            attributes={"wireless_coverage": True, "digital_library_service": True},
+        ),
+        _fac(
+            id="jt-wh",
+            name="金堂县文化馆",
+            kind="cultural_centre",
+            county="510121",
+            opening_hours=WEEKDAYS_9_17,
+            attributes={"wireless_coverage": True, "digital_cultural_centre": False},
+        ),
+        _fac(
+            id="jt-zhaozhen",
+            name="赵镇综合文化服务中心",
+            kind="township_centre",
+            county="510121",
+            opening_hours=WEEKDAYS_9_17,
+            uplink_mbps=20,
+            attributes={"wireless_coverage": False, "service_point_upgraded": True},
+        ),
+        _fac(
+            id="dy-lib",
+            name="大邑县图书馆",
+            kind="public_library",
+            county="510129",
+            opening_hours=WEEKDAYS_9_17,
+            attributes={"wireless_coverage": True, "digital_library_service": False},
+        ),
+        _fac(
+            id="fm-lib",
+            name="富民县图书馆",
+            kind="public_library",
+            county="530124",
+            opening_hours=WEEKDAYS_9_17,
+        ),
     ]
-    devices = []
-    for fac in facilities:
-        devices.append(Device.model_validate({"id": f"{fac.id}-sw", "kind": "switch", "facility": fac.id}))
-        devices.append(Device.model_validate({"id": f"{fac.id}-t1", "kind": "e_reading_terminal", "facility": fac.id}))
+    devices = [
+        _dev(id="jt-lib-sw1", kind="switch", facility="jt-lib", address="10.1.0.1", uplink_interface="ge0/0/1"),
+        _dev(id="jt-lib-ap1", kind="wireless_ap", facility="jt-lib", address="10.1.0.11"),
+        _dev(id="jt-lib-ap2", kind="wireless_ap", facility="jt-lib", address="10.1.0.12"),
+        _dev(id="jt-lib-t1", kind="e_reading_terminal", facility="jt-lib", agent_url="http://10.1.0.21:9105/metrics"),
+        _dev(id="jt-lib-t2", kind="e_reading_terminal", facility="jt-lib", agent_url="http://10.1.0.22:9105/metrics"),
+        _dev(id="jt-wh-k1", kind="kiosk", facility="jt-wh", agent_url="http://10.2.0.21:9105/metrics"),
+        _dev(id="jt-wh-sw1", kind="switch", facility="jt-wh", address="10.2.0.1"),
+        _dev(id="jt-zz-sw1", kind="switch", facility="jt-zhaozhen", address="10.3.0.1"),
+        _dev(id="jt-zz-t1", kind="e_reading_terminal", facility="jt-zhaozhen"),
+        _dev(id="dy-lib-sw1", kind="switch", facility="dy-lib", address="10.4.0.1"),
+        _dev(id="dy-lib-ap1", kind="wireless_ap", facility="dy-lib", address="10.4.0.11"),
+        _dev(id="fm-lib-sw1", kind="switch", facility="fm-lib", address="10.5.0.1"),
+        _dev(id="fm-lib-old", kind="server", facility="fm-lib", enabled=False),
+    ]
     return Inventory(
         regions={r.code: r for r in regions},
         facilities={f.id: f for f in facilities},
@@ -51,32 +101,12 @@ def small_inventory() -> Inventory:
 
 @pytest.fixture
 def inventory() -> Inventory:
-    return small_inventory()
-
-
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[PostgresServer]:
-    server = start_postgres()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database(request: pytest.FixtureRequest) -> Iterator[Database]:
-    """An empty schema on SQLite (in memory) or on the session's PostgreSQL (a fresh database)."""
-    if request.param == "sqlite":
-        db = Database("sqlite://")
-    else:
-        server: PostgresServer = request.getfixturevalue("postgres_server")
-        db = Database(server.create_database(f"t_{uuid.uuid4().hex[:12]}"))
-    db.create_schema()
-    yield db
-    db.dispose()
+    return build_inventory()
 
 
 @pytest.fixture
-def sqlite_db() -> Iterator[Database]:
-    db = Database("sqlite://")
-    db.create_schema()
-    yield db
-    db.dispose()
+def client(influx: InfluxDB, inventory: Inventory) -> Iterator[TestClient]:
+    settings = Settings(influx_url=influx.url, influx_db=influx.database, _env_file=None)  # type: ignore[call-arg]
+    app = create_app(AppState(settings=settings, inventory=inventory, influx=influx))
+    with TestClient(app) as c:
+        yield c

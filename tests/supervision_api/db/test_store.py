@@ -21,25 +21,25 @@ def test_inventory_round_trip(database: Database, inventory: Inventory) -> None:
     assert back.regions == inventory.regions
     assert back.facilities == inventory.facilities
     assert back.devices == inventory.devices
-    assert str(back.facilities["lib-510122"].opening_hours["mon"][0]) == "09:00-17:00"
+    assert [str(s) for s in back.facilities["jt-lib"].opening_hours["sat"]] == ["09:00-12:00", "14:00-17:00"]
     with database.session() as s:
         # scoped reads are a prefix match on the stored region
         rows = s.execute(text("SELECT key FROM inventory_items WHERE kind='device' AND region LIKE '53%' ORDER BY key"))
-        assert [r[0] for r in rows] == ["lib-530102-sw", "lib-530102-t1"]
+        assert [r[0] for r in rows] == ["fm-lib-old", "fm-lib-sw1"]
 
 
 def test_upsert_and_remove_device(database: Database, inventory: Inventory) -> None:
     with database.session() as s:
         inventory_store.replace(s, inventory)
-        new = Device.model_validate({"id": "ap-1", "kind": "wireless_ap", "facility": "cc-510124", "name": "二楼AP"})
+        new = Device.model_validate({"id": "ap-1", "kind": "wireless_ap", "facility": "jt-wh", "name": "二楼AP"})
         inventory_store.upsert(s, "device", new, inventory)
         inventory_store.upsert(s, "device", new.model_copy(update={"name": "三楼AP"}), inventory)
-        assert inventory_store.remove(s, "device", "lib-510122-t1")
+        assert inventory_store.remove(s, "device", "jt-lib-t1")
         assert not inventory_store.remove(s, "device", "nope")
     with database.session() as s:
         back = inventory_store.load(s)
     assert back.devices["ap-1"].name == "三楼AP"
-    assert "lib-510122-t1" not in back.devices
+    assert "jt-lib-t1" not in back.devices
 
 
 def test_tokens_are_stored_hashed_and_shown_once(database: Database) -> None:
@@ -94,7 +94,7 @@ def test_audit_log(database: Database) -> None:
         who = users.authenticate(s, token)
         assert who
         audit_log.record(s, who, "report.pull", region="51", target="/regions/51/report", details={"format": "pdf"})
-        audit_log.record(s, who, "device.delete", region="530102", target="lib-530102-t1")
+        audit_log.record(s, who, "device.delete", region="530124", target="fm-lib-sw1")
     with database.session() as s:
         got = audit_log.entries(s)
         assert [e.action for e in got] == ["device.delete", "report.pull"]

@@ -1,0 +1,50 @@
+"""API errors as JSON ``{"detail": message, "code": key}`` in the request's language.
+
+Routes raise :class:`ApiError` (404 for unknown ids …); the figures package
+raises ``FigureError`` for questions that cannot be answered as asked (→ 422);
+an unreachable InfluxDB is a 503, not a 500.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from pdcs.storage.influx import InfluxUnavailable
+from supervision_api.i18n import Lang, choose, text
+from supervision_api.supervision import FigureError
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, key: str, **params: object) -> None:
+        super().__init__(key)
+        self.status = status
+        self.key = key
+        self.params = params
+
+
+def request_lang(request: Request) -> Lang:
+    state = getattr(request.app.state, "pdcs", None)
+    default = state.settings.language if state is not None else "zh"
+    return choose(request.query_params.get("lang"), request.headers.get("accept-language"), default)
+
+
+def _answer(request: Request, status: int, key: str, params: dict[str, object]) -> JSONResponse:
+    return JSONResponse(status_code=status, content={"detail": text(key, request_lang(request), **params), "code": key})
+
+
+def install(app: FastAPI) -> None:
+    async def api_error(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, ApiError)
+        return _answer(request, exc.status, exc.key, exc.params)
+
+    async def figure_error(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, FigureError)
+        return _answer(request, 422, exc.key, exc.params)
+
+    async def influx_down(request: Request, exc: Exception) -> JSONResponse:
+        return _answer(request, 503, "error.influx_unavailable", {})
+
+    app.add_exception_handler(ApiError, api_error)
+    app.add_exception_handler(FigureError, figure_error)
+    app.add_exception_handler(InfluxUnavailable, influx_down)

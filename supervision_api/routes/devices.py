@@ -1,0 +1,64 @@
+"""``/devices/{id}``: inventory facts, last status, availability."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from inventory.models import Device, Inventory, region_chain
+from supervision_api.deps import DeviceDep, InfluxDep, InventoryDep, LangDep, PeriodDep
+from supervision_api.i18n import Lang
+from supervision_api.labels import device_kind_label, facility_kind_label
+from supervision_api.supervision import polls
+
+router = APIRouter(prefix="/devices", tags=["devices"])
+
+
+def device_facts(inventory: Inventory, device: Device, lang: Lang) -> dict[str, Any]:
+    """What the inventory says about a device — names of credential profiles only, never secrets."""
+    fac = inventory.facilities[device.facility]
+    province, city, county = region_chain(fac.county)
+    return {
+        "id": device.id,
+        "name": device.name,
+        "kind": device.kind.value,
+        "kind_name": device_kind_label(device.kind, lang),
+        "vendor": device.vendor,
+        "address": device.address,
+        "snmp_profile": device.snmp_profile,
+        "ssh_profile": device.ssh_profile,
+        "agent_url": device.agent_url,
+        "uplink_interface": device.uplink_interface,
+        "enabled": device.enabled,
+        "facility": {
+            "id": fac.id,
+            "name": fac.name,
+            "kind": fac.kind.value,
+            "kind_name": facility_kind_label(fac.kind, lang),
+            "timezone": fac.timezone,
+        },
+        "region": {
+            level: {"code": code, "name": inventory.region_name(code)}
+            for level, code in (("province", province), ("city", city), ("county", county))
+        },
+    }
+
+
+@router.get("/{device_id}", summary="A device: inventory facts and its last status")
+def device(device: DeviceDep, inventory: InventoryDep, influx: InfluxDep, lang: LangDep) -> dict[str, Any]:
+    out = device_facts(inventory, device, lang)
+    out["status"] = polls.last_status(influx, device.id)
+    return out
+
+
+@router.get("/{device_id}/availability", summary="Share of polls answered over a period (default: last 24 h)")
+def availability(device: DeviceDep, period: PeriodDep, influx: InfluxDep) -> dict[str, Any]:
+    share = polls.poll_share(influx, device.id, period)
+    return {
+        "device": device.id,
+        "period": period.as_dict(),
+        "polls": share.polls,
+        "answered": share.answered,
+        "share": share.share,
+    }

@@ -1,0 +1,91 @@
+"""``/regions``: the administrative hierarchy with facility and device counts."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from typing import Any
+
+from fastapi import APIRouter
+
+from inventory.models import FACILITY_KIND_ZH, Inventory, region_level
+from supervision_api.deps import InventoryDep, LangDep, RegionDep, RegionRef
+from supervision_api.i18n import Lang, text
+from supervision_api.labels import device_kind_label, facility_kind_label
+
+router = APIRouter(prefix="/regions", tags=["regions"])
+
+
+def region_name(inventory: Inventory, code: str, lang: Lang) -> str:
+    return text("nation", lang) if code == "" else inventory.region_name(code)
+
+
+def region_summary(inventory: Inventory, region: RegionRef, lang: Lang) -> dict[str, Any]:
+    """The region, its totals, and its children (sub-regions, or facilities for a county)."""
+    code = region.code
+    width = len(code) + 2
+    facility_child: dict[str, str] = {}
+    for fac in inventory.facilities.values():
+        if fac.county.startswith(code):
+            facility_child[fac.id] = fac.id if len(code) == 6 else fac.county[:width]
+    devices: dict[str, Counter[str]] = defaultdict(Counter)
+    for dev in inventory.devices.values():
+        child = facility_child.get(dev.facility)
+        if child is not None and dev.enabled:
+            devices[child][dev.kind.value] += 1
+    facilities = Counter(facility_child.values())
+
+    children: list[dict[str, Any]] = []
+    if len(code) == 6:
+        for fid in sorted(facility_child):
+            fac = inventory.facilities[fid]
+            children.append(
+                {
+                    "type": "facility",
+                    "id": fid,
+                    "name": fac.name,
+                    "kind": fac.kind.value,
+                    "kind_name": facility_kind_label(fac.kind, lang),
+                    "devices": sum(devices[fid].values()),
+                    "devices_by_kind": dict(sorted(devices[fid].items())),
+                }
+            )
+    else:
+        for child in inventory.children(code):
+            children.append(
+                {
+                    "type": "region",
+                    "code": child,
+                    "name": inventory.region_name(child),
+                    "level": region_level(child).value,
+                    "facilities": facilities[child],
+                    "devices": sum(devices[child].values()),
+                    "devices_by_kind": dict(sorted(devices[child].items())),
+                }
+            )
+    total: Counter[str] = Counter()
+    for c in devices.values():
+        total.update(c)
+    fac_kinds = Counter(inventory.facilities[f].kind for f in facility_child)
+    return {
+        "code": code or "0",
+        "name": region_name(inventory, code, lang),
+        "level": region_level(code).value if code else "nation",
+        "parent": (code[:-2] or "0") if code else None,
+        "facilities": len(facility_child),
+        "facilities_by_kind": {k.value: fac_kinds[k] for k in FACILITY_KIND_ZH if fac_kinds[k]},
+        "devices": sum(total.values()),
+        "devices_by_kind": dict(sorted(total.items())),
+        "kind_names": {k: device_kind_label(k, lang) for k in sorted(total)},
+        "data": children,
+        "count": len(children),
+    }
+
+
+@router.get("", summary="The nation: provinces with facility and device counts")
+def nation(inventory: InventoryDep, lang: LangDep) -> dict[str, Any]:
+    return region_summary(inventory, RegionRef(""), lang)
+
+
+@router.get("/{code}", summary="A region (0 = nation): children with facility and device counts by kind")
+def region(region: RegionDep, inventory: InventoryDep, lang: LangDep) -> dict[str, Any]:
+    return region_summary(inventory, region, lang)
