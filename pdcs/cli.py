@@ -19,6 +19,7 @@ from pdcs import __version__
 SUBCOMMANDS: list[tuple[str, str, str]] = [
     ("dev", "pdcs.devstack.cli:app", "Local development stack: InfluxDB and simulated devices."),
     ("api", "supervision_api.cli:api", "Serve the supervision API (FastAPI, docs at /docs)."),
+    ("users", "supervision_api.access.cli:app", "Users, roles, region scopes and API tokens (stored hashed)."),
 ]
 
 app = typer.Typer(

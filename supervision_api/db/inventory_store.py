@@ -90,3 +90,19 @@ def remove(session: Session, kind: str, key: str) -> bool:
         return False
     session.delete(row)
     return True
+
+
+def apply_diff(session: Session, old: Inventory, new: Inventory) -> int:
+    """Write only what differs between ``old`` and ``new`` (unchanged entities are the same objects)."""
+    n = 0
+    for kind, (_model, attr) in KINDS.items():
+        before: dict[str, BaseModel] = getattr(old, attr)
+        after: dict[str, BaseModel] = getattr(new, attr)
+        for key, entity in after.items():
+            if before.get(key) is not entity:
+                upsert(session, kind, entity, new)
+                n += 1
+        for key in before.keys() - after.keys():
+            remove(session, kind, key)
+            n += 1
+    return n
