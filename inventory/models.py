@@ -24,7 +24,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_serializer, field_validator, model_validator
 
 REGION_CODE = re.compile(r"^\d{2}(\d{2}(\d{2})?)?$")
 
@@ -54,7 +54,8 @@ def in_scope(code: str, scopes: Iterable[str]) -> bool:
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    # YAML reads ``county: 510121`` and ``version: 3`` as numbers; codes and names are text.
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, coerce_numbers_to_str=True)
 
 
 class Region(_Model):
@@ -76,9 +77,9 @@ class Region(_Model):
         expected = parent_code(self.code)
         if self.parent is not None and self.parent != expected:
             raise ValueError(
-                f"parent {self.parent!r} does not contain {self.code!r}; a GB/T 2260 code sits under {expected!r}"
+                f"parent: {self.parent!r} does not contain {self.code!r}; a GB/T 2260 code sits under {expected!r}"
                 if expected
-                else f"a province has no parent (got {self.parent!r})"
+                else f"parent: a province has no parent (got {self.parent!r})"
             )
         return self
 
@@ -155,6 +156,37 @@ class OpeningSpan(_Model):
         return f"{self.start:%H:%M}-{self.end_minute // 60:02d}:{self.end_minute % 60:02d}"
 
 
+_DAY_NAMES: dict[str, str] = {
+    **{w: w for w in WEEKDAYS},
+    **dict(zip(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"), WEEKDAYS, strict=True)),
+    **{f"周{d}": w for d, w in zip("一二三四五六日", WEEKDAYS, strict=True)},
+    **{f"星期{d}": w for d, w in zip("一二三四五六日", WEEKDAYS, strict=True)},
+    "周天": "sun",
+    "星期天": "sun",
+}
+
+
+def weekday_key(day: object) -> str:
+    """``mon``..``sun`` for a weekday as written (``Mon``, ``monday``, ``周一``)."""
+    key = _DAY_NAMES.get(str(day).strip().lower())
+    if key is None:
+        raise ValueError("unknown weekday (use mon, tue, wed, thu, fri, sat, sun)")
+    return key
+
+
+def parse_day_spans(spans: object) -> tuple[OpeningSpan, ...]:
+    """One weekday's opening spans, sorted; ``closed``/empty is ``()``; overlaps are refused."""
+    if spans is None or spans in ("", "closed") or spans == []:
+        return ()
+    items = spans.split(",") if isinstance(spans, str) else list(spans) if isinstance(spans, list | tuple) else [spans]
+    parsed = tuple(s if isinstance(s, OpeningSpan) else OpeningSpan.parse(str(s)) for s in items)
+    parsed = tuple(sorted(parsed, key=lambda s: s.start_minute))
+    for a, b in itertools.pairwise(parsed):
+        if b.start_minute < a.end_minute:
+            raise ValueError(f"opening spans {a} and {b} overlap")
+    return parsed
+
+
 class Facility(_Model):
     id: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
     name: str
@@ -192,19 +224,20 @@ class Facility(_Model):
             return v
         out: dict[str, tuple[OpeningSpan, ...]] = {}
         for day, spans in v.items():
-            key = str(day).lower()[:3]
-            if key not in WEEKDAYS:
-                raise ValueError(f"unknown weekday {day!r} (use mon..sun)")
-            if spans in (None, "", "closed"):
-                continue
-            items = spans.split(",") if isinstance(spans, str) else list(spans)
-            parsed = tuple(s if isinstance(s, OpeningSpan) else OpeningSpan.parse(str(s)) for s in items)
-            parsed = tuple(sorted(parsed, key=lambda s: s.start_minute))
-            for a, b in itertools.pairwise(parsed):
-                if b.start_minute < a.end_minute:
-                    raise ValueError(f"{key}: opening spans {a} and {b} overlap")
-            out[key] = parsed
-        return out
+            try:
+                key = weekday_key(day)
+                if key in out:
+                    raise ValueError("weekday given twice")
+                out[key] = parse_day_spans(spans)
+            except ValueError as exc:
+                # Prefix the weekday as written so the loader can point at that weekday's line.
+                raise ValueError(f"{day}: {exc}") from None
+        return {k: v for k, v in out.items() if v}
+
+    @field_serializer("opening_hours")
+    def _hours_out(self, hours: dict[str, tuple[OpeningSpan, ...]]) -> dict[str, list[str]]:
+        # The same text form the files use: {"mon": ["09:00-12:00", "14:00-17:30"]}.
+        return {day: [str(s) for s in spans] for day, spans in hours.items()}
 
     @property
     def tz(self) -> ZoneInfo:
@@ -298,7 +331,7 @@ PrivProto = Literal["DES", "AES", "AES128", "AES192", "AES256"]
 
 class SnmpProfile(_Model):
     name: str
-    version: Literal["1", "2c", "3"] = "2c"
+    version: Literal["1", "2c", "3"] = "2c"  # YAML's bare 3 arrives as int: see _version
     community: SecretRef | None = None
     user: str | None = None
     auth_protocol: AuthProto | None = None
@@ -310,6 +343,11 @@ class SnmpProfile(_Model):
     timeout_s: float = Field(default=2.0, gt=0, le=60)
     retries: int = Field(default=1, ge=0, le=5)
     interval_s: float = Field(default=60.0, ge=5, le=86400)
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version(cls, v: object) -> object:
+        return str(v) if isinstance(v, int | float) and not isinstance(v, bool) else v
 
     @model_validator(mode="after")
     def _complete(self) -> SnmpProfile:

@@ -1,0 +1,79 @@
+"""``pdcs inventory``: check an inventory and summarise it, or show it (without secrets)."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+if TYPE_CHECKING:
+    from inventory.models import Inventory
+
+app = typer.Typer(no_args_is_help=True, add_completion=False)
+
+
+class Language(StrEnum):
+    zh = "zh"
+    en = "en"
+
+
+_PROBLEMS = {"zh": "发现 {n} 个问题。", "en": "{n} problem(s) found."}
+
+
+def _read(path: Path, lang: Language) -> Inventory:
+    from inventory.load import read_inventory
+
+    if not path.exists():
+        msg = f"路径不存在：{path}" if lang == "zh" else f"path does not exist: {path}"
+        typer.echo(msg, err=True)
+        raise typer.Exit(2)
+    inventory, problems = read_inventory(path)
+    if problems:
+        for p in problems:
+            typer.echo(str(p))
+        typer.echo(_PROBLEMS[lang].format(n=len(problems)), err=True)
+        raise typer.Exit(1)
+    return inventory
+
+
+@app.command()
+def check(
+    path: Path = typer.Argument(..., help="An inventory folder (YAML files and CSV registers) or one file."),
+    lang: Language = typer.Option(Language.zh, "--lang", help="Language of the summary: zh or en."),
+) -> None:
+    """Print every problem as file:line: field: message (exit 1), or a summary when there is none (exit 0)."""
+    from inventory.summary import render, summarise
+
+    inventory = _read(path, lang)
+    typer.echo(render(summarise(inventory), str(path), lang.value))
+
+
+@app.command()
+def show(
+    path: Path = typer.Argument(..., help="An inventory folder or one file."),
+    as_json: bool = typer.Option(False, "--json", help="Print the whole loaded inventory as JSON."),
+    lang: Language = typer.Option(Language.zh, "--lang", help="Language of messages: zh or en."),
+) -> None:
+    """Show the loaded inventory. Secrets appear only as references (env:NAME, file:PATH#key), never as values."""
+    from inventory.models import DEVICE_KIND_ZH, FACILITY_KIND_ZH
+
+    inventory = _read(path, lang)
+    if as_json:
+        # SecretRef fields hold only where a secret lives; nothing is resolved here.
+        data = inventory.model_dump(mode="json", exclude={"base_dir"})
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    by_facility: dict[str, list[str]] = {}
+    for d in inventory.devices.values():
+        kind = DEVICE_KIND_ZH[d.kind] if lang == "zh" else d.kind.value
+        by_facility.setdefault(d.facility, []).append(
+            f"    {d.id}  {kind}  {d.address or '-'}  {d.name or ''}".rstrip()
+        )
+    for f in sorted(inventory.facilities.values(), key=lambda f: (f.county, f.id)):
+        kind = FACILITY_KIND_ZH[f.kind] if lang == "zh" else f.kind.value
+        typer.echo(f"{f.county} {inventory.region_name(f.county)}  {f.id}  {f.name}  ({kind})")
+        for line in by_facility.get(f.id, []):
+            typer.echo(line)

@@ -1,0 +1,127 @@
+"""Read one inventory YAML file into records, remembering the line of every field.
+
+The file is *composed* (libyaml when available) rather than loaded, so each
+list item and each key keeps its source mark; values are then constructed
+with PyYAML's safe constructor.  A syntax error becomes one problem at its
+line; everything else in a well-formed file is reported item by item.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from inventory.loaders.records import SECTIONS, Path_, Record
+from inventory.problems import Problem
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class NodeLocator:
+    """Finds the line of a field path inside one composed YAML item."""
+
+    __slots__ = ("node",)
+
+    def __init__(self, node: Node) -> None:
+        self.node = node
+
+    def line_of(self, path: Path_) -> int:
+        node, line = self.node, self.node.start_mark.line + 1
+        for part in path:
+            nxt: Node | None = None
+            if isinstance(node, MappingNode):
+                for k, v in node.value:
+                    if isinstance(k, ScalarNode) and k.value == str(part):
+                        line, nxt = k.start_mark.line + 1, v
+                        break
+            elif isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+                nxt = node.value[part]
+                line = nxt.start_mark.line + 1
+            if nxt is None:
+                break
+            node = nxt
+        return line
+
+
+def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
+    """The file's text (UTF-8, with or without BOM), or a problem saying why not."""
+    try:
+        return path.read_text(encoding="utf-8-sig"), []
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        return None, [Problem(display, line, "encoding", "not UTF-8; save the file as UTF-8 (CSV UTF-8 in Excel/WPS)")]
+    except OSError as exc:
+        return None, [Problem(display, 1, "file", f"cannot be read: {exc.strerror}")]
+
+
+def read_yaml(path: Path, display: str) -> tuple[list[Record], list[Problem]]:
+    text, problems = read_text(path, display)
+    if text is None:
+        return [], problems
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        what = " ".join(filter(None, [exc.context, exc.problem]))
+        return [], [Problem(display, line, "yaml", f"not valid YAML: {what}")]
+    except yaml.YAMLError as exc:
+        return [], [Problem(display, 1, "yaml", f"not valid YAML: {exc}")]
+    if root is None or (isinstance(root, ScalarNode) and root.tag.endswith(":null")):
+        return [], []
+    allowed = ", ".join(SECTIONS)
+    if not isinstance(root, MappingNode):
+        return [], [
+            Problem(display, root.start_mark.line + 1, "yaml", f"the file must be a mapping of sections ({allowed})")
+        ]
+
+    records: list[Record] = []
+    constructor = SafeConstructor()
+    seen_sections: dict[str, int] = {}
+    for key_node, value_node in root.value:
+        line = key_node.start_mark.line + 1
+        section = key_node.value if isinstance(key_node, ScalarNode) else None
+        if section not in SECTIONS:
+            problems.append(Problem(display, line, str(section), f"unknown section; allowed: {allowed}"))
+            continue
+        if section in seen_sections:
+            problems.append(
+                Problem(
+                    display, line, section, f"section given twice in this file (first at line {seen_sections[section]})"
+                )
+            )
+            continue
+        seen_sections[section] = line
+        if isinstance(value_node, ScalarNode) and value_node.tag.endswith(":null"):
+            continue  # an empty section
+        if not isinstance(value_node, SequenceNode):
+            problems.append(Problem(display, line, section, "must be a list of objects (items starting with '- ')"))
+            continue
+        for index, item in enumerate(value_node.value):
+            item_line = item.start_mark.line + 1
+            if not isinstance(item, MappingNode):
+                problems.append(Problem(display, item_line, f"{section}[{index}]", "must be an object of field: value"))
+                continue
+            keys: dict[str, int] = {}
+            for k, _ in item.value:
+                kname = str(k.value) if isinstance(k, ScalarNode) else "?"
+                if kname in keys:
+                    problems.append(
+                        Problem(
+                            display,
+                            k.start_mark.line + 1,
+                            f"{section}[{index}].{kname}",
+                            f"field given twice (first at line {keys[kname]})",
+                        )
+                    )
+                keys.setdefault(kname, k.start_mark.line + 1)
+            try:
+                data = constructor.construct_object(item, deep=True)
+            except yaml.YAMLError as exc:
+                problems.append(Problem(display, item_line, f"{section}[{index}]", f"cannot read value: {exc}"))
+                continue
+            records.append(Record(section, data, display, item_line, index, NodeLocator(item)))
+    return records, problems

@@ -1,0 +1,34 @@
+"""What the loader reports: one :class:`Problem` per mistake, all of them at once."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class Problem(NamedTuple):
+    """One mistake in an inventory file; prints as ``file:line: field: message``.
+
+    ``field`` names the object and the field (``devices[jt-lib-sw1].snmp_profile``),
+    or ``header``/``yaml``/``csv``/the section name for file-level mistakes.
+    Messages never quote a secret's value.
+    """
+
+    file: str
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.field}: {self.message}"
+
+
+class InventoryError(Exception):
+    """The inventory has problems; ``problems`` lists every one, sorted by file and line."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems, key=lambda p: (p.file, p.line))
+        shown = "\n".join(str(p) for p in self.problems[:20])
+        more = len(self.problems) - 20
+        super().__init__(
+            f"inventory has {len(self.problems)} problem(s):\n{shown}" + (f"\n… and {more} more" if more > 0 else "")
+        )
