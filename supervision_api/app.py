@@ -23,6 +23,7 @@ ROUTERS: list[str] = [
     "supervision_api.routes.health",
     "supervision_api.routes.regions",
     "supervision_api.routes.devices",
+    "supervision_api.routes.facilities",
     "supervision_api.routes.me",
     "supervision_api.routes.audit_log",
     "supervision_api.routes.device_changes",

@@ -1,0 +1,80 @@
+"""``/facilities/{id}``: facts, and availability in scheduled service time."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Query
+
+from supervision_api.deps import FacilityDep, InfluxDep, InventoryDep, LangDep, PeriodDep
+from supervision_api.labels import facility_kind_label
+from supervision_api.supervision import availability as av
+from supervision_api.supervision import bandwidth as bw
+from supervision_api.supervision.schedule import official_calendar
+
+router = APIRouter(prefix="/facilities", tags=["facilities"])
+
+
+@router.get("/{facility_id}", summary="A facility: kind, opening hours, devices")
+def facility(facility: FacilityDep, inventory: InventoryDep, lang: LangDep) -> dict[str, Any]:
+    devices = sorted((d for d in inventory.devices.values() if d.facility == facility.id), key=lambda d: d.id)
+    return {
+        "id": facility.id,
+        "name": facility.name,
+        "kind": facility.kind.value,
+        "kind_name": facility_kind_label(facility.kind, lang),
+        "county": {"code": facility.county, "name": inventory.region_name(facility.county)},
+        "timezone": facility.timezone,
+        "holiday_calendar": facility.holiday_calendar,
+        "opening_hours": {d: [str(s) for s in spans] for d, spans in facility.opening_hours.items()},
+        "uplink_mbps": facility.uplink_mbps,
+        "attributes": facility.attributes,
+        "data": [{"id": d.id, "name": d.name, "kind": d.kind.value, "enabled": d.enabled} for d in devices],
+        "count": len(devices),
+    }
+
+
+def facility_availability_body(result: av.FacilityResult, period_dict: dict[str, str], limit: int) -> dict[str, Any]:
+    fac = result.facility
+    tz = fac.tz
+    figs = result.figures
+    return {
+        "facility": fac.id,
+        "name": fac.name,
+        "period": period_dict,
+        "supervised": result.plan.supervised,
+        "requirements": result.plan.describe(),
+        **figs.summary(),
+        "availability": figs.availability if result.plan.supervised else None,
+        "outages": [o.as_dict(tz) for o in figs.outages[:limit]],
+        "outage_count": len(figs.outages),
+        "devices": [{"id": d, **f.summary(), "outages": len(f.outages)} for d, f in result.device_figures.items()],
+    }
+
+
+@router.get("/{facility_id}/availability", summary="Availability in scheduled service time, with outages")
+def availability(
+    facility: FacilityDep,
+    period: PeriodDep,
+    inventory: InventoryDep,
+    influx: InfluxDep,
+    limit: int = Query(1000, ge=0, le=100_000, description="most outages listed"),
+) -> dict[str, Any]:
+    result = av.facility_availability(influx, inventory, facility, period, calendar=official_calendar())
+    return facility_availability_body(result, period.as_dict(), limit)
+
+
+@router.get("/{facility_id}/bandwidth", summary="Uplink traffic: mean, 95th percentile, utilisation, busiest hours")
+def bandwidth(facility: FacilityDep, period: PeriodDep, inventory: InventoryDep, influx: InfluxDep) -> dict[str, Any]:
+    body = bw.region_bandwidth(influx, inventory, facility.county, period, facility_id=facility.id)
+    data = body["data"]
+    if data:
+        return {"period": body["period"], **data[0]}
+    return {
+        "period": body["period"],
+        "facility": facility.id,
+        "name": facility.name,
+        "uplinks": 0,
+        "samples": 0,
+        "links": [],
+    }
