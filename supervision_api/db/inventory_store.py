@@ -105,4 +105,10 @@ def apply_diff(session: Session, old: Inventory, new: Inventory) -> int:
         for key in before.keys() - after.keys():
             remove(session, kind, key)
             n += 1
+    # a facility that moved county takes its devices' stored region with it
+    moved = {k for k, f in new.facilities.items() if (o := old.facilities.get(k)) is not None and o.county != f.county}
+    for dev in new.devices.values():
+        if dev.facility in moved and old.devices.get(dev.id) is dev:
+            upsert(session, "device", dev, new)
+            n += 1
     return n
