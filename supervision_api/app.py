@@ -28,6 +28,7 @@ ROUTERS: list[str] = [
     "supervision_api.routes.audit_log",
     "supervision_api.routes.device_changes",
     "supervision_api.routes.inventory",
+    "supervision_api.routes.reports",
 ]
 
 # Routers answered without an API token: /health (a total, no names) and the inspectors' web
