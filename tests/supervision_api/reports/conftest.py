@@ -71,7 +71,7 @@ def scenario(influx: InfluxDB, inventory: Inventory) -> InfluxDB:
             "severity": sev,
             "source": "ssh_audit",
         }
-        fields = {"passed": int(status == "pass"), "status": status, "detail": detail}
+        fields: dict[str, int | str] = {"passed": int(status == "pass"), "status": status, "detail": detail}
         points.append(Point(SECURITY_CHECK, ctags, fields, _ns(at("2026-11-03", "03:00"))))
     influx.write_lines(to_lines(points))
     return influx

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from inventory.models import Inventory
 from pdcs.storage import InfluxDB
 from supervision_api.reports import render
-from supervision_api.reports.content import Report
+from supervision_api.reports.content import Report, Value
 from supervision_api.reports.gather import build_report
 from supervision_api.reports.hashing import verify_json
 from supervision_api.supervision.periods import Period
@@ -25,7 +25,7 @@ def headline(report: Report, section: str) -> dict[str, object]:
     return {h.label: h.value for h in sec.headline}
 
 
-def table(report: Report, key: str) -> list[list[object]]:
+def table(report: Report, key: str) -> list[list[Value]]:
     return next(t.rows for s in report.sections for t in s.tables if t.key == key)
 
 
