@@ -75,3 +75,6 @@ def scenario(influx: InfluxDB, inventory: Inventory) -> InfluxDB:
         points.append(Point(SECURITY_CHECK, ctags, fields, _ns(at("2026-11-03", "03:00"))))
     influx.write_lines(to_lines(points))
     return influx
+
+
+from tests.supervision_api.access.conftest import api, make_api  # noqa: E402, F401  (API clients per role)
