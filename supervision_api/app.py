@@ -29,6 +29,7 @@ ROUTERS: list[str] = [
     "supervision_api.routes.device_changes",
     "supervision_api.routes.inventory",
     "supervision_api.routes.reports",
+    "supervision_api.web.pages",
 ]
 
 # Routers answered without an API token: /health (a total, no names) and the inspectors' web

@@ -171,3 +171,36 @@ def test_outside_scope_message_in_english_on_request(api: Api) -> None:
     assert r.status_code == 403 and "outside your scope" in r.json()["detail"]
     r = c.get("/devices/fm-lib-sw1")
     assert r.status_code == 403 and "超出您的权限范围" in r.json()["detail"]
+
+
+WEB_CALLS = {
+    ("GET", "/web/"): "/web/?region={code}&start=2026-11-02&end=2026-11-03",
+    ("GET", "/web/report"): "/web/report?region={code}&start=2026-11-02&end=2026-11-03&format=json",
+}
+WEB_OPEN = {("GET", "/web/login"), ("POST", "/web/login"), ("POST", "/web/logout")}  # sign-in itself
+
+
+@pytest.mark.parametrize("caller", CALLERS, ids=lambda c: f"{c.role.value}:{c.scope or 'nation'}")
+def test_web_pages_matrix(make_api: Callable[[], Api], caller: Caller) -> None:
+    """The inspectors' pages (cookie sign-in) under the same rules: every /web route is listed here."""
+    api = make_api()
+    web = {r for r in all_routes(api) if r[1].startswith("/web")}
+    assert web == set(WEB_CALLS) | WEB_OPEN, "a new /web route: add it to WEB_CALLS"
+    anon = api.anonymous()
+    for template in WEB_CALLS.values():
+        r = anon.get(template.format(code=caller.inside["code"]), follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == "/web/login"
+    client = api.client(caller.role, caller.scope)
+    token = client.headers["Authorization"].removeprefix("Bearer ")
+    browser = api.anonymous()
+    assert browser.post("/web/login", data={"token": token}, follow_redirects=False).status_code == 303
+    for where, values in (("inside", caller.inside), ("outside", caller.outside)):
+        if values is None:
+            continue
+        for (method, path), template in WEB_CALLS.items():
+            r = browser.request(method, template.format(code=values["code"]))
+            what = f"{caller.role.value} {where} {path} → {r.status_code} {r.text[:200]}"
+            assert r.status_code == (200 if where == "inside" else 403), what
+            answer = r.text.replace(values["code"], "<asked>")
+            for name in caller.foreign:
+                assert name not in answer, f"leak of {name!r}: {what}"
