@@ -23,14 +23,14 @@ class Language(StrEnum):
 _PROBLEMS = {"zh": "发现 {n} 个问题。", "en": "{n} problem(s) found."}
 
 
-def _read(path: Path, lang: Language) -> Inventory:
+def _read(path: Path, lang: Language, resolve_secrets: bool = False) -> Inventory:
     from inventory.load import read_inventory
 
     if not path.exists():
         msg = f"路径不存在：{path}" if lang == "zh" else f"path does not exist: {path}"
         typer.echo(msg, err=True)
         raise typer.Exit(2)
-    inventory, problems = read_inventory(path)
+    inventory, problems = read_inventory(path, resolve_secrets=resolve_secrets)
     if problems:
         for p in problems:
             typer.echo(str(p))
@@ -43,11 +43,14 @@ def _read(path: Path, lang: Language) -> Inventory:
 def check(
     path: Path = typer.Argument(..., help="An inventory folder (YAML files and CSV registers) or one file."),
     lang: Language = typer.Option(Language.zh, "--lang", help="Language of the summary: zh or en."),
+    resolve_secrets: bool = typer.Option(
+        False, "--resolve-secrets", help="Also check that every secret reference resolves here (values never shown)."
+    ),
 ) -> None:
     """Print every problem as file:line: field: message (exit 1), or a summary when there is none (exit 0)."""
     from inventory.summary import render, summarise
 
-    inventory = _read(path, lang)
+    inventory = _read(path, lang, resolve_secrets)
     typer.echo(render(summarise(inventory), str(path), lang.value))
 
 

@@ -76,7 +76,7 @@ _TEXT = {
     },
     "en": {
         "ok": "{path}: no problems found.",
-        "totals": "{f} facilities, {d} devices, {s} SNMP profiles, {h} SSH profiles.",
+        "totals": "facilities: {f}, devices: {d}, SNMP profiles: {s}, SSH profiles: {h}.",
         "provinces": "By province",
         "counties": "By county",
         "facility_kinds": "By facility kind",

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import difflib
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 
 from pydantic import BaseModel
 
-from inventory.loaders.records import Record
-from inventory.models import Facility, Region, region_level
+from inventory.loaders.records import SECTIONS, Record
+from inventory.loaders.validate import SECRET_FIELDS
+from inventory.models import Facility, Region, SecretRef, region_level
 from inventory.problems import Problem
 
 Valid = Mapping[str, list[tuple[Record, BaseModel]]]
@@ -63,7 +66,9 @@ def references(records: Iterable[Record], valid: Valid, broken: Mapping[str, set
     a reference to one of those is not reported again.
     """
     problems = []
-    names = {section: {rec.ident for rec, _ in items if rec.ident} for section, items in valid.items()}
+    names: dict[str, set[str]] = defaultdict(set)
+    for section in SECTIONS:
+        names[section] = {rec.ident for rec, _ in valid.get(section, []) if rec.ident} | broken.get(section, set())
     refs = (
         ("facility", "facilities", "facility"),
         ("snmp_profile", "snmp_profiles", "SNMP profile"),
@@ -77,7 +82,7 @@ def references(records: Iterable[Record], valid: Valid, broken: Mapping[str, set
             if not isinstance(target, str) or not target.strip():
                 continue  # missing or mistyped: the record's own check says so
             target = target.strip()
-            known = names.get(section, set()) | broken.get(section, set())
+            known = names[section]
             if target in known:
                 continue
             problems.append(
@@ -110,4 +115,20 @@ def regions(valid: Valid) -> list[Problem]:
                 f"county {county!r} is not declared under {declared[city].name} ({city}); {listing}",
             )
         )
+    return problems
+
+
+def secrets(valid: Valid, base_dir: Path) -> list[Problem]:
+    """Every secret reference of every profile resolves now (the value itself is dropped at once)."""
+    problems = []
+    for section in ("snmp_profiles", "ssh_profiles"):
+        for rec, profile in valid.get(section, []):
+            for name in SECRET_FIELDS[section]:
+                ref = getattr(profile, name)
+                if not isinstance(ref, SecretRef):
+                    continue
+                try:
+                    ref.resolve(base_dir)
+                except LookupError as exc:  # its message names the reference, not a value
+                    problems.append(Problem(rec.file, rec.locator.line_of((name,)), rec.label((name,)), str(exc)))
     return problems

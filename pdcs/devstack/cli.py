@@ -1,7 +1,106 @@
-"""``pdcs dev``: the local platform with simulated devices (what scripts/run.sh runs)."""
+"""``pdcs dev up``: the whole platform on this machine, with simulated devices.
+
+Starts InfluxDB, a net-snmp agent (v2c and v3) and snmpsim serving recordings
+of real devices, writes an inventory whose regions and facilities come from
+``inventory/examples`` and whose devices are those simulators (the examples'
+own devices have addresses on other networks and are never polled here), then
+runs the collector and the API as child processes and prints where to look.
+With ``--inventory PATH`` it runs against real devices instead.
+"""
 
 from __future__ import annotations
+
+import secrets
+import signal
+import sys
+import time
+from pathlib import Path
 
 import typer
 
 app = typer.Typer(no_args_is_help=True)
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "inventory" / "examples"
+
+
+@app.command("up")
+def up(
+    inventory: Path | None = typer.Option(None, help="Inventory of real devices; default: simulated devices."),
+    workdir: Path = typer.Option(Path("var/dev"), help="Folder for data, logs and the generated inventory."),
+    api_port: int = typer.Option(8000, help="Port of the supervision API."),
+    interval: float = typer.Option(15.0, help="Polling interval of the simulated devices, seconds."),
+    detach: bool = typer.Option(False, help="Start everything, print where to look and return (for scripts)."),
+) -> None:
+    """Start InfluxDB, simulated devices, the collector and the API; Ctrl-C stops them all."""
+    from pdcs.devstack.influxdb import start_influxdb
+    from pdcs.devstack.procs import Managed
+    from pdcs.devstack.simulated import write_dev_inventory
+    from pdcs.devstack.snmpd import start_snmpd
+    from pdcs.devstack.snmpsim import start_snmpsim
+    from pdcs.settings import Settings
+
+    workdir = workdir.resolve()
+    workdir.mkdir(parents=True, exist_ok=True)
+    stopping: list[object] = []
+    try:
+        typer.echo("starting InfluxDB …")
+        influx = start_influxdb(workdir / "influxdb")
+        stopping.append(influx)
+        settings = Settings(influx_url=influx.url)
+        settings.ensure_schema()
+        if inventory is None:
+            typer.echo("starting simulated devices (snmpd, snmpsim) …")
+            community = secrets.token_hex(8)
+            snmpd = start_snmpd(workdir / "snmpd", community=community)
+            stopping.append(snmpd)
+            sim = start_snmpsim(workdir / "snmpsim", timeout_s=600)
+            stopping.append(sim)
+            inventory = write_dev_inventory(EXAMPLES, workdir / "inventory", snmpd, sim, interval_s=interval)
+        env = {"PDCS_INFLUX_URL": influx.url, "PYTHONUNBUFFERED": "1"}
+        py = [sys.executable, "-m", "pdcs"]
+        collector = Managed(
+            "collector", [*py, "collect", "--inventory", str(inventory)], workdir / "collector.log", env=env
+        ).start()
+        stopping.append(collector)
+        api = Managed(
+            "api",
+            [*py, "api", "--inventory", str(inventory), "--host", "127.0.0.1", "--port", str(api_port)],
+            workdir / "api.log",
+            env=env,
+        ).start()
+        stopping.append(api)
+        import httpx
+
+        api.wait_ready(lambda: httpx.get(f"http://127.0.0.1:{api_port}/health", timeout=1).is_success, 60)
+        _print_where_to_look(influx.url, api_port, inventory, workdir, interval)
+        if detach:
+            stopping.clear()  # leave them running
+            return
+        signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+        while collector.alive() and api.alive():
+            time.sleep(1)
+        typer.echo("a component stopped; see the logs in " + str(workdir), err=True)
+        raise typer.Exit(1)
+    except KeyboardInterrupt:
+        typer.echo("stopping …")
+    finally:
+        for part in reversed(stopping):
+            part.stop()  # type: ignore[attr-defined]
+
+
+def _print_where_to_look(influx_url: str, api_port: int, inventory: Path, workdir: Path, interval: float) -> None:
+    base = f"http://127.0.0.1:{api_port}"
+    typer.echo(
+        f"""
+pdcs is running.
+  API            {base}/docs   (health: {base}/health)
+  InfluxDB       {influx_url}  (database pdcs)
+  inventory      {inventory}
+  logs           {workdir}/collector.log, {workdir}/api.log
+
+Try (after the first poll, about {interval:.0f} s):
+  curl -s {base}/regions/51
+  curl -s "{base}/devices/sim-lib-core-sw/availability"
+Ctrl-C stops everything.
+"""
+    )

@@ -35,7 +35,7 @@ def test_check_summary_in_english(examples_dir: Path) -> None:
     result = runner.invoke(app, ["inventory", "check", str(examples_dir), "--lang", "en"])
     assert result.exit_code == 0
     lines = result.output.splitlines()
-    assert "5 facilities, 21 devices, 2 SNMP profiles, 1 SSH profiles." in lines
+    assert "facilities: 5, devices: 21, SNMP profiles: 2, SSH profiles: 1." in lines
     assert any(line.split() == ["township_centre", "3"] for line in lines)
     assert any(line.split() == ["e_reading_terminal", "6"] for line in lines)
 
@@ -97,3 +97,33 @@ def test_error_output_never_shows_secret_values(tmp_path: Path, monkeypatch: pyt
     assert result.output.count(str(f)) == 3
     for value in ("env-community-9999", "inline-community-7777", "nested-community-6666"):
         assert value not in result.output
+
+
+def test_resolve_secrets_names_missing_references_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PDCS_TEST_SET", "set-value-1234")
+    monkeypatch.delenv("PDCS_TEST_UNSET", raising=False)
+    (tmp_path / "creds.yaml").write_text("v3-auth: file-value-5678\n", encoding="utf-8")
+    f = tmp_path / "profiles.yaml"
+    f.write_text(
+        "snmp_profiles:\n"
+        "  - {name: a, community: {env: PDCS_TEST_SET}}\n"
+        "  - {name: b, community: {env: PDCS_TEST_UNSET}}\n"
+        "  - name: c\n"
+        "    version: 3\n"
+        "    user: u\n"
+        "    auth_protocol: SHA\n"
+        "    auth_key: {file: creds.yaml, key: v3-auth}\n"
+        "    priv_protocol: AES\n"
+        "    priv_key: {file: creds.yaml, key: v3-priv}\n",
+        encoding="utf-8",
+    )
+    plain = runner.invoke(app, ["inventory", "check", str(tmp_path)])
+    assert plain.exit_code == 0  # references are not resolved unless asked
+    result = runner.invoke(app, ["inventory", "check", str(tmp_path), "--resolve-secrets"])
+    assert result.exit_code == 1
+    problem_lines = [line for line in result.output.splitlines() if line.startswith(str(f))]
+    assert problem_lines == [
+        f"{f}:3: snmp_profiles[b].community: environment variable PDCS_TEST_UNSET is not set",
+        f"{f}:10: snmp_profiles[c].priv_key: secrets file {tmp_path / 'creds.yaml'} has no key 'v3-priv'",
+    ]
+    assert "set-value-1234" not in result.output and "file-value-5678" not in result.output

@@ -214,3 +214,33 @@ def test_numbers_in_yaml_are_read_as_codes(tmp_path: Path) -> None:
     assert inv.regions["51"].code == "51"
     assert inv.facilities["f1"].county == "510121"
     assert inv.snmp_profiles["v3"].version == "3"
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "field", "message"),
+    [
+        ("- id: a\n", 1, "yaml", "the file must be a mapping of sections"),
+        ("devices: []\nregions: []\ndevices: []\n", 3, "devices", "section given twice in this file (first at line 1)"),
+        ("devices:\n  - sw1\n", 2, "devices[0]", "must be an object of field: value"),
+        ("a: 1\n---\nb: 2\n", 2, "yaml", "not valid YAML"),
+    ],
+)
+def test_file_shape_mistakes(tmp_path: Path, text: str, line: int, field: str, message: str) -> None:
+    f = tmp_path / "inv.yaml"
+    f.write_text(text, encoding="utf-8")
+    [p] = problems(f)
+    assert (p.file, p.line, p.field) == (str(f), line, field)
+    assert p.message.startswith(message)
+
+
+def test_duplicate_region_code(tmp_path: Path) -> None:
+    f = tmp_path / "regions.yaml"
+    f.write_text('regions:\n  - {code: "51", name: 四川省}\n  - {code: 51, name: 四川}\n', encoding="utf-8")
+    assert where(f) == [(str(f), 3, "regions[51]")]
+    assert problems(f)[0].message == f"duplicate region code '51'; first defined at {f}:2"
+
+
+def test_single_file_base_dir_is_its_folder(tmp_path: Path) -> None:
+    f = tmp_path / "inv.yaml"
+    f.write_text("regions:\n  - {code: '51', name: 四川省}\n", encoding="utf-8")
+    assert load_inventory(f).base_dir == tmp_path.resolve()
