@@ -20,6 +20,10 @@ SUBCOMMANDS: list[tuple[str, str, str]] = [
     ("dev", "pdcs.devstack.cli:app", "Local development stack: InfluxDB and simulated devices."),
     ("inventory", "inventory.cli:app", "Check and summarise an inventory."),
     ("api", "supervision_api.cli:api", "Serve the supervision API (FastAPI, docs at /docs)."),
+    ("rollup", "supervision_api.commands.rollup:app", "Daily roll-ups into the long retention policy."),
+    ("backfill", "supervision_api.commands.rollup:backfill", "Compute past days' roll-ups from raw points."),
+    ("supervision", "supervision_api.commands.figures:app", "Availability in opening hours and bandwidth figures."),
+    ("assessment", "supervision_api.commands.figures:assessment", "Annual assessment (年度考核) scores of a region."),
     ("users", "supervision_api.access.cli:app", "Users, roles, region scopes and API tokens (stored hashed)."),
     ("report", "supervision_api.reports.cli:report", "Supervision report of a region: JSON, CSV, XLSX or PDF."),
 ]

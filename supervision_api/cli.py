@@ -8,12 +8,15 @@ from typing import TYPE_CHECKING
 import typer
 
 if TYPE_CHECKING:
+    from fastapi import FastAPI
+
     from inventory.models import Inventory
+    from pdcs.settings import Settings
 
 
 def load_inventory_or_exit(path: Path) -> Inventory:
     """The inventory at ``path``; prints its problems and exits 1 when it does not load."""
-    from inventory.load import InventoryError, load_inventory  # type: ignore[import-not-found,unused-ignore]
+    from inventory.load import InventoryError, load_inventory
 
     try:
         inv: Inventory = load_inventory(path)
@@ -26,21 +29,9 @@ def load_inventory_or_exit(path: Path) -> Inventory:
     return inv
 
 
-def api(
-    inventory: Path = typer.Option(
-        None, "--inventory", "-i", help="Inventory folder or file (default: PDCS_INVENTORY)."
-    ),
-    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
-    port: int = typer.Option(8000, "--port", help="TCP port to listen on."),
-    influx_url: str = typer.Option(None, "--influx-url", help="InfluxDB base URL (default: PDCS_INFLUX_URL)."),
-    influx_db: str = typer.Option(None, "--influx-db", help="InfluxDB database (default: PDCS_INFLUX_DB)."),
-) -> None:
-    """Serve the supervision API (OpenAPI documentation at /docs)."""
-    import uvicorn
-
+def open_context(inventory: Path | None, influx_url: str | None, influx_db: str | None) -> tuple[Settings, Inventory]:
+    """Settings (arguments over PDCS_* environment) and the loaded inventory."""
     from pdcs.settings import Settings
-    from supervision_api.app import create_app
-    from supervision_api.state import AppState
 
     overrides: dict[str, object] = {}
     if inventory is not None:
@@ -50,7 +41,55 @@ def api(
     if influx_db:
         overrides["influx_db"] = influx_db
     settings = Settings(**overrides)  # type: ignore[arg-type]
-    inv = load_inventory_or_exit(settings.inventory)
-    state = AppState(settings=settings, inventory=inv, influx=settings.influx())
+    return settings, load_inventory_or_exit(settings.inventory)
+
+
+INVENTORY_OPT = typer.Option(None, "--inventory", "-i", help="Inventory folder or file (default: PDCS_INVENTORY).")
+INFLUX_URL_OPT = typer.Option(None, "--influx-url", help="InfluxDB base URL (default: PDCS_INFLUX_URL).")
+INFLUX_DB_OPT = typer.Option(None, "--influx-db", help="InfluxDB database (default: PDCS_INFLUX_DB).")
+
+
+def api(
+    inventory: Path = INVENTORY_OPT,
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(8000, "--port", help="TCP port to listen on."),
+    influx_url: str = INFLUX_URL_OPT,
+    influx_db: str = INFLUX_DB_OPT,
+    workers: int = typer.Option(1, "--workers", min=1, max=64, help="Worker processes (each loads the inventory)."),
+) -> None:
+    """Serve the supervision API (OpenAPI documentation at /docs)."""
+    import os
+
+    import uvicorn
+
+    settings, inv = open_context(inventory, influx_url, influx_db)
     typer.echo(f"pdcs api: {len(inv.devices)} devices, InfluxDB {settings.influx_url}, http://{host}:{port}/docs")
-    uvicorn.run(create_app(state), host=host, port=port, log_level="info")
+    if workers == 1:
+        uvicorn.run(app_from_settings(settings, inv), host=host, port=port, log_level="info")
+        return
+    # Worker processes build their own app from the environment (the arguments passed on as PDCS_*).
+    os.environ.update(
+        {
+            "PDCS_INVENTORY": str(settings.inventory),
+            "PDCS_INFLUX_URL": settings.influx_url,
+            "PDCS_INFLUX_DB": settings.influx_db,
+        }
+    )
+    uvicorn.run(
+        "supervision_api.cli:app_from_env", factory=True, host=host, port=port, workers=workers, log_level="warning"
+    )
+
+
+def app_from_settings(settings: Settings, inv: Inventory) -> FastAPI:
+    from supervision_api.app import create_app
+    from supervision_api.state import AppState
+
+    return create_app(AppState(settings=settings, inventory=inv, influx=settings.influx()))
+
+
+def app_from_env() -> FastAPI:
+    """The app of one uvicorn worker process (``pdcs api --workers N``)."""
+    from pdcs.settings import Settings
+
+    settings = Settings()
+    return app_from_settings(settings, load_inventory_or_exit(settings.inventory))

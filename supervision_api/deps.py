@@ -12,7 +12,7 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Query, Request
 
-from inventory.models import REGION_CODE, Device, Facility, Inventory
+from inventory.models import Device, Facility, Inventory
 from pdcs.settings import Settings
 from pdcs.storage import InfluxDB
 from supervision_api.access.auth import CurrentUser, require_scope, scope_label
@@ -20,7 +20,8 @@ from supervision_api.access.store import views_of
 from supervision_api.errors import ApiError, request_lang
 from supervision_api.i18n import Lang
 from supervision_api.state import AppState
-from supervision_api.supervision import periods
+from supervision_api.supervision import FigureError, periods
+from supervision_api.supervision.regions import UnknownRegion, normalise_region
 
 
 def get_state(request: Request) -> AppState:
@@ -50,8 +51,6 @@ InfluxDep = Annotated[InfluxDB, Depends(get_influx)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 LangDep = Annotated[Lang, Depends(request_lang)]
 
-NATION_CODES = ("", "0", "00", "000000")
-
 
 @dataclass(frozen=True)
 class RegionRef:
@@ -65,19 +64,13 @@ class RegionRef:
 
 
 def resolve_region(code: str, inventory: Inventory) -> RegionRef:
-    """Validate a region code against the inventory (the nation is ``""``/``0``)."""
-    code = code.strip()
-    if code in NATION_CODES:
-        return RegionRef("")
-    if not REGION_CODE.match(code):
-        raise ApiError(422, "error.bad_region_code", code=code)
-    # Trailing "00" pairs are the long form of the same region (510000 → 51).
-    while len(code) > 2 and code.endswith("00"):
-        code = code[:-2]
-    known = code in inventory.regions or any(f.county.startswith(code) for f in inventory.facilities.values())
-    if not known:
-        raise ApiError(404, "error.not_found.region", code=code)
-    return RegionRef(code)
+    """Validate a region code against the inventory (422 malformed, 404 unknown; the nation is ``""``/``0``)."""
+    try:
+        return RegionRef(normalise_region(code, inventory))
+    except UnknownRegion as exc:
+        raise ApiError(404, exc.key, **exc.params) from None
+    except FigureError as exc:
+        raise ApiError(422, exc.key, **exc.params) from None
 
 
 def scoped_region(

@@ -10,8 +10,7 @@ from inventory.models import Device, Inventory, region_chain
 from supervision_api.deps import DeviceDep, InfluxDep, InventoryDep, LangDep, PeriodDep
 from supervision_api.i18n import Lang
 from supervision_api.labels import device_kind_label, facility_kind_label
-from supervision_api.supervision import availability as av
-from supervision_api.supervision import polls
+from supervision_api.supervision import answers, polls
 
 router = APIRouter(prefix="/devices", tags=["devices"])
 
@@ -58,14 +57,4 @@ def device(device: DeviceDep, inventory: InventoryDep, influx: InfluxDep, lang: 
     summary="Availability over a period (default: last 24 h): share of polls answered, and up time in service hours",
 )
 def availability(device: DeviceDep, period: PeriodDep, inventory: InventoryDep, influx: InfluxDep) -> dict[str, Any]:
-    share = polls.poll_share(influx, device.id, period)
-    service = av.device_availability(influx, inventory, device, period)
-    tz = inventory.facilities[device.facility].tz
-    return {
-        "device": device.id,
-        "period": period.as_dict(),
-        "polls": share.polls,
-        "answered": share.answered,
-        "share": share.share,
-        "service": {**service.summary(), "outages": [o.as_dict(tz) for o in service.outages]},
-    }
+    return answers.device_availability(influx, inventory, device, period)

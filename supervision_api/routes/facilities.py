@@ -8,9 +8,7 @@ from fastapi import APIRouter, Query
 
 from supervision_api.deps import FacilityDep, InfluxDep, InventoryDep, LangDep, PeriodDep
 from supervision_api.labels import facility_kind_label
-from supervision_api.supervision import availability as av
-from supervision_api.supervision import bandwidth as bw
-from supervision_api.supervision.schedule import official_calendar
+from supervision_api.supervision import answers
 
 router = APIRouter(prefix="/facilities", tags=["facilities"])
 
@@ -34,24 +32,6 @@ def facility(facility: FacilityDep, inventory: InventoryDep, lang: LangDep) -> d
     }
 
 
-def facility_availability_body(result: av.FacilityResult, period_dict: dict[str, str], limit: int) -> dict[str, Any]:
-    fac = result.facility
-    tz = fac.tz
-    figs = result.figures
-    return {
-        "facility": fac.id,
-        "name": fac.name,
-        "period": period_dict,
-        "supervised": result.plan.supervised,
-        "requirements": result.plan.describe(),
-        **figs.summary(),
-        "availability": figs.availability if result.plan.supervised else None,
-        "outages": [o.as_dict(tz) for o in figs.outages[:limit]],
-        "outage_count": len(figs.outages),
-        "devices": [{"id": d, **f.summary(), "outages": len(f.outages)} for d, f in result.device_figures.items()],
-    }
-
-
 @router.get("/{facility_id}/availability", summary="Availability in scheduled service time, with outages")
 def availability(
     facility: FacilityDep,
@@ -60,21 +40,9 @@ def availability(
     influx: InfluxDep,
     limit: int = Query(1000, ge=0, le=100_000, description="most outages listed"),
 ) -> dict[str, Any]:
-    result = av.facility_availability(influx, inventory, facility, period, calendar=official_calendar())
-    return facility_availability_body(result, period.as_dict(), limit)
+    return answers.facility_availability(influx, inventory, facility, period, limit)
 
 
 @router.get("/{facility_id}/bandwidth", summary="Uplink traffic: mean, 95th percentile, utilisation, busiest hours")
 def bandwidth(facility: FacilityDep, period: PeriodDep, inventory: InventoryDep, influx: InfluxDep) -> dict[str, Any]:
-    body = bw.region_bandwidth(influx, inventory, facility.county, period, facility_id=facility.id)
-    data = body["data"]
-    if data:
-        return {"period": body["period"], **data[0]}
-    return {
-        "period": body["period"],
-        "facility": facility.id,
-        "name": facility.name,
-        "uplinks": 0,
-        "samples": 0,
-        "links": [],
-    }
+    return answers.facility_bandwidth(influx, inventory, facility, period)

@@ -3,23 +3,18 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from datetime import UTC
 from typing import Any
 
 from fastapi import APIRouter, Query
 
 from inventory.models import FACILITY_KIND_ZH, Inventory, region_level
 from supervision_api.deps import InfluxDep, InventoryDep, LangDep, PeriodDep, RegionDep, RegionRef
-from supervision_api.i18n import Lang, text
+from supervision_api.i18n import Lang
 from supervision_api.labels import device_kind_label, facility_kind_label
-from supervision_api.supervision import availability as av
-from supervision_api.supervision import bandwidth as bw
+from supervision_api.supervision import answers
+from supervision_api.supervision.answers import region_name
 
 router = APIRouter(prefix="/regions", tags=["regions"])
-
-
-def region_name(inventory: Inventory, code: str, lang: Lang) -> str:
-    return text("nation", lang) if code == "" else inventory.region_name(code)
 
 
 def region_summary(inventory: Inventory, region: RegionRef, lang: Lang) -> dict[str, Any]:
@@ -102,36 +97,26 @@ def availability(
     influx: InfluxDep,
     lang: LangDep,
     limit: int = Query(1000, ge=0, le=100_000, description="most outages listed"),
+    source: answers.Source = Query(
+        "auto", description="raw points, daily roll-ups (whole local days; outages by number), or auto (> 31 days)"
+    ),
 ) -> dict[str, Any]:
-    result = av.region_availability(influx, inventory, region.code, period)
-    tz_of = {f.id: f.tz for f in inventory.facilities.values()}
-    default_tz = period.start.tzinfo or UTC
-    children = [
-        {
-            "code" if len(region.code) < 6 else "facility": child,
-            "name": inventory.region_name(child) if len(region.code) < 6 else inventory.facilities[child].name,
-            **figs.summary(),
-        }
-        for child, figs in sorted(result.children.items())
-    ]
-    return {
-        "code": region.code or "0",
-        "name": region_name(inventory, region.code, lang),
-        "period": period.as_dict(),
-        **result.figures.summary(),
-        "device_weighted": result.device_figures.summary(),
-        "facilities": len(result.facilities),
-        "unsupervised_facilities": result.unsupervised,
-        "data": children,
-        "count": len(children),
-        "outages": [o.as_dict(tz_of.get(o.facility or "", default_tz)) for o in result.figures.outages[:limit]],
-        "outage_count": len(result.figures.outages),
-    }
+    return answers.region_availability(influx, inventory, region.code, period, lang, limit, source)
 
 
 @router.get("/{code}/bandwidth", summary="Uplink traffic of a region's facilities: mean, p95, utilisation")
 def bandwidth(
     region: RegionDep, period: PeriodDep, inventory: InventoryDep, influx: InfluxDep, lang: LangDep
 ) -> dict[str, Any]:
-    body = bw.region_bandwidth(influx, inventory, region.code, period)
-    return {"code": region.code or "0", "name": region_name(inventory, region.code, lang), **body}
+    return answers.region_bandwidth(influx, inventory, region.code, period, lang)
+
+
+@router.get("/{code}/assessment", summary="Annual assessment (年度考核): scores that explain themselves")
+def assessment(
+    region: RegionDep,
+    inventory: InventoryDep,
+    influx: InfluxDep,
+    lang: LangDep,
+    year: int = Query(..., ge=2000, le=2100, description="calendar year (Beijing time)"),
+) -> dict[str, Any]:
+    return answers.assessment(influx, inventory, region.code, year, lang)

@@ -24,6 +24,7 @@ from inventory.models import Device, Facility, Inventory, region_chain
 from pdcs.storage import InfluxDB
 from supervision_api.supervision import intervals as iv
 from supervision_api.supervision.periods import Period
+from supervision_api.supervision.regions import level_tags
 from supervision_api.supervision.schedule import HolidayCalendar, official_calendar, service_intervals
 from supervision_api.supervision.serving import FacilityPlan, ServingRules, default_rules, plan
 from supervision_api.supervision.timeline import DOWN, UNKNOWN, UP, Segment, device_timeline, fetch_polls
@@ -60,6 +61,11 @@ class Figures:
     up_ms: int = 0
     unknown_ms: int = 0  # scheduled time with no data (counted as not up)
     outages: list[Outage] = field(default_factory=list)
+    counted_outages: int = 0  # outages known only by number (from daily roll-ups)
+
+    @property
+    def outage_count(self) -> int:
+        return len(self.outages) + self.counted_outages
 
     @property
     def availability(self) -> float | None:
@@ -69,6 +75,7 @@ class Figures:
         self.scheduled_ms += other.scheduled_ms
         self.up_ms += other.up_ms
         self.unknown_ms += other.unknown_ms
+        self.counted_outages += other.counted_outages
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -154,6 +161,7 @@ class FacilityResult:
     plan: FacilityPlan
     figures: Figures  # serving
     device_figures: dict[str, Figures]
+    poll_counts: dict[str, tuple[int, int]] = field(default_factory=dict)  # device → (polls, answered) in period
 
     def device_totals(self) -> Figures:
         tot = Figures()
@@ -179,24 +187,22 @@ def facility_result(
         gap = rules.max_gap_ms(inventory.devices[dev], inventory)
         timelines[dev] = device_timeline(polls.get(dev, []), start, end, gap)
         dev_figs[dev] = segment_figures(timelines[dev], scheduled, [dev])
+    counts = {}
+    for dev in fplan.devices:
+        inside = [up for t, up in polls.get(dev, []) if start <= t < end]
+        counts[dev] = (len(inside), sum(1 for up in inside if up))
     if not fplan.supervised:
-        return FacilityResult(fac, fplan, Figures(iv.total(scheduled)), dev_figs)
+        return FacilityResult(fac, fplan, Figures(iv.total(scheduled)), dev_figs, counts)
     segs, blame = serving_segments(fplan, timelines, start, end)
     figs = segment_figures(segs, scheduled, [])
     for o in figs.outages:
         o.facility = fac.id
         o.devices = sorted({d for a, b, devs in blame if a < o.end_ms and o.start_ms < b for d in devs})
-    return FacilityResult(fac, fplan, figs, dev_figs)
+    return FacilityResult(fac, fplan, figs, dev_figs, counts)
 
 
 def _lookback_ms(devices: list[Device], inventory: Inventory, rules: ServingRules) -> int:
     return max((rules.max_gap_ms(d, inventory) for d in devices), default=0)
-
-
-def _tags_for(code: str) -> dict[str, str]:
-    if not code:
-        return {}
-    return {{2: "province", 4: "city", 6: "county"}[len(code)]: code}
 
 
 def facilities_results(
@@ -251,16 +257,19 @@ class RegionResult:
     figures: Figures  # facility-serving based
     device_figures: Figures
     children: dict[str, Figures]  # child region code (or facility id in a county) → serving figures
-    facilities: list[FacilityResult]
+    facilities: int
+    unsupervised: list[str]
+    source: str = "raw"  # raw points, or daily roll-ups
 
-    @property
-    def unsupervised(self) -> list[str]:
-        return [r.facility.id for r in self.facilities if not r.plan.supervised]
+
+def child_of(code: str, facility: Facility) -> str:
+    """The child of region ``code`` that holds ``facility`` (the facility itself inside a county)."""
+    return facility.id if len(code) == 6 else region_chain(facility.county)[len(code) // 2]
 
 
 def region_availability(influx: InfluxDB, inventory: Inventory, code: str, period: Period, **kw: Any) -> RegionResult:
     facilities = sorted(inventory.facilities_in(code), key=lambda f: f.id)
-    results = facilities_results(influx, inventory, facilities, _tags_for(code), period, **kw)
+    results = facilities_results(influx, inventory, facilities, level_tags(code), period, **kw)
     total, devices = Figures(), Figures()
     children: dict[str, Figures] = defaultdict(Figures)
     for r in results:
@@ -269,7 +278,7 @@ def region_availability(influx: InfluxDB, inventory: Inventory, code: str, perio
         total.add(r.figures)
         total.outages.extend(r.figures.outages)
         devices.add(r.device_totals())
-        child = r.facility.id if len(code) == 6 else region_chain(r.facility.county)[len(code) // 2]
-        children[child].add(r.figures)
+        children[child_of(code, r.facility)].add(r.figures)
     total.outages.sort(key=lambda o: (o.start_ms, o.facility or ""))
-    return RegionResult(code, total, devices, dict(children), results)
+    unsupervised = [r.facility.id for r in results if not r.plan.supervised]
+    return RegionResult(code, total, devices, dict(children), len(results), unsupervised)

@@ -21,6 +21,7 @@ from inventory.models import Facility, Inventory
 from pdcs.points import INTERFACE
 from pdcs.storage import InfluxDB
 from supervision_api.supervision.periods import Period
+from supervision_api.supervision.regions import level_tags
 from supervision_api.supervision.timeline import tag_where
 
 BUCKET = "5m"
@@ -146,7 +147,7 @@ def region_bandwidth(
         tags = {"facility": facility_id}
         facilities = [inventory.facilities[facility_id]]
     else:
-        tags = {{2: "province", 4: "city", 6: "county"}[len(code)]: code} if code else {}
+        tags = level_tags(code)
         facilities = sorted(inventory.facilities_in(code), key=lambda f: f.id)
     links = fetch_links(influx, tags, period)
     by_fac: dict[str, list[tuple[LinkKey, Series]]] = defaultdict(list)

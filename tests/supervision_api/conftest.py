@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -114,3 +115,18 @@ def client(influx: InfluxDB, inventory: Inventory) -> Iterator[TestClient]:
     token = issue_token(state, "ministry", Role.MINISTRY)  # every route needs a token; the nation's scope
     with TestClient(app, headers={"Authorization": f"Bearer {token}"}) as c:
         yield c
+
+
+@pytest.fixture
+def rolled(influx: InfluxDB, inventory: Inventory) -> InfluxDB:
+    """The National Day fortnight (scenarios.py) in raw points, rolled up day by day for 金堂县."""
+    from supervision_api.supervision import rollup
+    from tests.supervision_api.scenarios import write_fortnight, write_library_traffic_checks
+
+    write_fortnight(influx, inventory)
+    write_library_traffic_checks(influx, inventory)
+    day = date(2026, 9, 28)
+    while day < date(2026, 10, 12):
+        rollup.rollup_day(influx, inventory, day, only=["510121"])
+        day += timedelta(days=1)
+    return influx

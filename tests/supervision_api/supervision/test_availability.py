@@ -1,11 +1,4 @@
-"""Availability in scheduled service time on a real InfluxDB, scenarios worked out by hand.
-
-The 金堂县文化馆 (jt-wh) opens Mon–Fri 09:00–17:00 and follows the official
-calendar.  Over Mon 28 Sep – Sun 11 Oct 2026 its scheduled time is
-28–30 Sep (3 × 8 h) + 8–9 Oct (2 × 8 h) + Sat 10 Oct, an adjusted working day (8 h)
-= 48 h; 1–7 Oct is the National Day holiday.  It serves when its switch and its
-kiosk are both up (serving.yaml: 1 of 1 switch, max(1, ⌈0.5 × 1⌉) = 1 of 1 kiosk).
-"""
+"""Availability in scheduled service time on a real InfluxDB, scenarios worked out by hand (see scenarios.py)."""
 
 from __future__ import annotations
 
@@ -15,26 +8,9 @@ from inventory.models import Inventory
 from pdcs.storage import InfluxDB
 from supervision_api.supervision.periods import Period
 from supervision_api.supervision.timeline import DOWN, UNKNOWN, UP, Segment, device_timeline
-from tests.supervision_api.polls import at, write_polls
+from tests.supervision_api.scenarios import END, PERIOD, START, at, write_fortnight, write_polls
 
 H = 3600.0
-START, END = at("2026-09-28"), at("2026-10-12")
-PERIOD = {"start": START.isoformat(), "end": END.isoformat()}
-
-KIOSK_DOWN = [
-    (at("2026-09-29", "20:00"), at("2026-09-30", "07:00")),  # only at night: no outage
-    (at("2026-09-30", "08:00"), at("2026-09-30", "09:30")),  # straddles opening: 0.5 h in service
-    (at("2026-10-02"), at("2026-10-06")),  # inside the holiday: no outage
-    (at("2026-10-10", "10:00"), at("2026-10-10", "11:30")),  # adjusted working Saturday: 1.5 h
-]
-SWITCH_DOWN = [
-    (at("2026-10-08", "16:30"), at("2026-10-09", "09:15")),  # straddles closing and the next opening: 0.75 h
-]
-
-
-def _scenario(influx: InfluxDB, inventory: Inventory) -> None:
-    write_polls(influx, inventory, "jt-wh-k1", START, END, down=KIOSK_DOWN)
-    write_polls(influx, inventory, "jt-wh-sw1", START, END, down=SWITCH_DOWN)
 
 
 def test_timeline_gap_rule() -> None:
@@ -53,7 +29,7 @@ def test_timeline_gap_rule() -> None:
 
 
 def test_facility_holiday_fortnight(client: TestClient, influx: InfluxDB, inventory: Inventory) -> None:
-    _scenario(influx, inventory)
+    write_fortnight(influx, inventory)
     body = client.get("/facilities/jt-wh/availability", params=PERIOD).json()
     assert body["supervised"] is True
     assert body["scheduled_s"] == 48 * H
@@ -73,7 +49,7 @@ def test_facility_holiday_fortnight(client: TestClient, influx: InfluxDB, invent
 
 
 def test_device_service_availability(client: TestClient, influx: InfluxDB, inventory: Inventory) -> None:
-    _scenario(influx, inventory)
+    write_fortnight(influx, inventory)
     body = client.get("/devices/jt-wh-k1/availability", params=PERIOD).json()
     # Share of polls answered counts every minute, night and holiday included.
     down_minutes = (11 + 1.5 + 4 * 24 + 1.5) * 60
@@ -103,7 +79,7 @@ def test_collector_silence_is_no_data(client: TestClient, influx: InfluxDB, inve
 
 
 def test_county_rolls_up_facilities(client: TestClient, influx: InfluxDB, inventory: Inventory) -> None:
-    _scenario(influx, inventory)
+    write_fortnight(influx, inventory)
     # The library's 5 devices up all the time: it serves all its 48 h (Sat 3 Oct is in the holiday,
     # Sat 10 Oct works weekday hours).  赵镇 has no polls at all: 48 h scheduled, all no data.
     for dev in ("jt-lib-sw1", "jt-lib-ap1", "jt-lib-ap2", "jt-lib-t1", "jt-lib-t2"):

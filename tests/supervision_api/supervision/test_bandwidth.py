@@ -21,7 +21,7 @@ from inventory.models import Inventory
 from pdcs.points import INTERFACE, Point, to_lines
 from pdcs.storage import InfluxDB
 from supervision_api.supervision.bandwidth import p95
-from tests.supervision_api.polls import at
+from tests.supervision_api.scenarios import at
 
 M = 1e6
 DAY = {"start": "2026-10-08T00:00:00+08:00", "end": "2026-10-09T00:00:00+08:00"}

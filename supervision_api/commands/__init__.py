@@ -1,0 +1,1 @@
+"""``pdcs`` sub-commands of the supervision part besides ``pdcs api``: roll-ups, figures, assessment."""

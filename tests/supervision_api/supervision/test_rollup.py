@@ -1,0 +1,50 @@
+"""Daily roll-ups on a real InfluxDB: the rows of a day, and raw and roll-up answers agreeing."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from pdcs.settings import ROLLUP_RP
+from pdcs.storage import InfluxDB
+from tests.supervision_api.scenarios import PERIOD, at
+
+H = 3600.0
+
+
+def test_rows_of_one_day(rolled: InfluxDB) -> None:
+    rows = {
+        s.tags["facility"]: s.rows()[0]
+        for s in rolled.query(
+            f'SELECT * FROM "{ROLLUP_RP}".facility_daily WHERE time = {int(at("2026-10-10").timestamp())}s '
+            "GROUP BY facility"
+        )
+    }
+    wh = rows["jt-wh"]
+    # Saturday 10 Oct, adjusted working day: 8 h scheduled, kiosk down 10:00–11:30.
+    assert (wh["scheduled_s"], wh["serving_s"], wh["outages"]) == (8 * H, 6.5 * H, 1)
+    assert (wh["checks"], wh["checks_passed"]) == (3, 2)
+    lib = rows["jt-lib"]
+    assert lib["in_bytes"] == pytest.approx(8e6 * 86400 / 8)
+    assert lib["util_p95"] == pytest.approx(0.08)  # 8 Mbit/s of the declared 100
+    holiday = rolled.query(
+        f'SELECT scheduled_s FROM "{ROLLUP_RP}".facility_daily WHERE time = {int(at("2026-10-03").timestamp())}s'
+    )
+    assert {v for s in holiday for _, v in s.values} == {0.0}
+
+
+def test_raw_and_rollup_agree(client: TestClient, rolled: InfluxDB) -> None:
+    raw = client.get("/regions/510121/availability", params={**PERIOD, "source": "raw"}).json()
+    rolled_up = client.get("/regions/510121/availability", params={**PERIOD, "source": "rollup"}).json()
+    assert rolled_up["source"] == "rollup" and raw["source"] == "raw"
+    for key in ("scheduled_s", "up_s", "unknown_s", "availability"):
+        assert rolled_up[key] == raw[key], key
+    assert rolled_up["device_weighted"] == raw["device_weighted"]
+    assert rolled_up["data"] == raw["data"]
+    # Hand check: jt-wh 45.25 h, the library 48 − 1 h, 赵镇 none, of 3 × 48 h.
+    assert raw["up_s"] == (45.25 + 47) * H
+    city_raw = client.get("/regions/5101/availability", params={**PERIOD, "source": "raw"}).json()
+    # Without 大邑 roll-ups, the city from roll-ups lists 大邑县图书馆 as unsupervised instead.
+    city_rollup = client.get("/regions/5101/availability", params={**PERIOD, "source": "rollup"}).json()
+    assert city_rollup["data"][0] == city_raw["data"][0]
+    assert "dy-lib" in city_rollup["unsupervised_facilities"]
