@@ -187,6 +187,50 @@ def parse_day_spans(spans: object) -> tuple[OpeningSpan, ...]:
     return parsed
 
 
+class HarmObject(StrEnum):
+    """GB/T 22240 受侵害的客体: the object that harm to the system would affect."""
+
+    CITIZENS = "公民法人合法权益"  # legitimate rights of citizens, legal persons and organisations
+    PUBLIC_ORDER = "社会秩序公共利益"  # social order and public interest
+    NATIONAL_SECURITY = "国家安全"  # national security
+
+
+class HarmDegree(StrEnum):
+    """GB/T 22240 对客体的侵害程度."""
+
+    GENERAL = "一般损害"
+    SERIOUS = "严重损害"
+    ESPECIALLY_SERIOUS = "特别严重损害"
+
+
+_HARM_ALIASES = {
+    "citizens": HarmObject.CITIZENS,
+    "public_order": HarmObject.PUBLIC_ORDER,
+    "national_security": HarmObject.NATIONAL_SECURITY,
+    "general": HarmDegree.GENERAL,
+    "serious": HarmDegree.SERIOUS,
+    "especially_serious": HarmDegree.ESPECIALLY_SERIOUS,
+}
+
+
+class MlpsDeclaration(_Model):
+    """What a facility's system declares for MLPS grading (定级): the object harmed and the degree.
+
+    Values are the Chinese terms of GB/T 22240 (``社会秩序公共利益``, ``严重损害``) or
+    English keys (``public_order``, ``serious``).  The level follows from the matrix
+    in ``supervision_api/grading/levels.py``.
+    """
+
+    harm_object: HarmObject
+    harm_degree: HarmDegree
+    system: str | None = None  # the graded system's name (定级对象), e.g. 数字图书馆服务系统
+
+    @field_validator("harm_object", "harm_degree", mode="before")
+    @classmethod
+    def _alias(cls, v: object) -> object:
+        return _HARM_ALIASES.get(str(v).strip().lower(), v) if isinstance(v, str) else v
+
+
 class Facility(_Model):
     id: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
     name: str
@@ -200,6 +244,8 @@ class Facility(_Model):
     address: str | None = None
     # Free-form facts used by the annual assessment (e.g. digital_library_service: true).
     attributes: dict[str, str | int | float | bool] = Field(default_factory=dict)
+    # MLPS grading declaration (GB/T 22240); None: the facility's system has not been graded.
+    mlps: MlpsDeclaration | None = None
 
     @field_validator("county")
     @classmethod

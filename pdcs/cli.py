@@ -26,6 +26,7 @@ SUBCOMMANDS: list[tuple[str, str, str]] = [
     ("assessment", "supervision_api.commands.figures:assessment", "Annual assessment (年度考核) scores of a region."),
     ("users", "supervision_api.access.cli:app", "Users, roles, region scopes and API tokens (stored hashed)."),
     ("report", "supervision_api.reports.cli:report", "Supervision report of a region: JSON, CSV, XLSX or PDF."),
+    ("audit", "collectors.ssh_audit.cli:audit", "Audit device configurations over SSH against the security baselines."),
 ]
 
 app = typer.Typer(

@@ -38,6 +38,12 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///var/pdcs.sqlite"
     language: str = "zh"  # zh (Simplified Chinese) or en
 
+    # SSH audits (collectors/ssh_audit): how often the collector audits each device,
+    # how many SSH sessions run at once, and where the per-device audit records go.
+    audit_interval_s: float = 86400.0
+    audit_concurrency: int = 20
+    audit_dir: Path = Path("var/audit")
+
     def influx(self) -> InfluxDB:
         from pdcs.storage import InfluxDB
 

@@ -30,6 +30,7 @@ ROUTERS: list[str] = [
     "supervision_api.routes.inventory",
     "supervision_api.routes.reports",
     "supervision_api.web.pages",
+    "supervision_api.routes.grading",
 ]
 
 # Routers answered without an API token: /health (a total, no names) and the inspectors' web

@@ -1,0 +1,52 @@
+"""YAML with line numbers: load a document and remember where each value sits.
+
+The audit rules and grading requirement loaders report problems as ``file:line: field:
+message``; pydantic tells us the *path* of a bad field, this tells us its line.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+Path_ = tuple[str | int, ...]
+
+
+class YamlDocument:
+    """A parsed YAML document plus the 1-based line of every node by path."""
+
+    def __init__(self, text: str) -> None:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        self.lines: dict[Path_, int] = {}
+        self.data: Any = self._build(node, ()) if node is not None else None
+
+    def _build(self, node: yaml.Node, path: Path_) -> Any:
+        self.lines[path] = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            out: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                key = _scalar(key_node)
+                self.lines[(*path, key)] = key_node.start_mark.line + 1
+                out[key] = self._build(value_node, (*path, key))
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            return [self._build(item, (*path, i)) for i, item in enumerate(node.value)]
+        return _scalar(node)
+
+    def line_of(self, path: Path_) -> int:
+        """Line of ``path``, or of its nearest ancestor that has one."""
+        p = tuple(path)
+        while p:
+            if p in self.lines:
+                return self.lines[p]
+            p = p[:-1]
+        return self.lines.get((), 1)
+
+
+def _scalar(node: yaml.Node) -> Any:
+    loader = yaml.SafeLoader("")
+    try:
+        return loader.construct_object(node, deep=True)
+    finally:
+        loader.dispose()
