@@ -100,8 +100,23 @@ def body_for(method: str, path: str, values: dict[str, str]) -> dict[str, Any] |
     return None
 
 
+# Values for required query parameters (found in the OpenAPI schema).
+QUERY_VALUES = {"year": "2026"}
+
+
+def required_query(client: TestClient, method: str, path: str) -> str:
+    op = client.app.openapi()["paths"].get(path, {}).get(method.lower(), {})  # type: ignore[attr-defined]
+    names = [p["name"] for p in op.get("parameters", []) if p["in"] == "query" and p.get("required")]
+    for name in names:
+        assert name in QUERY_VALUES, f"the access matrix needs a value for query parameter {name!r} ({path})"
+    return "&".join(f"{n}={QUERY_VALUES[n]}" for n in names)
+
+
 def call(client: TestClient, method: str, path: str, values: dict[str, str]) -> tuple[int, str]:
     url = fill(path, values)
+    query = required_query(client, method, path)
+    if query:
+        url += "?" + query
     if (method, path) == ("POST", "/inventory/import"):
         yaml = f"devices:\n  - {{id: matrix-up, kind: kiosk, facility: {values['facility']}}}\n"
         r = client.post(url, files=[("files", ("devices.yaml", yaml.encode(), "application/yaml"))])

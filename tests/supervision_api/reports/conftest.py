@@ -22,7 +22,7 @@ from inventory.models import Inventory
 from pdcs.points import INTERFACE, SECURITY_CHECK, Point, to_lines
 from pdcs.storage import InfluxDB
 from supervision_api.supervision.periods import Period
-from tests.supervision_api.polls import at, write_polls
+from tests.supervision_api.scenarios import at, write_polls
 
 START, END = at("2026-11-02"), at("2026-11-05")
 PERIOD = Period(START, END)
