@@ -7,7 +7,6 @@ scoped view, so a report never reaches outside the caller's scope.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Iterable
 from datetime import UTC
 
@@ -18,6 +17,7 @@ from supervision_api.i18n import Lang, text
 from supervision_api.reports import labels as _labels  # noqa: F401  (registers the texts)
 from supervision_api.reports.content import Chart, Headline, Report, Section, Table, Value, num, pct
 from supervision_api.reports.hashing import content_sha256
+from supervision_api.reports.sections_extra import assessment_section, grading_section
 from supervision_api.reports.security import compliance, region_tags
 from supervision_api.supervision import availability as av
 from supervision_api.supervision import bandwidth as bw
@@ -189,31 +189,6 @@ def security_section(influx: InfluxDB, inventory: Inventory, code: str, period: 
     return sec
 
 
-def optional_section(
-    key: str, module: str, influx: InfluxDB, inventory: Inventory, code: str, period: Period, lang: Lang
-) -> Section:
-    """A section computed by another part (MLPS grading, annual assessment) when it is installed.
-
-    The module provides ``report_section(influx, inventory, code, period, lang) -> Section | None``;
-    until it does, the section says it is not available rather than showing zeros.
-    """
-    sec = Section(key, _t(f"report.{key}", lang), _t(f"report.{key}.method", lang), available=False)
-    try:
-        mod = importlib.import_module(module)
-    except ImportError:
-        mod = None
-    provider = getattr(mod, "report_section", None)
-    if provider is None:
-        sec.notes.append(_t("report.not_available", lang))
-        return sec
-    got = provider(influx, inventory, code, period, lang)
-    if got is None:
-        sec.notes.append(_t("report.section_no_data", lang))
-        return sec
-    assert isinstance(got, Section)
-    return got
-
-
 def build_report(
     influx: InfluxDB,
     inventory: Inventory,
@@ -245,15 +220,9 @@ def build_report(
     tick("bandwidth")
     sections.append(security_section(influx, inventory, code, period, lang))
     tick("security")
-    sections.append(
-        optional_section("grading", "supervision_api.grading.report", influx, inventory, code, period, lang)
-    )
+    sections.append(grading_section(influx, inventory, code, period, lang))
     tick("grading")
-    sections.append(
-        optional_section(
-            "assessment", "supervision_api.supervision.assessment_report", influx, inventory, code, period, lang
-        )
-    )
+    sections.append(assessment_section(influx, inventory, code, period, lang))
     tick("assessment")
     report = Report(
         title=_t("report.title", lang),

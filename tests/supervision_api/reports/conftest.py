@@ -10,6 +10,8 @@ By hand: scheduled time per facility 3 days × 8 h = 24 h; serving 24 h, 22 h, 0
 county availability 46/72 = 63.89 %, jt-wh 91.67 %.  Devices with data 7 of 9 (the two
 of jt-zhaozhen have none) → coverage 0.7778.  Security 2 passed of 3 → 66.67 %; by item
 8.1.4.1 50 %, 8.1.4.3 100 %.  Bandwidth: mean in 20 Mbit/s, out 5, p95 utilisation 20 %.
+MLPS: 金堂县图书馆 declares level 2; of its two assessed items one conforms (ntp) and one does
+not (a failed high check) → score 100 × (1 + 0) / 2 = 50, conclusion 差 (a high risk).
 """
 
 from __future__ import annotations
@@ -18,10 +20,11 @@ from datetime import timedelta
 
 import pytest
 
-from inventory.models import Inventory
+from inventory.models import Inventory, MlpsDeclaration
 from pdcs.points import INTERFACE, SECURITY_CHECK, Point, to_lines
 from pdcs.storage import InfluxDB
 from supervision_api.supervision.periods import Period
+from tests.supervision_api.conftest import build_inventory
 from tests.supervision_api.scenarios import at, write_polls
 
 START, END = at("2026-11-02"), at("2026-11-05")
@@ -33,6 +36,15 @@ def _ns(dt: object) -> int:
 
     assert isinstance(dt, datetime)
     return int(dt.timestamp()) * 1_000_000_000
+
+
+@pytest.fixture
+def inventory() -> Inventory:
+    """The shared test inventory, with 金堂县图书馆 declaring its MLPS grading elements (level 2)."""
+    inv = build_inventory()
+    mlps = MlpsDeclaration.model_validate({"harm_object": "社会秩序公共利益", "harm_degree": "一般损害"})
+    inv.facilities["jt-lib"] = inv.facilities["jt-lib"].model_copy(update={"mlps": mlps})
+    return inv
 
 
 @pytest.fixture
@@ -67,7 +79,7 @@ def scenario(influx: InfluxDB, inventory: Inventory) -> InfluxDB:
         ctags = inventory.device_tags(inventory.devices[dev]) | {
             "check": check,
             "mlps_item": item,
-            "mlps_level": "3",
+            "mlps_level": "2",
             "severity": sev,
             "source": "ssh_audit",
         }

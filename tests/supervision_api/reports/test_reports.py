@@ -15,6 +15,7 @@ from supervision_api.reports import render
 from supervision_api.reports.content import Report, Value
 from supervision_api.reports.gather import build_report
 from supervision_api.reports.hashing import verify_json
+from supervision_api.supervision import answers
 from supervision_api.supervision.periods import Period
 
 from .conftest import END, PERIOD, START
@@ -49,12 +50,19 @@ def test_figures_worked_by_hand(scenario: InfluxDB, inventory: Inventory) -> Non
 
     sec = headline(rep, "security")
     assert sec["检查项（设备×检查）"] == 3 and sec["通过率"] == 66.67 and sec["未通过的高危/严重项"] == 1
-    assert table(rep, "security_items") == [["8.1.4.1", "3", 2, 1, 1, 50.0], ["8.1.4.3", "3", 1, 1, 0, 100.0]]
+    assert table(rep, "security_items") == [["8.1.4.1", "2", 2, 1, 1, 50.0], ["8.1.4.3", "2", 1, 1, 0, 100.0]]
     assert [r[0] for r in table(rep, "security_failed")] == ["jt-lib-sw1"]  # not dy-lib-sw1 (another county)
 
-    for key in ("grading", "assessment"):
-        s = next(s for s in rep.sections if s.key == key)
-        assert s.method and (s.available or s.notes)  # said, not shown as zero
+    assert headline(rep, "grading") == {"已申报定级的设施": 1, "已测评设施": 1, "平均得分": 50.0, "高风险项": 1}
+    assert table(rep, "grading") == [["jt-lib", "金堂县图书馆", "第二级", 50.0, "2/11", "差"]]
+
+    # the assessment section is the figures package's answer for the year the period ends in
+    expected = answers.assessment(scenario, inventory, "510121", 2026, "zh")
+    asm = headline(rep, "assessment")
+    assert asm["考核年度"] == 2026 and asm["已计分指标"] == f"{expected['indicators_scored']}/{expected['indicators']}"
+    assert asm["考核总分"] == (round(expected["score"], 2) if expected["score"] is not None else None)
+    no_data = [r for r in table(rep, "assessment") if r[2] is None]
+    assert no_data and all(r[5] for r in no_data)  # indicators without data say so, and score nothing
     assert all(s.method for s in rep.sections)
 
 
