@@ -29,14 +29,13 @@ from collectors.base import Target  # noqa: E402
 from collectors.ssh_audit.collector import SshAuditCollector  # noqa: E402
 from collectors.ssh_audit.record import AuditStore  # noqa: E402
 from inventory.models import Device, DeviceKind, Facility, FacilityKind, Inventory, SecretRef, SshProfile  # noqa: E402
-from pdcs.devstack.fake_ios import FakeIosDevice, FakeIosServer, start_fake_ios  # noqa: E402
+from pdcs.devstack.fake_ios import FakeIosDevice, FakeIosServer, ios_seed, start_fake_ios  # noqa: E402
 
-DATA = REPO / "tests" / "collectors" / "ssh_audit" / "data"
 PASSWORD, ENABLE = "bench-Pa55", "bench-En4ble"
 
 
 def start_devices(base: Path, n: int, processes: int) -> list[FakeIosServer]:
-    seeds = [(DATA / "ios_compliant.txt").read_text(), (DATA / "ios_noncompliant.txt").read_text()]
+    seeds = [ios_seed("compliant"), ios_seed("noncompliant")]
     devices = [FakeIosDevice(f"sw{i:03d}", seeds[i % 2], password=PASSWORD, enable=ENABLE) for i in range(n)]
     share = -(-n // processes)
     return [

@@ -18,6 +18,8 @@ from pdcs import __version__
 # (name, "module:attribute", help) — the attribute is a Typer app (a group) or a function (a command).
 SUBCOMMANDS: list[tuple[str, str, str]] = [
     ("dev", "pdcs.devstack.cli:app", "Local development stack: InfluxDB and simulated devices."),
+    ("collect", "collectors.cli:collect", "Poll devices (SNMP, agents, SSH audits) into InfluxDB."),
+    ("ingest", "collectors.ingest_cli:app", "Receive pushes from pdcs agents behind NAT/4G (and print their tokens)."),
     ("inventory", "inventory.cli:app", "Check and summarise an inventory."),
     ("api", "supervision_api.cli:api", "Serve the supervision API (FastAPI, docs at /docs)."),
     ("rollup", "supervision_api.commands.rollup:app", "Daily roll-ups into the long retention policy."),

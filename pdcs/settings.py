@@ -37,6 +37,13 @@ class Settings(BaseSettings):
     spool_dir: Path = Path("var/spool")
     database_url: str = "sqlite:///var/pdcs.sqlite"
     language: str = "zh"  # zh (Simplified Chinese) or en
+    # Push ingest (collectors/ingest.py): the shared secret device tokens derive from, and where it listens.
+    ingest_secret: SecretStr | None = None
+    ingest_listen: str = "0.0.0.0:9732"
+    # Exporter scraping (collectors/prometheus_scrape.py): timeout, and extra sample-name patterns
+    # (comma-separated fnmatch, e.g. "node_hwmon_*,windows_service_state") kept as exporter_metric.
+    scrape_timeout_s: float = 10.0
+    scrape_allow: str = ""
 
     # SSH audits (collectors/ssh_audit): how often the collector audits each device,
     # how many SSH sessions run at once, and where the per-device audit records go.

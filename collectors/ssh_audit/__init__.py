@@ -8,6 +8,24 @@ Collector the scheduler runs, ``cli.py`` is ``pdcs audit``.  One module per
 CLI dialect under ``dialects/``.
 """
 
-from collectors.ssh_audit.collector import SshAuditCollector
+from __future__ import annotations
 
-__all__ = ["SshAuditCollector"]
+from collectors.ssh_audit.collector import SshAuditCollector
+from collectors.ssh_audit.record import AuditStore
+from inventory.models import Inventory
+from pdcs.settings import Settings
+
+
+def collector_for(inventory: Inventory, settings: Settings | None = None) -> SshAuditCollector:
+    """The audit collector configured from ``Settings`` (what the collector service wires in).
+
+    Schedule its jobs every ``collector.interval_s`` (``PDCS_AUDIT_INTERVAL_S``) for the
+    devices where ``collector.applies_to(device)``.
+    """
+    s = settings or Settings()
+    return SshAuditCollector(
+        inventory, store=AuditStore(s.audit_dir), concurrency=s.audit_concurrency, interval_s=s.audit_interval_s
+    )
+
+
+__all__ = ["SshAuditCollector", "collector_for"]

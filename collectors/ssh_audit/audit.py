@@ -59,9 +59,18 @@ def judge(driver: DialectDriver, texts: dict[str, str], rules: list[Rule]) -> li
         if text is None:
             out.append(RuleResult(rule, "unknown", notes=(f"source {rule.source!r} was not fetched",)))
             continue
-        if rule.source not in parsed:
-            parsed[rule.source] = ParsedConfig(text, driver.comment)
-        outcome = evaluate(rule.check, parsed[rule.source])
+        if driver.empty_is_unknown and not text.strip():
+            command = driver.sources.get(rule.source, rule.source)
+            out.append(RuleResult(rule, "unknown", notes=(f"empty answer to {command!r}",)))
+            continue
+        try:
+            if rule.source not in parsed:
+                parsed[rule.source] = ParsedConfig(text, driver.comment)
+            outcome = evaluate(rule.check, parsed[rule.source])
+        except Exception as exc:  # a text the parser cannot take: report it, judge the other rules
+            note = f"cannot parse {rule.source}: {type(exc).__name__}: {str(exc)[:120]}"
+            out.append(RuleResult(rule, "unknown", notes=(note,)))
+            continue
         out.append(RuleResult(rule, "pass" if outcome.passed else "fail", outcome.evidence, outcome.notes))
     return out
 

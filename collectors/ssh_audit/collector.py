@@ -12,6 +12,7 @@ configuration changes rarely and an audit opens a privileged session).
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 
 from collectors.base import Target
@@ -23,6 +24,8 @@ from collectors.ssh_audit.rules import Rule, load_rules
 from collectors.ssh_audit.session import Credentials, Endpoint
 from inventory.models import Device, Inventory
 from pdcs.points import Point
+
+log = logging.getLogger(__name__)
 
 
 class SshAuditCollector:
@@ -43,6 +46,7 @@ class SshAuditCollector:
         self.interval_s = interval_s
         self._concurrency = max(1, concurrency)
         self._sem: asyncio.Semaphore | None = None
+        self._sem_loop: asyncio.AbstractEventLoop | None = None
 
     def applies_to(self, device: Device) -> bool:
         """Devices with an SSH profile and a management address are audited."""
@@ -56,12 +60,16 @@ class SshAuditCollector:
         return points_of(await self.audit(target), target.tags)
 
     async def audit(self, target: Target) -> DeviceAudit:
-        if self._sem is None:  # created lazily: it must belong to the running loop
-            self._sem = asyncio.Semaphore(self._concurrency)
+        loop = asyncio.get_running_loop()
+        if self._sem is None or self._sem_loop is not loop:  # a semaphore belongs to one event loop
+            self._sem, self._sem_loop = asyncio.Semaphore(self._concurrency), loop
         async with self._sem:
             result = await asyncio.to_thread(self.audit_blocking, target)
         if self.store is not None:
-            await asyncio.to_thread(self.store.save, result, target.tags)
+            try:
+                await asyncio.to_thread(self.store.save, result, target.tags)
+            except OSError as exc:  # the points still carry the verdicts; the record is best effort
+                log.warning("audit record of %s not written: %s", target.device.id, exc)
         return result
 
     def audit_blocking(self, target: Target) -> DeviceAudit:

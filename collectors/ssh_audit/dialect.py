@@ -25,6 +25,9 @@ class DialectDriver:
     # VRP/Comware print global commands indented by one space between "#" separators;
     # outdent them so the parser does not take them for children of the previous section.
     outdent_globals: bool = False
+    # A switch whose configuration comes back empty answered wrongly (paging, privilege, an
+    # unsupported command): its rules are unknown.  On Linux an empty text is a missing file.
+    empty_is_unknown: bool = True
 
     def clean(self, text: str) -> str:
         lines = text.replace("\r\n", "\n").split("\n")

@@ -32,6 +32,7 @@ def up(
     detach: bool = typer.Option(False, help="Start everything, print where to look and return (for scripts)."),
 ) -> None:
     """Start InfluxDB, simulated devices, the collector and the API; Ctrl-C stops them all."""
+    from pdcs.devstack.fake_ios import dev_ios_devices, start_fake_ios
     from pdcs.devstack.influxdb import start_influxdb
     from pdcs.devstack.procs import Managed
     from pdcs.devstack.simulated import write_dev_inventory
@@ -55,7 +56,10 @@ def up(
             stopping.append(snmpd)
             sim = start_snmpsim(workdir / "snmpsim", timeout_s=600)
             stopping.append(sim)
-            inventory = write_dev_inventory(EXAMPLES, workdir / "inventory", snmpd, sim, interval_s=interval)
+            typer.echo("starting simulated IOS switches for the SSH audits (fake-switches) …")
+            ios = start_fake_ios(workdir / "fake_ios", dev_ios_devices(secrets.token_hex(8), secrets.token_hex(8)))
+            stopping.append(ios)
+            inventory = write_dev_inventory(EXAMPLES, workdir / "inventory", snmpd, sim, interval_s=interval, ios=ios)
         env = {"PDCS_INFLUX_URL": influx.url, "PYTHONUNBUFFERED": "1"}
         py = [sys.executable, "-m", "pdcs"]
         collector = Managed(
@@ -101,6 +105,8 @@ pdcs is running.
 Try (after the first poll, about {interval:.0f} s):
   curl -s {base}/regions/51
   curl -s "{base}/devices/sim-lib-core-sw/availability"
+  curl -s {base}/regions/51/grading          (MLPS grading; SSH audits run at start-up)
+  pdcs audit --inventory {inventory}    (audit the simulated IOS switches now)
 Ctrl-C stops everything.
 """
     )

@@ -32,6 +32,8 @@ from typing import Any
 
 from pdcs.devstack.procs import Managed
 
+IOS_CONFIGS = Path(__file__).resolve().parent / "ios_configs"  # compliant.txt, noncompliant.txt
+
 # Global commands whose value replaces the previous one instead of adding a line.
 _SINGLE_VALUED = (
     "ip ssh version",
@@ -97,6 +99,19 @@ class FakeIosDevice:
     password: str = "admin-pass"
     enable: str = "enable-pass"
     port: int = 0
+
+
+def ios_seed(name: str) -> str:
+    """A seed running-config shipped with the dev stack: ``compliant`` or ``noncompliant``."""
+    return (IOS_CONFIGS / f"{name}.txt").read_text(encoding="utf-8")
+
+
+def dev_ios_devices(password: str, enable: str) -> list[FakeIosDevice]:
+    """The simulated switches of ``pdcs dev up``: one compliant, one not."""
+    return [
+        FakeIosDevice("sim-ios-compliant", ios_seed("compliant"), password=password, enable=enable),
+        FakeIosDevice("sim-ios-noncompliant", ios_seed("noncompliant"), password=password, enable=enable),
+    ]
 
 
 @dataclass

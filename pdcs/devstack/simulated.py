@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from pdcs.devstack.fake_ios import FakeIosServer
 from pdcs.devstack.procs import free_udp_port
 from pdcs.devstack.snmpd import SnmpdServer
 from pdcs.devstack.snmpsim import SnmpsimServer
@@ -56,7 +57,13 @@ def _copy_facilities(examples: Path, dest: Path) -> None:
 
 
 def write_dev_inventory(
-    examples: Path, dest: Path, snmpd: SnmpdServer, sim: SnmpsimServer, *, interval_s: float = 15.0
+    examples: Path,
+    dest: Path,
+    snmpd: SnmpdServer,
+    sim: SnmpsimServer,
+    *,
+    interval_s: float = 15.0,
+    ios: FakeIosServer | None = None,
 ) -> Path:
     if dest.exists():
         shutil.rmtree(dest)
@@ -158,11 +165,42 @@ def write_dev_inventory(
             "snmp_profile": "sim-snmpd-v2c",
         }
     )
+    ssh_profiles: list[dict[str, Any]] = []
+    if ios is not None:  # simulated IOS switches for the SSH audits: one compliant, one not
+        first = next(iter(ios.devices.values()))
+        secret_values["ios_password"] = first.password
+        secret_values["ios_enable"] = first.enable
+        ssh_profiles.append(
+            {
+                "name": "sim-ios-audit",
+                "username": first.username,
+                "password": {"file": "../dev-secrets.yaml", "key": "ios_password"},
+                "secret": {"file": "../dev-secrets.yaml", "key": "ios_enable"},
+                "timeout_s": 10.0,
+                "device_type": "cisco_ios",
+            }
+        )
+        for n, name in enumerate(ios.devices):
+            devices.append(
+                {
+                    "id": name,
+                    "name": f"{name} (fake-switches IOS over SSH)",
+                    "kind": "switch",
+                    "facility": facility_for("public_library", 0) if n == 0 else facility_for("township_centre", n),
+                    "address": ios.address(name),
+                    "ssh_profile": "sim-ios-audit",
+                    "vendor": "cisco",
+                }
+            )
     secrets_file = dest.parent / "dev-secrets.yaml"
     secrets_file.write_text(yaml.safe_dump(secret_values, allow_unicode=True), encoding="utf-8")
     secrets_file.chmod(0o600)
     (dest / "simulated-devices.yaml").write_text(
-        yaml.safe_dump({"snmp_profiles": profiles, "devices": devices}, allow_unicode=True, sort_keys=False),
+        yaml.safe_dump(
+            {"snmp_profiles": profiles, **({"ssh_profiles": ssh_profiles} if ssh_profiles else {}), "devices": devices},
+            allow_unicode=True,
+            sort_keys=False,
+        ),
         encoding="utf-8",
     )
     return dest

@@ -1,4 +1,9 @@
-"""A private net-snmp agent (Debian ``snmpd``) with a v2c community and a v3 authPriv user."""
+"""A private net-snmp agent (Debian ``snmpd``) with a v2c community and a v3 authPriv user.
+
+``users`` adds more SNMPv3 users (other auth/priv protocols and security
+levels) for tests of the v3 matrix; net-snmp serves v1 and v2c on the same
+community.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +24,40 @@ def _v2c_get_sysuptime(community: bytes) -> bytes:
     pdu = bytes([0xA0, len(pdu_body)]) + pdu_body
     msg = b"\x02\x01\x01" + bytes([0x04, len(community)]) + community + pdu
     return bytes([0x30, len(msg)]) + msg
+
+
+# Protocol names as the inventory spells them -> as snmpd.conf's createUser spells them.
+_NETSNMP_PROTO = {
+    "MD5": "MD5",
+    "SHA": "SHA",
+    "SHA224": "SHA-224",
+    "SHA256": "SHA-256",
+    "SHA384": "SHA-384",
+    "SHA512": "SHA-512",
+    "DES": "DES",
+    "AES": "AES",
+    "AES128": "AES",
+    "AES192": "AES-192",
+    "AES256": "AES-256",
+}
+
+
+@dataclass(frozen=True)
+class SnmpdUser:
+    """An SNMPv3 user: authNoPriv when ``priv_protocol`` is None."""
+
+    name: str
+    auth_protocol: str
+    auth_key: str
+    priv_protocol: str | None = None
+    priv_key: str | None = None
+
+    def conf(self) -> str:
+        line = f'createUser {self.name} {_NETSNMP_PROTO[self.auth_protocol]} "{self.auth_key}"'
+        if self.priv_protocol:
+            line += f' {_NETSNMP_PROTO[self.priv_protocol]} "{self.priv_key}"'
+        level = "priv" if self.priv_protocol else "auth"
+        return f"{line}\nrouser {self.name} {level}\n"
 
 
 @dataclass
@@ -55,6 +94,7 @@ def start_snmpd(
     v3_priv_key: str = "labPrivPass1",
     sys_name: str = "lab-snmpd",
     port: int | None = None,
+    users: tuple[SnmpdUser, ...] = (),
 ) -> SnmpdServer:
     base.mkdir(parents=True, exist_ok=True)
     port = port or free_udp_port()
@@ -66,7 +106,8 @@ rouser {v3_user} priv
 sysName {sys_name}
 sysLocation pdcs test lab
 sysContact noc@example.org
-""",
+"""
+        + "".join(u.conf() for u in users),
         encoding="utf-8",
     )
     (base / "persist").mkdir(exist_ok=True)

@@ -8,6 +8,7 @@ unpacked: snmpsim indexes every file on first start, and that is slow.
 from __future__ import annotations
 
 import bz2
+import hashlib
 import os
 import sys
 from dataclasses import dataclass
@@ -42,21 +43,45 @@ def recordings_root() -> Path:
     return Path(snmpsim_data.__file__).parent / "data"
 
 
-def unpack(recordings: tuple[str, ...] | list[str], data_dir: Path) -> None:
+# Always kept by trimming: the system group and the interface tables (IF-MIB ifTable and ifXTable).
+BASE_SUBTREES = ("1.3.6.1.2.1.1.", "1.3.6.1.2.1.2.", "1.3.6.1.2.1.31.1.")
+
+
+def _read_recording(root: Path, rec: str) -> bytes:
+    packed = root / f"{rec}.snmprec.bz2"
+    plain = root / f"{rec}.snmprec"
+    if packed.exists():
+        return bz2.decompress(packed.read_bytes())
+    if plain.exists():
+        return plain.read_bytes()
+    raise FileNotFoundError(f"no snmpsim-data recording {rec!r} under {root}")
+
+
+def trim(data: bytes, keep: tuple[str, ...]) -> bytes:
+    """Only the records under ``keep`` (OID prefixes) plus system and interfaces.
+
+    The largest recordings hold millions of records and snmpsim indexes about
+    8,000 a second; a collector reads a few subtrees of them, so a trimmed copy
+    indexes in seconds and answers the same for everything it is asked.
+    """
+    prefixes = tuple(p.rstrip(".") + "." for p in keep) + BASE_SUBTREES
+    lines = data.split(b"\n")
+    kept = [line for line in lines if line.decode("ascii", "replace").startswith(prefixes)]
+    return b"\n".join(kept) + b"\n"
+
+
+def unpack(recordings: tuple[str, ...] | list[str], data_dir: Path, keep: tuple[str, ...] | None = None) -> None:
+    """Unpack recordings into ``data_dir``; with ``keep``, trimmed to those subtrees."""
     root = recordings_root()
     for rec in recordings:
         dest = data_dir / f"{rec}.snmprec"
         if dest.exists():
             continue
         dest.parent.mkdir(parents=True, exist_ok=True)
-        packed = root / f"{rec}.snmprec.bz2"
-        plain = root / f"{rec}.snmprec"
-        if packed.exists():
-            dest.write_bytes(bz2.decompress(packed.read_bytes()))
-        elif plain.exists():
-            dest.write_bytes(plain.read_bytes())
-        else:
-            raise FileNotFoundError(f"no snmpsim-data recording {rec!r} under {root}")
+        data = _read_recording(root, rec)
+        tmp = dest.with_suffix(".part")
+        tmp.write_bytes(trim(data, keep) if keep is not None else data)
+        tmp.replace(dest)
 
 
 @dataclass
@@ -89,11 +114,22 @@ def start_snmpsim(
     v3_priv_key: str = "labPrivPass1",
     port: int | None = None,
     timeout_s: float = 120.0,
+    keep: tuple[str, ...] | None = None,
 ) -> SnmpsimServer:
-    """Start snmpsim; ``extra_data`` adds hand-written recordings (community -> snmprec text)."""
+    """Start snmpsim; ``extra_data`` adds hand-written recordings (community -> snmprec text).
+
+    ``keep`` serves trimmed copies (only those OID subtrees plus system and
+    interfaces), in their own data folder so full and trimmed copies never mix.
+    """
     base.mkdir(parents=True, exist_ok=True)
-    data_dir = data_dir or default_cache() / "data"
-    unpack(tuple(recordings), data_dir)
+    if data_dir is None:
+        data_dir = default_cache() / "data"
+        if keep is not None:
+            digest = hashlib.sha1("\n".join(sorted(keep)).encode()).hexdigest()[:10]
+            data_dir = default_cache() / f"trimmed-{digest}"
+    unpack(tuple(recordings), data_dir, keep)
+    # snmpsim's index is per data file; a trimmed folder keeps its own beside it.
+    index_dir = default_cache() / "index" if keep is None else data_dir.with_name(data_dir.name + "-index")
     for community, text in (extra_data or {}).items():
         path = data_dir / f"{community}.snmprec"
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -103,7 +139,7 @@ def start_snmpsim(
     argv = [
         str(responder),
         f"--data-dir={data_dir}",
-        f"--cache-dir={default_cache() / 'index'}",
+        f"--cache-dir={index_dir}",
         f"--agent-udpv4-endpoint=127.0.0.1:{port}",
         f"--v3-user={v3_user}",
         f"--v3-auth-key={v3_auth_key}",

@@ -3,9 +3,10 @@
 Per requirement item (GB/T 28448 style 单项测评结果):
 
 - the results that count are the latest ``security_check`` of every (device,
-  check) whose ``mlps_item`` is the item (either clause number) and whose
-  ``mlps_level`` (the lowest level the check applies at) is at most the
-  system's level; ``unknown`` results do not count;
+  check) whose ``mlps_item`` is the item, written with either clause number
+  (agents write the clause of the level they are configured for, SSH audits
+  the level-3 clause); which items a level has comes from the catalogue, so
+  the ``mlps_level`` tag is not used to filter; ``unknown`` results do not count;
 - none counts → 未测评 (not assessed: no evidence is never a pass);
 - all pass → 符合 (1), none pass → 不符合 (0), otherwise 部分符合 (0.5).
 
@@ -124,8 +125,6 @@ def grade(level: int, results: list[CheckResult], catalogue: Catalogue) -> Gradi
         if key is None:
             unmapped += r.status in ("pass", "fail")
             continue
-        if r.mlps_level is not None and r.mlps_level > level:
-            continue  # asked for at a higher level only
         by_item.setdefault(key, []).append(r)
     items = tuple(
         ItemGrade(it, it.clause(level), item_result(by_item.get(it.id, [])), tuple(by_item.get(it.id, [])))

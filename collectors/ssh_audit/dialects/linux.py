@@ -23,4 +23,5 @@ DRIVER = DialectDriver(
         "processes": "ps -eo comm= 2>/dev/null",
     },
     comment="#",
+    empty_is_unknown=False,
 )

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from inventory.models import Device, DeviceKind, Facility, FacilityKind, Inventory, SecretRef, SshProfile
-from pdcs.devstack.fake_ios import FakeIosDevice, FakeIosServer, start_fake_ios
+from pdcs.devstack.fake_ios import FakeIosDevice, FakeIosServer, ios_seed, start_fake_ios
 from pdcs.devstack.sshd import SshdServer, start_sshd, temporary_user
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -16,16 +16,12 @@ PASSWORD = "Adm1n-Pa55!"
 ENABLE = "En4ble-Secr3t"
 
 
-def seed(name: str) -> str:
-    return (DATA / name).read_text(encoding="utf-8")
-
-
 @pytest.fixture(scope="session")
 def fake_ios(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FakeIosServer]:
     devices = [
-        FakeIosDevice("good", seed("ios_compliant.txt"), password=PASSWORD, enable=ENABLE),
-        FakeIosDevice("bad", seed("ios_noncompliant.txt"), password=PASSWORD, enable=ENABLE),
-        FakeIosDevice("changing", seed("ios_compliant.txt"), password=PASSWORD, enable=ENABLE),
+        FakeIosDevice("good", ios_seed("compliant"), password=PASSWORD, enable=ENABLE),
+        FakeIosDevice("bad", ios_seed("noncompliant"), password=PASSWORD, enable=ENABLE),
+        FakeIosDevice("changing", ios_seed("compliant"), password=PASSWORD, enable=ENABLE),
     ]
     server = start_fake_ios(tmp_path_factory.mktemp("fake_ios"), devices)
     yield server

@@ -1,7 +1,8 @@
 """One conformance suite over every network dialect, fed recorded configurations.
 
 Huawei VRP and H3C Comware are tested here only (no simulator speaks them);
-Cisco IOS also runs live against fake-switches in test_live_ios.py.
+Cisco IOS also runs live against fake-switches in test_live_ios.py; its two
+configurations are the simulator's seeds (pdcs/devstack/ios_configs/).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collectors.ssh_audit.audit import RuleResult, judge
 from collectors.ssh_audit.checks import ParsedConfig, evaluate, redact
 from collectors.ssh_audit.dialects import DRIVERS, resolve_dialect
 from collectors.ssh_audit.rules import Condition, load_rules, rules_for
+from pdcs.devstack.fake_ios import ios_seed
 
 from .conftest import DATA
 
@@ -23,7 +25,8 @@ CASES = [("cisco_ios", "ios"), ("huawei_vrp", "huawei"), ("h3c_comware", "h3c")]
 
 def run(dialect: str, stem: str, case: str) -> dict[str, RuleResult]:
     driver = DRIVERS[dialect]
-    text = driver.clean((DATA / f"{stem}_{case}.txt").read_text(encoding="utf-8"))
+    raw = ios_seed(case) if stem == "ios" else (DATA / f"{stem}_{case}.txt").read_text(encoding="utf-8")
+    text = driver.clean(raw)
     return {r.rule.id: r for r in judge(driver, {"config": text}, load_rules())}
 
 
@@ -95,3 +98,19 @@ def test_dialect_resolution() -> None:
     assert resolve_dialect("hp_comware", "huawei", "switch") == "h3c_comware"  # the profile's type wins
     assert resolve_dialect(None, "inspur", "server") == "linux"
     assert resolve_dialect(None, "ruijie", "switch") is None
+
+
+def test_every_dialect_names_a_netmiko_platform() -> None:
+    from netmiko.ssh_dispatcher import CLASS_MAPPER
+
+    assert {d.netmiko_type for d in DRIVERS.values()} <= set(CLASS_MAPPER)
+
+
+def test_empty_or_unparsable_answers_are_unknown_not_failures() -> None:
+    rules = load_rules()
+    empty = judge(DRIVERS["huawei_vrp"], {"config": "\n  \n"}, rules)
+    assert {r.status for r in empty} == {"unknown"}
+    assert empty[0].notes == ("empty answer to 'display current-configuration'",)
+    # On Linux an empty text is a missing file, judged like any other text.
+    linux = judge(DRIVERS["linux"], dict.fromkeys(DRIVERS["linux"].sources, ""), rules)
+    assert {r.status for r in linux} == {"pass", "fail"}

@@ -89,3 +89,15 @@ def test_duplicate_ids_across_files(tmp_path: Path) -> None:
     (tmp_path / "b.yaml").write_text(rule, encoding="utf-8")
     with pytest.raises(RulesError, match="duplicate rule id"):
         load_rules(tmp_path)
+
+
+def test_rules_map_to_items_of_the_grading_catalogue_at_their_levels() -> None:
+    from supervision_api.grading.catalogue import default_catalogue
+
+    catalogue = {i.id: i for i in default_catalogue().items}
+    for r in load_rules():
+        if r.mlps is None:
+            continue
+        assert r.mlps.item in catalogue, r.id
+        # A level-3-only rule must map to a level-3-only item, or it would count at level 2.
+        assert (2 in r.mlps.levels) == (catalogue[r.mlps.item].level2 is not None), r.id

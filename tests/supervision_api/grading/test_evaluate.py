@@ -63,7 +63,7 @@ def test_level_2_by_hand() -> None:
     }
     # (1 + 0.5 + 1 + 0 + 1) / 5
     assert g.score == 70.0
-    assert len(g.high_risks) == 2  # ios-enable-secret (level 3 only) does not count at level 2
+    assert len(g.high_risks) == 2  # ios-enable-secret (数据保密性, a level-3 item) does not count at level 2
     assert g.conclusion == "差"
 
 
@@ -122,3 +122,9 @@ def test_catalogue_loader_messages() -> None:
     assert "req.yaml:7: items[1].level2:" in text_out
     assert "req.yaml:9: items[1].title.en:" in text_out
     assert "req.yaml:10: items[1].weight:" in text_out
+
+
+def test_an_agent_configured_for_level_3_still_evidences_a_level_2_system() -> None:
+    g = grade(2, [r("av-running", "8.1.4.5", "pass", level=3, source="agent")], default_catalogue())
+    item = next(i for i in g.items if i.clause == "7.1.4.5")
+    assert item.result == "符合" and g.score == 100.0

@@ -1,0 +1,152 @@
+"""``pdcs collect``: run a collector for an inventory (all of it, or some regions)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import typer
+
+
+def _regions(value: str | None) -> tuple[str, ...]:
+    if not value:
+        return ()
+    codes = tuple(c.strip() for c in value.split(",") if c.strip())
+    for c in codes:
+        if not (c.isdigit() and len(c) in (2, 4, 6)):
+            raise typer.BadParameter(f"{c!r} is not a GB/T 2260 code (2, 4 or 6 digits)", param_hint="--region")
+    return codes
+
+
+def collect(
+    inventory: Path = typer.Option(
+        Path(os.environ.get("PDCS_INVENTORY", "inventory/examples")),
+        "--inventory",
+        "-i",
+        help="Inventory folder or file.",
+    ),
+    once: bool = typer.Option(
+        False, "--once", help="Poll every device once, write, and exit (1 if any device failed)."
+    ),
+    region: str | None = typer.Option(
+        None, "--region", help="Only these regions (comma-separated GB/T 2260 codes, e.g. 510121,510124)."
+    ),
+    influx_url: str | None = typer.Option(None, "--influx-url", help="InfluxDB base URL (default PDCS_INFLUX_URL)."),
+    influx_db: str | None = typer.Option(None, "--influx-db", help="InfluxDB database (default PDCS_INFLUX_DB)."),
+    spool_dir: Path | None = typer.Option(None, "--spool-dir", help="Folder of the durable spool (PDCS_SPOOL_DIR)."),
+    spool_max_points: int = typer.Option(2_000_000, "--spool-max-points", help="Spool bound; oldest dropped beyond."),
+    interval: float | None = typer.Option(
+        None, "--interval", help="Poll interval and cycle period in seconds (default: the SNMP profiles' interval_s)."
+    ),
+    max_in_flight: int = typer.Option(256, "--max-in-flight", help="Devices polled at once."),
+    metrics_port: int | None = typer.Option(None, "--metrics-port", help="Serve Prometheus /metrics on this port."),
+    ingest_listen: str | None = typer.Option(
+        None, "--ingest-listen", help="Also take pdcs-agent pushes on HOST:PORT into this spool (PDCS_INGEST_SECRET)."
+    ),
+    name: str = typer.Option("pdcs-collector", "--name", help="Collector name in self-metrics."),
+    batch_size: int = typer.Option(5000, "--batch-size", help="Points per InfluxDB write."),
+    trap_port: int | None = typer.Option(None, "--trap-port", help="Receive SNMP traps on this UDP port (162)."),
+    trap_host: str = typer.Option("0.0.0.0", "--trap-host", help="Address the trap receiver binds."),
+    trap_engine_id: list[str] = typer.Option(
+        [], "--trap-engine-id", help="Engine ID (hex) of a device sending SNMPv3 traps; repeatable."
+    ),
+) -> None:
+    """Poll the inventory's devices (SNMP; agents and SSH audits when wired) into InfluxDB."""
+    import asyncio
+    import signal
+
+    from collectors.service import CollectorService, ServiceConfig
+    from pdcs.settings import Settings
+
+    regions = _regions(region)
+    settings = Settings()
+    if influx_url:
+        settings.influx_url = influx_url
+    if influx_db:
+        settings.influx_db = influx_db
+    try:
+        from inventory.load import InventoryError, load_inventory
+    except ImportError:  # pragma: no cover - the inventory part ships the loader
+        typer.echo("the inventory loader (inventory/load.py) is not installed", err=True)
+        raise typer.Exit(2) from None
+    try:
+        inv = load_inventory(inventory)
+    except InventoryError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
+    influx = settings.influx()
+    influx.retries = 0  # the writer backs off itself; the spool keeps points meanwhile
+    try:
+        settings.ensure_schema()
+    except Exception as exc:  # InfluxDB may be down at start: points wait in the spool
+        typer.echo(f"InfluxDB not ready ({exc.__class__.__name__}); points will wait in the spool", err=True)
+    spool_path = (spool_dir or settings.spool_dir) / f"{name}.sqlite"
+    config = ServiceConfig(
+        name=name,
+        regions=regions,
+        period_s=interval,
+        max_in_flight=max_in_flight,
+        batch_size=batch_size,
+        trap_host=trap_host,
+        trap_port=trap_port,
+        trap_engine_ids=tuple(trap_engine_id),
+    )
+    service = CollectorService(inv, influx, spool_path, config)
+    service.spool.max_points = spool_max_points
+    ingest = None
+    if ingest_listen:
+        from collectors.ingest_server import parse_listen
+
+        try:
+            ingest = parse_listen(ingest_listen)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--ingest-listen") from None
+        if settings.ingest_secret is None or not settings.ingest_secret.get_secret_value():
+            typer.echo("--ingest-listen needs PDCS_INGEST_SECRET (device push tokens derive from it)", err=True)
+            raise typer.Exit(2)
+    if not service.jobs and ingest is None:
+        typer.echo("no devices to collect in this inventory/region", err=True)
+        raise typer.Exit(1)
+    if metrics_port is not None:
+        from collectors.metrics import serve_metrics
+
+        serve_metrics(service, metrics_port)
+
+    async def main() -> int:
+        if once:
+            stats = await service.run_once()
+            typer.echo(
+                f"{stats.ok} ok, {stats.failed} failed, {stats.skipped} skipped in {stats.duration_s:.2f}s; "
+                f"{service.writer.written} points written, {service.spool.depth} in the spool"
+            )
+            for key in stats.failed_devices:
+                typer.echo(f"failed: {key}", err=True)
+            return 0 if stats.failed == 0 and stats.skipped == 0 else 1
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        typer.echo(f"collecting {len(service.jobs)} jobs every {service.scheduler.period_s:g}s; Ctrl-C stops")
+        if ingest is None:
+            await service.run(stop)
+            return 0
+        from collectors.ingest_server import collector_ingest_app, serve_until
+
+        assert settings.ingest_secret is not None
+        app = collector_ingest_app(
+            service, inv, settings.ingest_secret.get_secret_value(), spool_path.with_suffix(".ledger.json")
+        )
+        typer.echo(f"taking agent pushes on {ingest[0]}:{ingest[1]}")
+        serving = asyncio.create_task(serve_until(app, *ingest, stop))
+        try:
+            await service.run(stop)
+        finally:
+            stop.set()
+            await serving
+        return 0
+
+    try:
+        code = asyncio.run(main())
+    finally:
+        service.close()
+    raise typer.Exit(code)

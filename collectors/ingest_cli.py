@@ -1,0 +1,102 @@
+"""``pdcs ingest``: the push ingest server, and the token each pushing agent needs."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import typer
+
+app = typer.Typer(no_args_is_help=True)
+
+
+def _secret() -> str:
+    from pdcs.settings import Settings
+
+    secret = Settings().ingest_secret
+    if secret is None or not secret.get_secret_value():
+        typer.echo("PDCS_INGEST_SECRET is not set (the shared secret device tokens derive from)", err=True)
+        raise typer.Exit(2)
+    return secret.get_secret_value()
+
+
+@app.command()
+def token(device: str = typer.Argument(..., help="Inventory device id.")) -> None:
+    """Print DEVICE's push token (for push.token in its agent.yaml)."""
+    from collectors.ingest import device_token
+
+    typer.echo(device_token(_secret(), device))
+
+
+@app.command()
+def serve(
+    inventory: Path = typer.Option(
+        Path(os.environ.get("PDCS_INVENTORY", "inventory/examples")), "--inventory", "-i", help="Inventory folder."
+    ),
+    listen: str | None = typer.Option(None, "--listen", help="HOST:PORT (default PDCS_INGEST_LISTEN, 0.0.0.0:9732)."),
+    influx_url: str | None = typer.Option(None, "--influx-url", help="InfluxDB base URL (default PDCS_INFLUX_URL)."),
+    influx_db: str | None = typer.Option(None, "--influx-db", help="InfluxDB database (default PDCS_INFLUX_DB)."),
+    spool_dir: Path | None = typer.Option(None, "--spool-dir", help="Folder of the durable spool (PDCS_SPOOL_DIR)."),
+) -> None:
+    """Accept agent pushes into a durable spool; a writer drains it into InfluxDB.
+
+    (``pdcs collect --ingest-listen`` does the same inside the collector, into its own spool.)
+    """
+    import asyncio
+    import signal
+
+    from collectors.ingest import SeqLedger, create_ingest_app, spool_sink
+    from collectors.ingest_server import parse_listen, serve_until
+    from collectors.spool import Spool
+    from collectors.writer import Writer
+    from inventory.load import InventoryError, load_inventory
+    from pdcs.points import Point
+    from pdcs.settings import Settings
+
+    secret = _secret()
+    settings = Settings()
+    settings.influx_url = influx_url or settings.influx_url
+    settings.influx_db = influx_db or settings.influx_db
+    try:
+        host, port = parse_listen(listen or settings.ingest_listen)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--listen") from None
+    try:
+        inv = load_inventory(inventory)
+    except InventoryError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
+    folder = spool_dir or settings.spool_dir
+    spool = Spool(folder / "ingest.sqlite")
+    influx = settings.influx()
+    influx.retries = 0  # the writer backs off; points wait in the spool
+    try:
+        settings.ensure_schema()
+    except Exception as exc:
+        typer.echo(f"InfluxDB not ready ({exc.__class__.__name__}); pushes wait in the spool", err=True)
+    writer = Writer(spool, influx)
+    sink = spool_sink(spool)
+
+    async def main() -> None:
+        loop = asyncio.get_running_loop()
+        stop = asyncio.Event()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+
+        def sink_and_wake(points: list[Point]) -> None:
+            sink(points)
+            loop.call_soon_threadsafe(writer.wakeup.set)
+
+        web = create_ingest_app(inv, secret, sink_and_wake, ledger=SeqLedger(folder / "ingest-ledger.json"))
+        writer_task = asyncio.create_task(writer.run(stop))
+        typer.echo(f"ingest listening on {host}:{port}; spool {folder / 'ingest.sqlite'}")
+        try:
+            await serve_until(web, host, port, stop)
+        finally:
+            stop.set()
+            await writer_task
+
+    try:
+        asyncio.run(main())
+    finally:
+        spool.close()

@@ -1,0 +1,59 @@
+"""Run the push ingest's ASGI app inside a process that owns its own signals.
+
+uvicorn normally installs SIGINT/SIGTERM handlers while it serves; inside the
+collector (or ``pdcs ingest serve``) the process decides when to stop, so the
+server here leaves signals alone and stops when the given event is set.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Iterator
+from typing import Any
+
+import uvicorn
+
+
+class _EmbeddedServer(uvicorn.Server):
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+def parse_listen(value: str) -> tuple[str, int]:
+    host, _, port = value.rpartition(":")
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError(f"must be HOST:PORT (got {value!r})")
+    return host or "0.0.0.0", int(port)
+
+
+async def serve_until(app: Any, host: str, port: int, stop: asyncio.Event) -> None:
+    """Serve ``app`` on host:port until ``stop`` is set; raises if the server cannot start."""
+    server = _EmbeddedServer(uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off"))
+    serving = asyncio.create_task(server.serve())
+    stopping = asyncio.create_task(stop.wait())
+    done, _ = await asyncio.wait({serving, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    if serving in done:
+        stopping.cancel()
+        serving.result()  # uvicorn exits (SystemExit) when it cannot bind
+        raise RuntimeError(f"ingest server on {host}:{port} stopped unexpectedly")
+    server.should_exit = True
+    await serving
+
+
+def collector_ingest_app(service: Any, inventory: Any, secret: str, ledger_path: Any) -> Any:
+    """The ingest app writing into a running ``CollectorService``'s own spool (``pdcs collect --ingest-listen``).
+
+    Call from inside the service's event loop.
+    """
+    from collectors.ingest import SeqLedger, create_ingest_app
+    from pdcs.points import Point, to_lines
+
+    loop = asyncio.get_running_loop()
+
+    def sink(points: list[Point]) -> None:
+        service.spool.append(to_lines(points))
+        loop.call_soon_threadsafe(service.writer.wakeup.set)
+
+    return create_ingest_app(inventory, secret, sink, ledger=SeqLedger(ledger_path))

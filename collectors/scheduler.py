@@ -1,0 +1,164 @@
+"""Cycles of polls: per-device intervals with jitter, a hard cycle deadline, caps in flight.
+
+The scheduler runs cycles of a fixed period.  A job (one device × one
+collector) is due in a cycle when its own interval has passed (each job's next
+due time advances by its interval with a little jitter, so a county's devices
+do not fall into lock-step).  Within a cycle each due job starts after a stable
+per-job phase offset (spreading UDP bursts over the first part of the cycle),
+waits for one of ``max_in_flight`` slots and must finish by the cycle's
+deadline:
+
+* a job that cannot get a slot in time is *skipped* (counted, not polled);
+* a job still running at the deadline is cut off and reported down;
+* so a cycle never overruns, and the next one starts on time.
+
+One device's polls are sequential on its own session (one request in flight
+per device), so a slow or dead device holds one slot and nothing else.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import time
+import zlib
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+
+from collectors.base import Collector, Target
+from pdcs.points import DEVICE_UP, Point
+
+log = logging.getLogger(__name__)
+
+Sink = Callable[[list[Point]], Awaitable[None]]
+
+
+@dataclass
+class Job:
+    target: Target
+    collector: Collector
+    interval_s: float
+    next_due: float = 0.0  # monotonic seconds; 0 = due in the first cycle
+
+    @property
+    def key(self) -> str:
+        return f"{self.target.device.id}/{self.collector.name}"
+
+    @property
+    def phase(self) -> float:
+        """A stable fraction in [0, 1) from the job key: where in the spread this job starts."""
+        return (zlib.crc32(self.key.encode()) % 10_000) / 10_000
+
+
+@dataclass
+class CycleStats:
+    started: float
+    duration_s: float = 0.0
+    due: int = 0
+    ok: int = 0
+    failed: int = 0
+    skipped: int = 0
+    cut_off: int = 0  # jobs still running at the deadline (also counted failed)
+    points: int = 0
+    failed_devices: list[str] = field(default_factory=list)
+
+
+def _down(job: Job, error: str) -> Point:
+    return Point(
+        DEVICE_UP, {**job.target.tags, "source": job.collector.name}, {"up": 0, "error": error}, time.time_ns()
+    )
+
+
+def _up_of(points: list[Point]) -> bool:
+    ups = [p.fields.get("up") for p in points if p.measurement == DEVICE_UP]
+    return bool(ups) and all(u == 1 for u in ups)
+
+
+class Scheduler:
+    def __init__(
+        self,
+        jobs: Sequence[Job],
+        sink: Sink,
+        *,
+        period_s: float = 60.0,
+        max_in_flight: int = 256,
+        spread: float = 0.5,
+        jitter: float = 0.05,
+        min_slot_s: float = 0.5,
+    ) -> None:
+        self.jobs = list(jobs)
+        self.sink = sink
+        self.period_s = period_s
+        self.max_in_flight = max_in_flight
+        self.spread = spread  # share of the period over which job starts are spread
+        self.jitter = jitter  # ± share of a job's interval added to its next due time
+        # A job that cannot start before deadline - min_slot_s is skipped rather than started to be cut off.
+        self.min_slot_s = min(min_slot_s, period_s / 4)
+        self.in_flight = 0
+        self._rng = random.Random()
+
+    async def run_cycle(self, now: float | None = None) -> CycleStats:
+        """Run one cycle: every due job, each bounded by the cycle deadline."""
+        start = time.monotonic() if now is None else now
+        deadline = start + self.period_s
+        stats = CycleStats(started=time.time())
+        # Half a period of tolerance: jitter must not push a job past its cycle into the next.
+        due = [j for j in self.jobs if j.next_due <= start + self.period_s / 2]
+        stats.due = len(due)
+        sem = asyncio.Semaphore(self.max_in_flight)
+        await asyncio.gather(*(self._run_job(j, start, deadline, sem, stats) for j in due))
+        for j in due:
+            j.next_due = start + j.interval_s * (1 + self._rng.uniform(-self.jitter, self.jitter))
+        stats.duration_s = time.monotonic() - start
+        return stats
+
+    async def _run_job(self, job: Job, start: float, deadline: float, sem: asyncio.Semaphore, st: CycleStats) -> None:
+        offset = job.phase * self.spread * self.period_s
+        if offset:
+            await asyncio.sleep(max(0.0, start + offset - time.monotonic()))
+        latest = deadline - self.min_slot_s
+        try:
+            await asyncio.wait_for(sem.acquire(), max(0.0, latest - time.monotonic()))
+        except TimeoutError:
+            st.skipped += 1
+            log.warning("skipped %s: no slot before the cycle deadline", job.key)
+            return
+        self.in_flight += 1
+        try:
+            try:
+                points = await asyncio.wait_for(
+                    job.collector.collect(job.target), max(0.0, deadline - time.monotonic())
+                )
+            except TimeoutError:
+                st.cut_off += 1
+                points = [_down(job, "timeout: poll cut off at the cycle deadline")]
+            except Exception as exc:  # a collector broke its promise not to raise: contain it
+                log.exception("collector %s raised on %s", job.collector.name, job.key)
+                points = [_down(job, f"collector error: {exc.__class__.__name__}")]
+        finally:
+            self.in_flight -= 1
+            sem.release()
+        if _up_of(points):
+            st.ok += 1
+        else:
+            st.failed += 1
+            st.failed_devices.append(job.key)
+        st.points += len(points)
+        await self.sink(points)
+
+    async def run_forever(self, stop: asyncio.Event, on_cycle: Callable[[CycleStats], Awaitable[None]]) -> None:
+        """Cycles every ``period_s`` (on a fixed grid, never drifting) until ``stop`` is set."""
+        start = time.monotonic()
+        n = 0
+        while not stop.is_set():
+            cycle_start = start + n * self.period_s
+            stats = await self.run_cycle(cycle_start)
+            await on_cycle(stats)
+            n += 1
+            # If a cycle was somehow late (the loop was starved), skip grid slots rather than bunch up.
+            while start + n * self.period_s < time.monotonic():
+                n += 1
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), max(0.0, start + n * self.period_s - time.monotonic()))

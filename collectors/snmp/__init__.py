@@ -1,0 +1,1 @@
+"""SNMP polling on gufo-snmp: sessions from inventory profiles, IF-MIB, rates, vendor profiles."""

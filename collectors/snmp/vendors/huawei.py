@@ -1,0 +1,57 @@
+"""Huawei: WLAN access controllers (HUAWEI-WLAN-AP/RADIO/VAP MIBs) and switches (HUAWEI-ENTITY-EXTENT-MIB)."""
+
+from __future__ import annotations
+
+from collectors.base import Target
+from collectors.snmp.client import SnmpClient
+from collectors.snmp.vendors.base import VendorProfile, controller_points, host, ints, split_index, texts
+from pdcs.points import Point
+
+WLAN = "1.3.6.1.4.1.2011.6.139"
+AP_COUNT = f"{WLAN}.12.1.5.7.0"  # hwWlanApCount
+AP_NORMAL = f"{WLAN}.12.1.5.6.0"  # hwWlanServiceNormalAPCount
+STA_COUNT = f"{WLAN}.12.1.2.2.0"  # hwWlanCurAssocStaNum
+RADIO_AP_NAME = f"{WLAN}.16.1.2.1.3"  # hwWlanRadioInfoApName, index AP MAC (6) . radio id
+RADIO_CLIENTS = f"{WLAN}.16.1.2.1.40"  # online stations on the radio
+VAP_SSID = f"{WLAN}.17.1.1.1.4"  # SSID of a VAP, index AP MAC . radio . WLAN id
+VAP_CLIENTS = f"{WLAN}.17.1.1.1.9"  # online stations on the VAP
+ENTITY_CPU = "1.3.6.1.4.1.2011.5.25.31.1.1.1.1.5"  # hwEntityCpuUsage, per board
+ENTITY_MEM = "1.3.6.1.4.1.2011.5.25.31.1.1.1.1.7"  # hwEntityMemUsage
+
+
+async def collect(client: SnmpClient, target: Target, ts: int) -> list[Point]:
+    points: list[Point] = []
+    totals = await client.get([AP_COUNT, AP_NORMAL, STA_COUNT])
+    if isinstance(totals.get(AP_COUNT), int):
+        names = await texts(client, RADIO_AP_NAME)
+        per_ap: dict[str, int] = {}
+        per_radio: dict[tuple[str, str], int] = {}
+        for idx, n in (await ints(client, RADIO_CLIENTS)).items():
+            mac, radio = split_index(idx, 6)
+            ap = names.get(idx) or mac
+            per_ap[ap] = per_ap.get(ap, 0) + n
+            per_radio[(ap, radio)] = n
+        ssids = await texts(client, VAP_SSID)
+        per_ssid: dict[str, int] = {}
+        for idx, n in (await ints(client, VAP_CLIENTS)).items():
+            ssid = ssids.get(idx, "")
+            if ssid:
+                per_ssid[ssid] = per_ssid.get(ssid, 0) + n
+        aps, up, sta = totals.get(AP_COUNT), totals.get(AP_NORMAL), totals.get(STA_COUNT)
+        points = controller_points(
+            target, "huawei", ts,
+            aps=aps if isinstance(aps, int) else None, aps_up=up if isinstance(up, int) else None,
+            clients=sta if isinstance(sta, int) else None, per_ap=per_ap, per_radio=per_radio, per_ssid=per_ssid,
+        )  # fmt: skip
+    cpu = [v for v in (await ints(client, ENTITY_CPU)).values() if 0 < v <= 100]
+    mem = [v for v in (await ints(client, ENTITY_MEM)).values() if 0 < v <= 100]
+    return points + host(target, ts, max(cpu) if cpu else None, max(mem) if mem else None)
+
+
+PROFILE = VendorProfile(
+    name="huawei",
+    prefixes=("1.3.6.1.4.1.2011.2",),
+    collect=collect,
+    subtrees=(f"{WLAN}.12.1", f"{WLAN}.16.1.2.1.3", f"{WLAN}.16.1.2.1.40", f"{WLAN}.17.1.1.1.4",
+              f"{WLAN}.17.1.1.1.9", "1.3.6.1.4.1.2011.5.25.31.1.1.1.1"),
+)  # fmt: skip
