@@ -41,7 +41,6 @@ def run_days(days: list[date], inventory: Path | None, influx_url: str | None, i
     settings, inv = open_context(inventory, influx_url, influx_db)
     settings.ensure_schema()
     counties = rollup.counties(inv)
-    written = 0
     with (
         settings.influx() as influx,
         Progress(
@@ -52,10 +51,8 @@ def run_days(days: list[date], inventory: Path | None, influx_url: str | None, i
             transient=False,
         ) as bar,
     ):
-        task = bar.add_task("roll-ups", total=len(days) * len(counties))
-        for day in days:
-            bar.update(task, description=f"roll-ups {day}")
-            written += rollup.rollup_day(influx, inv, day, only=counties, progress=lambda _c: bar.advance(task))
+        task = bar.add_task(f"roll-ups {days[0]}..{days[-1]}", total=len(days) * len(counties))
+        written = rollup.rollup_days(influx, inv, days, only=counties, progress=lambda _c: bar.advance(task))
     return written
 
 

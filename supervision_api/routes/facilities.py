@@ -9,13 +9,14 @@ from fastapi import APIRouter, Query
 from supervision_api.deps import FacilityDep, InfluxDep, InventoryDep, LangDep, PeriodDep
 from supervision_api.labels import facility_kind_label
 from supervision_api.supervision import answers
+from supervision_api.supervision.index import devices_by_facility
 
 router = APIRouter(prefix="/facilities", tags=["facilities"])
 
 
 @router.get("/{facility_id}", summary="A facility: kind, opening hours, devices")
 def facility(facility: FacilityDep, inventory: InventoryDep, lang: LangDep) -> dict[str, Any]:
-    devices = sorted((d for d in inventory.devices.values() if d.facility == facility.id), key=lambda d: d.id)
+    devices = devices_by_facility(inventory).get(facility.id, [])
     return {
         "id": facility.id,
         "name": facility.name,

@@ -11,7 +11,7 @@ from supervision_api.i18n import Lang, text
 from supervision_api.supervision import assessment as asm
 from supervision_api.supervision import availability as av
 from supervision_api.supervision import bandwidth as bw
-from supervision_api.supervision import polls, rollup
+from supervision_api.supervision import rollup
 from supervision_api.supervision.periods import Period
 
 Source = Literal["auto", "raw", "rollup"]
@@ -23,15 +23,14 @@ def region_name(inventory: Inventory, code: str, lang: Lang) -> str:
 
 
 def device_availability(influx: InfluxDB, inventory: Inventory, device: Device, period: Period) -> dict[str, Any]:
-    share = polls.poll_share(influx, device.id, period)
     service = av.device_availability(influx, inventory, device, period)
     tz = inventory.facilities[device.facility].tz
     return {
         "device": device.id,
         "period": period.as_dict(),
-        "polls": share.polls,
-        "answered": share.answered,
-        "share": share.share,
+        "polls": service.polls,
+        "answered": service.answered,
+        "share": service.answered / service.polls if service.polls else None,
         "service": {**service.summary(), "outages": [o.as_dict(tz) for o in service.outages]},
     }
 

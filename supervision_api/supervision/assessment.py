@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
@@ -24,9 +23,8 @@ from inventory.models import FACILITY_KIND_ZH, Facility, FacilityKind, Inventory
 from pdcs.storage import InfluxDB
 from supervision_api.i18n import both, register, text
 from supervision_api.labels import FACILITY_KIND_EN
-from supervision_api.supervision.periods import Period
 from supervision_api.supervision.regions import level_tags
-from supervision_api.supervision.rollup import FacilityDays, read_facility_days
+from supervision_api.supervision.rollup import FacilityDays, read_facility_year
 
 RUBRIC_FILE = Path(__file__).parent / "data" / "assessment_rubric.yaml"
 CN = ZoneInfo("Asia/Shanghai")
@@ -251,15 +249,11 @@ class Assessment:
         return out
 
 
-def year_period(year: int) -> Period:
-    return Period(datetime(year, 1, 1, tzinfo=CN), datetime(year + 1, 1, 1, tzinfo=CN))
-
-
 def assess(influx: InfluxDB, inventory: Inventory, code: str, year: int, rubric: Rubric | None = None) -> Assessment:
     """Pools for region ``code`` and every region under it (county up to nation)."""
     rubric = rubric or default_rubric()
     tags = level_tags(code)
-    days = read_facility_days(influx, tags, year_period(year))
+    days = read_facility_year(influx, tags, year)
     result = Assessment(code, year, rubric)
     pools: dict[str, dict[str, Pool]] = defaultdict(lambda: defaultdict(Pool))
     for fac in inventory.facilities_in(code):

@@ -23,6 +23,7 @@ from typing import Any
 from inventory.models import Device, Facility, Inventory, region_chain
 from pdcs.storage import InfluxDB
 from supervision_api.supervision import intervals as iv
+from supervision_api.supervision.index import devices_by_facility
 from supervision_api.supervision.periods import Period
 from supervision_api.supervision.regions import level_tags
 from supervision_api.supervision.schedule import HolidayCalendar, official_calendar, service_intervals
@@ -62,6 +63,8 @@ class Figures:
     unknown_ms: int = 0  # scheduled time with no data (counted as not up)
     outages: list[Outage] = field(default_factory=list)
     counted_outages: int = 0  # outages known only by number (from daily roll-ups)
+    polls: int = 0  # polls within the period (device figures)
+    answered: int = 0
 
     @property
     def outage_count(self) -> int:
@@ -216,10 +219,8 @@ def facilities_results(
 ) -> list[FacilityResult]:
     rules = rules or default_rules()
     calendar = calendar or official_calendar()
-    by_fac: dict[str, list[Device]] = defaultdict(list)
-    for d in inventory.devices.values():
-        by_fac[d.facility].append(d)
-    plans = [plan(f, by_fac[f.id], rules) for f in facilities]
+    by_fac = devices_by_facility(inventory)
+    plans = [plan(f, by_fac.get(f.id, []), rules) for f in facilities]
     all_devs = [inventory.devices[d] for p in plans for d in p.devices]
     lookback = _lookback_ms(all_devs, inventory, rules)
     start, end = period.start_ns // 1_000_000, period.end_ns // 1_000_000
@@ -242,7 +243,10 @@ def device_availability(
     gap = rules.max_gap_ms(device, inventory)
     polls = fetch_polls(influx, {"device": device.id}, start - gap, end).get(device.id, [])
     scheduled = service_intervals(fac, start, end, calendar)
-    return segment_figures(device_timeline(polls, start, end, gap), scheduled, [device.id])
+    figs = segment_figures(device_timeline(polls, start, end, gap), scheduled, [device.id])
+    inside = [up for t, up in polls if start <= t < end]
+    figs.polls, figs.answered = len(inside), sum(1 for up in inside if up)
+    return figs
 
 
 def facility_availability(

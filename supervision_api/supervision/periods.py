@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
 from supervision_api.supervision import FigureError
 
@@ -65,3 +66,18 @@ def period(
     if days > max_days:
         raise FigureError("error.period_too_long", days=round(days, 1), max_days=max_days)
     return Period(start_dt, end_dt)
+
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+
+
+def year_period(year: int) -> Period:
+    """A calendar year, Beijing time (the assessment year)."""
+    return Period(datetime(year, 1, 1, tzinfo=BEIJING), datetime(year + 1, 1, 1, tzinfo=BEIJING))
+
+
+def calendar_year(period: Period) -> int | None:
+    """The year when ``period`` is exactly one calendar year in Beijing time, else None."""
+    year = period.start.astimezone(BEIJING).year
+    whole = year_period(year)
+    return year if (period.start_ns, period.end_ns) == (whole.start_ns, whole.end_ns) else None

@@ -27,28 +27,47 @@ class Segment(NamedTuple):
 
 
 def device_timeline(polls: Sequence[tuple[int, int]], start_ms: int, end_ms: int, max_gap_ms: int) -> list[Segment]:
-    """Segments covering exactly ``[start_ms, end_ms)`` from time-sorted ``(t_ms, up)`` polls."""
+    """Segments covering exactly ``[start_ms, end_ms)`` from time-sorted ``(t_ms, up)`` polls.
+
+    One pass that only cuts a segment where the state changes (a day of
+    minute polls of a steady device is one segment): this runs for every
+    device of every facility a request asks about.
+    """
     out: list[Segment] = []
-
-    def add(s: int, e: int, state: int) -> None:
-        s, e = max(s, start_ms), min(e, end_ms)
-        if s >= e:
-            return
-        if out and out[-1].state == state and out[-1].end == s:
-            out[-1] = Segment(out[-1].start, e, state)
-        else:
-            out.append(Segment(s, e, state))
-
-    cursor = start_ms
-    for i, (t, up) in enumerate(polls):
-        nxt = polls[i + 1][0] if i + 1 < len(polls) else end_ms
-        valid_to = min(nxt, t + max_gap_ms) if i + 1 < len(polls) else t + max_gap_ms
-        if t > cursor:
-            add(cursor, t, UNKNOWN)
-        add(t, valid_to, UP if up else DOWN)
-        cursor = max(cursor, valid_to)
+    seg_start, state, cursor = start_ms, UNKNOWN, start_ms  # the open segment is [seg_start, cursor)
+    n = len(polls)
+    for i in range(n):
+        t, up = polls[i]
+        if t >= end_ms:
+            break
+        valid_to = t + max_gap_ms
+        if i + 1 < n and polls[i + 1][0] < valid_to:
+            valid_to = polls[i + 1][0]
+        if valid_to > end_ms:
+            valid_to = end_ms
+        if valid_to <= start_ms or valid_to <= t:
+            continue
+        if t < start_ms:
+            t = start_ms
+        if t > cursor:  # nobody looked between cursor and t
+            if state != UNKNOWN:
+                out.append(Segment(seg_start, cursor, state))
+                seg_start, state = cursor, UNKNOWN
+            cursor = t
+        st = UP if up else DOWN
+        if st != state:
+            if cursor > seg_start:
+                out.append(Segment(seg_start, cursor, state))
+            seg_start, state = cursor, st
+        if valid_to > cursor:
+            cursor = valid_to
     if cursor < end_ms:
-        add(cursor, end_ms, UNKNOWN)
+        if state != UNKNOWN:
+            out.append(Segment(seg_start, cursor, state))
+            seg_start, state = cursor, UNKNOWN
+        cursor = end_ms
+    if cursor > seg_start:
+        out.append(Segment(seg_start, cursor, state))
     return out
 
 

@@ -26,6 +26,12 @@ def test_timeline_gap_rule() -> None:
     ]
     # Before the first poll of the period nothing is known.
     assert device_timeline([(5 * m, 1)], 0, 6 * m, 3 * m)[0] == Segment(0, 5 * m, UNKNOWN)
+    # A poll just before the period carries into it (the look-back); a duplicate time takes the later answer.
+    assert device_timeline([(-m, 0), (m, 1), (m, 0), (2 * m, 0)], 0, 4 * m, 3 * m) == [
+        Segment(0, 4 * m, DOWN),
+    ]
+    assert device_timeline([(-5 * m, 1)], 0, m, 3 * m) == [Segment(0, m, UNKNOWN)]
+    assert device_timeline([], 0, m, 3 * m) == [Segment(0, m, UNKNOWN)]
 
 
 def test_facility_holiday_fortnight(client: TestClient, influx: InfluxDB, inventory: Inventory) -> None:

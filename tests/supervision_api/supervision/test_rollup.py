@@ -48,3 +48,16 @@ def test_raw_and_rollup_agree(client: TestClient, rolled: InfluxDB) -> None:
     city_rollup = client.get("/regions/5101/availability", params={**PERIOD, "source": "rollup"}).json()
     assert city_rollup["data"][0] == city_raw["data"][0]
     assert "dy-lib" in city_rollup["unsupervised_facilities"]
+
+
+def test_year_rows_agree_with_daily_rows(client: TestClient, rolled: InfluxDB) -> None:
+    year = {"start": "2026-01-01T00:00:00+08:00", "end": "2027-01-01T00:00:00+08:00"}
+    almost = {"start": "2026-01-01T00:00:00+08:00", "end": "2026-12-31T23:59:59+08:00"}  # daily rows path
+    from_year_rows = client.get("/regions/510121/availability", params=year).json()
+    from_days = client.get("/regions/510121/availability", params=almost).json()
+    assert from_year_rows["source"] == from_days["source"] == "rollup"
+    for key in ("scheduled_s", "up_s", "unknown_s", "outage_count", "data", "device_weighted"):
+        assert from_year_rows[key] == from_days[key], key
+    assert from_year_rows["scheduled_s"] == 144 * H
+    years = rolled.query(f'SELECT count(days) FROM "{ROLLUP_RP}".facility_yearly')
+    assert years[0].values[0][1] == 3  # one row per facility of 金堂县
