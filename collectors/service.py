@@ -104,6 +104,7 @@ class CollectorService:
         self._buffer: list[str] = []
         self._flush_lock = asyncio.Lock()
         self.last_cycle: CycleStats | None = None
+        self._heartbeat: asyncio.Task[bool] | None = None
         self.cycles = 0
         self.totals = {"ok": 0, "failed": 0, "skipped": 0}
         self.traps: Any = None
@@ -179,6 +180,8 @@ class CollectorService:
         self.totals["skipped"] += stats.skipped
         await self._sink([self.self_point(stats)])
         await self.flush()
+        if self._heartbeat is None or self._heartbeat.done():  # in a thread: a slow Alerta never delays polling
+            self._heartbeat = asyncio.create_task(asyncio.to_thread(self.send_heartbeat))
         log.info(
             "cycle %.2fs: %d due, %d ok, %d failed, %d skipped; spool %d",
             stats.duration_s,
@@ -188,6 +191,14 @@ class CollectorService:
             stats.skipped,
             self.spool.depth,
         )
+
+    def send_heartbeat(self) -> bool:
+        """Tell Alerta this collector is alive (when PDCS_ALERTA_URL is set); see alert_rules/heartbeat.py."""
+        from alert_rules.heartbeat import send_heartbeat
+
+        timeout_s = int(3 * self.scheduler.period_s)
+        tags = ["pdcs", "collector", *self.config.regions]
+        return send_heartbeat(f"pdcs-collector/{self.config.name}", timeout_s, tags=tags)
 
     # -- running -----------------------------------------------------------------
     async def run_once(self, *, drain: bool = True) -> CycleStats:

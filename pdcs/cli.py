@@ -18,6 +18,9 @@ from pdcs import __version__
 # (name, "module:attribute", help) — the attribute is a Typer app (a group) or a function (a command).
 SUBCOMMANDS: list[tuple[str, str, str]] = [
     ("dev", "pdcs.devstack.cli:app", "Local development stack: InfluxDB and simulated devices."),
+    ("rules", "alert_rules.cli:rules_app", "Alert rules: check rule files (告警规则)."),
+    ("alerts", "alert_rules.cli:alerts", "Evaluate alert rules and tell Alerta (告警评估)."),
+    ("maintenance", "alert_rules.cli:maintenance_app", "Maintenance windows as Alerta blackouts (维护窗口)."),
     ("collect", "collectors.cli:collect", "Poll devices (SNMP, agents, SSH audits) into InfluxDB."),
     ("ingest", "collectors.ingest_cli:app", "Receive pushes from pdcs agents behind NAT/4G (and print their tokens)."),
     ("inventory", "inventory.cli:app", "Check and summarise an inventory."),

@@ -45,6 +45,16 @@ class Settings(BaseSettings):
     scrape_timeout_s: float = 10.0
     scrape_allow: str = ""
 
+    # Alerting (alert_rules/): where Alerta is and how the evaluator talks to it.
+    alerta_url: str | None = None  # PDCS_ALERTA_URL; unset: no heartbeats are sent
+    alerta_api_key: SecretStr | None = None  # PDCS_ALERTA_API_KEY, or a file named by alerta_api_key_file
+    alerta_api_key_file: Path | None = None
+    alerta_environment: str = "Production"
+    alerta_timeout_s: int = 3600  # Alerta expires an alert not refreshed in this long; we refresh at half
+    alert_rules: Path | None = None  # folder of rule files; the defaults in alert_rules/ when None
+    alert_state: Path = Path("var/alerts.sqlite")
+    alert_interval_s: float = 60.0
+
     # SSH audits (collectors/ssh_audit): how often the collector audits each device,
     # how many SSH sessions run at once, and where the per-device audit records go.
     audit_interval_s: float = 86400.0
@@ -61,6 +71,14 @@ class Settings(BaseSettings):
             password=self.influx_password.get_secret_value() if self.influx_password else None,
             token=self.influx_token.get_secret_value() if self.influx_token else None,
         )
+
+    def alerta_key(self) -> SecretStr | None:
+        """The Alerta API key: the environment first, then the secrets file (its whole content, stripped)."""
+        if self.alerta_api_key is not None:
+            return self.alerta_api_key
+        if self.alerta_api_key_file is not None:
+            return SecretStr(self.alerta_api_key_file.read_text(encoding="utf-8").strip())
+        return None
 
     def ensure_schema(self) -> None:
         """Create the database and its retention policies (raw is the default)."""

@@ -1,0 +1,247 @@
+"""``pdcs rules check``, ``pdcs alerts`` and ``pdcs maintenance``.
+
+Heavy imports stay inside the functions so ``pdcs --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import signal
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+if TYPE_CHECKING:
+    from alert_rules.alerta import AlertaClient
+    from pdcs.settings import Settings
+
+rules_app = typer.Typer(no_args_is_help=True, help="Alert rules: validate rule files.")
+maintenance_app = typer.Typer(no_args_is_help=True, help="Maintenance windows (Alerta blackouts).")
+
+
+@rules_app.command("check")
+def check(
+    path: Path | None = typer.Argument(None, help="A rule file or a folder of *.yaml (default: the built-in rules)."),
+) -> None:
+    """Validate rule files; exit 1 listing every problem as file:line: field: message."""
+    from alert_rules.load import DEFAULT_RULES_DIR, RulesError, load_rules
+
+    try:
+        rules = load_rules(path or DEFAULT_RULES_DIR, only_enabled=False)
+    except RulesError as exc:
+        for p in exc.problems:
+            typer.echo(p, err=True)
+        typer.echo(f"{len(exc.problems)} problem(s) / 发现 {len(exc.problems)} 个问题", err=True)
+        raise typer.Exit(1) from None
+    for r in rules:
+        typer.echo(f"{r.name:28} {r.severity.value:9} for={r.for_s:>6.0f}s  {r.description.zh}")
+    typer.echo(f"{len(rules)} rule(s) OK / 规则检查通过")
+
+
+def _settings() -> Settings:
+    from pdcs.settings import Settings
+
+    return Settings()
+
+
+def _alerta(settings: Settings) -> AlertaClient:
+    from alert_rules.alerta import AlertaClient
+
+    if not settings.alerta_url:
+        typer.echo("PDCS_ALERTA_URL is not set (Alerta's base URL, e.g. http://127.0.0.1:8080)", err=True)
+        raise typer.Exit(2)
+    return AlertaClient(settings.alerta_url, settings.alerta_key())
+
+
+def alerts(
+    once: bool = typer.Option(False, "--once", help="Run one cycle and exit."),
+    interval: float | None = typer.Option(None, "--interval", help="Seconds between cycles (default 60)."),
+    rules: Path | None = typer.Option(None, "--rules", help="Rule file or folder (default: the built-in rules)."),
+    state: Path | None = typer.Option(None, "--state", help="State file (SQLite; default var/alerts.sqlite)."),
+    inventory: Path | None = typer.Option(None, "--inventory", help="Inventory folder."),
+) -> None:
+    """Evaluate the alert rules on a schedule and tell Alerta about changes (JSON line per cycle)."""
+    import fcntl
+    import logging
+    import threading
+
+    from alert_rules.evaluator import Evaluator
+    from alert_rules.load import DEFAULT_RULES_DIR, RulesError, load_rules
+    from alert_rules.state import StateStore
+    from inventory.load import InventoryError, load_inventory
+
+    log = logging.getLogger("pdcs.alerts")
+    settings = _settings()
+    try:
+        rule_list = load_rules(rules or settings.alert_rules or DEFAULT_RULES_DIR)
+    except RulesError as exc:
+        for p in exc.problems:
+            typer.echo(p, err=True)
+        raise typer.Exit(1) from None
+    try:
+        inv = load_inventory(inventory or settings.inventory)
+    except InventoryError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
+    client = _alerta(settings)
+    state_path = state or settings.alert_state
+    state_path.parent.mkdir(parents=True, exist_ok=True)
+    # One evaluator per state file: a second one would send every message twice.
+    lock = state_path.with_name(state_path.name + ".lock").open("w")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        typer.echo(f"another `pdcs alerts` is running with {state_path}", err=True)
+        raise typer.Exit(1) from None
+    store = StateStore(state_path)
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    with settings.influx() as influx, client as alerta:
+        ev = Evaluator(
+            rule_list,
+            influx,
+            inv,
+            store,
+            alerta,
+            environment=settings.alerta_environment,
+            timeout_s=settings.alerta_timeout_s,
+            language=settings.language,
+            heartbeat_timeout_s=int(3 * (interval or settings.alert_interval_s)),
+        )
+        log.info("evaluating %d rules over %d devices", len(rule_list), len(inv.devices))
+
+        def show(report: Any) -> None:
+            typer.echo(json.dumps(report.summary(), ensure_ascii=False))
+            sys.stdout.flush()
+
+        if once:
+            show(ev.cycle())
+        else:
+            ev.run(interval or settings.alert_interval_s, stop, on_cycle=show)
+    store.close()
+    lock.close()
+
+
+# -- maintenance windows ------------------------------------------------------
+def _parse_time(text: str | None, default: dt.datetime) -> dt.datetime:
+    if not text:
+        return default
+    value = dt.datetime.fromisoformat(text)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.timezone(dt.timedelta(hours=8)))  # Beijing time when none is given
+    return value.astimezone(dt.UTC)
+
+
+def _iso(t: dt.datetime) -> str:
+    return t.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+def blackout_body(
+    *,
+    environment: str,
+    start: dt.datetime,
+    end: dt.datetime,
+    reason: str,
+    device: str | None = None,
+    facility: str | None = None,
+    region: str | None = None,
+) -> dict[str, Any]:
+    """An Alerta blackout matching one device (its resource), or the alerts tagged with a facility or region."""
+    body: dict[str, Any] = {"environment": environment, "startTime": _iso(start), "endTime": _iso(end), "text": reason}
+    if device:
+        body["resource"] = device
+    tags = []
+    if facility:
+        tags.append(f"facility={facility}")
+    if region:
+        level = {2: "province", 4: "city", 6: "county"}.get(len(region))
+        if level is None or not region.isdigit():
+            raise typer.BadParameter("a GB/T 2260 code of 2, 4 or 6 digits", param_hint="--region")
+        tags.append(f"{level}={region}")
+    if tags:
+        body["tags"] = tags
+    return body
+
+
+@maintenance_app.command("add")
+def maintenance_add(
+    reason: str = typer.Option(..., "--reason", help="Why (shown to on-call engineers)."),
+    device: str | None = typer.Option(None, "--device", help="A device id."),
+    facility: str | None = typer.Option(None, "--facility", help="A facility id: all its alerts."),
+    region: str | None = typer.Option(None, "--region", help="A region code (51, 5101, 510116): all its alerts."),
+    start: str | None = typer.Option(None, "--start", help="ISO time (Beijing time if no offset); default now."),
+    end: str | None = typer.Option(None, "--end", help="ISO time; or give --duration."),
+    duration: str = typer.Option("2h", "--duration", help="Length when --end is not given (30m, 2h, 1d)."),
+) -> None:
+    """Open a maintenance window: alerts it covers are suppressed by Alerta while it lasts."""
+    from alert_rules.alerta import AlertaError
+    from alert_rules.model import parse_duration
+
+    if not (device or facility or region):
+        raise typer.BadParameter("give --device, --facility or --region", param_hint="scope")
+    now = dt.datetime.now(dt.UTC)
+    try:
+        t0 = _parse_time(start, now)
+        t1 = _parse_time(end, t0 + dt.timedelta(seconds=parse_duration(duration)))
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--start/--end/--duration") from None
+    if t1 <= t0:
+        raise typer.BadParameter("the window must end after it starts", param_hint="--end")
+    settings = _settings()
+    body = blackout_body(
+        environment=settings.alerta_environment,
+        start=t0,
+        end=t1,
+        reason=reason,
+        device=device,
+        facility=facility,
+        region=region,
+    )
+    try:
+        with _alerta(settings) as client:
+            created = client.create_blackout(body)
+    except AlertaError as exc:
+        typer.echo(f"维护窗口未创建 / not created: {exc}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(created["id"])
+
+
+@maintenance_app.command("list")
+def maintenance_list(as_json: bool = typer.Option(False, "--json", help="JSON output.")) -> None:
+    """List maintenance windows."""
+    from alert_rules.alerta import AlertaError
+
+    settings = _settings()
+    try:
+        with _alerta(settings) as client:
+            items = client.blackouts()
+    except AlertaError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    if as_json:
+        typer.echo(json.dumps(items, ensure_ascii=False))
+        return
+    for b in items:
+        scope = b.get("resource") or ",".join(b.get("tags") or []) or b.get("environment")
+        typer.echo(
+            f"{b['id']}  {b.get('startTime')} → {b.get('endTime')}  {b.get('status', '')}  {scope}  {b.get('text', '')}"
+        )
+
+
+@maintenance_app.command("remove")
+def maintenance_remove(blackout_id: str = typer.Argument(..., help="The id `maintenance list` shows.")) -> None:
+    """Close a maintenance window early."""
+    from alert_rules.alerta import AlertaError
+
+    settings = _settings()
+    try:
+        with _alerta(settings) as client:
+            client.delete_blackout(blackout_id)
+    except AlertaError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"removed {blackout_id}")

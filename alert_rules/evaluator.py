@@ -1,0 +1,304 @@
+"""The evaluator: rules → observations → state per (rule, resource) → messages for Alerta.
+
+States: inactive (no row) → pending (bad, not yet for ``for``) → firing →
+resolved (condition false for ``resolve_after``; Alerta gets severity normal,
+the row goes).  Alerta hears about transitions, plus a refresh at half its
+timeout so a long fault does not expire; never every evaluation.
+
+A rule whose query fails leaves its states untouched: an InfluxDB outage must
+not look like every fault clearing at once.  Messages go through the outbox
+(``state.py``), so Alerta being down delays them and loses none.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from alert_rules.alerta import AlertaClient, AlertaRejected, AlertaUnavailable
+from alert_rules.message import MessageContext, alert_body
+from alert_rules.model import Rule
+from alert_rules.observe import IsOpen, Observation, ObserveContext, RuleRunner, device_tag_index
+from alert_rules.opening import is_open as default_is_open
+from alert_rules.state import FIRING, PENDING, AlertState, Key, StateStore
+from inventory.models import Inventory
+from pdcs.storage import InfluxDB, InfluxError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class CycleReport:
+    started: float
+    duration_s: float = 0.0
+    observed: int = 0
+    pending: int = 0
+    firing: int = 0
+    suppressed: int = 0
+    opened: list[Key] = field(default_factory=list)
+    resolved: list[Key] = field(default_factory=list)
+    refreshed: int = 0
+    delivered: int = 0
+    rejected: int = 0
+    outbox: int = 0
+    alerta_up: bool = True
+    failed_rules: dict[str, str] = field(default_factory=dict)
+    rule_s: dict[str, float] = field(default_factory=dict)  # query + observation time per rule
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "cycle_s": round(self.duration_s, 3),
+            "observed": self.observed,
+            "pending": self.pending,
+            "firing": self.firing,
+            "suppressed": self.suppressed,
+            "opened": len(self.opened),
+            "resolved": len(self.resolved),
+            "refreshed": self.refreshed,
+            "delivered": self.delivered,
+            "rejected": self.rejected,
+            "outbox": self.outbox,
+            "alerta_up": self.alerta_up,
+            "failed_rules": self.failed_rules,
+        }
+
+
+class Evaluator:
+    def __init__(
+        self,
+        rules: list[Rule],
+        influx: InfluxDB,
+        inventory: Inventory,
+        store: StateStore,
+        alerta: AlertaClient | None,
+        *,
+        environment: str = "Production",
+        timeout_s: int = 3600,
+        language: str = "zh",
+        origin: str | None = None,
+        clock: Callable[[], float] = time.time,
+        is_open: IsOpen = default_is_open,
+        heartbeat_timeout_s: int = 300,
+    ) -> None:
+        self.rules = {r.name: r for r in rules}
+        # Derived rules (facility_down over device_down) after the rules they read.
+        self.runners = [RuleRunner(r) for r in sorted(rules, key=lambda r: r.derive is not None)]
+        self.device_tags = device_tag_index(inventory)
+        self.influx = influx
+        self.inventory = inventory
+        self.store = store
+        self.alerta = alerta
+        self.clock = clock
+        self.is_open = is_open
+        self.origin = origin or f"pdcs-alerts/{socket.gethostname()}"
+        self.ctx = MessageContext(inventory, environment, self.origin, timeout_s, language)
+        self.refresh_s = timeout_s / 2
+        self.heartbeat_timeout_s = heartbeat_timeout_s
+
+    # -- one cycle ----------------------------------------------------------
+    def cycle(self, now: float | None = None, *, deliver: bool = True) -> CycleReport:
+        t0 = time.perf_counter()
+        now = self.clock() if now is None else now
+        report = CycleReport(started=now)
+        states = self.store.load()
+        upserts: dict[Key, AlertState] = {}
+        deletes: list[Key] = []
+        messages: list[tuple[str, dict[str, Any]]] = []
+        ctx = ObserveContext(self.influx, self.inventory, self.device_tags, now, self.is_open)
+
+        for runner in self.runners:
+            rule = runner.rule
+            t_rule = time.perf_counter()
+            try:
+                observations = runner.observe(ctx)
+                ctx.results[rule.name] = observations
+            except InfluxError as exc:
+                log.warning("rule %s: query failed, its alerts are kept as they are: %s", rule.name, exc)
+                report.failed_rules[rule.name] = str(exc)
+                continue
+            finally:
+                report.rule_s[rule.name] = round(time.perf_counter() - t_rule, 4)
+            report.observed += len(observations)
+            self._step(rule, observations, states, now, upserts, deletes, messages, report)
+
+        # Suppression: a resource's alert stays quiet while a rule that covers it is pending or firing
+        # (so a facility going dark opens ONE facility alert, not one per device).
+        covered: dict[str, set[tuple[str, str]]] = {}
+        for st in states.values():
+            coverer = self.rules.get(st.rule)
+            if coverer is None:
+                continue
+            for sup in coverer.suppresses:
+                value = st.info.get("tags", {}).get(sup.by)
+                if value:
+                    covered.setdefault(sup.rule, set()).add((sup.by, value))
+        for key, st in states.items():
+            fired = self.rules.get(st.rule)
+            if fired is None or st.status != FIRING:
+                continue
+            report.firing += 1
+            tags = st.info.get("tags", {})
+            quiet = any(tags.get(by) == value for by, value in covered.get(st.rule, ()))
+            if not st.announced:
+                if quiet:
+                    report.suppressed += 1
+                    continue
+                st.announced, st.last_sent = True, now
+                messages.append(("alert", alert_body(fired, st, self.ctx)))
+                upserts[key] = st
+                report.opened.append(key)
+            elif st.last_sent is None or now - st.last_sent >= self.refresh_s:
+                st.last_sent = now
+                messages.append(("alert", alert_body(fired, st, self.ctx)))
+                upserts[key] = st
+                report.refreshed += 1
+        report.pending = sum(1 for s in states.values() if s.status == PENDING)
+
+        self.store.commit(upserts.values(), deletes, messages, now)
+        if deliver:
+            self.flush(report)
+            self.heartbeat(report)
+        report.outbox = self.store.outbox_size()
+        report.duration_s = time.perf_counter() - t0
+        return report
+
+    def _step(
+        self,
+        rule: Rule,
+        observations: list[Observation],
+        states: dict[Key, AlertState],
+        now: float,
+        upserts: dict[Key, AlertState],
+        deletes: list[Key],
+        messages: list[tuple[str, dict[str, Any]]],
+        report: CycleReport,
+    ) -> None:
+        """Advance every (rule, resource) state of one rule by one observation (or its absence)."""
+        seen: set[Key] = set()
+        for obs in observations:
+            key = (rule.name, obs.resource, obs.event)
+            seen.add(key)
+            st = states.get(key)
+            info = {"tags": obs.tags, "columns": obs.columns}
+            if st is None:
+                if not obs.bad:
+                    continue
+                st = AlertState(rule.name, obs.resource, obs.event, PENDING, since=now, info=info)
+                states[key] = st
+                upserts[key] = st
+            elif obs.bad:
+                changed = st.clear_since is not None or st.info != info
+                st.clear_since = None
+                st.info = info
+                if changed:
+                    upserts[key] = st
+            self._advance(rule, st, obs.bad, now, states, upserts, deletes, messages, report)
+        for key, st in list(states.items()):
+            if st.rule == rule.name and key not in seen:
+                self._advance(rule, st, False, now, states, upserts, deletes, messages, report)
+
+    def _advance(
+        self,
+        rule: Rule,
+        st: AlertState,
+        bad: bool,
+        now: float,
+        states: dict[Key, AlertState],
+        upserts: dict[Key, AlertState],
+        deletes: list[Key],
+        messages: list[tuple[str, dict[str, Any]]],
+        report: CycleReport,
+    ) -> None:
+        key = st.key
+        if st.status == PENDING:
+            if not bad:
+                self._drop(key, states, upserts, deletes)
+            elif now - st.since >= rule.for_s:
+                st.status = FIRING
+                upserts[key] = st
+            return
+        # firing
+        if bad:
+            return
+        if st.clear_since is None:
+            st.clear_since = now
+            upserts[key] = st
+        if now - st.clear_since >= rule.resolve_after_s:
+            if st.announced:
+                messages.append(("alert", alert_body(rule, st, self.ctx, resolved=True)))
+            report.resolved.append(key)
+            self._drop(key, states, upserts, deletes)
+
+    @staticmethod
+    def _drop(key: Key, states: dict[Key, AlertState], upserts: dict[Key, AlertState], deletes: list[Key]) -> None:
+        states.pop(key, None)
+        upserts.pop(key, None)
+        deletes.append(key)
+
+    # -- delivery -----------------------------------------------------------
+    def flush(self, report: CycleReport | None = None) -> int:
+        """Deliver the outbox in order; stop at the first "Alerta unavailable" and keep the rest."""
+        report = report or CycleReport(started=self.clock())
+        if self.alerta is None:
+            report.alerta_up = False
+            return 0
+        while True:
+            items = self.store.outbox()
+            if not items:
+                break
+            for item in items:
+                try:
+                    self.alerta.send_alert(item.body)
+                except AlertaUnavailable as exc:
+                    self.store.attempted(item.seq)
+                    report.alerta_up = False
+                    log.warning(
+                        "Alerta unavailable, %d message(s) kept in the outbox: %s", self.store.outbox_size(), exc
+                    )
+                    return report.delivered
+                except AlertaRejected as exc:
+                    # Permanent: keeping it would block every later message.
+                    log.error(
+                        "Alerta rejected %s/%s, dropped: %s", item.body.get("resource"), item.body.get("event"), exc
+                    )
+                    report.rejected += 1
+                else:
+                    report.delivered += 1
+                self.store.delivered(item.seq)
+        return report.delivered
+
+    def heartbeat(self, report: CycleReport | None = None) -> bool:
+        if self.alerta is None:
+            return False
+        try:
+            self.alerta.heartbeat(self.origin, self.heartbeat_timeout_s, tags=["pdcs", "evaluator"])
+        except (AlertaUnavailable, AlertaRejected) as exc:
+            log.warning("heartbeat not sent: %s", exc)
+            if report is not None:
+                report.alerta_up = False
+            return False
+        return True
+
+    # -- the service loop -----------------------------------------------------
+    def run(
+        self,
+        interval_s: float,
+        stop: threading.Event | None = None,
+        on_cycle: Callable[[CycleReport], None] | None = None,
+    ) -> None:
+        stop = stop or threading.Event()
+        while not stop.is_set():
+            started = time.monotonic()
+            try:
+                report = self.cycle()
+            except Exception:  # one bad cycle (a full disk, a corrupt answer) must not end the service
+                log.exception("evaluation cycle failed; trying again next interval")
+            else:
+                if on_cycle:
+                    on_cycle(report)
+            stop.wait(max(0.0, interval_s - (time.monotonic() - started)))
