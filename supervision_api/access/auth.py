@@ -16,7 +16,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from supervision_api.access import messages as _messages  # noqa: F401  (registers the texts)
-from supervision_api.access.store import database_of
+from supervision_api.access.store import database_of, refresh_inventory
 from supervision_api.db import users
 from supervision_api.db.users import Principal, Role
 from supervision_api.errors import ApiError
@@ -43,9 +43,11 @@ def current_user(
         return cached
     if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
         raise ApiError(401, "error.auth.missing")
-    principal = principal_for_token(_state(request), credentials.credentials)
+    state = _state(request)
+    principal = principal_for_token(state, credentials.credentials)
     if principal is None:
         raise ApiError(401, "error.auth.bad_token")
+    refresh_inventory(state)  # another API process may have changed it
     request.state.principal = principal
     return principal
 

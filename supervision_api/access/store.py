@@ -9,6 +9,7 @@ reference swap, so a request never sees half a change).
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -22,6 +23,9 @@ from supervision_api.state import AppState
 DB_KEY = "db"
 LOCK_KEY = "inventory_lock"
 VIEWS_KEY = "scoped_views"
+VERSION_KEY = "inventory_version"
+CHECKED_KEY = "inventory_checked_at"
+RECHECK_S = 2.0  # how often a process asks whether another one changed the inventory
 
 
 def attach_database(state: AppState, database: Database | None = None) -> Database:
@@ -33,8 +37,11 @@ def attach_database(state: AppState, database: Database | None = None) -> Databa
         with db.session() as s:
             if inventory_store.is_empty(s):
                 inventory_store.replace(s, state.inventory)
+                inventory_store.bump_version(s)
             else:
                 state.inventory = inventory_store.load(s, state.inventory.base_dir)
+            state.extras[VERSION_KEY] = inventory_store.version(s)
+        state.extras[CHECKED_KEY] = time.monotonic()
         state.extras[DB_KEY] = db
     state.extras.setdefault(LOCK_KEY, threading.Lock())
     state.extras.setdefault(VIEWS_KEY, ScopedViews())
@@ -72,8 +79,27 @@ def change_inventory(
         with db.session() as s:
             inventory_store.apply_diff(s, state.inventory, new)
             audit_log.record(s, who, action, region=region, target=target, details=details)
+            state.extras[VERSION_KEY] = inventory_store.bump_version(s)
         state.inventory = new
     return new
+
+
+def refresh_inventory(state: AppState, now: float | None = None) -> bool:
+    """Reload the inventory when another process stored a change (checked at most every ``RECHECK_S``)."""
+    now = time.monotonic() if now is None else now
+    if now - state.extras.get(CHECKED_KEY, 0.0) < RECHECK_S:
+        return False
+    state.extras[CHECKED_KEY] = now
+    db = database_of(state)
+    lock: threading.Lock = state.extras[LOCK_KEY]
+    with db.session() as s:
+        current = inventory_store.version(s)
+        if current == state.extras.get(VERSION_KEY):
+            return False
+        with lock:
+            state.inventory = inventory_store.load(s, state.inventory.base_dir)
+            state.extras[VERSION_KEY] = current
+    return True
 
 
 def record(state: AppState, who: Principal, action: str, region: str = "", target: str = "", **details: Any) -> None:

@@ -15,7 +15,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from inventory.models import Device, Facility, Inventory, Region, SnmpProfile, SshProfile
-from supervision_api.db.schema import InventoryItem
+from supervision_api.db.schema import InventoryItem, Meta
 
 # kind -> (model, Inventory attribute)
 KINDS: dict[str, tuple[type[BaseModel], str]] = {
@@ -112,3 +112,20 @@ def apply_diff(session: Session, old: Inventory, new: Inventory) -> int:
             upsert(session, "device", dev, new)
             n += 1
     return n
+
+
+VERSION_KEY = "inventory_version"
+
+
+def version(session: Session) -> int:
+    row = session.get(Meta, VERSION_KEY)
+    return row.value if row else 0
+
+
+def bump_version(session: Session) -> int:
+    row = session.get(Meta, VERSION_KEY, with_for_update=True)
+    if row is None:
+        row = Meta(key=VERSION_KEY, value=0)
+        session.add(row)
+    row.value += 1
+    return row.value

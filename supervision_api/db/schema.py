@@ -80,3 +80,13 @@ class AuditEntry(Base):
     target: Mapped[str] = mapped_column(String(256), default="")
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     outcome: Mapped[str] = mapped_column(Text, default="ok")
+
+
+class Meta(Base):
+    """Small named counters: ``inventory_version`` goes up with every stored inventory change,
+    so other API processes (``pdcs api --workers N``) notice and reload."""
+
+    __tablename__ = "meta"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)

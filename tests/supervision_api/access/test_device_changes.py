@@ -81,3 +81,23 @@ def test_changes_survive_a_restart(tmp_path: Path, influx: InfluxDB, inventory: 
     assert c2.get("/devices/jt-lib-t2").status_code == 404
     assert "jt-lib-t2" not in state2.inventory.devices and "jt-lib-t1" in state2.inventory.devices
     state2.extras["db"].dispose()
+
+
+def test_a_second_api_process_sees_changes(tmp_path: Path, influx: InfluxDB, inventory: Inventory) -> None:
+    """Two apps on one database (as with pdcs api --workers 2): a change through one reaches the other."""
+    settings = Settings(
+        influx_url=influx.url, influx_db=influx.database, database_url=f"sqlite:///{tmp_path}/p.sqlite", _env_file=None
+    )  # type: ignore[call-arg]
+    one = AppState(settings=settings, inventory=inventory, influx=influx)
+    c1 = TestClient(create_app(one))
+    two = AppState(settings=settings, inventory=inventory, influx=influx)
+    c2 = TestClient(create_app(two))
+    token = issue_token(one, "admin", Role.ADMIN)
+    auth = {"Authorization": f"Bearer {token}"}
+    assert (
+        c1.post("/devices", json={"id": "w-1", "kind": "kiosk", "facility": "jt-lib"}, headers=auth).status_code == 201
+    )
+    two.extras["inventory_checked_at"] = 0.0  # as if the re-check interval had passed
+    assert c2.get("/devices/w-1", headers=auth).status_code == 200
+    for state in (one, two):
+        state.extras["db"].dispose()
