@@ -13,6 +13,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError, OperationalError
+
 from inventory.models import Inventory
 from supervision_api.access.scope import ScopedViews
 from supervision_api.db import Database, inventory_store, users
@@ -34,19 +36,36 @@ def attach_database(state: AppState, database: Database | None = None) -> Databa
     if db is None:
         db = database or Database(state.settings.database_url)
         db.create_schema()
-        with db.session() as s:
-            if inventory_store.is_empty(s):
-                inventory_store.replace(s, state.inventory)
-                inventory_store.bump_version(s)
-            else:
-                state.inventory = inventory_store.load(s, state.inventory.base_dir)
-            state.extras[VERSION_KEY] = inventory_store.version(s)
+        _seed_or_load(db, state)
         state.extras[CHECKED_KEY] = time.monotonic()
         state.extras[DB_KEY] = db
     state.extras.setdefault(LOCK_KEY, threading.Lock())
     state.extras.setdefault(VIEWS_KEY, ScopedViews())
     assert isinstance(db, Database)
     return db
+
+
+def _seed_or_load(db: Database, state: AppState, attempts: int = 5) -> None:
+    """Load the stored inventory, or seed an empty database with ``state.inventory``.
+
+    Several API worker processes may start at once on one database: the one that
+    loses the race to seed gets a conflict (or SQLite's lock) and loads what the
+    winner stored.
+    """
+    for attempt in range(attempts):
+        try:
+            with db.session() as s:
+                if inventory_store.is_empty(s):
+                    inventory_store.replace(s, state.inventory)
+                    inventory_store.bump_version(s)
+                else:
+                    state.inventory = inventory_store.load(s, state.inventory.base_dir)
+                state.extras[VERSION_KEY] = inventory_store.version(s)
+            return
+        except (IntegrityError, OperationalError):
+            if attempt == attempts - 1:
+                raise
+            time.sleep(1.0 + attempt)
 
 
 def database_of(state: AppState) -> Database:

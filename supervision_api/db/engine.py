@@ -19,7 +19,8 @@ def make_engine(url: str) -> Engine:
         path = url.split("///", 1)[1] if "///" in url else ""
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-            return create_engine(url, connect_args={"check_same_thread": False})
+            # timeout: wait for another process's write (API workers, pdcs users) instead of failing
+            return create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         # one shared connection, or every thread would see its own empty database
         return create_engine("sqlite://", connect_args={"check_same_thread": False}, poolclass=StaticPool)
     if url.startswith("postgres://"):

@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from inventory.models import Device, Facility, Inventory, Region, SnmpProfile, SshProfile
-from supervision_api.db.schema import InventoryItem, Meta
+from supervision_api.db.schema import InventoryItem, Meta, utcnow
 
 # kind -> (model, Inventory attribute)
 KINDS: dict[str, tuple[type[BaseModel], str]] = {
@@ -68,11 +68,16 @@ def is_empty(session: Session) -> bool:
 
 
 def replace(session: Session, inv: Inventory) -> None:
-    """Make the stored inventory exactly ``inv``."""
+    """Make the stored inventory exactly ``inv`` (one bulk INSERT: a national inventory is 10⁵ rows)."""
     session.execute(delete(InventoryItem))
-    for kind, (_model, attr) in KINDS.items():
-        for entity in getattr(inv, attr).values():
-            session.add(InventoryItem(kind=kind, key=_key(entity), region=region_of(entity, inv), doc=to_doc(entity)))
+    now = utcnow()
+    rows = [
+        {"kind": kind, "key": _key(e), "region": region_of(e, inv), "doc": to_doc(e), "updated_at": now}
+        for kind, (_model, attr) in KINDS.items()
+        for e in getattr(inv, attr).values()
+    ]
+    if rows:
+        session.execute(insert(InventoryItem), rows)
 
 
 def upsert(session: Session, kind: str, entity: BaseModel, inv: Inventory) -> None:
