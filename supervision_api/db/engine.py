@@ -5,12 +5,21 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Engine, create_engine
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from supervision_api.db.schema import Base
+
+
+def _sqlite_wal(dbapi_connection: Any, _record: Any) -> None:
+    # WAL: readers (every request's token check) do not wait for a writer, nor block it
+    cur = dbapi_connection.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
 
 
 def make_engine(url: str) -> Engine:
@@ -20,7 +29,9 @@ def make_engine(url: str) -> Engine:
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
             # timeout: wait for another process's write (API workers, pdcs users) instead of failing
-            return create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+            engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+            event.listen(engine, "connect", _sqlite_wal)
+            return engine
         # one shared connection, or every thread would see its own empty database
         return create_engine("sqlite://", connect_args={"check_same_thread": False}, poolclass=StaticPool)
     if url.startswith("postgres://"):

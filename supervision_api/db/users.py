@@ -12,14 +12,15 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from supervision_api.db.schema import ApiToken, User
 
+LAST_USED_GRANULARITY = timedelta(minutes=5)
 TOKEN_RE = re.compile(r"^pdcs_([0-9a-f]{8})_([A-Za-z0-9_-]{43})$")
 
 
@@ -135,7 +136,8 @@ def authenticate(session: Session, token: str) -> Principal | None:
     m = TOKEN_RE.match(token.strip())
     if not m:
         return None
-    row = session.scalars(select(ApiToken).where(ApiToken.prefix == m.group(1))).first()
+    q = select(ApiToken).where(ApiToken.prefix == m.group(1)).options(joinedload(ApiToken.user))
+    row = session.scalars(q).first()
     if row is None or row.revoked_at is not None:
         return None
     if not hmac.compare_digest(row.sha256, hash_token(token.strip())):
@@ -143,5 +145,10 @@ def authenticate(session: Session, token: str) -> Principal | None:
     user = row.user
     if user.disabled:
         return None
-    row.last_used_at = datetime.now(UTC)
+    now = datetime.now(UTC)
+    last = row.last_used_at
+    if last is not None and last.tzinfo is None:
+        last = last.replace(tzinfo=UTC)  # SQLite gives naive datetimes back
+    if last is None or now - last > LAST_USED_GRANULARITY:
+        row.last_used_at = now  # a write at most every few minutes per token, not one per request
     return Principal(user_id=user.id, name=user.name, role=Role(user.role), scope=user.scope)
