@@ -98,7 +98,10 @@ def login(request: Request, token: Annotated[str, Form(max_length=200)]) -> Resp
     if user is None:
         return _page(request, "login.html", 401, error="令牌无效、已吊销或用户已停用")
     resp = RedirectResponse("/web/", status_code=303)
-    resp.set_cookie(COOKIE, token.strip(), httponly=True, samesite="strict", path="/web", max_age=8 * 3600)
+    secure = request.url.scheme == "https" or request.headers.get("x-forwarded-proto") == "https"
+    resp.set_cookie(
+        COOKIE, token.strip(), httponly=True, samesite="strict", secure=secure, path="/web", max_age=8 * 3600
+    )
     return resp
 
 
