@@ -18,13 +18,13 @@ from pdcs import __version__
 # (name, "module:attribute", help) — the attribute is a Typer app (a group) or a function (a command).
 SUBCOMMANDS: list[tuple[str, str, str]] = [
     ("dev", "pdcs.devstack.cli:app", "Local development stack: InfluxDB and simulated devices."),
+    ("collect", "collectors.cli:collect", "Poll devices (SNMP, agents, SSH audits) into InfluxDB."),
+    ("ingest", "collectors.ingest_cli:app", "Receive pushes from pdcs agents behind NAT/4G (and print their tokens)."),
+    ("api", "supervision_api.cli:api", "Serve the supervision API (FastAPI, docs at /docs)."),
     ("rules", "alert_rules.cli:rules_app", "Alert rules: check rule files (告警规则)."),
     ("alerts", "alert_rules.cli:alerts", "Evaluate alert rules and tell Alerta (告警评估)."),
     ("maintenance", "alert_rules.cli:maintenance_app", "Maintenance windows as Alerta blackouts (维护窗口)."),
-    ("collect", "collectors.cli:collect", "Poll devices (SNMP, agents, SSH audits) into InfluxDB."),
-    ("ingest", "collectors.ingest_cli:app", "Receive pushes from pdcs agents behind NAT/4G (and print their tokens)."),
     ("inventory", "inventory.cli:app", "Check and summarise an inventory."),
-    ("api", "supervision_api.cli:api", "Serve the supervision API (FastAPI, docs at /docs)."),
     ("rollup", "supervision_api.commands.rollup:app", "Daily roll-ups into the long retention policy."),
     ("backfill", "supervision_api.commands.rollup:backfill", "Compute past days' roll-ups from raw points."),
     ("supervision", "supervision_api.commands.figures:app", "Availability in opening hours and bandwidth figures."),
@@ -57,6 +57,9 @@ def _root(
     ),
 ) -> None:
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # httpx logs every request at INFO; that buries what operators need to see.
+    for noisy in ("httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
 
 
 for _name, _target, _help in SUBCOMMANDS:

@@ -71,6 +71,9 @@ def up(
         db_file.unlink(missing_ok=True)
         db_url = f"sqlite:///{db_file}"
         token = _dev_admin_token(db_url)
+        token_file = workdir / "api-token"  # for scripts and tests; readable by this user only
+        token_file.write_text(token + "\n", encoding="utf-8")
+        token_file.chmod(0o600)
         api = Managed(
             "api",
             [*py, "api", "--inventory", str(inventory), "--host", "127.0.0.1", "--port", str(api_port)],
@@ -123,7 +126,8 @@ pdcs is running.
   logs           {workdir}/collector.log, {workdir}/api.log
 
   web page       {base}/web/   (sign in with the token below)
-  API token      export PDCS_TOKEN={token}   (user dev-admin, administrator; this run only)
+  API token      export PDCS_TOKEN={token}
+                 (user dev-admin, administrator; this run only; also in {workdir}/api-token)
 
 Try (after the first poll, about {interval:.0f} s):
   curl -s -H "Authorization: Bearer $PDCS_TOKEN" {base}/regions/51

@@ -1,0 +1,68 @@
+"""The README's run command: ``pdcs dev up`` brings up a platform whose API answers from real polls."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import psutil
+
+from pdcs.devstack.procs import free_port
+from tests.support.cli import pdcs_argv, pdcs_env
+
+
+def _children_of(workdir: Path) -> list[psutil.Process]:
+    """Processes whose command line names the work folder (the servers the run command started)."""
+    me = psutil.Process().pid
+    return [
+        p for p in psutil.process_iter(["cmdline"]) if p.pid != me and str(workdir) in " ".join(p.info["cmdline"] or [])
+    ]
+
+
+def test_dev_up_serves_availability_from_real_polls(tmp_path: Path) -> None:
+    port = free_port()
+    workdir = tmp_path / "dev"
+    proc = subprocess.Popen(
+        pdcs_argv("dev", "up", "--workdir", str(workdir), "--api-port", str(port), "--interval", "5"),
+        env=pdcs_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        answer: dict[str, object] = {}
+        deadline = time.monotonic() + 150
+        while time.monotonic() < deadline:
+            assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
+            # A window that has closed: points still arriving could land between count() and sum().
+            end = datetime.now(UTC) - timedelta(seconds=2)
+            window = {"start": (end - timedelta(minutes=10)).isoformat(), "end": end.isoformat()}
+            token_file = workdir / "api-token"  # every API route but /health needs a token
+            auth = {"Authorization": f"Bearer {token_file.read_text().strip()}"} if token_file.exists() else {}
+            try:
+                r = httpx.get(f"{base}/devices/sim-lib-core-sw/availability", params=window, headers=auth, timeout=5)
+                if r.status_code == 200 and r.json().get("answered", 0) >= 2:
+                    answer = r.json()
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(1)
+        assert answer, "no availability answer from polled devices"
+        assert answer["polls"] == answer["answered"]  # net-snmp answers every poll
+        assert answer["share"] == 1.0
+        # The device where nothing listens is polled too, and is down.
+        down = httpx.get(f"{base}/devices/sim-offline-ap/availability", params=window, headers=auth, timeout=5).json()
+        assert down["polls"] >= 1 and down["answered"] == 0
+        assert _children_of(workdir), "the servers should be running under the work folder"
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 0, out
+    assert "pdcs is running." in out
+    time.sleep(0.5)
+    assert _children_of(workdir) == [], "Ctrl-C must stop every server the run command started"
