@@ -106,9 +106,16 @@ def availability(
 
 @router.get("/{code}/bandwidth", summary="Uplink traffic of a region's facilities: mean, p95, utilisation")
 def bandwidth(
-    region: RegionDep, period: PeriodDep, inventory: InventoryDep, influx: InfluxDep, lang: LangDep
+    region: RegionDep,
+    period: PeriodDep,
+    inventory: InventoryDep,
+    influx: InfluxDep,
+    lang: LangDep,
+    source: answers.Source = Query(
+        "auto", description="raw points (5-minute buckets), daily roll-ups (bytes, daily p95), or auto"
+    ),
 ) -> dict[str, Any]:
-    return answers.region_bandwidth(influx, inventory, region.code, period, lang)
+    return answers.region_bandwidth(influx, inventory, region.code, period, lang, source)
 
 
 @router.get("/{code}/assessment", summary="Annual assessment (年度考核): scores that explain themselves")

@@ -15,7 +15,18 @@ from supervision_api.supervision import rollup
 from supervision_api.supervision.periods import Period
 
 Source = Literal["auto", "raw", "rollup"]
-AUTO_ROLLUP_S = 31 * 86400  # longer periods read daily roll-ups
+AUTO_ROLLUP_S = 31 * 86400  # longer periods read daily roll-ups …
+AUTO_RAW_DEVICE_DAYS = 20_000  # … and so do regions too big to replay raw polls at request time
+
+
+def use_rollups(source: Source, inventory: Inventory, code: str, period: Period) -> bool:
+    """``auto``: raw points for a short period over a small region, roll-ups otherwise."""
+    if source != "auto":
+        return source == "rollup"
+    if period.seconds > AUTO_ROLLUP_S:
+        return True
+    devices = len(inventory.devices_in([code]))
+    return devices * period.seconds / 86400 > AUTO_RAW_DEVICE_DAYS
 
 
 def region_name(inventory: Inventory, code: str, lang: Lang) -> str:
@@ -63,7 +74,7 @@ def region_availability(
     limit: int = 1000,
     source: Source = "auto",
 ) -> dict[str, Any]:
-    if source == "rollup" or (source == "auto" and period.seconds > AUTO_ROLLUP_S):
+    if use_rollups(source, inventory, code, period):
         result = rollup.region_availability_rollup(influx, inventory, code, period)
     else:
         result = av.region_availability(influx, inventory, code, period)
@@ -95,10 +106,12 @@ def region_availability(
 
 
 def region_bandwidth(
-    influx: InfluxDB, inventory: Inventory, code: str, period: Period, lang: Lang = "zh"
+    influx: InfluxDB, inventory: Inventory, code: str, period: Period, lang: Lang = "zh", source: Source = "auto"
 ) -> dict[str, Any]:
-    body = bw.region_bandwidth(influx, inventory, code, period)
-    return {"code": code or "0", "name": region_name(inventory, code, lang), **body}
+    head = {"code": code or "0", "name": region_name(inventory, code, lang)}
+    if use_rollups(source, inventory, code, period):
+        return {**head, "source": "rollup", **rollup.bandwidth_rollup(influx, inventory, code, period)}
+    return {**head, "source": "raw", **bw.region_bandwidth(influx, inventory, code, period)}
 
 
 def facility_bandwidth(influx: InfluxDB, inventory: Inventory, facility: Facility, period: Period) -> dict[str, Any]:

@@ -371,3 +371,36 @@ def rollup_summary(rows: dict[str, FacilityDays]) -> dict[str, Any]:
         "checks_passed": int(tot["checks_passed"]),
         "check_pass_rate": tot["checks_passed"] / tot["checks"] if tot["checks"] else None,
     }
+
+
+def bandwidth_rollup(influx: InfluxDB, inventory: Inventory, code: str, period: Period) -> dict[str, Any]:
+    """Uplink traffic of a region's facilities from roll-ups: bytes, and daily p95 figures."""
+    rows = read_rollups(influx, level_tags(code), period)
+    data = []
+    for fid in sorted(rows):
+        r = rows[fid]
+        fac = inventory.facilities.get(fid)
+        if fac is None or (r.sums["in_bytes"] == 0 and r.sums["out_bytes"] == 0):
+            continue
+        data.append(
+            {
+                "facility": fid,
+                "name": fac.name,
+                "in_bytes": r.sums["in_bytes"],
+                "out_bytes": r.sums["out_bytes"],
+                "in_mean_bps": r.sums["in_bytes"] * 8 / period.seconds,
+                "out_mean_bps": r.sums["out_bytes"] * 8 / period.seconds,
+                "in_p95_max_daily_bps": r.in_p95_max,
+                "out_p95_max_daily_bps": r.out_p95_max,
+                "utilisation_p95_mean_daily": r.util_p95_mean,
+                "utilisation_p95_max_daily": r.util_p95_max,
+            }
+        )
+    return {
+        "period": period.as_dict(),
+        "facilities": len(inventory.facilities_in(code)),
+        "facilities_with_data": len(data),
+        **rollup_summary(rows),
+        "data": data,
+        "count": len(data),
+    }

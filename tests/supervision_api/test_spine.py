@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 
 from inventory.models import Inventory
@@ -156,3 +157,24 @@ def test_openapi_docs(client: TestClient) -> None:
     assert client.get("/docs").status_code == 200
     paths = client.get("/openapi.json").json()["paths"]
     assert {"/regions", "/regions/{code}", "/devices/{device_id}", "/devices/{device_id}/availability"} <= set(paths)
+
+
+def test_device_answer_names_profiles_never_secrets(
+    influx: InfluxDB, inventory: Inventory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from inventory.models import SnmpProfile
+    from pdcs.settings import Settings
+    from supervision_api.app import create_app
+    from supervision_api.state import AppState
+
+    monkeypatch.setenv("PDCS_TEST_COMMUNITY", "s3cr3t-community")
+    profile = SnmpProfile.model_validate({"name": "county-v2c", "community": {"env": "PDCS_TEST_COMMUNITY"}})
+    dev = inventory.devices["jt-lib-sw1"].model_copy(update={"snmp_profile": "county-v2c"})
+    inv = inventory.model_copy(
+        update={"snmp_profiles": {"county-v2c": profile}, "devices": {**inventory.devices, dev.id: dev}}
+    )
+    settings = Settings(influx_url=influx.url, influx_db=influx.database, _env_file=None)  # type: ignore[call-arg]
+    with TestClient(create_app(AppState(settings=settings, inventory=inv, influx=influx))) as c:
+        r = c.get("/devices/jt-lib-sw1")
+    assert r.json()["snmp_profile"] == "county-v2c"
+    assert "s3cr3t" not in r.text and "PDCS_TEST_COMMUNITY" not in r.text

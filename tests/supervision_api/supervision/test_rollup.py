@@ -61,3 +61,16 @@ def test_year_rows_agree_with_daily_rows(client: TestClient, rolled: InfluxDB) -
     assert from_year_rows["scheduled_s"] == 144 * H
     years = rolled.query(f'SELECT count(days) FROM "{ROLLUP_RP}".facility_yearly')
     assert years[0].values[0][1] == 3  # one row per facility of 金堂县
+
+
+def test_bandwidth_from_rollups(client: TestClient, rolled: InfluxDB) -> None:
+    body = client.get("/regions/510121/bandwidth", params={**PERIOD, "source": "rollup"}).json()
+    assert body["source"] == "rollup"
+    [lib] = body["data"]
+    assert lib["facility"] == "jt-lib"
+    assert lib["in_bytes"] == pytest.approx(8e6 * 86400 / 8)  # one day at 8 Mbit/s
+    assert lib["in_p95_max_daily_bps"] == pytest.approx(8e6)
+    assert lib["utilisation_p95_mean_daily"] == pytest.approx(0.08)
+    assert body["in_bytes"] == pytest.approx(8e6 * 86400 / 8)
+    raw = client.get("/regions/510121/bandwidth", params={**PERIOD, "source": "raw"}).json()
+    assert raw["source"] == "raw" and raw["in_max_bps"] == pytest.approx(8e6)
