@@ -14,6 +14,10 @@ deadline:
 
 One device's polls are sequential on its own session (one request in flight
 per device), so a slow or dead device holds one slot and nothing else.
+
+Long jobs (SSH audits, ``Job.detached``) do not fit a polling cycle: they run
+beside the cycles as their own tasks, one run per job at a time, bounded by
+their interval (at most 30 minutes), and are counted in ``detached_done``.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import logging
 import random
 import time
 import zlib
+from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -41,6 +46,9 @@ class Job:
     collector: Collector
     interval_s: float
     next_due: float = 0.0  # monotonic seconds; 0 = due in the first cycle
+    # A long job (an SSH audit) runs beside the cycles, bounded by its own budget instead of the
+    # cycle deadline, one run at a time; it is counted when it ends.
+    detached: bool = False
 
     @property
     def key(self) -> str:
@@ -72,8 +80,8 @@ def _down(job: Job, error: str) -> Point:
 
 
 def _up_of(points: list[Point]) -> bool:
-    ups = [p.fields.get("up") for p in points if p.measurement == DEVICE_UP]
-    return bool(ups) and all(u == 1 for u in ups)
+    """A job succeeded unless it reported its device down (audits return no device_up at all)."""
+    return all(p.fields.get("up") == 1 for p in points if p.measurement == DEVICE_UP)
 
 
 class Scheduler:
@@ -98,6 +106,9 @@ class Scheduler:
         self.min_slot_s = min(min_slot_s, period_s / 4)
         self.in_flight = 0
         self._rng = random.Random()
+        self.detached_budget_s = 1800.0
+        self._detached: dict[str, asyncio.Task[None]] = {}
+        self.detached_done: Counter[str] = Counter()
 
     async def run_cycle(self, now: float | None = None) -> CycleStats:
         """Run one cycle: every due job, each bounded by the cycle deadline."""
@@ -107,12 +118,42 @@ class Scheduler:
         # Half a period of tolerance: jitter must not push a job past its cycle into the next.
         due = [j for j in self.jobs if j.next_due <= start + self.period_s / 2]
         stats.due = len(due)
+        for job in (j for j in due if j.detached):
+            if job.key in self._detached:
+                stats.skipped += 1  # the previous run is still going
+                continue
+            self._detached[job.key] = asyncio.create_task(self._run_detached(job))
         sem = asyncio.Semaphore(self.max_in_flight)
-        await asyncio.gather(*(self._run_job(j, start, deadline, sem, stats) for j in due))
+        await asyncio.gather(*(self._run_job(j, start, deadline, sem, stats) for j in due if not j.detached))
         for j in due:
             j.next_due = start + j.interval_s * (1 + self._rng.uniform(-self.jitter, self.jitter))
         stats.duration_s = time.monotonic() - start
         return stats
+
+    async def _run_detached(self, job: Job) -> None:
+        budget = min(job.interval_s, self.detached_budget_s)
+        try:
+            points = await asyncio.wait_for(job.collector.collect(job.target), budget)
+        except TimeoutError:
+            points = [_down(job, f"timeout: {job.collector.name} took longer than {budget:g}s")]
+        except Exception as exc:
+            log.exception("collector %s raised on %s", job.collector.name, job.key)
+            points = [_down(job, f"collector error: {exc.__class__.__name__}")]
+        try:
+            self.detached_done["ok" if _up_of(points) else "failed"] += 1
+            await self.sink(points)
+        finally:
+            self._detached.pop(job.key, None)
+
+    async def wait_detached(self) -> None:
+        """Wait for the long jobs still running (``--once`` waits for its audits)."""
+        while self._detached:
+            await asyncio.gather(*list(self._detached.values()), return_exceptions=True)
+
+    async def cancel_detached(self) -> None:
+        for task in list(self._detached.values()):
+            task.cancel()
+        await asyncio.gather(*list(self._detached.values()), return_exceptions=True)
 
     async def _run_job(self, job: Job, start: float, deadline: float, sem: asyncio.Semaphore, st: CycleStats) -> None:
         offset = job.phase * self.spread * self.period_s

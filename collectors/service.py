@@ -31,7 +31,7 @@ from pdcs.storage.influx import InfluxDB, InfluxError
 
 log = logging.getLogger(__name__)
 
-AUDIT_INTERVAL_S = 6 * 3600.0  # SSH audits: configuration changes slowly, logins are costly
+AUDIT_INTERVAL_S = 86400.0  # SSH audits, unless the audit collector says otherwise (PDCS_AUDIT_INTERVAL_S)
 AGENT_INTERVAL_S = 60.0
 
 
@@ -78,8 +78,10 @@ def build_jobs(inventory: Inventory, snmp: SnmpCollector, regions: Sequence[str]
                 jobs.append(Job(target, agent, AGENT_INTERVAL_S))
         if dev.ssh_profile:
             audit = audit or _optional_collector("collectors.ssh_audit", "collector_for", inventory)
-            if audit is not None:
-                jobs.append(Job(target, audit, AUDIT_INTERVAL_S))
+            applies = getattr(audit, "applies_to", None)
+            if audit is not None and (applies is None or applies(dev)):
+                interval = float(getattr(audit, "interval_s", AUDIT_INTERVAL_S))
+                jobs.append(Job(target, audit, interval, detached=True))
     return jobs
 
 
@@ -205,12 +207,16 @@ class CollectorService:
         """One cycle with every job started at once, then drain what InfluxDB will take."""
         self.scheduler.spread = 0.0
         stats = await self.scheduler.run_cycle()
+        await self.scheduler.wait_detached()  # --once waits for its audits too
+        stats.ok += self.scheduler.detached_done["ok"]
+        stats.failed += self.scheduler.detached_done["failed"]
         await self._on_cycle(stats)
         if drain:
             try:
                 await self.writer.drain()
             except InfluxError as exc:
                 log.warning("InfluxDB did not take the points (%s): %d stay in the spool", exc, self.spool.depth)
+        await self.aclose_collectors()
         return stats
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -223,10 +229,20 @@ class CollectorService:
             await self.scheduler.run_forever(stop, self._on_cycle)
         finally:
             stop.set()
+            await self.scheduler.cancel_detached()
             if self.traps is not None:
                 self.traps.close()
             await self.flush()
             await asyncio.gather(*tasks, return_exceptions=True)
+            await self.aclose_collectors()
+
+    async def aclose_collectors(self) -> None:
+        """Let collectors that hold connections (the agent scraper's HTTP client) close them."""
+        for collector in {id(j.collector): j.collector for j in self.jobs}.values():
+            aclose = getattr(collector, "aclose", None)
+            if aclose is not None:
+                with contextlib.suppress(Exception):
+                    await aclose()
 
     def close(self) -> None:
         self.spool.close()

@@ -23,6 +23,7 @@ Written at once (the sink commits them to the spool and wakes the writer):
 from __future__ import annotations
 
 import logging
+import socket
 import time
 from collections import Counter
 from collections.abc import Callable, Coroutine, Iterable, Sequence
@@ -82,13 +83,21 @@ class TrapReceiver:
         return profile.user or "" if profile.version == "3" else f"p-{profile.name}"
 
     def start(self) -> None:
-        from pysnmp.carrier.asyncio.dgram import udp
+        from pysnmp.carrier.asyncio.dgram import udp, udp6
         from pysnmp.entity import config, engine
         from pysnmp.entity.rfc3413 import ntfrcv
         from pysnmp.proto.rfc1902 import OctetString
 
         eng = engine.SnmpEngine()
-        config.add_transport(eng, udp.DOMAIN_NAME, udp.UdpTransport().open_server_mode((self.host, self.port)))
+        # Bind here, synchronously: pysnmp would bind later in a task, so a trap sent right after
+        # start() could be lost, and a port in use would only show up in the event loop's log.
+        v6 = ":" in self.host
+        sock = socket.socket(socket.AF_INET6 if v6 else socket.AF_INET, socket.SOCK_DGRAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((self.host, self.port))
+        sock.setblocking(False)
+        transport = (udp6.Udp6Transport() if v6 else udp.UdpTransport()).open_server_mode(sock=sock)
+        config.add_transport(eng, udp6.DOMAIN_NAME if v6 else udp.DOMAIN_NAME, transport)
         base = self.inventory.base_dir
         for profile in self.inventory.snmp_profiles.values():
             try:

@@ -32,6 +32,7 @@ SUBCOMMANDS: list[tuple[str, str, str]] = [
     ("users", "supervision_api.access.cli:app", "Users, roles, region scopes and API tokens (stored hashed)."),
     ("report", "supervision_api.reports.cli:report", "Supervision report of a region: JSON, CSV, XLSX or PDF."),
     ("audit", "collectors.ssh_audit.cli:audit", "Audit device configurations over SSH against the security baselines."),
+    ("grafana", "dashboards.cli:app", "Grafana dashboards: build the JSON, check the queries, push to a Grafana."),
 ]
 
 app = typer.Typer(

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import yaml
 from gufo.snmp import (
     Aes128Key,
     Aes192Key,
@@ -38,7 +39,7 @@ from gufo.snmp import (
 )
 from gufo.snmp.aio.client import SnmpSession
 
-from inventory.models import SnmpProfile
+from inventory.models import SecretRef, SnmpProfile
 
 AUTH_KEYS: dict[str, Any] = {
     "MD5": Md5Key,
@@ -84,39 +85,103 @@ def classify(exc: BaseException) -> PollError:
     if isinstance(exc, SnmpError):
         return PollError("snmp", f"SNMP error: {exc.__class__.__name__}: {exc}")
     if isinstance(exc, LookupError):
-        return PollError("credentials", f"credentials unavailable: {exc}")
+        return PollError("credentials", str(exc))
     if isinstance(exc, OSError):
         return PollError("unreachable", f"network error: {exc.strerror or exc}")
     return PollError("snmp", f"{exc.__class__.__name__}: {exc}")
 
 
+_FILES: dict[Path, tuple[tuple[int, int], dict[str, Any]]] = {}
+
+
+def resolve(ref: SecretRef, base_dir: Path | None) -> str:
+    """``SecretRef.resolve`` with secrets files parsed once per change, not once per profile.
+
+    A county's inventory names one secrets file from hundreds of profiles;
+    parsing the YAML for each would cost more CPU than polling.  Files and
+    environment variables are otherwise handled exactly as the inventory does.
+    """
+    if ref.env or not ref.file:
+        return ref.resolve(base_dir).get_secret_value()
+    path = Path(ref.file)
+    if not path.is_absolute() and base_dir is not None:
+        path = base_dir / path
+    try:
+        st = path.stat()
+    except OSError:
+        return ref.resolve(base_dir).get_secret_value()  # raises the inventory's own LookupError
+    stamp = (st.st_mtime_ns, st.st_size)
+    hit = _FILES.get(path)
+    if hit is None or hit[0] != stamp:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        hit = (stamp, data if isinstance(data, dict) else {})
+        _FILES[path] = hit
+    if ref.key not in hit[1]:
+        return ref.resolve(base_dir).get_secret_value()  # raises naming the key, not a value
+    return str(hit[1][ref.key])
+
+
 def v3_user(profile: SnmpProfile, secrets_dir: Path | None) -> User:
     auth = priv = None
     if profile.auth_protocol and profile.auth_key:
-        auth = AUTH_KEYS[profile.auth_protocol](profile.auth_key.resolve(secrets_dir).get_secret_value().encode())
+        auth = AUTH_KEYS[profile.auth_protocol](resolve(profile.auth_key, secrets_dir).encode())
     if profile.priv_protocol and profile.priv_key:
-        priv = PRIV_KEYS[profile.priv_protocol](profile.priv_key.resolve(secrets_dir).get_secret_value().encode())
+        priv = PRIV_KEYS[profile.priv_protocol](resolve(profile.priv_key, secrets_dir).encode())
     return User(profile.user or "", auth_key=auth, priv_key=priv)
 
 
-def open_session(host: str, port: int, profile: SnmpProfile, secrets_dir: Path | None) -> SnmpSession:
-    """A gufo session for ``profile``; raises LookupError when a secret cannot be resolved."""
+Credentials = str | User  # a community (v1/v2c) or a v3 user with its keys
+
+
+def credentials(profile: SnmpProfile, secrets_dir: Path | None) -> Credentials:
+    """Resolve a profile's secrets; raises LookupError naming the reference (never the value)."""
+    if profile.version == "3":
+        return v3_user(profile, secrets_dir)
+    assert profile.community is not None
+    return resolve(profile.community, secrets_dir)
+
+
+class CredentialCache:
+    """Resolved credentials per profile, kept ``ttl_s`` seconds.
+
+    Resolving reads a secrets file or the environment; doing that on every
+    poll of every device would cost more CPU than the poll itself.  Rotated
+    secrets are picked up after ``ttl_s``.
+    """
+
+    def __init__(self, ttl_s: float = 300.0) -> None:
+        self.ttl_s = ttl_s
+        self._cache: dict[tuple[str, Path | None], tuple[float, Credentials]] = {}
+
+    def get(self, profile: SnmpProfile, secrets_dir: Path | None) -> Credentials:
+        import time
+
+        key = (profile.name, secrets_dir)
+        hit = self._cache.get(key)
+        now = time.monotonic()
+        if hit and now - hit[0] < self.ttl_s:
+            return hit[1]
+        creds = credentials(profile, secrets_dir)
+        self._cache[key] = (now, creds)
+        return creds
+
+
+def open_session(host: str, port: int, profile: SnmpProfile, creds: Credentials) -> SnmpSession:
+    """A gufo session for ``profile`` with resolved ``creds``."""
     version = VERSIONS[profile.version]
-    if version == SnmpVersion.v3:
+    if isinstance(creds, User):
         return SnmpSession(
             addr=host,
             port=port,
-            user=v3_user(profile, secrets_dir),
+            user=creds,
             version=version,
             timeout=profile.timeout_s,
             max_repetitions=MAX_REPETITIONS,
         )
-    assert profile.community is not None
-    community = profile.community.resolve(secrets_dir).get_secret_value()
     return SnmpSession(
         addr=host,
         port=port,
-        community=community,
+        community=creds,
         version=version,
         timeout=profile.timeout_s,
         max_repetitions=MAX_REPETITIONS,

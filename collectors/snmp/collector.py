@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from collectors.base import Target
 from collectors.snmp import oids
-from collectors.snmp.client import PollError, SnmpClient, classify, open_session, text
+from collectors.snmp.client import CredentialCache, PollError, SnmpClient, classify, open_session, text
 from collectors.snmp.ifmib import InterfaceSample, read_interfaces
 from collectors.snmp.rates import CounterSample, rate_bps, utilisation_pct
 from inventory.models import SnmpProfile
@@ -54,6 +54,7 @@ class SnmpCollector:
         self.clock = clock
         self.state: dict[str, DeviceState] = {}
         self.failures: Counter[str] = Counter()  # kind -> count, since start
+        self.credentials = CredentialCache()
         self.polls = 0
         self.requests = 0
 
@@ -92,7 +93,7 @@ class SnmpCollector:
         dev = target.device
         host, port = dev.host_port(profile.port)
         state = self.state.setdefault(dev.id, DeviceState())
-        session = open_session(host, port, profile, target.secrets_dir)
+        session = open_session(host, port, profile, self.credentials.get(profile, target.secrets_dir))
         client = SnmpClient(session, retries=profile.retries, bulk=state.bulk and profile.version != "1")
         try:
             await client.start()

@@ -32,8 +32,10 @@ def up(
     detach: bool = typer.Option(False, help="Start everything, print where to look and return (for scripts)."),
 ) -> None:
     """Start InfluxDB, simulated devices, the collector and the API; Ctrl-C stops them all."""
+    from pdcs.devstack.agent import start_agent
     from pdcs.devstack.fake_ios import dev_ios_devices, start_fake_ios
     from pdcs.devstack.influxdb import start_influxdb
+    from pdcs.devstack.node_exporter import start_node_exporter
     from pdcs.devstack.procs import Managed
     from pdcs.devstack.simulated import write_dev_inventory
     from pdcs.devstack.snmpd import start_snmpd
@@ -59,11 +61,22 @@ def up(
             typer.echo("starting simulated IOS switches for the SSH audits (fake-switches) …")
             ios = start_fake_ios(workdir / "fake_ios", dev_ios_devices(secrets.token_hex(8), secrets.token_hex(8)))
             stopping.append(ios)
-            inventory = write_dev_inventory(EXAMPLES, workdir / "inventory", snmpd, sim, interval_s=interval, ios=ios)
+            typer.echo("starting a pdcs-agent (terminal) and node_exporter (server) …")
+            agent = start_agent(workdir / "agent", {"checks": {"interval_s": 300}})
+            stopping.append(agent)
+            node = start_node_exporter(workdir / "node_exporter")
+            stopping.append(node)
+            exporters = {"e_reading_terminal": f"{agent.url}/metrics", "server": f"{node.url}/metrics"}
+            inventory = write_dev_inventory(
+                EXAMPLES, workdir / "inventory", snmpd, sim, interval_s=interval, ios=ios, exporters=exporters
+            )
         env = {"PDCS_INFLUX_URL": influx.url, "PYTHONUNBUFFERED": "1"}
         py = [sys.executable, "-m", "pdcs"]
         collector = Managed(
-            "collector", [*py, "collect", "--inventory", str(inventory)], workdir / "collector.log", env=env
+            "collector",
+            [*py, "collect", "--inventory", str(inventory), "--spool-dir", str(workdir / "spool")],
+            workdir / "collector.log",
+            env=env,
         ).start()
         stopping.append(collector)
         # A fresh API database each run (the inventory written above seeds it), with a dev admin token.

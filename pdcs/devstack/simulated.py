@@ -64,6 +64,7 @@ def write_dev_inventory(
     *,
     interval_s: float = 15.0,
     ios: FakeIosServer | None = None,
+    exporters: dict[str, str] | None = None,
 ) -> Path:
     if dest.exists():
         shutil.rmtree(dest)
@@ -192,6 +193,17 @@ def write_dev_inventory(
                     "vendor": "cisco",
                 }
             )
+    # Scraped over HTTP: a real pdcs-agent as a reading-room terminal, node_exporter as the server.
+    for n, (kind, url) in enumerate(sorted((exporters or {}).items())):
+        devices.append(
+            {
+                "id": f"sim-{kind.replace('_', '-')}",
+                "name": f"{'电子阅览终端 (pdcs-agent)' if kind == 'e_reading_terminal' else '服务器 (node_exporter)'}",
+                "kind": kind,
+                "facility": facility_for("public_library", n),
+                "agent_url": url,
+            }
+        )
     secrets_file = dest.parent / "dev-secrets.yaml"
     secrets_file.write_text(yaml.safe_dump(secret_values, allow_unicode=True), encoding="utf-8")
     secrets_file.chmod(0o600)

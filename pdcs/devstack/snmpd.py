@@ -2,7 +2,8 @@
 
 ``users`` adds more SNMPv3 users (other auth/priv protocols and security
 levels) for tests of the v3 matrix; net-snmp serves v1 and v2c on the same
-community.
+community.  ``extra_communities`` makes one agent look like many devices
+(one per community) for benchmarks.
 """
 
 from __future__ import annotations
@@ -95,6 +96,7 @@ def start_snmpd(
     sys_name: str = "lab-snmpd",
     port: int | None = None,
     users: tuple[SnmpdUser, ...] = (),
+    extra_communities: tuple[str, ...] = (),
 ) -> SnmpdServer:
     base.mkdir(parents=True, exist_ok=True)
     port = port or free_udp_port()
@@ -107,7 +109,8 @@ sysName {sys_name}
 sysLocation pdcs test lab
 sysContact noc@example.org
 """
-        + "".join(u.conf() for u in users),
+        + "".join(u.conf() for u in users)
+        + "".join(f"rocommunity {c} 127.0.0.1\n" for c in extra_communities),
         encoding="utf-8",
     )
     (base / "persist").mkdir(exist_ok=True)

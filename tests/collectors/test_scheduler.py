@@ -129,3 +129,23 @@ async def test_per_device_interval_and_spread(tmp_path: Path, snmpd: SnmpdServer
     # Phase offsets are stable per job and spread over [0, 1).
     phases = {j.phase for j in jobs}
     assert len(phases) == 4 and all(0 <= p < 1 for p in phases)
+
+
+async def test_long_jobs_run_beside_the_cycles_one_at_a_time(tmp_path: Path, snmpd: SnmpdServer) -> None:
+    inv = _farm(tmp_path, snmpd, "127.0.0.1:9", 2, 0, 1.0)
+    seen: list[Point] = []
+
+    async def sink(points: list[Point]) -> None:
+        seen.extend(points)
+
+    jobs = _jobs(inv, Sleeper(0.0), interval=0.3)
+    audit = Job(Target.of(inv, inv.devices["sw00"]), Sleeper(1.0), 2.0, detached=True)
+    sched = Scheduler([*jobs, audit], sink, period_s=0.3, spread=0.0)
+    first = await sched.run_cycle()
+    second = await sched.run_cycle(now=time.monotonic() + 2.0)  # the long job is due again, still running
+    # The 1 s job neither held the 0.3 s cycles nor was cut off by them; due again while running: skipped.
+    assert first.duration_s < 0.3 + 0.2 and first.cut_off == 0
+    assert second.skipped == 1
+    await sched.wait_detached()
+    assert sched.detached_done["ok"] == 1
+    assert len(seen) == 2 * 2 + 1  # two cycles of the two short jobs, one long run

@@ -74,18 +74,28 @@ async def test_v2c_and_v3_traps_become_points_at_once(tmp_path: Path, snmpd: Snm
             "-x", "AES", "-X", snmpd.v3_priv_key, dest, "", "1.3.6.1.6.3.1.1.5.1",
         )  # fmt: skip
         await _wait_for(seen, 3)
+        # v3 inform (acknowledged; authenticated with the receiver's own engine ID, no -e needed).
+        await snmptrap(
+            "-Ci", "-v", "3", "-u", snmpd.v3_user, "-l", "authPriv", "-a", "SHA", "-A", snmpd.v3_auth_key,
+            "-x", "AES", "-X", snmpd.v3_priv_key, "-r", "1", "-t", "3", dest, "", "1.3.6.1.6.3.1.1.5.2",
+        )  # fmt: skip
+        await _wait_for(seen, 4)
         # A wrong community is not a device of ours: counted, nothing written.
         await snmptrap("-v", "2c", "-c", "not-ours", dest, "", "1.3.6.1.6.3.1.1.5.4")
         await asyncio.sleep(0.3)
     finally:
         rx.close()
     traps = [p for p in seen if p.measurement == SNMP_TRAP]
-    assert [(p.tags["device"], p.tags["trap"]) for p in traps] == [("sw-v2c", "linkDown"), ("sw-v3", "coldStart")]
+    assert [(p.tags["device"], p.tags["trap"]) for p in traps] == [
+        ("sw-v2c", "linkDown"),
+        ("sw-v3", "coldStart"),
+        ("sw-v3", "warmStart"),
+    ]
     assert traps[0].tags["ifindex"] == uplink
     assert "ifName=lo" in str(traps[0].fields["detail"]) and "ifOperStatus=2" in str(traps[0].fields["detail"])
     (down,) = [p for p in seen if p.measurement == DEVICE_UP]
     assert down.tags["source"] == "trap" and down.tags["device"] == "sw-v2c" and down.fields["up"] == 0
-    assert rx.counts["written"] == 2
+    assert rx.counts["written"] == 3
 
 
 def test_unknown_and_other_traps_are_counted_not_written(tmp_path: Path, snmpd: SnmpdServer) -> None:

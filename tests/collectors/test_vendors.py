@@ -1,9 +1,9 @@
 """Vendor profiles against real device recordings (snmpsim-data) served by snmpsim.
 
-Eleven recordings, trimmed to the subtrees the profiles read plus system and
-interfaces: the eight small default ones and three big ones (a Cisco WLC with
-226 APs, a Huawei AC with 1,890 APs, an H3C controller).  Wireless controllers:
-Cisco, Aruba 7210 and Huawei.
+Twelve recordings, trimmed to the subtrees the profiles read plus system and
+interfaces: the eight small default ones and four big ones (a Cisco WLC with
+226 APs, a Huawei AC with 1,890 APs, a Ruijie AC with 3,247, an H3C
+controller).  Wireless controllers with APs: Cisco, Aruba 7210, Huawei, Ruijie.
 """
 
 from __future__ import annotations
@@ -19,9 +19,15 @@ from pdcs.devstack.snmpsim import DEFAULT_RECORDINGS, SnmpsimServer, start_snmps
 from pdcs.points import DEVICE_UP, HOST, INTERFACE, WIRELESS, Point
 from tests.collectors.conftest import make_inventory, secret, target
 
-BIG = ("network/appliance/cisco-controller", "network/router/huawei-acu2", "network/switch/h3c-wx6103")
+BIG = (
+    "network/appliance/cisco-controller",
+    "network/router/huawei-acu2",
+    "network/switch/h3c-wx6103",
+    "network/wifi/ruijie-m18000",
+)
 RECORDINGS = (*DEFAULT_RECORDINGS, *BIG)
 KEEP = tuple(sorted({s for p in PROFILES for s in p.subtrees}))
+COLLECTOR: list[SnmpCollector] = []  # the collector that polled (its per-device state is checked)
 
 
 @pytest.fixture(scope="module")
@@ -62,6 +68,7 @@ def polled(sim: SnmpsimServer, tmp_path_factory: pytest.TempPathFactory) -> dict
     t0 = time.monotonic()
     results = asyncio.run(poll_all())
     print(f"polled {len(devices)} recordings in {time.monotonic() - t0:.1f}s; {col.requests} requests")
+    COLLECTOR.append(col)
     return {d["id"]: pts for d, pts in zip(devices, results, strict=True)}
 
 
@@ -140,3 +147,21 @@ def test_switch_cpu_and_memory(polled: dict[str, list[Point]]) -> None:
 def test_ubiquiti_ap(polled: dict[str, list[Point]]) -> None:
     per_ssid = {p.tags["ssid"]: p.fields["clients"] for p in _of(polled["ubiquiti-m5"], WIRELESS) if "ssid" in p.tags}
     assert per_ssid == {"patrikeevo": 1}
+
+
+def test_32bit_counters_when_the_device_has_no_64bit_ones(polled: dict[str, list[Point]]) -> None:
+    # The Ubiquiti M5 recording has ifInOctets/ifOutOctets only (no ifXTable counters).
+    ifs = _of(polled["ubiquiti-m5"], INTERFACE)
+    assert ifs and all(isinstance(p.fields["in_octets"], int) for p in ifs if "in_octets" in p.fields)
+    samples = [v for (idx, _), v in COLLECTOR[0].state["ubiquiti-m5"].counters.items()]
+    assert samples and {s.bits for s in samples} == {32}
+    assert {s.bits for s in COLLECTOR[0].state["cisco-c3560"].counters.values()} == {64}
+
+
+def test_ruijie_ac(polled: dict[str, list[Point]]) -> None:
+    pts = polled["ruijie-m18000"]
+    total = _totals(pts)
+    assert (total.fields["aps"], total.fields["aps_up"]) == (3247, 3239)
+    aps = [p for p in _of(pts, WIRELESS) if "ap" in p.tags]
+    assert len(aps) > 3000
+    assert total.fields["clients"] == sum(int(p.fields["clients"]) for p in aps) == 2439

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collectors.base import Target
-from collectors.snmp.client import SnmpClient
+from collectors.snmp.client import SnmpClient, text
 from collectors.snmp.vendors.base import VendorProfile, controller_points, host, ints, split_index, texts
 from pdcs.points import Point
 
@@ -31,12 +31,18 @@ async def collect(client: SnmpClient, target: Target, ts: int) -> list[Point]:
             ap = names.get(idx) or mac
             per_ap[ap] = per_ap.get(ap, 0) + n
             per_radio[(ap, radio)] = n
-        ssids = await texts(client, VAP_SSID)
+        # A large AC has ten thousand VAPs, most without clients: walk the client counts, then GET
+        # the SSID of the VAPs that have some (SSIDs without clients get no point).
+        busy = {idx: n for idx, n in (await ints(client, VAP_CLIENTS)).items() if n > 0}
         per_ssid: dict[str, int] = {}
-        for idx, n in (await ints(client, VAP_CLIENTS)).items():
-            ssid = ssids.get(idx, "")
-            if ssid:
-                per_ssid[ssid] = per_ssid.get(ssid, 0) + n
+        indexes = sorted(busy)
+        for i in range(0, len(indexes), 32):
+            chunk = indexes[i : i + 32]
+            names_ = await client.get([f"{VAP_SSID}.{idx}" for idx in chunk])
+            for idx in chunk:
+                ssid = text(names_.get(f"{VAP_SSID}.{idx}"))
+                if ssid:
+                    per_ssid[ssid] = per_ssid.get(ssid, 0) + busy[idx]
         aps, up, sta = totals.get(AP_COUNT), totals.get(AP_NORMAL), totals.get(STA_COUNT)
         points = controller_points(
             target, "huawei", ts,

@@ -1,0 +1,1 @@
+"""One module per dashboard; each has ``UID``, ``FOLDER`` and ``build(names) -> Dashboard``."""

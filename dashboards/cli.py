@@ -1,0 +1,119 @@
+"""``pdcs grafana``: build the dashboard JSON, check its queries, push it to a Grafana."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+if TYPE_CHECKING:
+    from dashboards.common import Names
+
+app = typer.Typer(no_args_is_help=True, help="Grafana dashboards: build, check, push.")
+
+INVENTORY_HELP = "Inventory folder/file: show region, facility and device names instead of codes."
+
+
+def _names(inventory: Path | None) -> Names:
+    from dashboards.common import Names
+
+    if inventory is None:
+        return Names()
+    from dashboards.names import names_from_inventory
+    from inventory.load import InventoryError, load_inventory
+
+    try:
+        return names_from_inventory(load_inventory(inventory))
+    except (InventoryError, OSError) as exc:
+        typer.echo(f"inventory: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def build(
+    out: Path | None = typer.Option(None, "--out", help="Folder to write into (default: dashboards/json)."),
+    inventory: Path | None = typer.Option(None, "--inventory", help=INVENTORY_HELP),
+    check_only: bool = typer.Option(False, "--check", help="Write nothing; exit 1 if the files differ from the code."),
+) -> None:
+    """Write every dashboard as Grafana JSON (one folder per Grafana folder)."""
+    from dashboards.build import JSON_DIR, build_all, check, write
+
+    out = out or JSON_DIR
+    names = _names(inventory)
+    built = build_all(names)
+    problems = [f"{b.uid}: {p}" for b in built for p in check(b.to_dict())]
+    for p in problems:
+        typer.echo(p, err=True)
+    if problems:
+        raise typer.Exit(1)
+    if check_only:
+        stale = [
+            str(out / b.path)
+            for b in built
+            if not (out / b.path).exists() or (out / b.path).read_text("utf-8") != b.render()
+        ]
+        for s in stale:
+            typer.echo(f"{s} differs from the code; run pdcs grafana build", err=True)
+        raise typer.Exit(1 if stale else 0)
+    for path in write(built, out):
+        typer.echo(str(path))
+
+
+@app.command()
+def push(
+    url: str = typer.Option(..., "--url", envvar="PDCS_GRAFANA_URL", help="Grafana base URL, e.g. http://grafana:3000"),
+    token: str = typer.Option(
+        ..., "--token", envvar="PDCS_GRAFANA_TOKEN", help="Service-account token (Editor role)", show_default=False
+    ),
+    inventory: Path | None = typer.Option(None, "--inventory", help=INVENTORY_HELP),
+    influx_url: str | None = typer.Option(
+        None, "--influx-url", help="Create the InfluxDB data source with this URL when Grafana lacks it."
+    ),
+    influx_db: str = typer.Option("pdcs", "--influx-db", help="InfluxDB database for that data source."),
+) -> None:
+    """Upload the dashboards (and folders, and optionally the data source) through Grafana's HTTP API."""
+    from grafana_client.client import GrafanaException
+
+    from dashboards.build import build_all
+    from dashboards.push import push as do_push
+
+    try:
+        pushed = do_push(
+            build_all(_names(inventory)), url, token, influx_url=influx_url, influx_db=influx_db, progress=typer.echo
+        )
+    except GrafanaException as exc:
+        typer.echo(f"Grafana refused: {exc}", err=True)
+        raise typer.Exit(1) from None
+    except OSError as exc:
+        typer.echo(f"cannot reach Grafana at {url}: {exc}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"{len(pushed)} dashboards pushed")
+
+
+@app.command("check")
+def check_queries(
+    influx_url: str = typer.Option("http://127.0.0.1:8086", "--influx-url", envvar="PDCS_INFLUX_URL"),
+    influx_db: str = typer.Option("pdcs", "--influx-db", envvar="PDCS_INFLUX_DB"),
+    since: str = typer.Option("now-7d", "--from", help="Start of the range, Grafana style (now-7d)."),
+) -> None:
+    """Run every variable and panel query against InfluxDB as Grafana would; exit 1 on errors or empty panels."""
+    import time
+
+    from dashboards.build import build_all
+    from dashboards.templating import TimeRange
+    from dashboards.verify import has_values, resolve_variables, run_targets
+    from pdcs.storage import InfluxDB
+
+    tr = TimeRange(since, "now", int(time.time() * 1000))
+    bad = 0
+    with InfluxDB(influx_url, influx_db, retries=0) as db:
+        for b in build_all():
+            variables, _ = resolve_variables(b, db, tr)
+            for r in run_targets(b, db, variables, tr):
+                state = "ok" if not r.problems and has_values(r) else "EMPTY" if not r.problems else "ERROR"
+                bad += state == "ERROR"
+                typer.echo(f"{state:5} {b.uid} / {r.panel} / {r.ref_id}: {r.rows} rows")
+                for p in r.problems:
+                    typer.echo(f"      {p}")
+    raise typer.Exit(1 if bad else 0)
