@@ -100,3 +100,11 @@ def test_audit_log(database: Database) -> None:
         assert [e.action for e in got] == ["device.delete", "report.pull"]
         assert got[1].details == {"format": "pdf"} and got[1].user == "zhang" and got[1].role == "ministry"
         assert [e.action for e in audit_log.entries(s, region="51")] == ["report.pull"]
+
+
+def test_database_urls() -> None:
+    """docker-compose gives libpq's postgres:// form; SQLite files get their folder."""
+    from supervision_api.db.engine import make_engine
+
+    assert make_engine("postgres://pdcs:pw@db:5432/pdcs").url.drivername == "postgresql+psycopg2"
+    assert make_engine("sqlite://").url.database is None
