@@ -59,7 +59,9 @@ def test_dev_up_serves_availability_from_real_polls(tmp_path: Path) -> None:
         down = httpx.get(f"{base}/devices/sim-offline-ap/availability", params=window, headers=auth, timeout=5).json()
         assert down["polls"] >= 1 and down["answered"] == 0
         # The reading-room terminal's pdcs-agent is scraped over HTTP, security checks included.
-        terminal = httpx.get(f"{base}/devices/sim-e-reading-terminal/availability", params=window, timeout=5).json()
+        terminal = httpx.get(
+            f"{base}/devices/sim-e-reading-terminal/availability", params=window, headers=auth, timeout=5
+        ).json()
         assert terminal["answered"] >= 1
         assert _children_of(workdir), "the servers should be running under the work folder"
     finally:
