@@ -218,7 +218,12 @@ def write_polls(influx: InfluxDB, inv: Inventory, facilities: list[str], now: da
 
 
 async def load(
-    base: str, paths: list[str], clients: int, per_client: int, think_s: float = 0.0
+    base: str,
+    paths: list[str],
+    clients: int,
+    per_client: int,
+    think_s: float = 0.0,
+    headers: dict[str, str] | None = None,
 ) -> dict[str, list[float]]:
     """``clients`` concurrent clients, each sending ``per_client`` requests one after another.
 
@@ -248,7 +253,7 @@ async def load(
                 await asyncio.sleep(max(0.0, started + think_s - time.perf_counter()))
 
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(timeout=60, limits=limits) as cl:
+    async with httpx.AsyncClient(timeout=60, limits=limits, headers=headers) as cl:
         await asyncio.gather(*(client(cl, think_s * i / clients) for i in range(clients)))
     if errors:
         print(f"{len(errors)} failed requests, e.g. {errors[:3]}", file=sys.stderr)
@@ -319,6 +324,19 @@ def main() -> None:
             inv_dir = Path(tmp) / "inventory"
             inv_dir.mkdir()
             (inv_dir / "bench.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+            # The API's own database (users, tokens, the inventory it serves) in the temp folder,
+            # with a ministry token: every route but /health needs one.
+            from supervision_api.db import Database
+            from supervision_api.db import users as api_users
+
+            db_url = f"sqlite:///{tmp}/api.sqlite"
+            api_db = Database(db_url)
+            api_db.create_schema()
+            with api_db.session() as s:
+                api_users.add_user(s, "bench", api_users.Role.MINISTRY)
+                _row, api_token = api_users.create_token(s, "bench")
+            api_db.dispose()
+            auth = {"Authorization": f"Bearer {api_token}"}
             port = free_port()
             api_log = (Path(tmp) / "api.log").open("w")
             api = subprocess.Popen(
@@ -339,7 +357,7 @@ def main() -> None:
                     "2",
                 ],
                 cwd=REPO,
-                env={**__import__("os").environ, "PYTHONPATH": str(REPO)},
+                env={**__import__("os").environ, "PYTHONPATH": str(REPO), "PDCS_DATABASE_URL": db_url},
                 stdout=api_log,
                 stderr=subprocess.STDOUT,
             )
@@ -362,12 +380,12 @@ def main() -> None:
                     f"/devices/{fid}-d2",
                     f"/devices/{fid}-d2/availability",
                 ]
-            asyncio.run(load(base, paths[:8], 4, 5))  # warm-up
+            asyncio.run(load(base, paths[:8], 4, 5, headers=auth))  # warm-up
             t0 = time.perf_counter()
-            lat = asyncio.run(load(base, paths, args.clients, per_client, think_s=1.0))
+            lat = asyncio.run(load(base, paths, args.clients, per_client, think_s=1.0, headers=auth))
             figures.update(summarise(lat, time.perf_counter() - t0, "api_paced_1rps_"))
             t0 = time.perf_counter()
-            lat = asyncio.run(load(base, paths, args.clients, per_client))
+            lat = asyncio.run(load(base, paths, args.clients, per_client, headers=auth))
             figures.update(summarise(lat, time.perf_counter() - t0, "api_closed_loop_"))
         finally:
             if api is not None:

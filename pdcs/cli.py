@@ -29,6 +29,8 @@ SUBCOMMANDS: list[tuple[str, str, str]] = [
     ("backfill", "supervision_api.commands.rollup:backfill", "Compute past days' roll-ups from raw points."),
     ("supervision", "supervision_api.commands.figures:app", "Availability in opening hours and bandwidth figures."),
     ("assessment", "supervision_api.commands.figures:assessment", "Annual assessment (年度考核) scores of a region."),
+    ("users", "supervision_api.access.cli:app", "Users, roles, region scopes and API tokens (stored hashed)."),
+    ("report", "supervision_api.reports.cli:report", "Supervision report of a region: JSON, CSV, XLSX or PDF."),
     ("audit", "collectors.ssh_audit.cli:audit", "Audit device configurations over SSH against the security baselines."),
     ("grafana", "dashboards.cli:app", "Grafana dashboards: build the JSON, check the queries, push to a Grafana."),
 ]

@@ -2,16 +2,21 @@
 
 Routers live one resource per module in ``supervision_api/routes/``; ``ROUTERS``
 lists them so that adding a resource is one new module plus one line here.
+Every router but those in ``PUBLIC`` is included behind ``current_user``
+(an API token), so no route can be added without authentication; region
+scopes are enforced in the resource lookups of ``deps`` and in ``InventoryDep``.
 """
 
 from __future__ import annotations
 
 import importlib
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from pdcs import __version__
 from supervision_api import errors
+from supervision_api.access.auth import current_user
+from supervision_api.access.store import attach_database
 from supervision_api.state import AppState
 
 ROUTERS: list[str] = [
@@ -19,8 +24,18 @@ ROUTERS: list[str] = [
     "supervision_api.routes.regions",
     "supervision_api.routes.devices",
     "supervision_api.routes.facilities",
+    "supervision_api.routes.me",
+    "supervision_api.routes.audit_log",
+    "supervision_api.routes.device_changes",
+    "supervision_api.routes.inventory",
+    "supervision_api.routes.reports",
+    "supervision_api.web.pages",
     "supervision_api.routes.grading",
 ]
+
+# Routers answered without an API token: /health (a total, no names) and the inspectors' web
+# pages, which have their own sign-in (a token in an HttpOnly cookie) per page.
+PUBLIC: set[str] = {"supervision_api.routes.health", "supervision_api.web.pages"}
 
 
 def create_app(state: AppState) -> FastAPI:
@@ -30,7 +45,12 @@ def create_app(state: AppState) -> FastAPI:
         version=__version__,
     )
     app.state.pdcs = state
+    attach_database(state)
     errors.install(app)
     for module in ROUTERS:
-        app.include_router(importlib.import_module(module).router)
+        router = importlib.import_module(module).router
+        if module in PUBLIC:
+            app.include_router(router)
+        else:
+            app.include_router(router, dependencies=[Depends(current_user)])
     return app

@@ -15,6 +15,8 @@ from fastapi import Depends, Path, Query, Request
 from inventory.models import Device, Facility, Inventory
 from pdcs.settings import Settings
 from pdcs.storage import InfluxDB
+from supervision_api.access.auth import CurrentUser, require_scope, scope_label
+from supervision_api.access.store import views_of
 from supervision_api.errors import ApiError, request_lang
 from supervision_api.i18n import Lang
 from supervision_api.state import AppState
@@ -27,8 +29,12 @@ def get_state(request: Request) -> AppState:
     return state
 
 
-def get_inventory(state: Annotated[AppState, Depends(get_state)]) -> Inventory:
-    return state.inventory
+def get_inventory(state: Annotated[AppState, Depends(get_state)], user: CurrentUser) -> Inventory:
+    """The inventory as the caller sees it: only what lies in their region scope.
+
+    Every list and total a route builds from it is thereby filtered to the scope.
+    """
+    return views_of(state).get(state.inventory, user.scope)
 
 
 def get_influx(state: Annotated[AppState, Depends(get_state)]) -> InfluxDB:
@@ -69,25 +75,38 @@ def resolve_region(code: str, inventory: Inventory) -> RegionRef:
 
 def scoped_region(
     code: Annotated[str, Path(description="GB/T 2260 code: 51, 5101, 510124; 0 for the nation")],
-    inventory: InventoryDep,
+    state: StateDep,
+    user: CurrentUser,
 ) -> RegionRef:
-    """The region of a ``/regions/{code}`` route (the hook for region scopes)."""
-    return resolve_region(code, inventory)
+    """The region of a ``/regions/{code}`` route; 403 outside the caller's scope.
+
+    Resolved against the whole inventory (GB/T 2260 codes are public), so a code outside
+    the scope is a 403, not a 404 from the caller's scoped view.
+    """
+    ref = resolve_region(code, state.inventory)
+    require_scope(user, ref.code)
+    return ref
 
 
-def get_device(device_id: Annotated[str, Path(description="device id")], inventory: InventoryDep) -> Device:
-    """The device of a ``/devices/{device_id}`` route (the hook for region scopes)."""
-    device = inventory.devices.get(device_id)
+def get_device(device_id: Annotated[str, Path(description="device id")], state: StateDep, user: CurrentUser) -> Device:
+    """The device of a ``/devices/{device_id}`` route; 403 outside the caller's scope."""
+    device = state.inventory.devices.get(device_id)
     if device is None:
         raise ApiError(404, "error.not_found.device", id=device_id)
+    if not user.may_see(state.inventory.county_of(device)):
+        raise ApiError(403, "error.forbidden.device", id=device_id, scope=scope_label(user))
     return device
 
 
-def get_facility(facility_id: Annotated[str, Path(description="facility id")], inventory: InventoryDep) -> Facility:
-    """The facility of a ``/facilities/{facility_id}`` route (the hook for region scopes)."""
-    facility = inventory.facilities.get(facility_id)
+def get_facility(
+    facility_id: Annotated[str, Path(description="facility id")], state: StateDep, user: CurrentUser
+) -> Facility:
+    """The facility of a ``/facilities/{facility_id}`` route; 403 outside the caller's scope."""
+    facility = state.inventory.facilities.get(facility_id)
     if facility is None:
         raise ApiError(404, "error.not_found.facility", id=facility_id)
+    if not user.may_see(facility.county):
+        raise ApiError(403, "error.forbidden.facility", id=facility_id, scope=scope_label(user))
     return facility
 
 

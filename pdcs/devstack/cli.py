@@ -79,17 +79,25 @@ def up(
             env=env,
         ).start()
         stopping.append(collector)
+        # A fresh API database each run (the inventory written above seeds it), with a dev admin token.
+        db_file = workdir / "pdcs.sqlite"
+        db_file.unlink(missing_ok=True)
+        db_url = f"sqlite:///{db_file}"
+        token = _dev_admin_token(db_url)
+        token_file = workdir / "api-token"  # for scripts and tests; readable by this user only
+        token_file.write_text(token + "\n", encoding="utf-8")
+        token_file.chmod(0o600)
         api = Managed(
             "api",
             [*py, "api", "--inventory", str(inventory), "--host", "127.0.0.1", "--port", str(api_port)],
             workdir / "api.log",
-            env=env,
+            env={**env, "PDCS_DATABASE_URL": db_url},
         ).start()
         stopping.append(api)
         import httpx
 
         api.wait_ready(lambda: httpx.get(f"http://127.0.0.1:{api_port}/health", timeout=1).is_success, 60)
-        _print_where_to_look(influx.url, api_port, inventory, workdir, interval)
+        _print_where_to_look(influx.url, api_port, inventory, workdir, interval, token)
         if detach:
             stopping.clear()  # leave them running
             return
@@ -105,7 +113,22 @@ def up(
             part.stop()  # type: ignore[attr-defined]
 
 
-def _print_where_to_look(influx_url: str, api_port: int, inventory: Path, workdir: Path, interval: float) -> None:
+def _dev_admin_token(database_url: str) -> str:
+    """An administrator ``dev-admin`` and a token for them (development stack only; printed below)."""
+    from supervision_api.db import Database, users
+
+    db = Database(database_url)
+    db.create_schema()
+    with db.session() as s:
+        users.add_user(s, "dev-admin", users.Role.ADMIN)
+        _row, token = users.create_token(s, "dev-admin", label="pdcs dev up")
+    db.dispose()
+    return token
+
+
+def _print_where_to_look(
+    influx_url: str, api_port: int, inventory: Path, workdir: Path, interval: float, token: str
+) -> None:
     base = f"http://127.0.0.1:{api_port}"
     typer.echo(
         f"""
@@ -115,10 +138,14 @@ pdcs is running.
   inventory      {inventory}
   logs           {workdir}/collector.log, {workdir}/api.log
 
+  web page       {base}/web/   (sign in with the token below)
+  API token      export PDCS_TOKEN={token}
+                 (user dev-admin, administrator; this run only; also in {workdir}/api-token)
+
 Try (after the first poll, about {interval:.0f} s):
-  curl -s {base}/regions/51
-  curl -s "{base}/devices/sim-lib-core-sw/availability"
-  curl -s {base}/regions/51/grading          (MLPS grading; SSH audits run at start-up)
+  curl -s -H "Authorization: Bearer $PDCS_TOKEN" {base}/regions/51
+  curl -s -H "Authorization: Bearer $PDCS_TOKEN" "{base}/devices/sim-lib-core-sw/availability"
+  curl -s -H "Authorization: Bearer $PDCS_TOKEN" {base}/regions/51/grading   (MLPS grading; SSH audits at start-up)
   pdcs audit --inventory {inventory}    (audit the simulated IOS switches now)
 Ctrl-C stops everything.
 """

@@ -42,8 +42,10 @@ def test_dev_up_serves_availability_from_real_polls(tmp_path: Path) -> None:
             # A window that has closed: points still arriving could land between count() and sum().
             end = datetime.now(UTC) - timedelta(seconds=2)
             window = {"start": (end - timedelta(minutes=10)).isoformat(), "end": end.isoformat()}
+            token_file = workdir / "api-token"  # every API route but /health needs a token
+            auth = {"Authorization": f"Bearer {token_file.read_text().strip()}"} if token_file.exists() else {}
             try:
-                r = httpx.get(f"{base}/devices/sim-lib-core-sw/availability", params=window, timeout=5)
+                r = httpx.get(f"{base}/devices/sim-lib-core-sw/availability", params=window, headers=auth, timeout=5)
                 if r.status_code == 200 and r.json().get("answered", 0) >= 2:
                     answer = r.json()
                     break
@@ -54,10 +56,12 @@ def test_dev_up_serves_availability_from_real_polls(tmp_path: Path) -> None:
         assert answer["polls"] == answer["answered"]  # net-snmp answers every poll
         assert answer["share"] == 1.0
         # The device where nothing listens is polled too, and is down.
-        down = httpx.get(f"{base}/devices/sim-offline-ap/availability", params=window, timeout=5).json()
+        down = httpx.get(f"{base}/devices/sim-offline-ap/availability", params=window, headers=auth, timeout=5).json()
         assert down["polls"] >= 1 and down["answered"] == 0
         # The reading-room terminal's pdcs-agent is scraped over HTTP, security checks included.
-        terminal = httpx.get(f"{base}/devices/sim-e-reading-terminal/availability", params=window, timeout=5).json()
+        terminal = httpx.get(
+            f"{base}/devices/sim-e-reading-terminal/availability", params=window, headers=auth, timeout=5
+        ).json()
         assert terminal["answered"] >= 1
         assert _children_of(workdir), "the servers should be running under the work folder"
     finally:

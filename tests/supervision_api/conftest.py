@@ -11,7 +11,9 @@ from fastapi.testclient import TestClient
 from inventory.models import Device, Facility, Inventory, Region
 from pdcs.settings import Settings
 from pdcs.storage import InfluxDB
+from supervision_api.access.store import issue_token
 from supervision_api.app import create_app
+from supervision_api.db.users import Role
 from supervision_api.state import AppState
 
 WEEKDAYS_9_17 = {d: "09:00-17:00" for d in ("mon", "tue", "wed", "thu", "fri")}
@@ -107,9 +109,11 @@ def inventory() -> Inventory:
 
 @pytest.fixture
 def client(influx: InfluxDB, inventory: Inventory) -> Iterator[TestClient]:
-    settings = Settings(influx_url=influx.url, influx_db=influx.database, _env_file=None)  # type: ignore[call-arg]
-    app = create_app(AppState(settings=settings, inventory=inventory, influx=influx))
-    with TestClient(app) as c:
+    settings = Settings(influx_url=influx.url, influx_db=influx.database, database_url="sqlite://", _env_file=None)  # type: ignore[call-arg]
+    state = AppState(settings=settings, inventory=inventory, influx=influx)
+    app = create_app(state)
+    token = issue_token(state, "ministry", Role.MINISTRY)  # every route needs a token; the nation's scope
+    with TestClient(app, headers={"Authorization": f"Bearer {token}"}) as c:
         yield c
 
 

@@ -14,6 +14,7 @@ from inventory.load import load_inventory
 from pdcs.devstack.procs import free_port
 from pdcs.settings import ROLLUP_RP
 from pdcs.storage import InfluxDB
+from supervision_api.db import Database, users
 from tests.supervision_api.scenarios import at, write_polls
 from tests.support.cli import pdcs_argv, pdcs_env
 
@@ -57,9 +58,18 @@ def test_api_serves_polled_figures(influx: InfluxDB, examples_dir: Path, tmp_pat
     write_polls(influx, inv, "jt-lib-sw01", now - timedelta(hours=1), now, down=[(now - timedelta(minutes=15), now)])
     port = free_port()
     log = (tmp_path / "api.log").open("w")
+    # every route but /health needs a token: make one in the database the server will use
+    db_url = f"sqlite:///{tmp_path}/api.sqlite"
+    db = Database(db_url)
+    db.create_schema()
+    with db.session() as s:
+        users.add_user(s, "ministry", users.Role.MINISTRY)
+        _row, token = users.create_token(s, "ministry")
+    db.dispose()
+    auth = {"Authorization": f"Bearer {token}"}
     proc = subprocess.Popen(
         pdcs_argv("api", "-i", str(examples_dir), "--port", str(port), *_influx_args(influx)),
-        env=pdcs_env(),
+        env=pdcs_env(PDCS_DATABASE_URL=db_url),
         stdout=log,
         stderr=subprocess.STDOUT,
     )
@@ -75,11 +85,13 @@ def test_api_serves_polled_figures(influx: InfluxDB, examples_dir: Path, tmp_pat
             assert proc.poll() is None, (tmp_path / "api.log").read_text()
             assert time.monotonic() < deadline, "pdcs api did not come up"
             time.sleep(0.2)
-        county = httpx.get(f"{base}/regions/510121").json()
+        assert httpx.get(f"{base}/regions/510121").status_code == 401
+        county = httpx.get(f"{base}/regions/510121", headers=auth).json()
         assert county["name"] == "金堂县" and county["devices"] == len(inv.devices_in(["510121"]))
-        body = httpx.get(f"{base}/devices/jt-lib-sw01/availability").json()
+        body = httpx.get(f"{base}/devices/jt-lib-sw01/availability", headers=auth).json()
         assert (body["polls"], body["answered"]) == (60, 45)
-        assert httpx.get(f"{base}/devices/nope", params={"lang": "en"}).json()["detail"] == "device nope not found"
+        nope = httpx.get(f"{base}/devices/nope", params={"lang": "en"}, headers=auth)
+        assert nope.json()["detail"] == "device nope not found"
     finally:
         proc.terminate()
         proc.wait(timeout=20)

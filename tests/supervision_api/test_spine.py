@@ -164,8 +164,8 @@ def test_device_answer_names_profiles_never_secrets(
 ) -> None:
     from inventory.models import SnmpProfile
     from pdcs.settings import Settings
-    from supervision_api.app import create_app
     from supervision_api.state import AppState
+    from tests.support.api import authed_client
 
     monkeypatch.setenv("PDCS_TEST_COMMUNITY", "s3cr3t-community")
     profile = SnmpProfile.model_validate({"name": "county-v2c", "community": {"env": "PDCS_TEST_COMMUNITY"}})
@@ -173,8 +173,8 @@ def test_device_answer_names_profiles_never_secrets(
     inv = inventory.model_copy(
         update={"snmp_profiles": {"county-v2c": profile}, "devices": {**inventory.devices, dev.id: dev}}
     )
-    settings = Settings(influx_url=influx.url, influx_db=influx.database, _env_file=None)  # type: ignore[call-arg]
-    with TestClient(create_app(AppState(settings=settings, inventory=inv, influx=influx))) as c:
+    settings = Settings(influx_url=influx.url, influx_db=influx.database, database_url="sqlite://", _env_file=None)  # type: ignore[call-arg]
+    with authed_client(AppState(settings=settings, inventory=inv, influx=influx)) as c:  # routes need a token
         r = c.get("/devices/jt-lib-sw1")
     assert r.json()["snmp_profile"] == "county-v2c"
     assert "s3cr3t" not in r.text and "PDCS_TEST_COMMUNITY" not in r.text

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi.testclient import TestClient
-
 from inventory.models import Facility, FacilityKind, Inventory, MlpsDeclaration
 from pdcs.points import SECURITY_CHECK, Point, now_ns, to_lines
 from pdcs.settings import Settings
 from pdcs.storage import InfluxDB
-from supervision_api.app import create_app
 from supervision_api.state import AppState
+from tests.support.api import authed_client
 
 HOUR_NS = 3600 * 10**9
 DAY_NS = 24 * HOUR_NS
@@ -54,8 +52,8 @@ def test_facility_and_region_grading(influx: InfluxDB) -> None:
         _point("cc", "sw2", "ios-ssh-v2", "8.1.4.1", "pass", now - HOUR_NS),
     ]
     influx.write_lines(to_lines(points))
-    state = AppState(Settings(), _inventory(), influx)
-    client = TestClient(create_app(state))
+    state = AppState(Settings(database_url="sqlite://", _env_file=None), _inventory(), influx)  # type: ignore[call-arg]
+    client = authed_client(state)
 
     body = client.get("/facilities/lib/grading").json()
     assert body["declared"] and body["level"] == 2 and body["level_zh"] == "第二级"

@@ -1,0 +1,77 @@
+"""``/inventory/import``: upload YAML files and CSV registers; same messages as ``pdcs inventory check``."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, UploadFile
+from fastapi.responses import JSONResponse
+
+from inventory.models import Inventory
+from supervision_api.access.auth import EditorUser
+from supervision_api.access.store import change_inventory
+from supervision_api.deps import LangDep, StateDep
+from supervision_api.errors import ApiError
+from supervision_api.i18n import text
+from supervision_api.inventory_upload import UploadResult, merge_upload
+
+router = APIRouter(prefix="/inventory", tags=["inventory"])
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+class _Refused(Exception):
+    def __init__(self, result: UploadResult) -> None:
+        self.result = result
+
+
+@router.post("/import", summary="Import inventory files (YAML, CSV) into the stored inventory, within your scope")
+async def import_files(
+    files: Annotated[list[UploadFile], File(description="*.yaml / *.yml / *.csv inventory files")],
+    user: EditorUser,
+    state: StateDep,
+    lang: LangDep,
+) -> Any:
+    uploads = []
+    total = 0
+    for f in files:
+        content = await f.read(MAX_UPLOAD_BYTES + 1)
+        total += len(content)
+        if total > MAX_UPLOAD_BYTES:
+            raise ApiError(413, "error.inventory.too_large", limit_mb=MAX_UPLOAD_BYTES // 2**20)
+        uploads.append((f.filename or "upload.yaml", content))
+    names = [n for n, _ in uploads]
+    result: UploadResult | None = None
+
+    def change(inv: Inventory) -> tuple[Inventory, str, str, dict[str, Any]]:
+        nonlocal result
+        result = merge_upload(uploads, inv, user)
+        if result.inventory is None:
+            raise _Refused(result)
+        details = {"files": names, "created": result.created, "updated": result.updated}
+        return result.inventory, user.scope, ",".join(names)[:256], details
+
+    try:
+        change_inventory(state, user, "inventory.import", change)
+    except _Refused as refused:
+        r = refused.result
+        if r.forbidden:
+            return JSONResponse(
+                status_code=403,
+                content={
+                    "detail": text("error.forbidden.import", lang, scope=user.scope or "0"),
+                    "code": "error.forbidden.import",
+                    "problems": r.forbidden,
+                },
+            )
+        shown = [str(p) for p in r.problems]
+        return JSONResponse(
+            status_code=422,
+            content={
+                "detail": text("error.inventory.problems", lang, n=len(shown)),
+                "code": "error.inventory.problems",
+                "problems": shown,
+            },
+        )
+    assert result is not None
+    return {"files": names, "created": result.created, "updated": result.updated}

@@ -1,0 +1,188 @@
+"""The inspectors' pages (server-rendered, Chinese).
+
+Sign-in takes an API token and keeps it in an HttpOnly, SameSite=Strict cookie
+limited to ``/web``; every page checks it exactly as the API checks a bearer
+token, and the same scope rules apply (regions offered are those in scope; any
+other is a 403).  Report downloads go to the audit log like API pulls.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Form, Query, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+
+from inventory.models import region_level
+from supervision_api.access.auth import principal_for_token
+from supervision_api.access.store import record, views_of
+from supervision_api.db.users import ROLE_ZH, Principal
+from supervision_api.reports import render
+from supervision_api.reports.content import Report
+from supervision_api.reports.gather import build_report
+from supervision_api.reports.render_pdf import fmt as fmt_value
+from supervision_api.routes.reports import report_filename
+from supervision_api.state import AppState
+from supervision_api.supervision.periods import Period
+
+router = APIRouter(prefix="/web", tags=["web"], include_in_schema=False)
+templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+
+COOKIE = "pdcs_session"
+TZ = ZoneInfo("Asia/Shanghai")
+FORMATS = (("pdf", "PDF 报告"), ("xlsx", "Excel 表格"), ("csv", "CSV 数据"), ("json", "JSON 数据"))
+LEVEL_ZH = {"province": "省", "city": "市", "county": "县"}
+
+
+def _state(request: Request) -> AppState:
+    state: AppState = request.app.state.pdcs
+    return state
+
+
+def _user(request: Request) -> Principal | None:
+    token = request.cookies.get(COOKIE)
+    return principal_for_token(_state(request), token) if token else None
+
+
+def _page(request: Request, name: str, status: int = 200, **ctx: Any) -> HTMLResponse:
+    user = ctx.get("user")
+    if isinstance(user, Principal):
+        scope = "全国" if not user.scope else _state(request).inventory.region_name(user.scope)
+        ctx["user_label"] = f"{user.name}（{ROLE_ZH[user.role]}，{scope}）"
+    return templates.TemplateResponse(request, name, ctx, status_code=status)
+
+
+def _regions(state: AppState, user: Principal) -> list[dict[str, str]]:
+    inv = views_of(state).get(state.inventory, user.scope)
+    codes = set(inv.regions) | {f.county for f in inv.facilities.values()}
+    codes |= {c[:4] for c in codes if len(c) >= 4} | {c[:2] for c in codes}
+    codes = {c for c in codes if c.startswith(user.scope)}
+    out = [] if user.scope else [{"code": "0", "label": "全国"}]
+    for code in sorted(codes):
+        indent = "　" * (len(code) // 2 - 1)
+        out.append({"code": code, "label": f"{indent}{inv.region_name(code)}（{LEVEL_ZH[region_level(code)]} {code}）"})
+    return out
+
+
+def _period(start: str, end: str) -> Period:
+    """Whole days in Beijing time: [start 00:00, end+1 00:00)."""
+    s, e = date.fromisoformat(start), date.fromisoformat(end)
+    if e < s:
+        raise ValueError("结束日期早于开始日期")
+    if (e - s).days > 366 * 5:
+        raise ValueError("时段过长：最多五年")
+    return Period(datetime.combine(s, time(), TZ), datetime.combine(e + timedelta(days=1), time(), TZ))
+
+
+def _report(state: AppState, user: Principal, region: str, start: str, end: str) -> tuple[Report, Period, str]:
+    code = "" if region in ("", "0") else region
+    if not user.may_see(code):
+        raise PermissionError(f"无权访问行政区划 {region}：超出您的权限范围")
+    per = _period(start, end)
+    inv = views_of(state).get(state.inventory, user.scope)
+    return build_report(state.influx, inv, code, per, "zh"), per, code
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request) -> HTMLResponse:
+    return _page(request, "login.html")
+
+
+@router.post("/login", response_model=None)
+def login(request: Request, token: Annotated[str, Form(max_length=200)]) -> Response:
+    user = principal_for_token(_state(request), token)
+    if user is None:
+        return _page(request, "login.html", 401, error="令牌无效、已吊销或用户已停用")
+    resp = RedirectResponse("/web/", status_code=303)
+    secure = request.url.scheme == "https" or request.headers.get("x-forwarded-proto") == "https"
+    resp.set_cookie(
+        COOKIE, token.strip(), httponly=True, samesite="strict", secure=secure, path="/web", max_age=8 * 3600
+    )
+    return resp
+
+
+@router.post("/logout")
+def logout() -> RedirectResponse:
+    resp = RedirectResponse("/web/login", status_code=303)
+    resp.delete_cookie(COOKIE, path="/web")
+    return resp
+
+
+@router.get("/", response_class=HTMLResponse, response_model=None)
+def index(
+    request: Request,
+    region: Annotated[str | None, Query(max_length=6)] = None,
+    start: Annotated[str | None, Query(max_length=10)] = None,
+    end: Annotated[str | None, Query(max_length=10)] = None,
+) -> Response:
+    user = _user(request)
+    if user is None:
+        return RedirectResponse("/web/login", status_code=303)
+    state = _state(request)
+    today = datetime.now(TZ).date()
+    selected = {
+        "region": region or (user.scope or "0"),
+        "start": start or (today - timedelta(days=7)).isoformat(),
+        "end": end or (today - timedelta(days=1)).isoformat(),
+    }
+    ctx: dict[str, Any] = {"user": user, "regions": _regions(state, user), "selected": selected, "formats": FORMATS}
+    if region is None or start is None or end is None:
+        return _page(request, "index.html", **ctx)
+    try:
+        rep, per, code = _report(state, user, region, start, end)
+    except PermissionError as exc:
+        return _page(request, "index.html", 403, error=str(exc), **ctx)
+    except ValueError as exc:
+        return _page(request, "index.html", 422, error=f"日期有误：{exc}", **ctx)
+    record(state, user, "report.view", region=code, target="/web/", period=per.as_dict(), via="web")
+    doc = rep.as_dict()
+    for sec in doc["sections"]:
+        for h in sec["headline"]:
+            h["shown"] = fmt_value(h["value"], "zh", h["unit"])
+    share = doc["coverage"]["share"]
+    ctx["coverage"] = fmt_value(None if share is None else round(share * 100, 2), "zh", "%")
+    return _page(request, "index.html", report=doc, **ctx)
+
+
+@router.get("/report", response_model=None)
+def download(
+    request: Request,
+    region: Annotated[str, Query(max_length=6)],
+    start: Annotated[str, Query(max_length=10)],
+    end: Annotated[str, Query(max_length=10)],
+    format: Annotated[str, Query(pattern="^(json|csv|xlsx|pdf)$")] = "pdf",
+) -> Response:
+    user = _user(request)
+    if user is None:
+        return RedirectResponse("/web/login", status_code=303)
+    state = _state(request)
+    try:
+        rep, per, code = _report(state, user, region, start, end)
+    except PermissionError as exc:
+        return Response(str(exc), status_code=403, media_type="text/plain; charset=utf-8")
+    except ValueError as exc:
+        return Response(f"日期有误：{exc}", status_code=422, media_type="text/plain; charset=utf-8")
+    rep.generated_at = datetime.now(TZ).replace(microsecond=0).isoformat()
+    rep.generated_by = user.name
+    out = render(rep, format)
+    record(
+        state,
+        user,
+        "report.pull",
+        region=code,
+        target="/web/report",
+        format=format,
+        period=per.as_dict(),
+        content_sha256=rep.content_sha256,
+        via="web",
+    )
+    name = report_filename(code, per, out.extension)
+    return Response(
+        out.body,
+        media_type=out.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{name}"', "X-Content-SHA256": rep.content_sha256},
+    )
