@@ -26,10 +26,11 @@ async def snmptrap(*args: str) -> None:
 
 
 async def _wait_for(seen: list[Point], n: int) -> None:
-    for _ in range(300):
+    for _ in range(600):
         if len(seen) >= n:
             return
         await asyncio.sleep(0.05)
+    raise AssertionError(f"after 30 s, {len(seen)} of {n} points: {[(p.measurement, dict(p.tags)) for p in seen]}")
 
 
 def _inventory(tmp_path: Path, snmpd: SnmpdServer) -> Inventory:
