@@ -12,16 +12,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from inventory.models import Inventory
-from pdcs.points import SECURITY_CHECK
 from pdcs.storage import InfluxDB
 from supervision_api.grading.evaluate import CheckResult
+from supervision_api.grading.evidence import latest_checks
 from supervision_api.grading.report import facility_grading
 from supervision_api.i18n import Lang, register, text
 from supervision_api.reports.content import Chart, Headline, Section, Table, Value, num, pct
-from supervision_api.reports.security import region_tags
 from supervision_api.supervision import answers
 from supervision_api.supervision.periods import Period
-from supervision_api.supervision.timeline import tag_where
 
 CN = ZoneInfo("Asia/Shanghai")
 
@@ -56,34 +54,9 @@ register(
 
 
 def _checks_in_period(influx: InfluxDB, code: str, period: Period) -> list[CheckResult]:
-    where, params = tag_where(region_tags(code))
-    start, end = period.start_ns // 1_000_000, period.end_ns // 1_000_000
-    cond = f"time >= {start}ms AND time < {end}ms" + (f" AND {where}" if where else "")
-    q = (
-        f'SELECT "status", "detail" FROM "{SECURITY_CHECK}" WHERE {cond} '
-        'GROUP BY "facility", "device", "check", "mlps_item", "mlps_level", "severity", "source" '
-        "ORDER BY time DESC LIMIT 1"
-    )
-    out = []
-    for s in influx.query(q, params=params):
-        t = s.tags
-        for row in s.rows():
-            level = t.get("mlps_level") or ""
-            out.append(
-                CheckResult(
-                    device=t.get("device", ""),
-                    check=t.get("check", ""),
-                    mlps_item=t.get("mlps_item", ""),
-                    mlps_level=int(level) if level.isdigit() else None,
-                    severity=t.get("severity", ""),
-                    source=t.get("source", ""),
-                    status=str(row.get("status") or "unknown"),
-                    detail=str(row.get("detail") or ""),
-                    time_ms=int(row["time"]),
-                    facility=t.get("facility", ""),
-                )
-            )
-    return out
+    """The latest result of every (device, check) within the report's period (reproducible)."""
+    between = (period.start_ns // 1_000_000, period.end_ns // 1_000_000)
+    return latest_checks(influx, region=code, between_ms=between)
 
 
 def grading_section(influx: InfluxDB, inventory: Inventory, code: str, period: Period, lang: Lang) -> Section:
