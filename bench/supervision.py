@@ -22,7 +22,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -276,6 +278,36 @@ def summarise(lat: dict[str, list[float]], wall: float, prefix: str) -> dict[str
     return out
 
 
+def wrk_closed_loop(base: str, paths: list[str], token: str, clients: int, seconds: int, tmp: Path) -> dict[str, float]:
+    """The closed loop again with ``wrk`` (C, Debian package) as the load generator.
+
+    The Python client above spends a large share of the two cores itself; wrk's share is
+    small, so its figures are closer to what the API does for 50 clients on other machines.
+    Left out (with a note on stderr) when wrk is not installed.
+    """
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        print("wrk not installed (apt-get install wrk): closed loop by the Python client only", file=sys.stderr)
+        return {}
+    path_file = tmp / "paths.txt"
+    path_file.write_text("\n".join(paths) + "\n", encoding="utf-8")
+    env = {**os.environ, "PDCS_BENCH_PATHS": str(path_file), "PDCS_BENCH_TOKEN": token}
+    argv = [wrk, "-t2", f"-c{clients}", f"-d{seconds}s", "-s", str(REPO / "bench" / "wrk_paths.lua"), base]
+    out = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=seconds + 60).stdout
+    line = next((ln for ln in out.splitlines() if ln.startswith("WRK ")), None)
+    if line is None:
+        print(f"wrk gave no summary:\n{out}", file=sys.stderr)
+        return {}
+    requests, errors, p50, p95_ms, duration_us = line.split()[1:]
+    return {
+        "api_wrk_closed_loop_requests": int(requests),
+        "api_wrk_closed_loop_failed": int(errors),
+        "api_wrk_closed_loop_requests_per_s": round(int(requests) / (int(duration_us) / 1e6), 1),
+        "api_wrk_closed_loop_p50_ms": float(p50),
+        "api_wrk_closed_loop_p95_ms": float(p95_ms),
+    }
+
+
 def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20, method="inclusive")[18] if len(values) > 1 else values[0]
 
@@ -387,6 +419,7 @@ def main() -> None:
             t0 = time.perf_counter()
             lat = asyncio.run(load(base, paths, args.clients, per_client, headers=auth))
             figures.update(summarise(lat, time.perf_counter() - t0, "api_closed_loop_"))
+            figures.update(wrk_closed_loop(base, paths, api_token, args.clients, 5 if args.quick else 20, Path(tmp)))
         finally:
             if api is not None:
                 api.terminate()

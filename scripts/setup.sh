@@ -16,6 +16,7 @@ APT_PACKAGES=(
   fonts-noto-cjk                # Chinese text in PDF reports
   poppler-utils                 # pdftotext/pdftoppm to check reports
   chromium chromium-driver      # headless browser tests of the inspectors' page
+  wrk                           # C load generator for bench/supervision.py
   docker-compose                # validates docker-compose.yml offline (config + its compose_spec.json)
   python3-venv
 )
