@@ -70,7 +70,7 @@ def up(
             inventory = write_dev_inventory(
                 EXAMPLES, workdir / "inventory", snmpd, sim, interval_s=interval, ios=ios, exporters=exporters
             )
-        env = {"PDCS_INFLUX_URL": influx.url, "PYTHONUNBUFFERED": "1"}
+        env = {"PDCS_INFLUX_URL": influx.url, "PDCS_AUDIT_DIR": str(workdir / "audit"), "PYTHONUNBUFFERED": "1"}
         py = [sys.executable, "-m", "pdcs"]
         collector = Managed(
             "collector",

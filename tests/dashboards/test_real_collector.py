@@ -22,7 +22,12 @@ def test_one_collector_cycle_fills_the_state_panels(
     influx: InfluxDB, snmpd: SnmpdServer, snmpsim: SnmpsimServer, tmp_path: Path
 ) -> None:
     inventory = write_dev_inventory(EXAMPLES, tmp_path / "inventory", snmpd, snmpsim, interval_s=5)
-    env = pdcs_env(PDCS_INFLUX_URL=influx.url, PDCS_INFLUX_DB=influx.database, PDCS_SPOOL_DIR=str(tmp_path / "spool"))
+    env = pdcs_env(
+        PDCS_INFLUX_URL=influx.url,
+        PDCS_INFLUX_DB=influx.database,
+        PDCS_SPOOL_DIR=str(tmp_path / "spool"),
+        PDCS_AUDIT_DIR=str(tmp_path / "audit"),
+    )
     argv = pdcs_argv("collect", "--once", "--inventory", str(inventory), "--name", "county-510121")
     done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=300)
     # Exit 1: the simulated set includes devices that do not answer (the dashboards must show them down).
