@@ -45,6 +45,8 @@ def up(
     workdir = workdir.resolve()
     workdir.mkdir(parents=True, exist_ok=True)
     stopping: list[object] = []
+    # SIGTERM (a service manager, `timeout`) stops everything like Ctrl-C, even during start-up.
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     try:
         typer.echo("starting InfluxDB …")
         influx = start_influxdb(workdir / "influxdb")
@@ -101,7 +103,6 @@ def up(
         if detach:
             stopping.clear()  # leave them running
             return
-        signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
         while collector.alive() and api.alive():
             time.sleep(1)
         typer.echo("a component stopped; see the logs in " + str(workdir), err=True)
