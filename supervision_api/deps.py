@@ -21,7 +21,10 @@ from supervision_api.errors import ApiError, request_lang
 from supervision_api.i18n import Lang
 from supervision_api.state import AppState
 from supervision_api.supervision import FigureError, periods
+from supervision_api.supervision.recent_polls import PollFetch, RecentPolls
 from supervision_api.supervision.regions import UnknownRegion, normalise_region
+
+POLLS_KEY = "recent_polls"
 
 
 def get_state(request: Request) -> AppState:
@@ -45,10 +48,27 @@ def get_settings(state: Annotated[AppState, Depends(get_state)]) -> Settings:
     return state.settings
 
 
+def get_polls(state: Annotated[AppState, Depends(get_state)]) -> PollFetch:
+    """How availability routes read polls: through the process's cache of recent polls."""
+    cache = state.extras.get(POLLS_KEY)
+    if cache is None:
+        cache = state.extras.setdefault(
+            POLLS_KEY,
+            RecentPolls(
+                state.influx,
+                refresh_s=state.settings.api_poll_cache_s,
+                max_polls=state.settings.api_poll_cache_polls,
+            ),
+        )
+    assert isinstance(cache, RecentPolls)
+    return cache
+
+
 StateDep = Annotated[AppState, Depends(get_state)]
 InventoryDep = Annotated[Inventory, Depends(get_inventory)]
 InfluxDep = Annotated[InfluxDB, Depends(get_influx)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+PollsDep = Annotated[PollFetch, Depends(get_polls)]
 LangDep = Annotated[Lang, Depends(request_lang)]
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from inventory.models import Device, Inventory, region_chain
-from supervision_api.deps import DeviceDep, InfluxDep, InventoryDep, LangDep, PeriodDep
+from supervision_api.deps import DeviceDep, InfluxDep, InventoryDep, LangDep, PeriodDep, PollsDep
 from supervision_api.i18n import Lang
 from supervision_api.labels import device_kind_label, facility_kind_label
 from supervision_api.supervision import answers, polls
@@ -56,5 +56,7 @@ def device(device: DeviceDep, inventory: InventoryDep, influx: InfluxDep, lang: 
     "/{device_id}/availability",
     summary="Availability over a period (default: last 24 h): share of polls answered, and up time in service hours",
 )
-def availability(device: DeviceDep, period: PeriodDep, inventory: InventoryDep, influx: InfluxDep) -> dict[str, Any]:
-    return answers.device_availability(influx, inventory, device, period)
+def availability(
+    device: DeviceDep, period: PeriodDep, inventory: InventoryDep, influx: InfluxDep, polls: PollsDep
+) -> dict[str, Any]:
+    return answers.device_availability(influx, inventory, device, period, polls)

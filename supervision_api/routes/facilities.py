@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Query
 
-from supervision_api.deps import FacilityDep, InfluxDep, InventoryDep, LangDep, PeriodDep
+from supervision_api.deps import FacilityDep, InfluxDep, InventoryDep, LangDep, PeriodDep, PollsDep
 from supervision_api.labels import facility_kind_label
 from supervision_api.supervision import answers
 from supervision_api.supervision.index import devices_by_facility
@@ -39,9 +39,10 @@ def availability(
     period: PeriodDep,
     inventory: InventoryDep,
     influx: InfluxDep,
+    polls: PollsDep,
     limit: int = Query(1000, ge=0, le=100_000, description="most outages listed"),
 ) -> dict[str, Any]:
-    return answers.facility_availability(influx, inventory, facility, period, limit)
+    return answers.facility_availability(influx, inventory, facility, period, limit, polls)
 
 
 @router.get("/{facility_id}/bandwidth", summary="Uplink traffic: mean, 95th percentile, utilisation, busiest hours")

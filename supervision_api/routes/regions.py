@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Query
 
 from inventory.models import FACILITY_KIND_ZH, Inventory, region_level
-from supervision_api.deps import InfluxDep, InventoryDep, LangDep, PeriodDep, RegionDep, RegionRef
+from supervision_api.deps import InfluxDep, InventoryDep, LangDep, PeriodDep, PollsDep, RegionDep, RegionRef
 from supervision_api.i18n import Lang
 from supervision_api.labels import device_kind_label, facility_kind_label
 from supervision_api.supervision import answers
@@ -95,13 +95,14 @@ def availability(
     period: PeriodDep,
     inventory: InventoryDep,
     influx: InfluxDep,
+    polls: PollsDep,
     lang: LangDep,
     limit: int = Query(1000, ge=0, le=100_000, description="most outages listed"),
     source: answers.Source = Query(
         "auto", description="raw points, daily roll-ups (whole local days; outages by number), or auto (> 31 days)"
     ),
 ) -> dict[str, Any]:
-    return answers.region_availability(influx, inventory, region.code, period, lang, limit, source)
+    return answers.region_availability(influx, inventory, region.code, period, lang, limit, source, polls)
 
 
 @router.get("/{code}/bandwidth", summary="Uplink traffic of a region's facilities: mean, p95, utilisation")

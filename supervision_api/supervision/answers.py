@@ -13,6 +13,7 @@ from supervision_api.supervision import availability as av
 from supervision_api.supervision import bandwidth as bw
 from supervision_api.supervision import rollup
 from supervision_api.supervision.periods import Period
+from supervision_api.supervision.recent_polls import PollFetch
 
 Source = Literal["auto", "raw", "rollup"]
 AUTO_ROLLUP_S = 31 * 86400  # longer periods read daily roll-ups …
@@ -33,8 +34,10 @@ def region_name(inventory: Inventory, code: str, lang: Lang) -> str:
     return text("nation", lang) if code == "" else inventory.region_name(code)
 
 
-def device_availability(influx: InfluxDB, inventory: Inventory, device: Device, period: Period) -> dict[str, Any]:
-    service = av.device_availability(influx, inventory, device, period)
+def device_availability(
+    influx: InfluxDB, inventory: Inventory, device: Device, period: Period, fetch: PollFetch | None = None
+) -> dict[str, Any]:
+    service = av.device_availability(influx, inventory, device, period, fetch=fetch)
     tz = inventory.facilities[device.facility].tz
     return {
         "device": device.id,
@@ -47,9 +50,14 @@ def device_availability(influx: InfluxDB, inventory: Inventory, device: Device, 
 
 
 def facility_availability(
-    influx: InfluxDB, inventory: Inventory, facility: Facility, period: Period, limit: int = 1000
+    influx: InfluxDB,
+    inventory: Inventory,
+    facility: Facility,
+    period: Period,
+    limit: int = 1000,
+    fetch: PollFetch | None = None,
 ) -> dict[str, Any]:
-    result = av.facility_availability(influx, inventory, facility, period)
+    result = av.facility_availability(influx, inventory, facility, period, fetch=fetch)
     figs = result.figures
     return {
         "facility": facility.id,
@@ -73,11 +81,12 @@ def region_availability(
     lang: Lang = "zh",
     limit: int = 1000,
     source: Source = "auto",
+    fetch: PollFetch | None = None,
 ) -> dict[str, Any]:
     if use_rollups(source, inventory, code, period):
         result = rollup.region_availability_rollup(influx, inventory, code, period)
     else:
-        result = av.region_availability(influx, inventory, code, period)
+        result = av.region_availability(influx, inventory, code, period, fetch=fetch)
     tz_of = {f.id: f.tz for f in inventory.facilities.values()}
     default_tz = period.start.tzinfo or UTC
     in_county = len(code) == 6

@@ -25,10 +25,13 @@ from pdcs.storage import InfluxDB
 from supervision_api.supervision import intervals as iv
 from supervision_api.supervision.index import devices_by_facility
 from supervision_api.supervision.periods import Period
+from supervision_api.supervision.recent_polls import PollFetch, direct
 from supervision_api.supervision.regions import level_tags
 from supervision_api.supervision.schedule import HolidayCalendar, official_calendar, service_intervals
 from supervision_api.supervision.serving import FacilityPlan, ServingRules, default_rules, plan
-from supervision_api.supervision.timeline import DOWN, UNKNOWN, UP, Segment, device_timeline, fetch_polls
+from supervision_api.supervision.timeline import DOWN, UNKNOWN, UP, PollSeries, Segment, device_timeline
+
+NO_POLLS = PollSeries()
 
 
 def iso(ms: int, tz: tzinfo) -> str:
@@ -175,7 +178,7 @@ class FacilityResult:
 
 def facility_result(
     fplan: FacilityPlan,
-    polls: dict[str, list[tuple[int, int]]],
+    polls: dict[str, PollSeries],
     period: Period,
     inventory: Inventory,
     rules: ServingRules,
@@ -188,12 +191,9 @@ def facility_result(
     dev_figs: dict[str, Figures] = {}
     for dev in fplan.devices:
         gap = rules.max_gap_ms(inventory.devices[dev], inventory)
-        timelines[dev] = device_timeline(polls.get(dev, []), start, end, gap)
+        timelines[dev] = device_timeline(polls.get(dev, NO_POLLS), start, end, gap)
         dev_figs[dev] = segment_figures(timelines[dev], scheduled, [dev])
-    counts = {}
-    for dev in fplan.devices:
-        inside = [up for t, up in polls.get(dev, []) if start <= t < end]
-        counts[dev] = (len(inside), sum(1 for up in inside if up))
+    counts = {dev: polls.get(dev, NO_POLLS).counts(start, end) for dev in fplan.devices}
     if not fplan.supervised:
         return FacilityResult(fac, fplan, Figures(iv.total(scheduled)), dev_figs, counts)
     segs, blame = serving_segments(fplan, timelines, start, end)
@@ -216,7 +216,9 @@ def facilities_results(
     period: Period,
     rules: ServingRules | None = None,
     calendar: HolidayCalendar | None = None,
+    fetch: PollFetch | None = None,
 ) -> list[FacilityResult]:
+    """``fetch`` reads the polls (default: straight from InfluxDB; the API passes its :class:`RecentPolls`)."""
     rules = rules or default_rules()
     calendar = calendar or official_calendar()
     by_fac = devices_by_facility(inventory)
@@ -224,7 +226,7 @@ def facilities_results(
     all_devs = [inventory.devices[d] for p in plans for d in p.devices]
     lookback = _lookback_ms(all_devs, inventory, rules)
     start, end = period.start_ns // 1_000_000, period.end_ns // 1_000_000
-    polls = fetch_polls(influx, tags, start - lookback, end) if all_devs else {}
+    polls = (fetch or direct(influx))(tags, start - lookback, end) if all_devs else {}
     return [facility_result(p, polls, period, inventory, rules, calendar) for p in plans]
 
 
@@ -235,17 +237,17 @@ def device_availability(
     period: Period,
     rules: ServingRules | None = None,
     calendar: HolidayCalendar | None = None,
+    fetch: PollFetch | None = None,
 ) -> Figures:
     rules = rules or default_rules()
     calendar = calendar or official_calendar()
     fac = inventory.facilities[device.facility]
     start, end = period.start_ns // 1_000_000, period.end_ns // 1_000_000
     gap = rules.max_gap_ms(device, inventory)
-    polls = fetch_polls(influx, {"device": device.id}, start - gap, end).get(device.id, [])
+    polls = (fetch or direct(influx))({"device": device.id}, start - gap, end).get(device.id, NO_POLLS)
     scheduled = service_intervals(fac, start, end, calendar)
     figs = segment_figures(device_timeline(polls, start, end, gap), scheduled, [device.id])
-    inside = [up for t, up in polls if start <= t < end]
-    figs.polls, figs.answered = len(inside), sum(1 for up in inside if up)
+    figs.polls, figs.answered = polls.counts(start, end)
     return figs
 
 

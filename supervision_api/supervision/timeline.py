@@ -10,8 +10,11 @@ device outage.
 
 from __future__ import annotations
 
+from array import array
+from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
+from operator import sub
 from typing import NamedTuple
 
 from pdcs.points import DEVICE_UP
@@ -26,48 +29,111 @@ class Segment(NamedTuple):
     state: int  # UP, DOWN or UNKNOWN
 
 
-def device_timeline(polls: Sequence[tuple[int, int]], start_ms: int, end_ms: int, max_gap_ms: int) -> list[Segment]:
-    """Segments covering exactly ``[start_ms, end_ms)`` from time-sorted ``(t_ms, up)`` polls.
+class PollSeries:
+    """A device's polls in time order: times (ms) and answers (1 up, 0 down) in two compact arrays.
 
-    One pass that only cuts a segment where the state changes (a day of
-    minute polls of a steady device is one segment): this runs for every
-    device of every facility a request asks about.
+    Nine bytes a poll rather than a hundred for a list of tuples, because the API
+    keeps a day of minute polls per device in memory (``recent_polls``).
+    """
+
+    __slots__ = ("times", "ups")
+
+    def __init__(self, times: array[int] | None = None, ups: bytearray | None = None) -> None:
+        self.times: array[int] = times if times is not None else array("q")
+        self.ups = ups if ups is not None else bytearray()
+
+    @classmethod
+    def of(cls, polls: Iterable[tuple[int, int]]) -> PollSeries:
+        """From ``(t_ms, up)`` pairs in any order; equal times keep their given order (the later one counts)."""
+        pairs = sorted(polls, key=lambda p: p[0])
+        return cls(array("q", [t for t, _ in pairs]), bytearray(1 if up else 0 for _, up in pairs))
+
+    def __len__(self) -> int:
+        return len(self.times)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PollSeries) and self.times == other.times and self.ups == other.ups
+
+    def __repr__(self) -> str:
+        return f"PollSeries({list(zip(self.times, self.ups, strict=True))})"
+
+    def window(self, start_ms: int, end_ms: int) -> PollSeries:
+        """A copy of the polls with ``start_ms <= t < end_ms``."""
+        i, j = bisect_left(self.times, start_ms), bisect_left(self.times, end_ms)
+        return PollSeries(self.times[i:j], self.ups[i:j])
+
+    def counts(self, start_ms: int, end_ms: int) -> tuple[int, int]:
+        """(polls, polls answered up) with ``start_ms <= t < end_ms``."""
+        i, j = bisect_left(self.times, start_ms), bisect_left(self.times, end_ms)
+        return j - i, sum(self.ups[i:j])
+
+    def replace_from(self, cut_ms: int, newer: PollSeries) -> None:
+        """Drop the polls at or after ``cut_ms`` and append ``newer`` (all at or after ``cut_ms``)."""
+        i = bisect_left(self.times, cut_ms)
+        del self.times[i:]
+        del self.ups[i:]
+        self.times.extend(newer.times)
+        self.ups.extend(newer.ups)
+
+
+def run_starts(polls: PollSeries, max_gap_ms: int) -> list[int]:
+    """Indices of the polls that begin a run: the first, each changed answer, each after a gap > ``max_gap_ms``.
+
+    Within a run every poll holds until the next one, so a run is one stretch of
+    one state.  Found with C-level scans (``bytearray.find``, ``map`` over the
+    arrays) rather than a Python step per poll: this runs for every device of
+    every facility a request asks about, and a steady day of minute polls is one run.
+    """
+    times, ups = polls.times, polls.ups
+    n = len(times)
+    if n == 0:
+        return []
+    starts = {0}
+    i = 0
+    while (i := ups.find(b"\x00" if ups[i] else b"\x01", i)) >= 0:
+        starts.add(i)
+    if n > 1:
+        steps = array("q", map(sub, times[1:], times[:-1]))
+        if max(steps) > max_gap_ms:
+            starts.update(k + 1 for k, step in enumerate(steps) if step > max_gap_ms)
+    return sorted(starts)
+
+
+def device_timeline(polls: PollSeries, start_ms: int, end_ms: int, max_gap_ms: int) -> list[Segment]:
+    """Segments covering exactly ``[start_ms, end_ms)`` from a device's polls, cut only where the state changes.
+
+    A poll holds until the next poll, for at most ``max_gap_ms``; time nobody
+    looked at is ``UNKNOWN``.  Polls at equal times: the later one counts.
     """
     out: list[Segment] = []
-    seg_start, state, cursor = start_ms, UNKNOWN, start_ms  # the open segment is [seg_start, cursor)
-    n = len(polls)
-    for i in range(n):
-        t, up = polls[i]
-        if t >= end_ms:
+    cursor = start_ms  # [start_ms, cursor) is in ``out``
+
+    def add(a: int, b: int, state: int) -> None:
+        if out and out[-1].state == state:
+            out[-1] = Segment(out[-1].start, b, state)
+        else:
+            out.append(Segment(a, b, state))
+
+    times, ups = polls.times, polls.ups
+    n = len(times)
+    starts = run_starts(polls, max_gap_ms)
+    for k, first in enumerate(starts):
+        after = starts[k + 1] if k + 1 < len(starts) else n  # the run is polls first … after − 1
+        s = max(times[first], start_ms)
+        if s >= end_ms:
             break
-        valid_to = t + max_gap_ms
-        if i + 1 < n and polls[i + 1][0] < valid_to:
-            valid_to = polls[i + 1][0]
-        if valid_to > end_ms:
-            valid_to = end_ms
-        if valid_to <= start_ms or valid_to <= t:
+        e = times[after - 1] + max_gap_ms
+        if after < n and times[after] < e:
+            e = times[after]
+        e = min(e, end_ms)
+        if e <= s:  # ended before the period, or covered by a poll at the same time
             continue
-        if t < start_ms:
-            t = start_ms
-        if t > cursor:  # nobody looked between cursor and t
-            if state != UNKNOWN:
-                out.append(Segment(seg_start, cursor, state))
-                seg_start, state = cursor, UNKNOWN
-            cursor = t
-        st = UP if up else DOWN
-        if st != state:
-            if cursor > seg_start:
-                out.append(Segment(seg_start, cursor, state))
-            seg_start, state = cursor, st
-        if valid_to > cursor:
-            cursor = valid_to
+        if s > cursor:
+            add(cursor, s, UNKNOWN)
+        add(s, e, UP if ups[first] else DOWN)
+        cursor = e
     if cursor < end_ms:
-        if state != UNKNOWN:
-            out.append(Segment(seg_start, cursor, state))
-            seg_start, state = cursor, UNKNOWN
-        cursor = end_ms
-    if cursor > seg_start:
-        out.append(Segment(seg_start, cursor, state))
+        add(cursor, end_ms, UNKNOWN)
     return out
 
 
@@ -84,14 +150,12 @@ def tag_where(tags: dict[str, str]) -> tuple[str, dict[str, str]]:
     return " AND ".join(parts), params
 
 
-def fetch_polls(influx: InfluxDB, tags: dict[str, str], start_ms: int, end_ms: int) -> dict[str, list[tuple[int, int]]]:
-    """``(t_ms, up)`` polls per device within ``[start_ms, end_ms)`` for the points matching ``tags``."""
+def fetch_polls(influx: InfluxDB, tags: dict[str, str], start_ms: int, end_ms: int | None) -> dict[str, PollSeries]:
+    """Polls per device with ``start_ms <= t < end_ms`` (None: no upper bound) among the points matching ``tags``."""
     where, params = tag_where(tags)
-    cond = f"time >= {start_ms}ms AND time < {end_ms}ms" + (f" AND {where}" if where else "")
-    out: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    cond = f"time >= {start_ms}ms" + (f" AND time < {end_ms}ms" if end_ms is not None else "")
+    cond += f" AND {where}" if where else ""
+    rows: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for s in influx.query(f"SELECT up FROM {DEVICE_UP} WHERE {cond} GROUP BY device", params=params):
-        dev = s.tags.get("device", "")
-        out[dev].extend((int(t), int(up)) for t, up in s.values if up is not None)
-    for v in out.values():
-        v.sort()
-    return dict(out)
+        rows[s.tags.get("device", "")].extend((int(t), int(up)) for t, up in s.values if up is not None)
+    return {dev: PollSeries.of(polls) for dev, polls in rows.items()}

@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from inventory.models import Inventory
 from pdcs.storage import InfluxDB
 from supervision_api.supervision.periods import Period
-from supervision_api.supervision.timeline import DOWN, UNKNOWN, UP, Segment, device_timeline
+from supervision_api.supervision.timeline import DOWN, UNKNOWN, UP, PollSeries, Segment, device_timeline
 from tests.supervision_api.scenarios import END, PERIOD, START, at, write_fortnight, write_polls
 
 H = 3600.0
@@ -17,7 +17,7 @@ def test_timeline_gap_rule() -> None:
     # Polls each minute, then silence from t=10 min: the last answer holds 3 min, then unknown.
     m = 60_000
     polls = [(i * m, 1) for i in range(10)] + [(30 * m, 0)]
-    segs = device_timeline(polls, 0, 40 * m, 3 * m)
+    segs = device_timeline(PollSeries.of(polls), 0, 40 * m, 3 * m)
     assert segs == [
         Segment(0, 12 * m, UP),
         Segment(12 * m, 30 * m, UNKNOWN),
@@ -25,13 +25,13 @@ def test_timeline_gap_rule() -> None:
         Segment(33 * m, 40 * m, UNKNOWN),
     ]
     # Before the first poll of the period nothing is known.
-    assert device_timeline([(5 * m, 1)], 0, 6 * m, 3 * m)[0] == Segment(0, 5 * m, UNKNOWN)
+    assert device_timeline(PollSeries.of([(5 * m, 1)]), 0, 6 * m, 3 * m)[0] == Segment(0, 5 * m, UNKNOWN)
     # A poll just before the period carries into it (the look-back); a duplicate time takes the later answer.
-    assert device_timeline([(-m, 0), (m, 1), (m, 0), (2 * m, 0)], 0, 4 * m, 3 * m) == [
+    assert device_timeline(PollSeries.of([(-m, 0), (m, 1), (m, 0), (2 * m, 0)]), 0, 4 * m, 3 * m) == [
         Segment(0, 4 * m, DOWN),
     ]
-    assert device_timeline([(-5 * m, 1)], 0, m, 3 * m) == [Segment(0, m, UNKNOWN)]
-    assert device_timeline([], 0, m, 3 * m) == [Segment(0, m, UNKNOWN)]
+    assert device_timeline(PollSeries.of([(-5 * m, 1)]), 0, m, 3 * m) == [Segment(0, m, UNKNOWN)]
+    assert device_timeline(PollSeries(), 0, m, 3 * m) == [Segment(0, m, UNKNOWN)]
 
 
 def test_facility_holiday_fortnight(client: TestClient, influx: InfluxDB, inventory: Inventory) -> None:
