@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Path, Query, Request
+from fastapi.concurrency import run_in_threadpool
 
 from inventory.models import Device, Facility, Inventory
 from pdcs.settings import Settings
@@ -27,28 +28,35 @@ from supervision_api.supervision.regions import UnknownRegion, normalise_region
 POLLS_KEY = "recent_polls"
 
 
-def get_state(request: Request) -> AppState:
+async def get_lang(request: Request) -> Lang:
+    return request_lang(request)
+
+
+async def get_state(request: Request) -> AppState:
     state: AppState = request.app.state.pdcs
     return state
 
 
-def get_inventory(state: Annotated[AppState, Depends(get_state)], user: CurrentUser) -> Inventory:
+async def get_inventory(state: Annotated[AppState, Depends(get_state)], user: CurrentUser) -> Inventory:
     """The inventory as the caller sees it: only what lies in their region scope.
 
     Every list and total a route builds from it is thereby filtered to the scope.
+    A view not built yet is built in the thread pool (a large inventory takes a while).
     """
-    return views_of(state).get(state.inventory, user.scope)
+    views, inv = views_of(state), state.inventory
+    view = views.cached(inv, user.scope)
+    return view if view is not None else await run_in_threadpool(views.get, inv, user.scope)
 
 
-def get_influx(state: Annotated[AppState, Depends(get_state)]) -> InfluxDB:
+async def get_influx(state: Annotated[AppState, Depends(get_state)]) -> InfluxDB:
     return state.influx
 
 
-def get_settings(state: Annotated[AppState, Depends(get_state)]) -> Settings:
+async def get_settings(state: Annotated[AppState, Depends(get_state)]) -> Settings:
     return state.settings
 
 
-def get_polls(state: Annotated[AppState, Depends(get_state)]) -> PollFetch:
+async def get_polls(state: Annotated[AppState, Depends(get_state)]) -> PollFetch:
     """How availability routes read polls: through the process's cache of recent polls."""
     cache = state.extras.get(POLLS_KEY)
     if cache is None:
@@ -69,7 +77,7 @@ InventoryDep = Annotated[Inventory, Depends(get_inventory)]
 InfluxDep = Annotated[InfluxDB, Depends(get_influx)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 PollsDep = Annotated[PollFetch, Depends(get_polls)]
-LangDep = Annotated[Lang, Depends(request_lang)]
+LangDep = Annotated[Lang, Depends(get_lang)]
 
 
 @dataclass(frozen=True)
@@ -93,7 +101,7 @@ def resolve_region(code: str, inventory: Inventory) -> RegionRef:
         raise ApiError(422, exc.key, **exc.params) from None
 
 
-def scoped_region(
+async def scoped_region(
     code: Annotated[str, Path(description="GB/T 2260 code: 51, 5101, 510124; 0 for the nation")],
     state: StateDep,
     user: CurrentUser,
@@ -108,7 +116,9 @@ def scoped_region(
     return ref
 
 
-def get_device(device_id: Annotated[str, Path(description="device id")], state: StateDep, user: CurrentUser) -> Device:
+async def get_device(
+    device_id: Annotated[str, Path(description="device id")], state: StateDep, user: CurrentUser
+) -> Device:
     """The device of a ``/devices/{device_id}`` route; 403 outside the caller's scope."""
     device = state.inventory.devices.get(device_id)
     if device is None:
@@ -118,7 +128,7 @@ def get_device(device_id: Annotated[str, Path(description="device id")], state: 
     return device
 
 
-def get_facility(
+async def get_facility(
     facility_id: Annotated[str, Path(description="facility id")], state: StateDep, user: CurrentUser
 ) -> Facility:
     """The facility of a ``/facilities/{facility_id}`` route; 403 outside the caller's scope."""
@@ -130,7 +140,7 @@ def get_facility(
     return facility
 
 
-def get_period(
+async def get_period(
     start: Annotated[
         str | None, Query(description="ISO 8601 with time zone, e.g. 2026-10-01T00:00:00+08:00; default end − 24 h")
     ] = None,

@@ -10,13 +10,15 @@ hands routes the inventory as the caller's scope sees it.  ``create_app`` adds
 
 from __future__ import annotations
 
+from time import monotonic
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from supervision_api.access import messages as _messages  # noqa: F401  (registers the texts)
-from supervision_api.access.store import database_of, refresh_inventory
+from supervision_api.access.store import database_of, inventory_recheck_due, refresh_inventory
 from supervision_api.db import users
 from supervision_api.db.users import Principal, Role
 from supervision_api.errors import ApiError
@@ -30,24 +32,62 @@ def _state(request: Request) -> AppState:
     return state
 
 
+AUTH_CACHE_KEY = "auth_cache"
+AUTH_CACHE_S = 2.0  # a revoked token or a disabled user is refused by every API process within this long
+AUTH_CACHE_MAX = 10_000
+
+
+def remembered(state: AppState, token: str, now: float | None = None) -> Principal | None:
+    """The caller of ``token`` if it authenticated within ``AUTH_CACHE_S`` (no database read)."""
+    cache: dict[str, tuple[float, Principal]] = state.extras.setdefault(AUTH_CACHE_KEY, {})
+    hit = cache.get(users.hash_token(token.strip()))
+    return hit[1] if hit is not None and (monotonic() if now is None else now) - hit[0] < AUTH_CACHE_S else None
+
+
 def principal_for_token(state: AppState, token: str) -> Principal | None:
+    """Who ``token`` belongs to; a success is remembered for ``AUTH_CACHE_S`` (by the token's hash).
+
+    The database read was over a third of the API's CPU under load (every request
+    authenticates); failures are never remembered, so a new token works at once.
+    """
+    now = monotonic()
+    if (principal := remembered(state, token, now)) is not None:
+        return principal
+    cache: dict[str, tuple[float, Principal]] = state.extras.setdefault(AUTH_CACHE_KEY, {})
+    key = users.hash_token(token.strip())
     with database_of(state).session() as s:
-        return users.authenticate(s, token)
+        principal = users.authenticate(s, token)
+    if principal is None:
+        cache.pop(key, None)
+    else:
+        if len(cache) >= AUTH_CACHE_MAX:
+            cache.clear()
+        cache[key] = (now, principal)
+    return principal
 
 
-def current_user(
+async def current_user(
     request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 ) -> Principal:
+    """The caller (401 without a valid token).
+
+    Async, with the database reads handed to the thread pool only when due: a sync
+    dependency costs every request a trip through the pool, for nothing most times.
+    """
     cached = getattr(request.state, "principal", None)
     if isinstance(cached, Principal):
         return cached
     if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
         raise ApiError(401, "error.auth.missing")
     state = _state(request)
-    principal = principal_for_token(state, credentials.credentials)
+    token = credentials.credentials
+    principal = remembered(state, token)
+    if principal is None:
+        principal = await run_in_threadpool(principal_for_token, state, token)
     if principal is None:
         raise ApiError(401, "error.auth.bad_token")
-    refresh_inventory(state)  # another API process may have changed it
+    if inventory_recheck_due(state):
+        await run_in_threadpool(refresh_inventory, state)  # another API process may have changed it
     request.state.principal = principal
     return principal
 
@@ -62,13 +102,13 @@ def require_scope(principal: Principal, code: str) -> None:
         raise ApiError(403, "error.forbidden.region", code=code or "0", scope=scope_label(principal))
 
 
-def admin_user(user: Annotated[Principal, Depends(current_user)]) -> Principal:
+async def admin_user(user: Annotated[Principal, Depends(current_user)]) -> Principal:
     if user.role is not Role.ADMIN:
         raise ApiError(403, "error.forbidden.admin")
     return user
 
 
-def inventory_editor(user: Annotated[Principal, Depends(current_user)]) -> Principal:
+async def inventory_editor(user: Annotated[Principal, Depends(current_user)]) -> Principal:
     """Who may change the inventory: admins anywhere, county staff in their county (scope still applies)."""
     if user.role not in (Role.ADMIN, Role.COUNTY_STAFF):
         raise ApiError(403, "error.forbidden.role", role=user.role.value)

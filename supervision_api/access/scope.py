@@ -32,6 +32,10 @@ class ScopedViews:
         self._source: Inventory | None = None
         self._views: dict[str, Inventory] = {}
 
+    def cached(self, inv: Inventory, scope: str) -> Inventory | None:
+        """The view if already built for this inventory (no work), else None."""
+        return (inv if scope == "" else self._views.get(scope)) if inv is self._source or scope == "" else None
+
     def get(self, inv: Inventory, scope: str) -> Inventory:
         if inv is not self._source:
             self._source, self._views = inv, {}

@@ -103,10 +103,15 @@ def change_inventory(
     return new
 
 
+def inventory_recheck_due(state: AppState, now: float | None = None) -> bool:
+    """Whether ``RECHECK_S`` have passed since this process last asked for the inventory's version."""
+    return (time.monotonic() if now is None else now) - state.extras.get(CHECKED_KEY, 0.0) >= RECHECK_S
+
+
 def refresh_inventory(state: AppState, now: float | None = None) -> bool:
     """Reload the inventory when another process stored a change (checked at most every ``RECHECK_S``)."""
     now = time.monotonic() if now is None else now
-    if now - state.extras.get(CHECKED_KEY, 0.0) < RECHECK_S:
+    if not inventory_recheck_due(state, now):
         return False
     state.extras[CHECKED_KEY] = now
     db = database_of(state)
