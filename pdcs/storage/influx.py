@@ -13,6 +13,7 @@ itself is wrong; retrying cannot help).
 from __future__ import annotations
 
 import logging
+import ssl
 import threading
 import time
 import weakref
@@ -77,6 +78,7 @@ class InfluxDB:
     # Weak: a client goes with its thread; close() closes those still alive.
     _clients: weakref.WeakSet[httpx.Client] = field(default_factory=weakref.WeakSet, init=False, repr=False)
     _clients_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    _tls: ssl.SSLContext | None = field(default=None, init=False, repr=False)
 
     @property
     def client(self) -> httpx.Client:
@@ -89,10 +91,14 @@ class InfluxDB:
         if client is None:
             headers = {"Authorization": f"Token {self.token}"} if self.token else {}
             auth = (self.username, self.password or "") if self.username else None
-            client = httpx.Client(base_url=self.url.rstrip("/"), timeout=self.timeout_s, headers=headers, auth=auth)
-            self._local.client = client
             with self._clients_lock:
+                if self._tls is None:  # loading the CA bundle takes ~20 ms: once, not once per thread
+                    self._tls = httpx.create_ssl_context()
+                client = httpx.Client(
+                    base_url=self.url.rstrip("/"), timeout=self.timeout_s, headers=headers, auth=auth, verify=self._tls
+                )
                 self._clients.add(client)
+            self._local.client = client
         return client
 
     def close(self) -> None:
