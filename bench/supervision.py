@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -39,6 +40,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import httpx
+import psutil
 import yaml
 
 REPO = Path(__file__).resolve().parent.parent
@@ -351,6 +353,28 @@ def wrk_closed_loop(base: str, paths: list[str], token: str, clients: int, secon
     }
 
 
+def settle_cpu(pid: int, quiet_s: float = 1.0, timeout_s: float = 300) -> None:
+    """Wait until process ``pid`` and its children use under 10 % of a core for ``quiet_s``."""
+    proc = psutil.Process(pid)
+
+    def used() -> float:
+        total = 0.0
+        for p in [proc, *proc.children(recursive=True)]:
+            with contextlib.suppress(psutil.Error):
+                t = p.cpu_times()
+                total += t.user + t.system
+        return total
+
+    deadline = time.monotonic() + timeout_s
+    before = used()
+    while time.monotonic() < deadline:
+        time.sleep(quiet_s)
+        now = used()
+        if now - before < 0.1 * quiet_s:
+            return
+        before = now
+
+
 def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20, method="inclusive")[18] if len(values) > 1 else values[0]
 
@@ -448,6 +472,7 @@ def main() -> None:
                 if api.poll() is not None or time.monotonic() > deadline:
                     raise SystemExit("pdcs api did not start: " + (Path(tmp) / "api.log").read_text()[-2000:])
                 time.sleep(0.5)
+            settle_cpu(api.pid)  # /health answers when one worker is up; the other may still be loading
             paths = []
             for fid in sample:
                 paths += [

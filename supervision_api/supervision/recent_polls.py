@@ -80,7 +80,7 @@ class RecentPolls:
         self._entries: OrderedDict[tuple[tuple[str, str], ...], _Entry] = OrderedDict()
         self._lock = threading.Lock()
         self.held = 0  # polls held in all entries
-        self.reads = {"full": 0, "delta": 0, "cached": 0, "direct": 0}  # for /metrics-style inspection and tests
+        self.reads = {"full": 0, "delta": 0, "cached": 0, "direct": 0}  # how questions were answered (tests, debugging)
 
     def __call__(self, tags: dict[str, str], start_ms: int, end_ms: int) -> dict[str, PollSeries]:
         now_ms = self.wall_ms()
