@@ -33,7 +33,7 @@ def _read(path: Path, lang: Language, resolve_secrets: bool = False) -> Inventor
     inventory, problems = read_inventory(path, resolve_secrets=resolve_secrets)
     if problems:
         for p in problems:
-            typer.echo(str(p))
+            typer.echo(p.text(lang.value))
         typer.echo(_PROBLEMS[lang].format(n=len(problems)), err=True)
         raise typer.Exit(1)
     return inventory

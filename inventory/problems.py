@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from inventory.messages import localise
+
 
 class Problem(NamedTuple):
     """One mistake in an inventory file; prints as ``file:line: field: message``.
@@ -20,6 +22,10 @@ class Problem(NamedTuple):
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: {self.field}: {self.message}"
+
+    def text(self, lang: str = "zh") -> str:
+        """As ``__str__``, the message in ``lang`` (``zh``: Simplified Chinese; ``en``)."""
+        return f"{self.file}:{self.line}: {self.field}: {localise(self.message, lang)}"
 
 
 class InventoryError(Exception):

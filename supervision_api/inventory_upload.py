@@ -36,7 +36,7 @@ ATTRS = tuple(SECTIONS)
 class UploadResult:
     inventory: Inventory | None  # the merged inventory, None when there are problems
     problems: list[Problem] = field(default_factory=list)
-    forbidden: list[str] = field(default_factory=list)  # objects outside the caller's scope
+    forbidden: list[Problem] = field(default_factory=list)  # objects outside the caller's scope
     created: dict[str, int] = field(default_factory=dict)
     updated: dict[str, int] = field(default_factory=dict)
 
@@ -115,19 +115,22 @@ def merge_upload(files: list[tuple[str, bytes]], current: Inventory, who: Princi
             tables[section][ident] = obj
 
     # Scope: what the upload touches must lie in the caller's scope, before and after the change.
-    forbidden: list[str] = []
+    forbidden: list[Problem] = []
     for section in ATTRS:
         for rec, obj in valid[section]:
             before = getattr(current, section).get(rec.ident or "")
             regions = [_region(section, obj, tables["facilities"])]
             if before is not None:
                 regions.append(_region(section, before, current.facilities))
-            where = f"{rec.file}:{rec.line}: {rec.label()}"
             if any(r is None for r in regions):
                 if not who.is_admin:
-                    forbidden.append(f"{where}: only administrators may change credential profiles")
+                    forbidden.append(
+                        Problem(rec.file, rec.line, rec.label(), "only administrators may change credential profiles")
+                    )
             elif not all(who.may_see(r or "") for r in regions):
-                forbidden.append(f"{where}: outside your scope ({who.scope or 'nation'})")
+                forbidden.append(
+                    Problem(rec.file, rec.line, rec.label(), f"outside your scope ({who.scope or 'nation'})")
+                )
     if forbidden:
         return UploadResult(None, forbidden=forbidden)
 

@@ -61,10 +61,10 @@ async def import_files(
                 content={
                     "detail": text("error.forbidden.import", lang, scope=user.scope or "0"),
                     "code": "error.forbidden.import",
-                    "problems": r.forbidden,
+                    "problems": [p.text(lang) for p in r.forbidden],
                 },
             )
-        shown = [str(p) for p in r.problems]
+        shown = [p.text(lang) for p in r.problems]
         return JSONResponse(
             status_code=422,
             content={

@@ -44,8 +44,12 @@ def test_check_with_problems_prints_each_and_exits_1() -> None:
     f = DATA / "unknown_references.yaml"
     result = runner.invoke(app, ["inventory", "check", str(f)])
     assert result.exit_code == 1
-    assert f"{f}:{line_of(f, 'facility: jt-libb')}: devices[sw1].facility: unknown facility 'jt-libb'" in result.output
+    where = f"{f}:{line_of(f, 'facility: jt-libb')}: devices[sw1].facility:"
+    assert f"{where} 未定义的场馆 'jt-libb'；是否应为 'jt-lib'？" in result.output
     assert "发现 3 个问题" in result.output
+    english = runner.invoke(app, ["inventory", "check", str(f), "--lang", "en"])
+    assert f"{where} unknown facility 'jt-libb'; did you mean 'jt-lib'?" in english.output
+    assert "3 problem(s) found." in english.output
 
 
 def test_check_missing_path_exits_2(tmp_path: Path) -> None:
@@ -123,7 +127,7 @@ def test_resolve_secrets_names_missing_references_only(tmp_path: Path, monkeypat
     assert result.exit_code == 1
     problem_lines = [line for line in result.output.splitlines() if line.startswith(str(f))]
     assert problem_lines == [
-        f"{f}:3: snmp_profiles[b].community: environment variable PDCS_TEST_UNSET is not set",
-        f"{f}:10: snmp_profiles[c].priv_key: secrets file {tmp_path / 'creds.yaml'} has no key 'v3-priv'",
+        f"{f}:3: snmp_profiles[b].community: 环境变量 PDCS_TEST_UNSET 未设置",
+        f"{f}:10: snmp_profiles[c].priv_key: 密钥文件 {tmp_path / 'creds.yaml'} 中没有键 'v3-priv'",
     ]
     assert "set-value-1234" not in result.output and "file-value-5678" not in result.output

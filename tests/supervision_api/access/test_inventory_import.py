@@ -54,10 +54,16 @@ def test_import_problems_read_as_on_the_command_line(api: Api, tmp_path: Path) -
         "facilities:\n  - {id: jt-lib, name: 金堂县图书馆, kind: public_library, county: '510121'}\n", encoding="utf-8"
     )
     _inv, cli_problems = read_inventory(tmp_path)
-    cli = sorted(str(p).replace(str(tmp_path) + "/", "") for p in cli_problems if "devices.yaml" in p.file)
+    cli = sorted(p.text("zh").replace(str(tmp_path) + "/", "") for p in cli_problems if "devices.yaml" in p.file)
     assert sorted(body["problems"]) == cli
-    assert any(p.startswith("devices.yaml:2: devices[jt-x1].facility: unknown facility 'jt-lbi'") for p in cli)
-    assert any(p.startswith("devices.yaml:3: devices[jt-x2].kind") for p in body["problems"])
+    assert any(p.startswith("devices.yaml:2: devices[jt-x1].facility: 未定义的场馆 'jt-lbi'") for p in cli)
+    assert any(p.startswith("devices.yaml:3: devices[jt-x2].kind: 应为") for p in body["problems"])
+    english = admin.post(
+        "/inventory/import?lang=en", files=[("files", ("devices.yaml", BROKEN_YAML.encode(), "application/yaml"))]
+    ).json()
+    assert any(
+        p.startswith("devices.yaml:2: devices[jt-x1].facility: unknown facility 'jt-lbi'") for p in english["problems"]
+    )
     assert "jt-x1" not in api.state.inventory.devices  # nothing stored
     bad = admin.post("/inventory/import", files=[("files", ("notes.txt", b"hello", "text/plain"))])
     assert bad.status_code == 422 and bad.json()["problems"][0].startswith("notes.txt:1: file:")
@@ -68,7 +74,7 @@ def test_import_outside_scope_is_refused(api: Api) -> None:
     other = "devices:\n  - {id: dy-lib-ap9, kind: wireless_ap, facility: dy-lib}\n"
     r = staff.post("/inventory/import", files=[("files", ("d.yaml", other.encode(), "application/yaml"))])
     assert r.status_code == 403 and "超出您的权限范围" in r.json()["detail"]
-    assert r.json()["problems"] == ["d.yaml:2: devices[dy-lib-ap9]: outside your scope (510121)"]
+    assert r.json()["problems"] == ["d.yaml:2: devices[dy-lib-ap9]: 超出您的权限范围（510121）"]
     # moving a device of another county into one's own is refused too
     steal = "devices:\n  - {id: dy-lib-sw1, kind: switch, facility: jt-lib}\n"
     r = staff.post("/inventory/import", files=[("files", ("d.yaml", steal.encode(), "application/yaml"))])
