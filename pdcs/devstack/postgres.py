@@ -62,11 +62,37 @@ class PostgresServer:
             shutil.rmtree(self.base, ignore_errors=True)
 
 
+def reachable_by(path: Path, user: str) -> bool:
+    """Whether ``user`` may pass through every folder down to ``path`` (search permission)."""
+    import grp
+    import pwd
+
+    who = pwd.getpwnam(user)
+    groups = {g.gr_gid for g in grp.getgrall() if user in g.gr_mem} | {who.pw_gid}
+    for folder in [path.resolve(), *path.resolve().parents]:
+        st = folder.stat()
+        if st.st_uid == who.pw_uid:
+            ok = st.st_mode & 0o100
+        elif st.st_gid in groups:
+            ok = st.st_mode & 0o010
+        else:
+            ok = st.st_mode & 0o001
+        if not ok:
+            return False
+    return True
+
+
 def start_postgres(parent: Path | None = None, *, port: int | None = None, timeout_s: float = 60.0) -> PostgresServer:
-    """initdb in a fresh folder under ``parent`` (default: the system temp dir) and start the server."""
+    """initdb in a fresh folder under ``parent`` and start the server.
+
+    The system temp dir instead when there is no ``parent``, or when, run as root, the
+    server's own user ``postgres`` could not reach it (pytest's folders are private).
+    """
     bin_dir = pg_bin_dir()
-    base = Path(tempfile.mkdtemp(prefix="pdcs-pg-", dir=parent))
     user = pg_user()
+    if parent is not None and user and not reachable_by(parent, user):
+        parent = None
+    base = Path(tempfile.mkdtemp(prefix="pdcs-pg-", dir=parent))
     if user:
         shutil.chown(base, user)
         os.chmod(base, 0o755)

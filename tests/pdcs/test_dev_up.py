@@ -10,6 +10,7 @@ from pathlib import Path
 
 import httpx
 import psutil
+import pytest
 
 from pdcs.devstack.procs import free_port
 from tests.support.cli import pdcs_argv, pdcs_env
@@ -63,6 +64,17 @@ def test_dev_up_serves_availability_from_real_polls(tmp_path: Path) -> None:
             f"{base}/devices/sim-e-reading-terminal/availability", params=window, headers=auth, timeout=5
         ).json()
         assert terminal["answered"] >= 1
+        # Alerting came up too: the collector and the rule evaluator beat to the run's Alerta.
+        alerta = (workdir / "alerta-url").read_text().strip()
+        key = {"Authorization": f"Key {(workdir / 'alerta-key').read_text().strip()}"}
+        origins: set[str] = set()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and len(origins) < 2:
+            beats = httpx.get(f"{alerta}/heartbeats", headers=key, timeout=5).json().get("heartbeats", [])
+            origins = {b["origin"].split("/")[0] for b in beats} & {"pdcs-collector", "pdcs-alerts"}
+            time.sleep(1)
+        assert origins == {"pdcs-collector", "pdcs-alerts"}, beats
+        assert httpx.get(f"{alerta}/alerts", timeout=5).status_code == 401  # the key is needed
         assert _children_of(workdir), "the servers should be running under the work folder"
     finally:
         proc.send_signal(signal.SIGINT)
@@ -71,3 +83,5 @@ def test_dev_up_serves_availability_from_real_polls(tmp_path: Path) -> None:
     assert "pdcs is running." in out
     time.sleep(0.5)
     assert _children_of(workdir) == [], "Ctrl-C must stop every server the run command started"
+    with pytest.raises(httpx.TransportError):  # Alerta too (its PostgreSQL may live outside the work folder)
+        httpx.get(alerta, timeout=2)
