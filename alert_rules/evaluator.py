@@ -197,7 +197,7 @@ class Evaluator:
                 st.info = info
                 if changed:
                     upserts[key] = st
-            self._advance(rule, st, obs.bad, now, states, upserts, deletes, messages, report)
+            self._advance(rule, st, obs.bad, now, states, upserts, deletes, messages, report, obs.hold_s)
         for key, st in list(states.items()):
             if st.rule == rule.name and key not in seen:
                 self._advance(rule, st, False, now, states, upserts, deletes, messages, report)
@@ -213,12 +213,13 @@ class Evaluator:
         deletes: list[Key],
         messages: list[tuple[str, dict[str, Any]]],
         report: CycleReport,
+        hold_s: float = 0.0,
     ) -> None:
         key = st.key
         if st.status == PENDING:
             if not bad:
                 self._drop(key, states, upserts, deletes)
-            elif now - st.since >= rule.for_s:
+            elif now - st.since >= max(rule.for_s, hold_s):
                 st.status = FIRING
                 upserts[key] = st
             return

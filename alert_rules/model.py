@@ -153,9 +153,17 @@ class Derive(BaseModel):
 class Expect(BaseModel):
     """Resources the inventory says should answer; one missing from the query result counts as bad."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
     device_kinds: tuple[str, ...] = ()  # empty: every kind
     with_agent: bool = False  # only devices with an agent_url
+    # A device missing from the answer fires only after missing this long (with ``for`` if longer):
+    # a device just added, or a platform just started, has not reported yet — that is not a fault.
+    grace_s: float = Field(default=300.0, alias="grace")
+
+    @field_validator("grace_s", mode="before")
+    @classmethod
+    def _grace(cls, v: object) -> float:
+        return parse_duration(v)
 
 
 class Rule(BaseModel):

@@ -39,6 +39,7 @@ class Observation(NamedTuple):
     tags: dict[str, str]
     columns: dict[str, Any]
     bad: bool
+    hold_s: float = 0.0  # bad this long before it may fire, beyond the rule's ``for`` (expected but missing)
 
 
 def _reduce(how: Reduce, values: list[float]) -> float:
@@ -209,7 +210,7 @@ class RuleRunner:
             columns: dict[str, Any] = {"value": None, "age_min": f">{math.floor(self.window_s / 60)}"}
             obs = self._make(tags, columns, True)
             if obs is not None:
-                merged[(obs.resource, obs.event)] = obs
+                merged[(obs.resource, obs.event)] = obs._replace(hold_s=exp.grace_s)
 
 
 def _utc(ts: float) -> dt.datetime:

@@ -103,3 +103,26 @@ def test_idle_ap_counts_only_opening_hours(
     influx.write_lines(to_lines([Point("wireless", ap, {"clients": 1}, int(t.timestamp() * 1e9))]))
     r = ev.cycle()
     assert r.firing == 0 and r.resolved
+
+
+def test_an_agent_never_heard_from_fires_only_after_the_grace(
+    influx: InfluxDB, inventory: Inventory, make_evaluator: EvaluatorFactory
+) -> None:
+    """A terminal just added (or a platform just started) has not reported yet: pending, not an alert at once."""
+    t0 = time.time()
+    ev = make_evaluator(["agent_silent"], client=None)
+    assert ev.cycle(t0).firing == 0
+    assert [(s.resource, s.status) for s in ev.store.load().values()] == [("F2-T1", "pending")]  # no data at all
+    assert ev.cycle(t0 + 4 * MIN).firing == 0
+    assert ev.cycle(t0 + 5 * MIN).firing == 1
+
+
+def test_an_agent_heard_from_within_the_grace_never_fires(
+    influx: InfluxDB, inventory: Inventory, make_evaluator: EvaluatorFactory
+) -> None:
+    t0 = time.time()
+    ev = make_evaluator(["agent_silent"], client=None)
+    assert ev.cycle(t0).pending == 1
+    influx.write_lines(to_lines([device_up(inventory, "F2-T1", 1, int(t0 * 1e9), source="agent")]))
+    r = ev.cycle(t0 + 1)
+    assert (r.pending, r.firing) == (0, 0) and not ev.store.load()
