@@ -84,7 +84,7 @@ def alerts(
     try:
         inv = load_inventory(inventory or settings.inventory)
     except InventoryError as exc:
-        typer.echo(str(exc), err=True)
+        typer.echo(exc.text(settings.language), err=True)
         raise typer.Exit(2) from None
     client = _alerta(settings)
     state_path = state or settings.alert_state

@@ -72,7 +72,7 @@ def collect(
     try:
         inv = load_inventory(inventory)
     except InventoryError as exc:
-        typer.echo(str(exc), err=True)
+        typer.echo(exc.text(settings.language), err=True)
         raise typer.Exit(2) from None
     influx = settings.influx()
     influx.retries = 0  # the writer backs off itself; the spool keeps points meanwhile

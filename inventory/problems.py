@@ -33,8 +33,12 @@ class InventoryError(Exception):
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = sorted(problems, key=lambda p: (p.file, p.line))
-        shown = "\n".join(str(p) for p in self.problems[:20])
-        more = len(self.problems) - 20
-        super().__init__(
-            f"inventory has {len(self.problems)} problem(s):\n{shown}" + (f"\n… and {more} more" if more > 0 else "")
-        )
+        super().__init__(self.text("en"))
+
+    def text(self, lang: str = "zh") -> str:
+        """The first 20 problems, in ``lang`` (``zh`` or ``en``), under a count of them all."""
+        n, more = len(self.problems), len(self.problems) - 20
+        shown = "\n".join(p.text(lang) for p in self.problems[:20])
+        if lang == "zh":
+            return f"清单有 {n} 处问题：\n{shown}" + (f"\n……另有 {more} 处" if more > 0 else "")
+        return f"inventory has {n} problem(s):\n{shown}" + (f"\n… and {more} more" if more > 0 else "")

@@ -14,14 +14,14 @@ if TYPE_CHECKING:
     from pdcs.settings import Settings
 
 
-def load_inventory_or_exit(path: Path) -> Inventory:
-    """The inventory at ``path``; prints its problems and exits 1 when it does not load."""
+def load_inventory_or_exit(path: Path, lang: str = "zh") -> Inventory:
+    """The inventory at ``path``; prints its problems (in ``lang``) and exits 1 when it does not load."""
     from inventory.load import InventoryError, load_inventory
 
     try:
         inv: Inventory = load_inventory(path)
     except InventoryError as exc:
-        typer.echo(str(exc), err=True)
+        typer.echo(exc.text(lang), err=True)
         raise typer.Exit(1) from None
     except FileNotFoundError as exc:
         typer.echo(f"{path}: {exc.strerror or 'not found'}", err=True)
@@ -41,7 +41,7 @@ def open_context(inventory: Path | None, influx_url: str | None, influx_db: str 
     if influx_db:
         overrides["influx_db"] = influx_db
     settings = Settings(**overrides)  # type: ignore[arg-type]
-    return settings, load_inventory_or_exit(settings.inventory)
+    return settings, load_inventory_or_exit(settings.inventory, settings.language)
 
 
 INVENTORY_OPT = typer.Option(None, "--inventory", "-i", help="Inventory folder or file (default: PDCS_INVENTORY).")
@@ -105,4 +105,4 @@ def app_from_env() -> FastAPI:
     from pdcs.settings import Settings
 
     settings = Settings()
-    return app_from_settings(settings, load_inventory_or_exit(settings.inventory))
+    return app_from_settings(settings, load_inventory_or_exit(settings.inventory, settings.language))

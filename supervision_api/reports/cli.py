@@ -43,7 +43,7 @@ def report(
     if inventory is not None:
         from supervision_api.cli import load_inventory_or_exit
 
-        inv = load_inventory_or_exit(inventory)
+        inv = load_inventory_or_exit(inventory, settings.language)
     else:
         db = Database(settings.database_url)
         db.create_schema()
@@ -52,7 +52,7 @@ def report(
                 db.dispose()
                 from supervision_api.cli import load_inventory_or_exit
 
-                inv = load_inventory_or_exit(settings.inventory)
+                inv = load_inventory_or_exit(settings.inventory, settings.language)
             else:
                 inv = inventory_store.load(s, settings.inventory)
         db.dispose()

@@ -61,6 +61,7 @@ def test_collect_usage_errors(tmp_path: Path, snmpd: SnmpdServer, influx: Influx
     res = run_collect(inv, influx, tmp_path / "spool", snmpd)
     assert res.returncode == 2
     assert "devices.yaml:2" in res.stderr
+    assert "清单有 1 处问题" in res.stderr and "devices[x].kind: 应为 " in res.stderr  # Chinese by default
 
 
 def test_running_collector_serves_metrics_takes_traps_and_stops_cleanly(
