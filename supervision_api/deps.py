@@ -57,16 +57,15 @@ async def get_settings(state: Annotated[AppState, Depends(get_state)]) -> Settin
 
 
 async def get_polls(state: Annotated[AppState, Depends(get_state)]) -> PollFetch:
-    """How availability routes read polls: through the process's cache of recent polls."""
+    """How availability routes read polls: through the process's cache of recent polls.
+
+    Made on first use; async dependencies run on the event loop, so only one is ever made.
+    """
     cache = state.extras.get(POLLS_KEY)
     if cache is None:
-        cache = state.extras.setdefault(
-            POLLS_KEY,
-            RecentPolls(
-                state.influx,
-                refresh_s=state.settings.api_poll_cache_s,
-                max_polls=state.settings.api_poll_cache_polls,
-            ),
+        settings = state.settings
+        cache = state.extras[POLLS_KEY] = RecentPolls(
+            state.influx, refresh_s=settings.api_poll_cache_s, max_polls=settings.api_poll_cache_polls
         )
     assert isinstance(cache, RecentPolls)
     return cache

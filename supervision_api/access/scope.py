@@ -34,7 +34,9 @@ class ScopedViews:
 
     def cached(self, inv: Inventory, scope: str) -> Inventory | None:
         """The view if already built for this inventory (no work), else None."""
-        return (inv if scope == "" else self._views.get(scope)) if inv is self._source or scope == "" else None
+        if scope == "":
+            return inv
+        return self._views.get(scope) if inv is self._source else None
 
     def get(self, inv: Inventory, scope: str) -> Inventory:
         if inv is not self._source:

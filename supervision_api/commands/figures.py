@@ -106,25 +106,12 @@ def availability(
         if zh
         else ["name", "scheduled (h)", "up (h)", "no data (h)", "availability"]
     )
-    rows = [
-        [
-            str(body.get("name")),
-            _hours(body["scheduled_s"]),
-            _hours(body["up_s"]),
-            _hours(body["unknown_s"]),
-            _pct(body["availability"]),
-        ]
-    ]
-    for child in body.get("data", []):
-        rows.append(
-            [
-                "  " + str(child["name"]),
-                _hours(child["scheduled_s"]),
-                _hours(child["up_s"]),
-                _hours(child["unknown_s"]),
-                _pct(child["availability"]),
-            ]
-        )
+
+    def row(name: str, figures: dict[str, Any]) -> list[str]:
+        hours = [_hours(figures[k]) for k in ("scheduled_s", "up_s", "unknown_s")]
+        return [name, *hours, _pct(figures["availability"])]
+
+    rows = [row(str(body.get("name")), body)] + [row("  " + str(c["name"]), c) for c in body.get("data", [])]
     _print_table(f"{body['period']['start']} — {body['period']['end']}", head, rows)
     outages = body.get("outages", [])
     if outages:
