@@ -1,6 +1,6 @@
 """Is a facility open at a moment?  The one function the evaluator asks.
 
-It asks the supervision API's schedule module (``supervision_api.supervision.schedule``:
+It asks the supervision API's schedule module (``supervision.schedule``:
 weekly hours in the facility's time zone under China's official holiday
 calendar, adjusted working weekends included), so alerts and availability
 figures agree on what "opening hours" are.
@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from inventory.models import Facility
-from supervision_api.supervision.schedule import day_spans, official_calendar
+from supervision.schedule import day_spans, official_calendar
 
 
 def is_open(facility: Facility, when: dt.datetime) -> bool:

@@ -28,8 +28,8 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pdcs.devstack.agent import start_agent
-from pdcs.devstack.node_exporter import start_node_exporter
+from devstack.agent import start_agent
+from devstack.node_exporter import start_node_exporter
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
@@ -59,7 +59,7 @@ def main() -> None:
         agent_port = 0
         agent = None
         try:
-            from pdcs.devstack.procs import free_port
+            from devstack.procs import free_port
 
             agent_port = free_port()
             agent = start_agent(

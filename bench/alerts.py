@@ -30,8 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from alert_rules.evaluator import Evaluator
 from alert_rules.load import load_rules
 from alert_rules.state import StateStore
+from devstack.influxdb import start_influxdb
 from inventory.models import Device, DeviceKind, Facility, FacilityKind, Inventory, OpeningSpan, Region
-from pdcs.devstack.influxdb import start_influxdb
 from pdcs.settings import RAW_RP, RAW_RP_DURATION
 from pdcs.storage import InfluxDB
 

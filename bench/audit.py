@@ -1,6 +1,6 @@
 """Time to audit N simulated IOS devices concurrently over real SSH sessions.
 
-The devices are fake-switches instances (pdcs.devstack.fake_ios), half
+The devices are fake-switches instances (devstack.fake_ios), half
 compliant and half not, served by two child processes.  Ours: the
 SshAuditCollector (netmiko in worker threads, ``--concurrency`` sessions at
 once, every rule judged, records written).  Peer: the obvious script — a plain
@@ -28,8 +28,8 @@ sys.path.insert(0, str(REPO))
 from collectors.base import Target  # noqa: E402
 from collectors.ssh_audit.collector import SshAuditCollector  # noqa: E402
 from collectors.ssh_audit.record import AuditStore  # noqa: E402
+from devstack.fake_ios import FakeIosDevice, FakeIosServer, ios_seed, start_fake_ios  # noqa: E402
 from inventory.models import Device, DeviceKind, Facility, FacilityKind, Inventory, SecretRef, SshProfile  # noqa: E402
-from pdcs.devstack.fake_ios import FakeIosDevice, FakeIosServer, ios_seed, start_fake_ios  # noqa: E402
 
 PASSWORD, ENABLE = "bench-Pa55", "bench-En4ble"
 

@@ -2,7 +2,7 @@
 
 Synthetic inventory: facilities of five devices (a switch carrying the uplink,
 a wireless AP, two e-reading terminals and a kiosk) spread over 20 counties of
-one city; ``days`` of collector output from ``pdcs.devstack.history`` (a poll
+one city; ``days`` of collector output from ``devstack.history`` (a poll
 every 10 minutes).  Each board's variables are resolved as Grafana would (the
 first value, or "All") and every panel query is run, substituted, over the
 board's whole range — the cost a county IT officer waits for when opening it.
@@ -26,9 +26,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from dashboards.build import build_all
 from dashboards.templating import TimeRange
 from dashboards.verify import resolve_variables, run_targets
+from devstack.history import write_week
+from devstack.influxdb import start_influxdb
 from inventory.models import Device, DeviceKind, Facility, FacilityKind, Inventory, OpeningSpan, Region
-from pdcs.devstack.history import write_week
-from pdcs.devstack.influxdb import start_influxdb
 from pdcs.settings import RAW_RP, RAW_RP_DURATION
 from pdcs.storage import InfluxDB
 

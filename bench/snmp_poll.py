@@ -42,10 +42,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from collectors.base import Target
 from collectors.service import CollectorService, ServiceConfig
 from collectors.snmp.collector import SnmpCollector
+from devstack.influxdb import start_influxdb
+from devstack.procs import Managed, free_port, require
+from devstack.snmpd import SnmpdServer, start_snmpd
 from inventory.models import Device, DeviceKind, Facility, FacilityKind, Inventory, Region, SecretRef, SnmpProfile
-from pdcs.devstack.influxdb import start_influxdb
-from pdcs.devstack.procs import Managed, free_port, require
-from pdcs.devstack.snmpd import SnmpdServer, start_snmpd
 from pdcs.settings import RAW_RP, RAW_RP_DURATION
 from pdcs.storage import InfluxDB
 

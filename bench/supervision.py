@@ -46,15 +46,15 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from devstack.influxdb import start_influxdb  # noqa: E402
+from devstack.procs import free_port  # noqa: E402
 from inventory.models import Device, Facility, Inventory, Region  # noqa: E402
-from pdcs.devstack.influxdb import start_influxdb  # noqa: E402
-from pdcs.devstack.procs import free_port  # noqa: E402
 from pdcs.points import DEVICE_UP, Point  # noqa: E402
 from pdcs.settings import RAW_RP, RAW_RP_DURATION, ROLLUP_RP, ROLLUP_RP_DURATION  # noqa: E402
 from pdcs.storage import InfluxDB  # noqa: E402
-from supervision_api.supervision import answers, rollup  # noqa: E402
-from supervision_api.supervision.periods import year_period  # noqa: E402
-from supervision_api.supervision.schedule import official_calendar, service_intervals, total_ms  # noqa: E402
+from supervision import answers, rollup  # noqa: E402
+from supervision.periods import year_period  # noqa: E402
+from supervision.schedule import official_calendar, service_intervals, total_ms  # noqa: E402
 
 CN = ZoneInfo("Asia/Shanghai")
 YEAR = 2026

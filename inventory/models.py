@@ -218,7 +218,7 @@ class MlpsDeclaration(_Model):
 
     Values are the Chinese terms of GB/T 22240 (``社会秩序公共利益``, ``严重损害``) or
     English keys (``public_order``, ``serious``).  The level follows from the matrix
-    in ``supervision_api/grading/levels.py``.
+    in ``supervision/grading/levels.py``.
     """
 
     harm_object: HarmObject

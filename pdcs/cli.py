@@ -17,7 +17,7 @@ from pdcs import __version__
 
 # (name, "module:attribute", help) — the attribute is a Typer app (a group) or a function (a command).
 SUBCOMMANDS: list[tuple[str, str, str]] = [
-    ("dev", "pdcs.devstack.cli:app", "Local development stack: InfluxDB and simulated devices."),
+    ("dev", "devstack.cli:app", "Local development stack: InfluxDB and simulated devices."),
     ("collect", "collectors.cli:collect", "Poll devices (SNMP, agents, SSH audits) into InfluxDB."),
     ("ingest", "collectors.ingest_cli:app", "Receive pushes from pdcs agents behind NAT/4G (and print their tokens)."),
     ("api", "supervision_api.cli:api", "Serve the supervision API (FastAPI, docs at /docs)."),
@@ -25,12 +25,12 @@ SUBCOMMANDS: list[tuple[str, str, str]] = [
     ("alerts", "alert_rules.cli:alerts", "Evaluate alert rules and tell Alerta (告警评估)."),
     ("maintenance", "alert_rules.cli:maintenance_app", "Maintenance windows as Alerta blackouts (维护窗口)."),
     ("inventory", "inventory.cli:app", "Check and summarise an inventory."),
-    ("rollup", "supervision_api.commands.rollup:app", "Daily roll-ups into the long retention policy."),
-    ("backfill", "supervision_api.commands.rollup:backfill", "Compute past days' roll-ups from raw points."),
-    ("supervision", "supervision_api.commands.figures:app", "Availability in opening hours and bandwidth figures."),
-    ("assessment", "supervision_api.commands.figures:assessment", "Annual assessment (年度考核) scores of a region."),
+    ("rollup", "supervision.commands.rollup:app", "Daily roll-ups into the long retention policy."),
+    ("backfill", "supervision.commands.rollup:backfill", "Compute past days' roll-ups from raw points."),
+    ("supervision", "supervision.commands.figures:app", "Availability in opening hours and bandwidth figures."),
+    ("assessment", "supervision.commands.figures:assessment", "Annual assessment (年度考核) scores of a region."),
     ("users", "supervision_api.access.cli:app", "Users, roles, region scopes and API tokens (stored hashed)."),
-    ("report", "supervision_api.reports.cli:report", "Supervision report of a region: JSON, CSV, XLSX or PDF."),
+    ("report", "reports.cli:report", "Supervision report of a region: JSON, CSV, XLSX or PDF."),
     ("audit", "collectors.ssh_audit.cli:audit", "Audit device configurations over SSH against the security baselines."),
     ("grafana", "dashboards.cli:app", "Grafana dashboards: build the JSON, check the queries, push to a Grafana."),
 ]

@@ -61,7 +61,7 @@ class Settings(BaseSettings):
     audit_concurrency: int = 20
     audit_dir: Path = Path("var/audit")
 
-    # The API's cache of recent polls (supervision_api/supervision/recent_polls.py): polls that
+    # The API's cache of recent polls (supervision/recent_polls.py): polls that
     # arrive later than 2 min after their time show within this many seconds; 0 polls held = off.
     api_poll_cache_s: float = 60.0
     api_poll_cache_polls: int = 10_000_000  # ~90 MB per API process at most

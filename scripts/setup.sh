@@ -37,7 +37,7 @@ if [ ! -x .venv/bin/python ] || [ "$(cat .venv/.pdcs-stamp 2>/dev/null)" != "$(s
   echo "setup: preparing .venv"
   [ -x .venv/bin/python ] || "$PY" -m venv .venv
   .venv/bin/pip install -q --disable-pip-version-check --upgrade pip
-  .venv/bin/pip install -q --disable-pip-version-check -e '.[dev]'
+  .venv/bin/pip install -q --disable-pip-version-check -e '.[dev]' --config-settings editable_mode=compat
   # fake-switches pins Twisted<17, which does not build on Python 3.11; its
   # dependencies come from the dev extra and it is installed without them.
   .venv/bin/pip install -q --disable-pip-version-check --no-deps fake-switches==1.5.0

@@ -7,46 +7,13 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from pdcs.cli_context import INFLUX_DB_OPT, INFLUX_URL_OPT, INVENTORY_OPT, load_inventory_or_exit, open_context
+
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
     from inventory.models import Inventory
     from pdcs.settings import Settings
-
-
-def load_inventory_or_exit(path: Path, lang: str = "zh") -> Inventory:
-    """The inventory at ``path``; prints its problems (in ``lang``) and exits 1 when it does not load."""
-    from inventory.load import InventoryError, load_inventory
-
-    try:
-        inv: Inventory = load_inventory(path)
-    except InventoryError as exc:
-        typer.echo(exc.text(lang), err=True)
-        raise typer.Exit(1) from None
-    except FileNotFoundError as exc:
-        typer.echo(f"{path}: {exc.strerror or 'not found'}", err=True)
-        raise typer.Exit(2) from None
-    return inv
-
-
-def open_context(inventory: Path | None, influx_url: str | None, influx_db: str | None) -> tuple[Settings, Inventory]:
-    """Settings (arguments over PDCS_* environment) and the loaded inventory."""
-    from pdcs.settings import Settings
-
-    overrides: dict[str, object] = {}
-    if inventory is not None:
-        overrides["inventory"] = inventory
-    if influx_url:
-        overrides["influx_url"] = influx_url
-    if influx_db:
-        overrides["influx_db"] = influx_db
-    settings = Settings(**overrides)  # type: ignore[arg-type]
-    return settings, load_inventory_or_exit(settings.inventory, settings.language)
-
-
-INVENTORY_OPT = typer.Option(None, "--inventory", "-i", help="Inventory folder or file (default: PDCS_INVENTORY).")
-INFLUX_URL_OPT = typer.Option(None, "--influx-url", help="InfluxDB base URL (default: PDCS_INFLUX_URL).")
-INFLUX_DB_OPT = typer.Option(None, "--influx-db", help="InfluxDB database (default: PDCS_INFLUX_DB).")
 
 
 def api(

@@ -14,16 +14,16 @@ from fastapi import Depends, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 
 from inventory.models import Device, Facility, Inventory
+from pdcs.i18n import Lang
 from pdcs.settings import Settings
 from pdcs.storage import InfluxDB
+from supervision import FigureError, periods
+from supervision.recent_polls import PollFetch, RecentPolls
+from supervision.regions import UnknownRegion, normalise_region
 from supervision_api.access.auth import CurrentUser, require_scope, scope_label
 from supervision_api.access.store import views_of
 from supervision_api.errors import ApiError, request_lang
-from supervision_api.i18n import Lang
 from supervision_api.state import AppState
-from supervision_api.supervision import FigureError, periods
-from supervision_api.supervision.recent_polls import PollFetch, RecentPolls
-from supervision_api.supervision.regions import UnknownRegion, normalise_region
 
 POLLS_KEY = "recent_polls"
 

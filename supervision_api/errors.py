@@ -10,9 +10,9 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from pdcs.i18n import Lang, choose, text
 from pdcs.storage.influx import InfluxUnavailable
-from supervision_api.i18n import Lang, choose, text
-from supervision_api.supervision import FigureError
+from supervision import FigureError
 
 
 class ApiError(Exception):

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from pdcs.devstack.influxdb import InfluxServer, start_influxdb
-from pdcs.devstack.snmpd import SnmpdServer, start_snmpd
-from pdcs.devstack.snmpsim import SnmpsimServer, start_snmpsim
+from devstack.influxdb import InfluxServer, start_influxdb
+from devstack.snmpd import SnmpdServer, start_snmpd
+from devstack.snmpsim import SnmpsimServer, start_snmpsim
 from pdcs.settings import RAW_RP, RAW_RP_DURATION, ROLLUP_RP, ROLLUP_RP_DURATION
 from pdcs.storage import InfluxDB
 
@@ -59,3 +59,7 @@ def snmpsim(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SnmpsimServer]
 @pytest.fixture(scope="session")
 def examples_dir() -> Path:
     return EXAMPLES
+
+
+# The figures' fixtures (inventory, client, rolled) serve tests/supervision, tests/reports and tests/supervision_api.
+from tests.support.figures import client, inventory, rolled  # noqa: E402, F401

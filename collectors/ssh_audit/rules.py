@@ -105,7 +105,7 @@ class MlpsRef(_Model):
     """The GB/T 22239-2019 requirement item a rule evidences.
 
     ``item`` is the level-3 clause (``8.1.4.1`` 身份鉴别), the canonical key of a
-    requirement; the grading catalogue (``supervision_api/grading/requirements``)
+    requirement; the grading catalogue (``supervision/grading/requirements``)
     records the level-2 clause of the same requirement beside it (7.1.4.1 …).
     ``levels`` are the levels whose requirement text asks for what the rule checks.
     """

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from supervision_api.i18n import register
+from pdcs.i18n import register
 
 register(
     {

@@ -6,11 +6,11 @@ from typing import Any
 
 from fastapi import APIRouter
 
+from inventory.labels import device_kind_label, facility_kind_label
 from inventory.models import Device, Inventory, region_chain
+from pdcs.i18n import Lang
+from supervision import answers, polls
 from supervision_api.deps import DeviceDep, InfluxDep, InventoryDep, LangDep, PeriodDep, PollsDep
-from supervision_api.i18n import Lang
-from supervision_api.labels import device_kind_label, facility_kind_label
-from supervision_api.supervision import answers, polls
 
 router = APIRouter(prefix="/devices", tags=["devices"])
 

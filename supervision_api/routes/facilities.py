@@ -6,10 +6,10 @@ from typing import Any
 
 from fastapi import APIRouter, Query
 
+from inventory.labels import facility_kind_label
+from supervision import answers
+from supervision.index import devices_by_facility
 from supervision_api.deps import FacilityDep, InfluxDep, InventoryDep, LangDep, PeriodDep, PollsDep
-from supervision_api.labels import facility_kind_label
-from supervision_api.supervision import answers
-from supervision_api.supervision.index import devices_by_facility
 
 router = APIRouter(prefix="/facilities", tags=["facilities"])
 

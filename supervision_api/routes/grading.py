@@ -10,8 +10,8 @@ from typing import Any
 
 from fastapi import APIRouter, Query
 
+from supervision.grading.report import grade_facility, grade_region
 from supervision_api.deps import FacilityDep, InfluxDep, InventoryDep, RegionDep
-from supervision_api.grading.report import grade_facility, grade_region
 
 router = APIRouter(tags=["grading"])
 

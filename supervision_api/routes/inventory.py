@@ -8,11 +8,11 @@ from fastapi import APIRouter, File, UploadFile
 from fastapi.responses import JSONResponse
 
 from inventory.models import Inventory
+from pdcs.i18n import text
 from supervision_api.access.auth import EditorUser
 from supervision_api.access.store import change_inventory
 from supervision_api.deps import LangDep, StateDep
 from supervision_api.errors import ApiError
-from supervision_api.i18n import text
 from supervision_api.inventory_upload import UploadResult, merge_upload
 
 router = APIRouter(prefix="/inventory", tags=["inventory"])

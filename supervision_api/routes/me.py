@@ -6,10 +6,10 @@ from typing import Any
 
 from fastapi import APIRouter
 
+from pdcs.i18n import text
 from supervision_api.access.auth import CurrentUser
 from supervision_api.db.users import ROLE_ZH
 from supervision_api.deps import LangDep, StateDep
-from supervision_api.i18n import text
 
 router = APIRouter(prefix="/me", tags=["access"])
 

@@ -7,12 +7,12 @@ from typing import Any
 
 from fastapi import APIRouter, Query
 
+from inventory.labels import device_kind_label, facility_kind_label
 from inventory.models import FACILITY_KIND_ZH, Inventory, region_level
+from pdcs.i18n import Lang
+from supervision import answers
+from supervision.answers import region_name
 from supervision_api.deps import InfluxDep, InventoryDep, LangDep, PeriodDep, PollsDep, RegionDep, RegionRef
-from supervision_api.i18n import Lang
-from supervision_api.labels import device_kind_label, facility_kind_label
-from supervision_api.supervision import answers
-from supervision_api.supervision.answers import region_name
 
 router = APIRouter(prefix="/regions", tags=["regions"])
 

@@ -7,12 +7,12 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 
+from reports import render
+from reports.gather import build_report
+from supervision.periods import Period
 from supervision_api.access.auth import CurrentUser
 from supervision_api.access.store import record
 from supervision_api.deps import InfluxDep, InventoryDep, LangDep, PeriodDep, RegionDep, StateDep
-from supervision_api.reports import render
-from supervision_api.reports.gather import build_report
-from supervision_api.supervision.periods import Period
 
 router = APIRouter(prefix="/regions", tags=["reports"])
 

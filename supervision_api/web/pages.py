@@ -18,16 +18,16 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
 from inventory.models import region_level
+from reports import render
+from reports.content import Report
+from reports.gather import build_report
+from reports.render_pdf import fmt as fmt_value
+from supervision.periods import Period
 from supervision_api.access.auth import principal_for_token
 from supervision_api.access.store import record, views_of
 from supervision_api.db.users import ROLE_ZH, Principal
-from supervision_api.reports import render
-from supervision_api.reports.content import Report
-from supervision_api.reports.gather import build_report
-from supervision_api.reports.render_pdf import fmt as fmt_value
 from supervision_api.routes.reports import report_filename
 from supervision_api.state import AppState
-from supervision_api.supervision.periods import Period
 
 router = APIRouter(prefix="/web", tags=["web"], include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))

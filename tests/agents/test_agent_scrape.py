@@ -14,8 +14,8 @@ import yaml
 
 from collectors.base import Target
 from collectors.prometheus_scrape import PrometheusScrapeCollector
-from pdcs.devstack.agent import AgentServer, start_agent
-from pdcs.devstack.procs import free_port
+from devstack.agent import AgentServer, start_agent
+from devstack.procs import free_port
 from pdcs.points import to_lines
 from pdcs.storage import InfluxDB
 from tests.agents.conftest import kiosk_inventory, seed

@@ -14,7 +14,7 @@ import pytest
 
 from agents import __version__
 from agents.packaging.bundle import build
-from pdcs.devstack.procs import Managed, free_port
+from devstack.procs import Managed, free_port
 
 # The interpreter the venv was made from: it has none of the agent's dependencies installed.
 BASE_PYTHON = getattr(sys, "_base_executable", sys.executable)

@@ -16,9 +16,9 @@ import httpx
 import yaml
 
 from collectors.ingest import device_token
-from pdcs.devstack.agent import start_agent
-from pdcs.devstack.influxdb import InfluxServer
-from pdcs.devstack.ingest import IngestServer, start_ingest
+from devstack.agent import start_agent
+from devstack.influxdb import InfluxServer
+from devstack.ingest import IngestServer, start_ingest
 from pdcs.storage import InfluxDB
 from tests.agents.conftest import seed
 
@@ -173,7 +173,7 @@ def test_pdcs_ingest_token_command() -> None:
 
 def test_push_into_the_collectors_own_spool(tmp_path: Path, influx_server: InfluxServer, influx: InfluxDB) -> None:
     """`pdcs collect --ingest-listen`: pushes go into the collector's spool and out through its writer."""
-    from pdcs.devstack.procs import Managed, free_port
+    from devstack.procs import Managed, free_port
     from tests.support.cli import pdcs_argv, pdcs_env
 
     port = free_port()

@@ -12,8 +12,8 @@ from alert_rules.alerta import AlertaClient
 from alert_rules.evaluator import Evaluator
 from alert_rules.load import load_rules
 from alert_rules.state import StateStore
+from devstack.alerta import AlertaServer, start_alerta
 from inventory.models import Device, DeviceKind, Facility, FacilityKind, Inventory, OpeningSpan, Region
-from pdcs.devstack.alerta import AlertaServer, start_alerta
 from pdcs.points import Point
 from pdcs.storage import InfluxDB
 

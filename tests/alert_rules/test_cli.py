@@ -10,8 +10,8 @@ from pathlib import Path
 
 from alert_rules.alerta import AlertaClient
 from alert_rules.heartbeat import send_heartbeat
+from devstack.alerta import AlertaServer
 from inventory.load import load_inventory
-from pdcs.devstack.alerta import AlertaServer
 from pdcs.points import to_lines
 from pdcs.settings import Settings
 from pdcs.storage import InfluxDB

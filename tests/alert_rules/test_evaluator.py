@@ -6,8 +6,8 @@ import time
 from typing import Any
 
 from alert_rules.alerta import AlertaClient
+from devstack.alerta import AlertaServer
 from inventory.models import Inventory
-from pdcs.devstack.alerta import AlertaServer
 from pdcs.points import to_lines
 from pdcs.storage import InfluxDB
 from tests.alert_rules.conftest import EvaluatorFactory, device_up, make_inventory

@@ -8,7 +8,7 @@ import pytest
 from pydantic import SecretStr
 
 from alert_rules.alerta import AlertaClient, AlertaUnauthorized
-from pdcs.devstack.alerta import AlertaServer
+from devstack.alerta import AlertaServer
 from pdcs.settings import Settings
 
 KEY = "s3cret-alerta-key-8c1f"

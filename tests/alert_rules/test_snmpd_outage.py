@@ -18,9 +18,9 @@ import yaml
 
 from alert_rules.alerta import AlertaClient
 from collectors.service import CollectorService, ServiceConfig
+from devstack.alerta import AlertaServer
+from devstack.snmpd import SnmpdServer, start_snmpd
 from inventory.models import Device, DeviceKind, Inventory, SecretRef, SnmpProfile
-from pdcs.devstack.alerta import AlertaServer
-from pdcs.devstack.snmpd import SnmpdServer, start_snmpd
 from pdcs.storage import InfluxDB
 from tests.alert_rules.conftest import EvaluatorFactory, make_inventory
 

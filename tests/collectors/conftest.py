@@ -9,8 +9,8 @@ import pytest
 import yaml
 
 from collectors.base import Target
+from devstack.snmpd import SnmpdServer
 from inventory.models import Device, Facility, FacilityKind, Inventory, Region, SecretRef, SnmpProfile
-from pdcs.devstack.snmpd import SnmpdServer
 
 COUNTY = "510121"  # 金堂县, 成都市, 四川省
 

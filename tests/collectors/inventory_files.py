@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from pdcs.devstack.snmpd import SnmpdServer
+from devstack.snmpd import SnmpdServer
 
 # Environment variables the written profiles name for their secrets.
 SECRET_ENV = {

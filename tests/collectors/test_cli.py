@@ -5,8 +5,8 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from pdcs.devstack.influxdb import InfluxServer
-from pdcs.devstack.snmpd import SnmpdServer
+from devstack.influxdb import InfluxServer
+from devstack.snmpd import SnmpdServer
 from pdcs.storage import InfluxDB
 from tests.collectors.inventory_files import secret_env, write_inventory
 from tests.support.cli import pdcs_argv, pdcs_env
@@ -71,7 +71,7 @@ def test_running_collector_serves_metrics_takes_traps_and_stops_cleanly(
 
     import httpx
 
-    from pdcs.devstack.procs import Managed, free_port, free_udp_port, require
+    from devstack.procs import Managed, free_port, free_udp_port, require
 
     inv = write_inventory(tmp_path / "inv", snmpd, dead=False)
     mport, tport = free_port(), free_udp_port()

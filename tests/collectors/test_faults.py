@@ -15,10 +15,10 @@ import pytest
 
 from collectors.service import CollectorService, ServiceConfig
 from collectors.spool import Spool
+from devstack.influxdb import InfluxServer, start_influxdb
+from devstack.procs import Managed
+from devstack.snmpd import SnmpdServer
 from inventory.models import Inventory
-from pdcs.devstack.influxdb import InfluxServer, start_influxdb
-from pdcs.devstack.procs import Managed
-from pdcs.devstack.snmpd import SnmpdServer
 from pdcs.points import DEVICE_UP, Point
 from pdcs.settings import RAW_RP, RAW_RP_DURATION
 from pdcs.storage import InfluxDB

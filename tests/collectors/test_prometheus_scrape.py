@@ -13,8 +13,8 @@ import pytest
 from collectors.base import Target
 from collectors.exposition_map import CpuState, map_samples, parse_samples
 from collectors.prometheus_scrape import PrometheusScrapeCollector, metrics_url
-from pdcs.devstack.node_exporter import NodeExporterServer, start_node_exporter
-from pdcs.devstack.procs import free_port
+from devstack.node_exporter import NodeExporterServer, start_node_exporter
+from devstack.procs import free_port
 from pdcs.points import DEVICE_UP, HOST, to_lines
 from pdcs.storage import InfluxDB
 from tests.agents.conftest import kiosk_inventory

@@ -13,8 +13,8 @@ import pytest
 from collectors.base import Target
 from collectors.scheduler import Job, Scheduler
 from collectors.snmp.collector import SnmpCollector
+from devstack.snmpd import SnmpdServer
 from inventory.models import Inventory
-from pdcs.devstack.snmpd import SnmpdServer
 from pdcs.points import DEVICE_UP, Point
 from tests.collectors.conftest import make_inventory, snmpd_secrets, v2c_profile
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from collectors.snmp.collector import SnmpCollector
+from devstack.snmpd import SnmpdServer, SnmpdUser, start_snmpd
 from inventory.models import SnmpProfile
-from pdcs.devstack.snmpd import SnmpdServer, SnmpdUser, start_snmpd
 from pdcs.points import DEVICE_UP, INTERFACE, Point
 from tests.collectors.conftest import make_inventory, secret, target
 from tests.collectors.peers import bulk_refusing_proxy, garbage_responder

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from collectors.snmp.collector import SnmpCollector
 from collectors.traps import TrapReceiver
+from devstack.procs import free_udp_port, require
+from devstack.snmpd import SnmpdServer
 from inventory.models import Inventory
-from pdcs.devstack.procs import free_udp_port, require
-from pdcs.devstack.snmpd import SnmpdServer
 from pdcs.points import DEVICE_UP, SNMP_TRAP, Point
 from tests.collectors.conftest import make_inventory, snmpd_secrets, target, v2c_profile, v3_profile
 

@@ -14,8 +14,8 @@ import pytest
 
 from collectors.snmp.collector import SnmpCollector
 from collectors.snmp.vendors import PROFILES, profile_for
+from devstack.snmpsim import DEFAULT_RECORDINGS, SnmpsimServer, start_snmpsim
 from inventory.models import Inventory, SnmpProfile
-from pdcs.devstack.snmpsim import DEFAULT_RECORDINGS, SnmpsimServer, start_snmpsim
 from pdcs.points import DEVICE_UP, HOST, INTERFACE, WIRELESS, Point
 from tests.collectors.conftest import make_inventory, secret, target
 

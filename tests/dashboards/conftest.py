@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from devstack.history import write_week
+from devstack.influxdb import InfluxServer
 from inventory.load import load_inventory
 from inventory.models import Inventory
-from pdcs.devstack.history import write_week
-from pdcs.devstack.influxdb import InfluxServer
 from pdcs.settings import RAW_RP, RAW_RP_DURATION, ROLLUP_RP, ROLLUP_RP_DURATION
 from pdcs.storage import InfluxDB
 

@@ -9,9 +9,9 @@ from pathlib import Path
 from dashboards.build import build_all
 from dashboards.templating import TimeRange
 from dashboards.verify import has_values, resolve_variables, run_targets
-from pdcs.devstack.simulated import write_dev_inventory
-from pdcs.devstack.snmpd import SnmpdServer
-from pdcs.devstack.snmpsim import SnmpsimServer
+from devstack.simulated import write_dev_inventory
+from devstack.snmpd import SnmpdServer
+from devstack.snmpsim import SnmpsimServer
 from pdcs.storage import InfluxDB
 from tests.support.cli import pdcs_argv, pdcs_env
 

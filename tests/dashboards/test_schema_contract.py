@@ -6,8 +6,8 @@ import re
 from pathlib import Path
 
 from dashboards.build import build_all
+from devstack.history import week_of_points
 from inventory.models import Inventory
-from pdcs.devstack.history import week_of_points
 
 REPO = Path(__file__).resolve().parents[2]
 COMMON_TAGS = {"province", "city", "county", "facility", "device", "kind"}
@@ -66,7 +66,7 @@ def test_generator_is_deterministic_and_follows_opening_hours(example_inventory:
     assert a == list(week_of_points(example_inventory, end, days=2))
     assert a != list(week_of_points(example_inventory, end, days=2, seed=7))
     lib = example_inventory.facilities["jt-lib"]
-    from pdcs.devstack.history import is_open
+    from devstack.history import is_open
 
     uplink = [
         (is_open(lib, p.time_ns // 10**9), float(p.fields["in_bps"]))

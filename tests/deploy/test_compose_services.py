@@ -13,10 +13,10 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+from devstack.alerta import AlertaServer, start_alerta
+from devstack.influxdb import InfluxServer
 from inventory.load import load_inventory
 from pdcs.cli import app
-from pdcs.devstack.alerta import AlertaServer, start_alerta
-from pdcs.devstack.influxdb import InfluxServer
 from pdcs.settings import Settings
 from tests.support.cli import pdcs_argv, pdcs_env
 

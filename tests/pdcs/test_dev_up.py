@@ -12,7 +12,7 @@ import httpx
 import psutil
 import pytest
 
-from pdcs.devstack.procs import free_port
+from devstack.procs import free_port
 from tests.support.cli import pdcs_argv, pdcs_env
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pdcs.devstack.procs import free_port
+from devstack.procs import free_port
 from pdcs.points import DEVICE_UP, Point, now_ns, to_lines
 from pdcs.storage import InfluxDB, InfluxError, InfluxUnavailable
 

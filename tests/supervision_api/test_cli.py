@@ -10,13 +10,13 @@ from pathlib import Path
 
 import httpx
 
+from devstack.procs import free_port
 from inventory.load import load_inventory
-from pdcs.devstack.procs import free_port
 from pdcs.settings import ROLLUP_RP
 from pdcs.storage import InfluxDB
 from supervision_api.db import Database, users
-from tests.supervision_api.scenarios import at, write_polls
 from tests.support.cli import pdcs_argv, pdcs_env
+from tests.support.scenarios import at, write_polls
 
 
 def _influx_args(influx: InfluxDB) -> list[str]:

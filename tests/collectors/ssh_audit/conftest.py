@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from devstack.fake_ios import FakeIosDevice, FakeIosServer, ios_seed, start_fake_ios
+from devstack.sshd import SshdServer, start_sshd, temporary_user
 from inventory.models import Device, DeviceKind, Facility, FacilityKind, Inventory, SecretRef, SshProfile
-from pdcs.devstack.fake_ios import FakeIosDevice, FakeIosServer, ios_seed, start_fake_ios
-from pdcs.devstack.sshd import SshdServer, start_sshd, temporary_user
 
 DATA = Path(__file__).resolve().parent / "data"
 PASSWORD = "Adm1n-Pa55!"

@@ -6,8 +6,8 @@ import json
 import subprocess
 from pathlib import Path
 
-from pdcs.devstack.fake_ios import FakeIosServer
-from pdcs.devstack.influxdb import InfluxServer
+from devstack.fake_ios import FakeIosServer
+from devstack.influxdb import InfluxServer
 from pdcs.storage import InfluxDB
 from tests.support.cli import pdcs_argv, pdcs_env
 

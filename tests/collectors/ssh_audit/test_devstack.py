@@ -6,12 +6,12 @@ import json
 import subprocess
 from pathlib import Path
 
+from devstack.fake_ios import dev_ios_devices, start_fake_ios
+from devstack.procs import Managed
+from devstack.simulated import write_dev_inventory
+from devstack.snmpd import SnmpdServer
+from devstack.snmpsim import SnmpsimServer
 from inventory.load import load_inventory
-from pdcs.devstack.fake_ios import dev_ios_devices, start_fake_ios
-from pdcs.devstack.procs import Managed
-from pdcs.devstack.simulated import write_dev_inventory
-from pdcs.devstack.snmpd import SnmpdServer
-from pdcs.devstack.snmpsim import SnmpsimServer
 from tests.conftest import EXAMPLES
 from tests.support.cli import pdcs_argv, pdcs_env
 

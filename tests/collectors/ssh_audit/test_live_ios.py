@@ -13,7 +13,7 @@ from collectors.base import Target
 from collectors.ssh_audit.collector import SshAuditCollector
 from collectors.ssh_audit.record import AuditStore
 from collectors.ssh_audit.rules import load_rules, rules_for
-from pdcs.devstack.fake_ios import FakeIosServer
+from devstack.fake_ios import FakeIosServer
 from pdcs.points import SECURITY_CHECK, to_lines
 from pdcs.storage import InfluxDB
 

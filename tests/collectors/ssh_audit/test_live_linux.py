@@ -11,7 +11,7 @@ import pytest
 from collectors.base import Target
 from collectors.ssh_audit.collector import SshAuditCollector
 from collectors.ssh_audit.rules import load_rules, rules_for
-from pdcs.devstack.sshd import SshdServer
+from devstack.sshd import SshdServer
 
 from .conftest import make_inventory
 

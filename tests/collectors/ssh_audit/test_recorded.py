@@ -2,7 +2,7 @@
 
 Huawei VRP and H3C Comware are tested here only (no simulator speaks them);
 Cisco IOS also runs live against fake-switches in test_live_ios.py; its two
-configurations are the simulator's seeds (pdcs/devstack/ios_configs/).
+configurations are the simulator's seeds (devstack/ios_configs/).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from collectors.ssh_audit.audit import RuleResult, judge
 from collectors.ssh_audit.checks import ParsedConfig, evaluate, redact
 from collectors.ssh_audit.dialects import DRIVERS, resolve_dialect
 from collectors.ssh_audit.rules import Condition, load_rules, rules_for
-from pdcs.devstack.fake_ios import ios_seed
+from devstack.fake_ios import ios_seed
 
 from .conftest import DATA
 

@@ -92,7 +92,7 @@ def test_duplicate_ids_across_files(tmp_path: Path) -> None:
 
 
 def test_rules_map_to_items_of_the_grading_catalogue_at_their_levels() -> None:
-    from supervision_api.grading.catalogue import default_catalogue
+    from supervision.grading.catalogue import default_catalogue
 
     catalogue = {i.id: i for i in default_catalogue().items}
     for r in load_rules():

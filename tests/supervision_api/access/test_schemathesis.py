@@ -15,14 +15,14 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from schemathesis.schemas import BaseSchema
 
-from pdcs.devstack.influxdb import InfluxServer
+from devstack.influxdb import InfluxServer
 from pdcs.settings import RAW_RP, RAW_RP_DURATION, ROLLUP_RP, ROLLUP_RP_DURATION, Settings
 from pdcs.storage import InfluxDB
 from supervision_api.access.store import issue_token
 from supervision_api.app import create_app
 from supervision_api.db.users import Role
 from supervision_api.state import AppState
-from tests.supervision_api.conftest import build_inventory
+from tests.support.figures import build_inventory
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from pdcs.devstack.postgres import PostgresServer, start_postgres
+from devstack.postgres import PostgresServer, start_postgres
 from supervision_api.db import Database
 
 

@@ -14,13 +14,13 @@ import uvicorn
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
+from devstack.procs import free_port
 from inventory.models import Inventory
-from pdcs.devstack.procs import free_port
 from pdcs.settings import Settings
 from pdcs.storage import InfluxDB
 from supervision_api.app import create_app
 from supervision_api.state import AppState
-from tests.supervision_api.reports.conftest import scenario  # noqa: F401  (the worked data)
+from tests.reports.conftest import scenario  # noqa: F401  (the worked data)
 
 CHROME_FLAGS = (
     "--headless",

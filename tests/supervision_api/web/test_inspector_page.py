@@ -12,7 +12,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from pdcs.devstack.procs import require
+from devstack.procs import require
 from supervision_api.access.store import issue_token
 from supervision_api.db.users import Role
 

@@ -1,0 +1,219 @@
+"""``pdcs dev up``: the whole platform on this machine, with simulated devices.
+
+Starts InfluxDB, a net-snmp agent (v2c and v3) and snmpsim serving recordings
+of real devices, writes an inventory whose regions and facilities come from
+``inventory/examples`` and whose devices are those simulators (the examples'
+own devices have addresses on other networks and are never polled here), then
+runs the collector and the API as child processes and prints where to look.
+Alerting comes too (``--no-alerting`` leaves it out): PostgreSQL and Alerta, the
+collector's heartbeats, and ``pdcs alerts`` evaluating the rules every 30 s.
+With ``--inventory PATH`` it runs against real devices instead.
+"""
+
+from __future__ import annotations
+
+import secrets
+import signal
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+if TYPE_CHECKING:
+    from devstack.alerta import AlertaServer
+
+app = typer.Typer(no_args_is_help=True)
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "inventory" / "examples"
+
+
+@app.command("up")
+def up(
+    inventory: Path | None = typer.Option(None, help="Inventory of real devices; default: simulated devices."),
+    workdir: Path = typer.Option(Path("var/dev"), help="Folder for data, logs and the generated inventory."),
+    api_port: int = typer.Option(8000, help="Port of the supervision API."),
+    interval: float = typer.Option(15.0, help="Polling interval of the simulated devices, seconds."),
+    detach: bool = typer.Option(False, help="Start everything, print where to look and return (for scripts)."),
+    alerting: bool = typer.Option(
+        True, "--alerting/--no-alerting", help="Also start Alerta (PostgreSQL, alerta-server) and the alert evaluator."
+    ),
+) -> None:
+    """Start InfluxDB, simulated devices, the collector, the API and alerting; Ctrl-C stops them all."""
+    from devstack.agent import start_agent
+    from devstack.fake_ios import dev_ios_devices, start_fake_ios
+    from devstack.influxdb import start_influxdb
+    from devstack.node_exporter import start_node_exporter
+    from devstack.procs import Managed
+    from devstack.simulated import write_dev_inventory
+    from devstack.snmpd import start_snmpd
+    from devstack.snmpsim import start_snmpsim
+    from pdcs.settings import Settings
+
+    workdir = workdir.resolve()
+    workdir.mkdir(parents=True, exist_ok=True)
+    stopping: list[object] = []
+    # SIGTERM (a service manager, `timeout`) stops everything like Ctrl-C, even during start-up.
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    try:
+        typer.echo("starting InfluxDB …")
+        influx = start_influxdb(workdir / "influxdb")
+        stopping.append(influx)
+        settings = Settings(influx_url=influx.url)
+        settings.ensure_schema()
+        alerta = _start_alerta(workdir) if alerting else None
+        if alerta is not None:
+            stopping.append(alerta)
+        if inventory is None:
+            typer.echo("starting simulated devices (snmpd, snmpsim) …")
+            community = secrets.token_hex(8)
+            snmpd = start_snmpd(workdir / "snmpd", community=community)
+            stopping.append(snmpd)
+            sim = start_snmpsim(workdir / "snmpsim", timeout_s=600)
+            stopping.append(sim)
+            typer.echo("starting simulated IOS switches for the SSH audits (fake-switches) …")
+            ios = start_fake_ios(workdir / "fake_ios", dev_ios_devices(secrets.token_hex(8), secrets.token_hex(8)))
+            stopping.append(ios)
+            typer.echo("starting a pdcs-agent (terminal) and node_exporter (server) …")
+            agent = start_agent(workdir / "agent", {"checks": {"interval_s": 300}})
+            stopping.append(agent)
+            node = start_node_exporter(workdir / "node_exporter")
+            stopping.append(node)
+            exporters = {"e_reading_terminal": f"{agent.url}/metrics", "server": f"{node.url}/metrics"}
+            inventory = write_dev_inventory(
+                EXAMPLES, workdir / "inventory", snmpd, sim, interval_s=interval, ios=ios, exporters=exporters
+            )
+        env = {"PDCS_INFLUX_URL": influx.url, "PDCS_AUDIT_DIR": str(workdir / "audit"), "PYTHONUNBUFFERED": "1"}
+        if alerta is not None:  # the collector's heartbeats and the evaluator's alerts go there
+            env |= {"PDCS_ALERTA_URL": alerta.url, "PDCS_ALERTA_API_KEY": alerta.admin_key}
+        py = [sys.executable, "-m", "pdcs"]
+        collector = Managed(
+            "collector",
+            [*py, "collect", "--inventory", str(inventory), "--spool-dir", str(workdir / "spool")],
+            workdir / "collector.log",
+            env=env,
+        ).start()
+        stopping.append(collector)
+        parts = [collector]
+        if alerta is not None:
+            evaluator = Managed(
+                "alerts",
+                [
+                    *py,
+                    "alerts",
+                    "--inventory",
+                    str(inventory),
+                    "--interval",
+                    "30",
+                    "--state",
+                    str(workdir / "alerts.sqlite"),
+                ],
+                workdir / "alerts.log",
+                env=env,
+            ).start()
+            stopping.append(evaluator)
+            parts.append(evaluator)
+        # A fresh API database each run (the inventory written above seeds it), with a dev admin token.
+        db_file = workdir / "pdcs.sqlite"
+        db_file.unlink(missing_ok=True)
+        db_url = f"sqlite:///{db_file}"
+        token = _dev_admin_token(db_url)
+        token_file = workdir / "api-token"  # for scripts and tests; readable by this user only
+        token_file.write_text(token + "\n", encoding="utf-8")
+        token_file.chmod(0o600)
+        api = Managed(
+            "api",
+            [*py, "api", "--inventory", str(inventory), "--host", "127.0.0.1", "--port", str(api_port)],
+            workdir / "api.log",
+            env={**env, "PDCS_DATABASE_URL": db_url},
+        ).start()
+        stopping.append(api)
+        parts.append(api)
+        import httpx
+
+        api.wait_ready(lambda: httpx.get(f"http://127.0.0.1:{api_port}/health", timeout=1).is_success, 60)
+        _print_where_to_look(influx.url, api_port, inventory, workdir, interval, token, alerta)
+        if detach:
+            stopping.clear()  # leave them running
+            return
+        while all(part.alive() for part in parts):
+            time.sleep(1)
+        typer.echo("a component stopped; see the logs in " + str(workdir), err=True)
+        raise typer.Exit(1)
+    except KeyboardInterrupt:
+        typer.echo("stopping …")
+    finally:
+        for part in reversed(stopping):
+            part.stop()  # type: ignore[attr-defined]
+
+
+def _start_alerta(workdir: Path) -> AlertaServer | None:
+    """Alerta for this run, its admin key in ``<workdir>/alerta-key``; None (with a note) when not installed."""
+    from devstack.alerta import alerta_venv, start_alerta
+
+    try:
+        alerta_venv()
+    except FileNotFoundError as exc:
+        typer.echo(f"alerting left out: {exc}", err=True)
+        return None
+    typer.echo("starting Alerta (PostgreSQL, alerta-server) …")
+    (workdir / "alerta").mkdir(exist_ok=True)
+    server = start_alerta(workdir / "alerta")
+    key_file = workdir / "alerta-key"
+    key_file.write_text(server.admin_key + "\n", encoding="utf-8")
+    key_file.chmod(0o600)
+    (workdir / "alerta-url").write_text(server.url + "\n", encoding="utf-8")  # for scripts and tests
+    return server
+
+
+def _dev_admin_token(database_url: str) -> str:
+    """An administrator ``dev-admin`` and a token for them (development stack only; printed below)."""
+    from supervision_api.db import Database, users
+
+    db = Database(database_url)
+    db.create_schema()
+    with db.session() as s:
+        users.add_user(s, "dev-admin", users.Role.ADMIN)
+        _row, token = users.create_token(s, "dev-admin", label="pdcs dev up")
+    db.dispose()
+    return token
+
+
+def _print_where_to_look(
+    influx_url: str,
+    api_port: int,
+    inventory: Path,
+    workdir: Path,
+    interval: float,
+    token: str,
+    alerta: AlertaServer | None,
+) -> None:
+    base = f"http://127.0.0.1:{api_port}"
+    alerting = (
+        f"""  Alerta         {alerta.url}   (alerts and heartbeats; key in {workdir}/alerta-key)
+                 curl -s -H "Authorization: Key $(cat {workdir}/alerta-key)" {alerta.url}/alerts
+"""
+        if alerta is not None
+        else "  Alerta         not started\n"
+    )
+    typer.echo(
+        f"""
+pdcs is running.
+  API            {base}/docs   (health: {base}/health)
+  InfluxDB       {influx_url}  (database pdcs)
+  inventory      {inventory}
+  logs           {workdir}/collector.log, {workdir}/api.log, {workdir}/alerts.log
+{alerting}
+  web page       {base}/web/   (sign in with the token below)
+  API token      export PDCS_TOKEN={token}
+                 (user dev-admin, administrator; this run only; also in {workdir}/api-token)
+
+Try (after the first poll, about {interval:.0f} s):
+  curl -s -H "Authorization: Bearer $PDCS_TOKEN" {base}/regions/51
+  curl -s -H "Authorization: Bearer $PDCS_TOKEN" "{base}/devices/sim-lib-core-sw/availability"
+  curl -s -H "Authorization: Bearer $PDCS_TOKEN" {base}/regions/51/grading   (MLPS grading; SSH audits at start-up)
+  pdcs audit --inventory {inventory}    (audit the simulated IOS switches now)
+Ctrl-C stops everything.
+"""
+    )

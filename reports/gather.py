@@ -1,0 +1,236 @@
+"""Build a report for a region and a period from the supervision figures.
+
+Progress is reported through ``progress(step, total, what)`` so the CLI can
+show a bar; the API passes nothing.  The inventory given is the caller's
+scoped view, so a report never reaches outside the caller's scope.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import UTC
+
+from inventory.models import Inventory, region_level
+from pdcs.i18n import Lang, text
+from pdcs.points import DEVICE_UP
+from pdcs.storage import InfluxDB
+from reports import labels as _labels  # noqa: F401  (registers the texts)
+from reports.content import Chart, Headline, Report, Section, Table, Value, num, pct
+from reports.hashing import content_sha256
+from reports.sections_extra import assessment_section, grading_section
+from reports.security import compliance, region_tags
+from supervision import availability as av
+from supervision import bandwidth as bw
+from supervision.periods import Period
+from supervision.timeline import tag_where
+
+Progress = Callable[[int, int, str], None]
+STEPS = ("coverage", "availability", "bandwidth", "security", "grading", "assessment")
+
+
+def _t(key: str, lang: Lang) -> str:
+    return text(key, lang)
+
+
+def _h(ms: float) -> float | None:
+    return num(ms / 3_600_000, 2)
+
+
+def _floats(values: Iterable[Value]) -> list[float | None]:
+    return [float(v) if isinstance(v, int | float) else None for v in values]
+
+
+def _mbps(bps: float | None) -> float | None:
+    return num(bps / 1e6, 3) if bps is not None else None
+
+
+def region_title(inventory: Inventory, code: str, lang: Lang) -> dict[str, str]:
+    return {
+        "code": code or "0",
+        "name": text("nation", lang) if not code else inventory.region_name(code),
+        "level": region_level(code).value if code else "nation",
+    }
+
+
+def coverage(influx: InfluxDB, inventory: Inventory, code: str, period: Period, lang: Lang) -> dict[str, object]:
+    enabled = {d.id for d in inventory.devices_in([code])}
+    where, params = tag_where(region_tags(code))
+    start, end = period.start_ns // 1_000_000, period.end_ns // 1_000_000
+    cond = f"time >= {start}ms AND time < {end}ms" + (f" AND {where}" if where else "")
+    series = influx.query(f'SELECT count("up") FROM {DEVICE_UP} WHERE {cond} GROUP BY "device"', params=params)
+    with_data = {s.tags.get("device", "") for s in series} & enabled
+    return {
+        "devices": len(enabled),
+        "devices_with_data": len(with_data),
+        "share": num(len(with_data) / len(enabled)) if enabled else None,
+        "method": _t("report.coverage_method", lang),
+    }
+
+
+def availability_section(influx: InfluxDB, inventory: Inventory, code: str, period: Period, lang: Lang) -> Section:
+    result = av.region_availability(influx, inventory, code, period)
+    figs = result.figures
+    sec = Section("availability", _t("report.availability", lang), _t("report.availability.method", lang))
+    sec.headline = [
+        Headline(_t("report.av.serving", lang), pct(figs.availability), "%"),
+        Headline(_t("report.av.devices", lang), pct(result.device_figures.availability), "%"),
+        Headline(_t("report.av.scheduled_h", lang), _h(figs.scheduled_ms), "h"),
+        Headline(_t("report.av.outages", lang), len(figs.outages)),
+        Headline(_t("report.av.unsupervised", lang), len(result.unsupervised)),
+    ]
+
+    def child_name(child: str) -> str:
+        return inventory.facilities[child].name if len(code) == 6 else inventory.region_name(child)
+
+    rows: list[list[Value]] = [
+        [child, child_name(child), _h(f.scheduled_ms), _h(f.up_ms), _h(f.unknown_ms), pct(f.availability)]
+        for child, f in sorted(result.children.items())
+    ]
+    cols = ["col.code", "col.name", "col.scheduled_h", "col.up_h", "col.unknown_h", "col.availability_pct"]
+    sec.tables.append(Table(_t("report.av.by_child", lang), [_t(c, lang) for c in cols], rows, "availability"))
+    sec.charts.append(Chart(_t("report.av.chart", lang), [str(r[1]) for r in rows], _floats(r[5] for r in rows)))
+    tz = period.start.tzinfo or UTC
+    outage_rows = []
+    for o in figs.outages[:50]:
+        d = o.as_dict(tz)
+        fac = inventory.facilities.get(o.facility or "")
+        outage_rows.append(
+            [
+                d["start"],
+                d["end"],
+                num(d["duration_s"] / 60, 1),
+                num(d["in_service_s"] / 60, 1),
+                fac.name if fac else (o.facility or ""),
+                ", ".join(o.devices),
+                o.cause,
+            ]
+        )
+    cols = [
+        "col.start",
+        "col.end",
+        "col.duration_min",
+        "col.in_service_min",
+        "col.facility",
+        "col.devices",
+        "col.cause",
+    ]
+    sec.tables.append(Table(_t("report.av.outage_list", lang), [_t(c, lang) for c in cols], outage_rows, "outages"))
+    if figs.scheduled_ms == 0:
+        sec.notes.append(_t("report.section_no_data", lang))
+    return sec
+
+
+def bandwidth_section(influx: InfluxDB, inventory: Inventory, code: str, period: Period, lang: Lang) -> Section:
+    body = bw.region_bandwidth(influx, inventory, code, period)
+    sec = Section("bandwidth", _t("report.bandwidth", lang), _t("report.bandwidth.method", lang))
+    sec.headline = [
+        Headline(_t("report.bw.in_mean", lang), _mbps(body["in_mean_bps"]), "Mbps"),
+        Headline(_t("report.bw.out_mean", lang), _mbps(body["out_mean_bps"]), "Mbps"),
+        Headline(_t("report.bw.in_p95", lang), _mbps(body["in_p95_bps"]), "Mbps"),
+        Headline(_t("report.bw.out_p95", lang), _mbps(body["out_p95_bps"]), "Mbps"),
+        Headline(_t("report.bw.util", lang), pct(body["utilisation_p95"]), "%"),
+        Headline(_t("report.bw.facilities", lang), f"{body['facilities_with_data']}/{body['facilities']}"),
+    ]
+    rows: list[list[Value]] = [
+        [
+            f["facility"],
+            f["name"],
+            _mbps(f["in_mean_bps"]),
+            _mbps(f["out_mean_bps"]),
+            _mbps(f["in_p95_bps"]),
+            _mbps(f["out_p95_bps"]),
+            _mbps(f["capacity_bps"]),
+            pct(f["utilisation_p95"]),
+        ]
+        for f in sorted(body["data"], key=lambda f: f["facility"])
+    ]
+    cols = [
+        "col.code",
+        "col.name",
+        "col.in_mean_mbps",
+        "col.out_mean_mbps",
+        "col.in_p95_mbps",
+        "col.out_p95_mbps",
+        "col.capacity_mbps",
+        "col.util_pct",
+    ]
+    sec.tables.append(Table(_t("report.bw.by_facility", lang), [_t(c, lang) for c in cols], rows, "bandwidth"))
+    if rows:
+        sec.charts.append(Chart(_t("report.bw.chart", lang), [str(r[1]) for r in rows], _floats(r[7] for r in rows)))
+    else:
+        sec.available = False
+        sec.notes.append(_t("report.section_no_data", lang))
+    return sec
+
+
+def security_section(influx: InfluxDB, inventory: Inventory, code: str, period: Period, lang: Lang) -> Section:
+    devices = {d.id for d in inventory.devices_in([code])}
+    comp = compliance(influx, code, period, devices)
+    sec = Section("security", _t("report.security", lang), _t("report.security.method", lang))
+    failed = comp.failed()
+    sec.headline = [
+        Headline(_t("report.sec.checks", lang), len(comp.verdicts)),
+        Headline(_t("report.sec.pass_rate", lang), pct(comp.pass_rate), "%"),
+        Headline(_t("report.sec.failed_high", lang), sum(v.severity in ("high", "critical") for v in failed)),
+        Headline(_t("report.sec.devices", lang), len({v.device for v in comp.verdicts})),
+    ]
+    items = comp.by_item()
+    rows: list[list[Value]] = [[i, lv, n, p, f, pct(p / n if n else None)] for i, lv, n, p, f in items]
+    cols = ["col.mlps_item", "col.mlps_level", "col.checks", "col.passed", "col.failed", "col.pass_pct"]
+    sec.tables.append(Table(_t("report.sec.by_item", lang), [_t(c, lang) for c in cols], rows, "security_items"))
+    frows: list[list[Value]] = [[v.device, v.check, v.severity, v.mlps_item, v.detail] for v in failed[:50]]
+    cols = ["col.device", "col.check", "col.severity", "col.mlps_item", "col.detail"]
+    sec.tables.append(Table(_t("report.sec.failed", lang), [_t(c, lang) for c in cols], frows, "security_failed"))
+    if rows:
+        sec.charts.append(Chart(_t("report.sec.chart", lang), [str(r[0]) for r in rows], _floats(r[5] for r in rows)))
+    if not comp.verdicts:
+        sec.available = False
+        sec.notes.append(_t("report.section_no_data", lang))
+    return sec
+
+
+def build_report(
+    influx: InfluxDB,
+    inventory: Inventory,
+    code: str,
+    period: Period,
+    lang: Lang = "zh",
+    progress: Progress | None = None,
+) -> Report:
+    """The report's content and its hash (``generated_at``/``generated_by`` are left to the caller)."""
+    step = 0
+
+    def tick(what: str) -> None:
+        nonlocal step
+        step += 1
+        if progress:
+            progress(step, len(STEPS), what)
+
+    tz = period.start.tzinfo
+    period_d = {
+        **period.as_dict(),
+        "days": num(period.seconds / 86400, 3),
+        "timezone": str(tz) if tz else "UTC",
+    }
+    cov = coverage(influx, inventory, code, period, lang)
+    tick("coverage")
+    sections = [availability_section(influx, inventory, code, period, lang)]
+    tick("availability")
+    sections.append(bandwidth_section(influx, inventory, code, period, lang))
+    tick("bandwidth")
+    sections.append(security_section(influx, inventory, code, period, lang))
+    tick("security")
+    sections.append(grading_section(influx, inventory, code, period, lang))
+    tick("grading")
+    sections.append(assessment_section(influx, inventory, code, period, lang))
+    tick("assessment")
+    report = Report(
+        title=_t("report.title", lang),
+        language=lang,
+        region=region_title(inventory, code, lang),
+        period=period_d,
+        coverage=cov,
+        sections=sections,
+    )
+    report.content_sha256 = content_sha256(report)
+    return report

@@ -1,0 +1,246 @@
+"""``pdcs supervision availability|bandwidth`` and ``pdcs assessment``: the API's figures on the command line.
+
+Tables by default (Chinese unless ``--lang en``), the API's JSON with ``--json``.
+Exit codes: 0 figures printed, 2 bad arguments (unknown region, bad period).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from pdcs.cli_context import INFLUX_DB_OPT, INFLUX_URL_OPT, INVENTORY_OPT, open_context
+
+app = typer.Typer(no_args_is_help=True, help="Supervision figures: availability in opening hours, bandwidth.")
+
+REGION_OPT = typer.Option(None, "--region", "-r", help="GB/T 2260 code (51, 5101, 510121); 0 for the nation.")
+FACILITY_OPT = typer.Option(None, "--facility", "-f", help="Facility id.")
+START_OPT = typer.Option(None, "--start", help="ISO 8601 with time zone (default: end − 24 h).")
+END_OPT = typer.Option(None, "--end", help="ISO 8601 with time zone (default: now).")
+JSON_OPT = typer.Option(False, "--json", help="Print the API's JSON answer.")
+LANG_OPT = typer.Option("zh", "--lang", help="zh or en.")
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(message, err=True)
+    return typer.Exit(2)
+
+
+def _pct(v: float | None) -> str:
+    return "—" if v is None else f"{v * 100:.2f}%"
+
+
+def _hours(v: float | None) -> str:
+    return "—" if v is None else f"{v / 3600:.2f}"
+
+
+def _mbps(v: float | None) -> str:
+    return "—" if v is None else f"{v / 1e6:.2f}"
+
+
+def _print_table(title: str, columns: list[str], rows: list[list[str]]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title)
+    for c in columns:
+        table.add_column(c)
+    for r in rows:
+        table.add_row(*r)
+    Console().print(table)
+
+
+def _emit(body: dict[str, Any], as_json: bool) -> bool:
+    if as_json:
+        typer.echo(json.dumps(body, ensure_ascii=False, indent=2))
+    return as_json
+
+
+@app.command("availability")
+def availability(
+    region: str = REGION_OPT,
+    facility: str = FACILITY_OPT,
+    start: str = START_OPT,
+    end: str = END_OPT,
+    source: str = typer.Option("auto", "--source", help="auto, raw or rollup."),
+    as_json: bool = JSON_OPT,
+    lang: str = LANG_OPT,
+    inventory: Path = INVENTORY_OPT,
+    influx_url: str = INFLUX_URL_OPT,
+    influx_db: str = INFLUX_DB_OPT,
+) -> None:
+    """Availability in scheduled service time of a region or a facility, with outages."""
+    from pdcs.i18n import normalise
+    from supervision import FigureError, answers, periods
+    from supervision.regions import normalise_region
+
+    if (region is None) == (facility is None):
+        raise _fail("give exactly one of --region or --facility")
+    if source not in ("auto", "raw", "rollup"):
+        raise _fail("--source must be auto, raw or rollup")
+    settings, inv = open_context(inventory, influx_url, influx_db)
+    lg = normalise(lang) or "zh"
+    try:
+        period = periods.period(start, end)
+        with settings.influx() as influx:
+            if facility is not None:
+                fac = inv.facilities.get(facility)
+                if fac is None:
+                    raise _fail(f"unknown facility {facility}")
+                body = answers.facility_availability(influx, inv, fac, period)
+            else:
+                code = normalise_region(region, inv)
+                body = answers.region_availability(influx, inv, code, period, lg, source=source)
+    except FigureError as exc:
+        from pdcs.i18n import text
+
+        raise _fail(text(exc.key, lg, **exc.params)) from None
+    if _emit(body, as_json):
+        return
+    zh = lg == "zh"
+    head = (
+        ["名称", "计划服务(小时)", "服务(小时)", "无数据(小时)", "可用率"]
+        if zh
+        else ["name", "scheduled (h)", "up (h)", "no data (h)", "availability"]
+    )
+
+    def row(name: str, figures: dict[str, Any]) -> list[str]:
+        hours = [_hours(figures[k]) for k in ("scheduled_s", "up_s", "unknown_s")]
+        return [name, *hours, _pct(figures["availability"])]
+
+    rows = [row(str(body.get("name")), body)] + [row("  " + str(c["name"]), c) for c in body.get("data", [])]
+    _print_table(f"{body['period']['start']} — {body['period']['end']}", head, rows)
+    outages = body.get("outages", [])
+    if outages:
+        _print_table(
+            "中断" if zh else "outages",
+            ["开始", "结束", "开放时间内(小时)", "原因", "设施", "设备"]
+            if zh
+            else ["start", "end", "in service (h)", "cause", "facility", "devices"],
+            [
+                [
+                    o["start"],
+                    o["end"],
+                    _hours(o["in_service_s"]),
+                    o["cause"],
+                    str(o.get("facility") or ""),
+                    ", ".join(o["devices"]),
+                ]
+                for o in outages
+            ],
+        )
+    typer.echo(f"{'中断次数' if zh else 'outages'}: {body['outage_count']}")
+
+
+@app.command("bandwidth")
+def bandwidth(
+    region: str = REGION_OPT,
+    facility: str = FACILITY_OPT,
+    start: str = START_OPT,
+    end: str = END_OPT,
+    as_json: bool = JSON_OPT,
+    lang: str = LANG_OPT,
+    inventory: Path = INVENTORY_OPT,
+    influx_url: str = INFLUX_URL_OPT,
+    influx_db: str = INFLUX_DB_OPT,
+) -> None:
+    """Uplink traffic of a region's facilities or one facility: mean, p95, utilisation, busiest hours."""
+    from pdcs.i18n import normalise, text
+    from supervision import FigureError, answers, periods
+    from supervision.regions import normalise_region
+
+    if (region is None) == (facility is None):
+        raise _fail("give exactly one of --region or --facility")
+    settings, inv = open_context(inventory, influx_url, influx_db)
+    lg = normalise(lang) or "zh"
+    try:
+        period = periods.period(start, end)
+        with settings.influx() as influx:
+            if facility is not None:
+                fac = inv.facilities.get(facility)
+                if fac is None:
+                    raise _fail(f"unknown facility {facility}")
+                body = answers.facility_bandwidth(influx, inv, fac, period)
+                items = [body]
+            else:
+                body = answers.region_bandwidth(influx, inv, normalise_region(region, inv), period, lg)
+                items = body["data"]
+    except FigureError as exc:
+        raise _fail(text(exc.key, lg, **exc.params)) from None
+    if _emit(body, as_json):
+        return
+    zh = lg == "zh"
+    _print_table(
+        f"{body['period']['start']} — {body['period']['end']}",
+        ["设施", "入均值 Mbps", "出均值 Mbps", "入P95", "出P95", "利用率P95", "最忙时段"]
+        if zh
+        else ["facility", "in mean Mbps", "out mean Mbps", "in p95", "out p95", "util p95", "busiest hours"],
+        [
+            [
+                str(i.get("name")),
+                _mbps(i.get("in_mean_bps")),
+                _mbps(i.get("out_mean_bps")),
+                _mbps(i.get("in_p95_bps")),
+                _mbps(i.get("out_p95_bps")),
+                _pct(i.get("utilisation_p95")),
+                " ".join(f"{h['hour']:02d}:00" for h in i.get("busiest_hours", [])),
+            ]
+            for i in items
+        ],
+    )
+
+
+def assessment(
+    region: str = typer.Option("0", "--region", "-r", help="GB/T 2260 code; 0 for the nation."),
+    year: int = typer.Option(..., "--year", help="Calendar year (Beijing time)."),
+    as_json: bool = JSON_OPT,
+    lang: str = LANG_OPT,
+    inventory: Path = INVENTORY_OPT,
+    influx_url: str = INFLUX_URL_OPT,
+    influx_db: str = INFLUX_DB_OPT,
+) -> None:
+    """Annual assessment (年度考核) of a region: each indicator's inputs, value, score and weight."""
+    from pdcs.i18n import normalise, text
+    from supervision import FigureError, answers
+    from supervision.regions import normalise_region
+
+    settings, inv = open_context(inventory, influx_url, influx_db)
+    lg = normalise(lang) or "zh"
+    try:
+        code = normalise_region(region, inv)
+    except FigureError as exc:
+        raise _fail(text(exc.key, lg, **exc.params)) from None
+    with settings.influx() as influx:
+        body = answers.assessment(influx, inv, code, year, lg)
+    if _emit(body, as_json):
+        return
+    zh = lg == "zh"
+    rows = []
+    for ind in body["data"]:
+        inp = ind["inputs"]
+        rows.append(
+            [
+                ind["label"][lg],
+                f"{inp['numerator']:g} / {inp['denominator']:g}" if ind["status"] == "scored" else "—",
+                _pct(ind["value"]),
+                "—" if ind["score"] is None else f"{ind['score']:.1f}",
+                f"{ind['weight']:g}",
+                ("无数据" if zh else "no data") if ind["status"] == "no_data" else "",
+            ]
+        )
+    _print_table(
+        f"{body['name']} {year} — {body['rubric']['name'][lg]}",
+        ["指标", "输入", "值", "得分", "权重", "说明"]
+        if zh
+        else ["indicator", "inputs", "value", "score", "weight", "note"],
+        rows,
+    )
+    score = "—" if body["score"] is None else f"{body['score']:.1f}"
+    typer.echo(
+        f"{'总分' if zh else 'total'}: {score}  {'数据覆盖(权重)' if zh else 'coverage (weight)'}: "
+        f"{_pct(body['coverage'])}"
+    )
+    typer.echo(body["formula"][lg])

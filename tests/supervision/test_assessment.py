@@ -1,0 +1,93 @@
+"""The annual assessment on a real InfluxDB holding the fortnight's roll-ups, scores worked out by hand.
+
+金堂县 (510121): 金堂县图书馆 (wireless yes, digital library yes), 金堂县文化馆
+(wireless yes, digital cultural centre no), 赵镇中心 (wireless no, upgraded yes).
+Roll-ups: the library and the centre were polled, 赵镇 never; serving 92.25 h of
+144 h scheduled (0.640625); 3 security checks, 2 passed.
+
+indicator                  value    score   weight
+wireless_coverage          2/3      66.67   15
+digital_library_service    1/1      100     15
+digital_cultural_centre    0/1      0       10   (target 50 %)
+service_point_upgraded     1/1      100     10
+remote_supervision         2/3      66.67   15
+availability               0.6406   0       20   (band 0.90 → 0.99)
+security_compliance        2/3      66.67   15
+total = (1000 + 1500 + 0 + 1000 + 1000 + 0 + 1000) / 100 = 55.0, coverage 100 %.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from pdcs.storage import InfluxDB
+from supervision.assessment import Scoring, truthy
+
+
+def _by_id(body: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {i["id"]: i for i in body["data"]}
+
+
+def test_scoring_functions() -> None:
+    assert Scoring(function="linear", target=0.5).score(0.25) == 50
+    assert Scoring(function="linear", target=0.5).score(0.8) == 100
+    band = Scoring(function="band", floor=0.9, target=0.99)
+    assert band.score(0.9) == 0 and band.score(0.99) == 100 and band.score(0.945) == pytest.approx(50)
+    assert truthy("是") is True and truthy("no") is False and truthy("maybe") is None and truthy(0) is False
+
+
+def test_county_scores_explain_themselves(client: TestClient, rolled: InfluxDB) -> None:
+    body = client.get("/regions/510121/assessment", params={"year": 2026}).json()
+    ind = _by_id(body)
+    assert ind["wireless_coverage"]["value"] == pytest.approx(2 / 3)
+    assert ind["wireless_coverage"]["inputs"] == {
+        "numerator": 2,
+        "denominator": 3,
+        "facilities": 3,
+        "facilities_with_data": 3,
+    }
+    assert ind["digital_cultural_centre"]["score"] == 0
+    assert ind["service_point_upgraded"]["score"] == 100
+    assert ind["remote_supervision"]["value"] == pytest.approx(2 / 3)
+    assert ind["availability"]["value"] == pytest.approx(92.25 / 144)
+    assert ind["availability"]["score"] == 0
+    assert ind["security_compliance"]["inputs"]["numerator"] == 2
+    assert body["score"] == pytest.approx(55.0)
+    assert body["coverage"] == 1.0
+    assert ind["availability"]["label"]["zh"] == "开放时间内服务可用率"
+    assert "÷" in ind["availability"]["formula"]["zh"] and "scheduled" in ind["availability"]["formula"]["en"]
+
+
+def test_missing_data_is_not_scored(client: TestClient, rolled: InfluxDB) -> None:
+    # 大邑县: one library stating wireless yes and digital library no; no roll-ups, no other kinds.
+    body = client.get("/regions/510129/assessment", params={"year": 2026}).json()
+    ind = _by_id(body)
+    assert [i for i, v in ind.items() if v["status"] == "scored"] == ["wireless_coverage", "digital_library_service"]
+    assert ind["availability"]["value"] is None and ind["availability"]["score"] is None
+    assert ind["availability"]["note"]["en"].startswith("no data")
+    assert body["score"] == pytest.approx(50.0)  # (15·100 + 15·0) / 30
+    assert body["coverage"] == pytest.approx(0.30)
+    # 富民县 states nothing: no score at all rather than 0.
+    empty = client.get("/regions/530124/assessment", params={"year": 2026}).json()
+    assert empty["score"] is None and empty["coverage"] == 0
+
+
+def test_rolled_up_to_city_and_nation(client: TestClient, rolled: InfluxDB) -> None:
+    city = client.get("/regions/5101/assessment", params={"year": 2026}).json()
+    ind = _by_id(city)
+    # Pooled: wireless 3 of 4 libraries/centres; digital library 1 of 2 libraries.
+    assert ind["wireless_coverage"]["value"] == pytest.approx(3 / 4)
+    assert ind["digital_library_service"]["value"] == pytest.approx(1 / 2)
+    # Roll-ups exist for 3 of the city's 4 facilities.
+    assert ind["remote_supervision"]["inputs"]["facilities_with_data"] == 3
+    assert [(c["code"], c["name"]) for c in city["children"]] == [("510121", "金堂县"), ("510129", "大邑县")]
+    assert city["children"][0]["score"] == pytest.approx(55.0)
+    nation = client.get("/regions/0/assessment", params={"year": 2026}).json()
+    assert _by_id(nation)["wireless_coverage"]["inputs"]["facilities"] == 5
+    assert [c["code"] for c in nation["children"]] == ["51", "53"]
+    # Another year has no roll-ups: only inventory facts are scored.
+    other = _by_id(client.get("/regions/510121/assessment", params={"year": 2025}).json())
+    assert other["availability"]["status"] == "no_data" and other["wireless_coverage"]["status"] == "scored"

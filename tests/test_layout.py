@@ -1,0 +1,66 @@
+"""The folder tree tells how data travels; these tests keep it that way.
+
+agents/collectors → pdcs/storage → supervision → supervision_api, reports, alert_rules, dashboards:
+nothing below the HTTP layer may import it, and docs/architecture.md's folder table names every folder.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+# Who may import the HTTP layer: itself, the local stack (it seeds the API's database), the tests,
+# the benchmarks (they measure the API), and command modules (a command wires the parts together, e.g. `pdcs report` reads the API's users).
+MAY_IMPORT_API = ("supervision_api", "devstack", "tests", "bench")
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def _python_files() -> list[Path]:
+    skip = {".venv", ".venv-alerta", "build", "var", ".git"}
+    return [p for p in REPO.rglob("*.py") if not skip.intersection(p.relative_to(REPO).parts)]
+
+
+def test_nothing_below_the_http_layer_imports_it() -> None:
+    offenders = []
+    for path in _python_files():
+        rel = path.relative_to(REPO)
+        if rel.parts[0] in MAY_IMPORT_API or rel.name == "cli.py":
+            continue
+        bad = sorted(n for n in _imports(path) if n == "supervision_api" or n.startswith("supervision_api."))
+        if bad:
+            offenders.append(f"{rel}: {', '.join(bad)}")
+    assert not offenders, "imports of supervision_api outside it:\n" + "\n".join(offenders)
+
+
+def test_figures_import_no_web_framework_nor_reports() -> None:
+    offenders = []
+    for path in (REPO / "supervision").rglob("*.py"):
+        for name in _imports(path):
+            top = name.split(".")[0]
+            if top in {"fastapi", "starlette", "supervision_api", "reports"} and path.name != "cli.py":
+                offenders.append(f"{path.relative_to(REPO)}: {name}")
+    assert not offenders, "\n".join(offenders)
+
+
+def test_architecture_folder_table_matches_the_tree() -> None:
+    text = (REPO / "docs" / "architecture.md").read_text(encoding="utf-8")
+    section = text[text.index("| folder |") :].split("\n\n", 1)[0]
+    table = set(re.findall(r"^\| `([a-z_]+)/` \|", section, flags=re.M))
+    tracked = {
+        p.name
+        for p in REPO.iterdir()
+        if p.is_dir() and not p.name.startswith(".") and p.name not in {"var", "build"} and any(p.rglob("*.py"))
+    }
+    assert table == tracked, f"in the table only: {sorted(table - tracked)}; in the tree only: {sorted(tracked - table)}"
