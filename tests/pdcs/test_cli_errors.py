@@ -113,6 +113,7 @@ def test_third_party_info_logs_are_off_by_default(caplog: pytest.LogCaptureFixtu
     try:
         configure_logging("INFO")
         [flt] = handler.filters
+        assert isinstance(flt, logging.Filter)
         record = logging.LogRecord("fontTools.subset", logging.INFO, __file__, 1, "Glyph names: …", None, None)
         assert not flt.filter(record)
         record = logging.LogRecord("paramiko.transport", logging.WARNING, __file__, 1, "host key", None, None)
