@@ -29,6 +29,7 @@ SUBCOMMANDS: list[tuple[str, str, str]] = [
     ("backfill", "supervision.commands.rollup:backfill", "Compute past days' roll-ups from raw points."),
     ("supervision", "supervision.commands.figures:app", "Availability in opening hours and bandwidth figures."),
     ("assessment", "supervision.commands.figures:assessment", "Annual assessment (年度考核) scores of a region."),
+    ("db", "supervision_api.db.cli:app", "The API database's schema: upgrade it (migrations), show its revision."),
     ("users", "supervision_api.access.cli:app", "Users, roles, region scopes and API tokens (stored hashed)."),
     ("report", "reports.cli:report", "Supervision report of a region: JSON, CSV, XLSX or PDF."),
     ("audit", "collectors.ssh_audit.cli:audit", "Audit device configurations over SSH against the security baselines."),
