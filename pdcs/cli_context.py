@@ -27,8 +27,8 @@ def load_inventory_or_exit(path: Path, lang: str = "zh") -> Inventory:
     return inv
 
 
-def open_context(inventory: Path | None, influx_url: str | None, influx_db: str | None) -> tuple[Settings, Inventory]:
-    """Settings (arguments over PDCS_* environment) and the loaded inventory."""
+def make_settings(inventory: Path | None, influx_url: str | None, influx_db: str | None) -> Settings:
+    """Settings with the command's options over the PDCS_* environment (and ``var/dev/env``)."""
     from pdcs.settings import Settings
 
     overrides: dict[str, object] = {}
@@ -38,7 +38,12 @@ def open_context(inventory: Path | None, influx_url: str | None, influx_db: str 
         overrides["influx_url"] = influx_url
     if influx_db:
         overrides["influx_db"] = influx_db
-    settings = Settings(**overrides)  # type: ignore[arg-type]
+    return Settings(**overrides)  # type: ignore[arg-type]
+
+
+def open_context(inventory: Path | None, influx_url: str | None, influx_db: str | None) -> tuple[Settings, Inventory]:
+    """Settings (arguments over PDCS_* environment) and the loaded inventory."""
+    settings = make_settings(inventory, influx_url, influx_db)
     return settings, load_inventory_or_exit(settings.inventory, settings.language)
 
 
