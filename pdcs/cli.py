@@ -33,6 +33,7 @@ SUBCOMMANDS: list[tuple[str, str, str]] = [
     ("users", "supervision_api.access.cli:app", "Users, roles, region scopes and API tokens (stored hashed)."),
     ("report", "reports.cli:report", "Supervision report of a region: JSON, CSV, XLSX or PDF."),
     ("audit", "collectors.ssh_audit.cli:audit", "Audit device configurations over SSH against the security baselines."),
+    ("config", "collectors.config_history.cli:app", "Configuration history (配置历史): fetch, log and diff versions."),
     ("grafana", "dashboards.cli:app", "Grafana dashboards: build the JSON, check the queries, push to a Grafana."),
 ]
 

@@ -22,9 +22,15 @@ def collector_for(inventory: Inventory, settings: Settings | None = None) -> Ssh
     Schedule its jobs every ``collector.interval_s`` (``PDCS_AUDIT_INTERVAL_S``) for the
     devices where ``collector.applies_to(device)``.
     """
+    from collectors.config_history.repo import ConfigRepo
+
     s = settings or Settings()
     return SshAuditCollector(
-        inventory, store=AuditStore(s.audit_dir), concurrency=s.audit_concurrency, interval_s=s.audit_interval_s
+        inventory,
+        store=AuditStore(s.audit_dir),
+        concurrency=s.audit_concurrency,
+        interval_s=s.audit_interval_s,
+        history=ConfigRepo(s.config_history_dir),
     )
 
 
