@@ -22,6 +22,7 @@ from collectors.snmp import oids
 from collectors.snmp.client import CredentialCache, PollError, SnmpClient, classify, open_session, text
 from collectors.snmp.ifmib import InterfaceSample, read_interfaces
 from collectors.snmp.rates import CounterSample, rate_bps, utilisation_pct
+from collectors.snmp.vendors import profile_for
 from inventory.models import SnmpProfile
 from pdcs.points import DEVICE_UP, INTERFACE, FieldValue, Point
 
@@ -57,6 +58,14 @@ class SnmpCollector:
         self.credentials = CredentialCache()
         self.polls = 0
         self.requests = 0
+
+    @property
+    def malformed(self) -> int:
+        """Undecodable replies since start, the vendor tables' included."""
+        return self.failures.get("malformed", 0) + self.failures.get("vendor_malformed", 0)
+
+    async def aclose(self) -> None:
+        """Nothing to close: a gufo-snmp session lives for one poll."""
 
     def interface_view(self, device_id: str) -> tuple[str | None, dict[str, str]]:
         """(uplink ifindex, {ifindex: name}) from the last poll of a device (for the trap receiver)."""
@@ -121,10 +130,6 @@ class SnmpCollector:
             self.requests += client.requests
 
     async def _vendor_points(self, client: SnmpClient, target: Target, sys_object_id: str, ts: int) -> list[Point]:
-        try:
-            from collectors.snmp.vendors import profile_for
-        except ImportError:
-            return []
         vendor = profile_for(sys_object_id)
         if vendor is None:
             return []
