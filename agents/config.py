@@ -14,6 +14,8 @@ from typing import Any
 
 import yaml
 
+from pdcs import yaml_guard
+
 
 class ConfigError(Exception):
     pass
@@ -158,7 +160,7 @@ def load_config(path: Path | None) -> AgentConfig:
     except OSError as exc:
         raise ConfigError(f"{path}: cannot be read: {exc.strerror}") from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml_guard.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else str(path)

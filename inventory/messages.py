@@ -150,6 +150,17 @@ CATALOGUE: list[tuple[str, Rewrite]] = [
     ),
     (r"cannot be read: (?P<e>.+)", "无法读取：{e}"),
     (r"not valid YAML: (?P<e>.+)", "不是有效的 YAML：{e}"),
+    # pdcs/yaml_guard.py limits (and the file-size limit of read_text)
+    (r"larger than (?P<n>\d+) bytes \(limit (?P<v>\w+)\)", "文件超过 {n} 字节，已拒绝（上限 {v}）"),
+    (r"refused: document larger than (?P<n>\d+) bytes \(limit (?P<v>\w+)\)", "已拒绝：文档超过 {n} 字节（上限 {v}）"),
+    (r"refused: more than (?P<n>\d+) aliases \(limit (?P<v>\w+)\)", "已拒绝：别名（alias）超过 {n} 个（上限 {v}）"),
+    (
+        r"refused: aliases would expand to more than (?P<n>\d+) extra nodes \(an alias bomb; limit (?P<v>\w+)\)",
+        "已拒绝：别名展开后将超过 {n} 个额外节点（别名炸弹，上限 {v}）",
+    ),
+    (r"refused: nested deeper than (?P<n>\d+) levels \(limit (?P<v>\w+)\)", "已拒绝：嵌套超过 {n} 层（上限 {v}）"),
+    (r"refused: an alias refers to the node that contains it", "已拒绝：别名引用了包含它自身的节点（递归别名）"),
+    (r"more than (?P<n>\d+) rows \(limit (?P<v>\w+)\)", "超过 {n} 行，已拒绝（上限 {v}）"),
     (r"the file must be a mapping of sections \((?P<a>.+)\)", "文件应由各节组成（{a}）"),
     (r"unknown section; allowed: (?P<a>.+)", "未知的节；可用：{a}"),
     (r"section given twice in this file \(first at line (?P<n>\d+)\)", "本文件中这一节写了两次（第一次在第 {n} 行）"),

@@ -27,10 +27,8 @@ def load_inventory_or_exit(path: Path, lang: str = "zh", exit_code: int = 1) -> 
     return inv
 
 
-def open_context(
-    inventory: Path | None, influx_url: str | None, influx_db: str | None, exit_code: int = 1
-) -> tuple[Settings, Inventory]:
-    """Settings (arguments over PDCS_* environment) and the loaded inventory (exits ``exit_code`` when it does not)."""
+def make_settings(inventory: Path | None, influx_url: str | None, influx_db: str | None) -> Settings:
+    """Settings with the command's options over the PDCS_* environment (and ``var/dev/env``)."""
     from pdcs.settings import Settings
 
     overrides: dict[str, object] = {}
@@ -40,7 +38,14 @@ def open_context(
         overrides["influx_url"] = influx_url
     if influx_db:
         overrides["influx_db"] = influx_db
-    settings = Settings(**overrides)  # type: ignore[arg-type]
+    return Settings(**overrides)  # type: ignore[arg-type]
+
+
+def open_context(
+    inventory: Path | None, influx_url: str | None, influx_db: str | None, exit_code: int = 1
+) -> tuple[Settings, Inventory]:
+    """Settings (arguments over PDCS_* environment) and the loaded inventory (exits ``exit_code`` when it does not)."""
+    settings = make_settings(inventory, influx_url, influx_db)
     return settings, load_inventory_or_exit(settings.inventory, settings.language, exit_code)
 
 

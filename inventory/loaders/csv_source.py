@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from pathlib import Path
 
 from inventory.loaders.records import Record, RowLocator
@@ -61,6 +62,16 @@ HEADER_ALIASES: dict[str, str] = {
     **{f"周{d}": w for d, w in zip(_WEEKDAYS_ZH, WEEKDAYS, strict=True)},
     **{f"星期{d}": w for d, w in zip(_WEEKDAYS_ZH, WEEKDAYS, strict=True)},
 }
+MAX_ROWS = 200_000  # rows of one register (PDCS_CSV_MAX_ROWS); the file size is bounded by read_text
+
+
+def max_rows() -> int:
+    try:
+        return int(os.environ.get("PDCS_CSV_MAX_ROWS", MAX_ROWS))
+    except ValueError:
+        return MAX_ROWS
+
+
 _TRUE = {"true", "yes", "y", "1", "是", "对", "启用"}
 _FALSE = {"false", "no", "n", "0", "否", "不", "停用"}
 _CLOSED = {"closed", "休息", "闭馆", "不开放", "-"}
@@ -140,9 +151,15 @@ def read_csv(path: Path, display: str) -> tuple[list[Record], list[Problem]]:
 
     records: list[Record] = []
     index = 0
+    limit = max_rows()
     try:
         for row in reader:
             start, last = last + 1, reader.line_num
+            if index >= limit:
+                return [], [
+                    *problems,
+                    Problem(display, start, "csv", f"more than {limit} rows (limit PDCS_CSV_MAX_ROWS)"),
+                ]
             if not any(cell.strip() for cell in row) or row[0].lstrip().startswith("#"):
                 continue  # blank lines and comment rows
             if len(row) > len(columns) and any(c.strip() for c in row[len(columns) :]):

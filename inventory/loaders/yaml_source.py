@@ -16,6 +16,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from inventory.loaders.records import SECTIONS, Path_, Record
 from inventory.problems import Problem
+from pdcs import yaml_guard
 
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STR = "tag:yaml.org,2002:str"
@@ -99,8 +100,11 @@ def _repeated_keys(item: MappingNode, display: str, label: str) -> list[Problem]
 
 
 def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
-    """The file's text (UTF-8, with or without BOM), or a problem saying why not."""
+    """The file's text (UTF-8, with or without BOM), or a problem saying why not (also: larger than the limit)."""
+    limit = yaml_guard.YamlLimits.from_env().max_bytes
     try:
+        if path.stat().st_size > limit:
+            return None, [Problem(display, 1, "file", f"larger than {limit} bytes (limit PDCS_YAML_MAX_BYTES)")]
         return path.read_text(encoding="utf-8-sig"), []
     except UnicodeDecodeError as exc:
         line = path.read_bytes()[: exc.start].count(b"\n") + 1
@@ -114,7 +118,10 @@ def read_yaml(path: Path, display: str) -> tuple[list[Record], list[Problem]]:
     if text is None:
         return [], problems
     try:
-        root = yaml.compose(text, Loader=_Loader)
+        root = yaml_guard.compose(text, _Loader)
+    except yaml_guard.YamlLimitError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else 1
+        return [], [Problem(display, line, "yaml", f"refused: {exc.problem}")]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1

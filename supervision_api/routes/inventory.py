@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, UploadFile
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
 from inventory.models import Inventory
 from pdcs.i18n import text
@@ -17,6 +19,7 @@ from supervision_api.inventory_upload import UploadResult, merge_upload
 from supervision_api.schemas.inventory import ImportResult, Problems
 
 router = APIRouter(prefix="/inventory", tags=["inventory"])
+log = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
@@ -57,10 +60,18 @@ async def import_files(
         details = {"files": names, "created": result.created, "updated": result.updated}
         return result.inventory, user.scope, ",".join(names)[:256], details
 
-    try:
-        change_inventory(state, user, "inventory.import", change)
+    try:  # parsing and checking are CPU work: on the thread pool, so the event loop keeps answering
+        await run_in_threadpool(change_inventory, state, user, "inventory.import", change)
     except _Refused as refused:
         r = refused.result
+        log.warning(
+            "inventory import refused: user=%s files=%s problems=%d forbidden=%d first=%s",
+            user.name,
+            names,
+            len(r.problems),
+            len(r.forbidden),
+            (r.problems or r.forbidden)[0] if (r.problems or r.forbidden) else "",
+        )
         if r.forbidden:
             return JSONResponse(
                 status_code=403,

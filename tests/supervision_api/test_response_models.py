@@ -30,7 +30,7 @@ def api_state(examples_dir: Path) -> Iterator[AppState]:
 def _app_routes(state: AppState) -> tuple[list[tuple[str, APIRoute]], dict[str, Any]]:
     app = create_app(state)
     routes = [
-        (ctx.path, ctx.original_route)
+        (ctx.path or "", ctx.original_route)
         for ctx in iter_route_contexts(app.routes)
         if isinstance(ctx.original_route, APIRoute) and ctx.original_route.include_in_schema
     ]
@@ -44,7 +44,7 @@ def test_every_route_has_a_response_model(api_state: AppState) -> None:
     for path, route in routes:
         declared = route.response_model is not None or "model" in route.responses.get(200, {})
         if not declared and route.status_code != 204:
-            missing.append(f"{sorted(route.methods)} {path}")
+            missing.append(f"{sorted(route.methods or ())} {path}")
     assert not missing, f"routes without a response_model: {missing}"
 
 
