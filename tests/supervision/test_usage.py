@@ -95,7 +95,10 @@ def write_agents(influx: InfluxDB, inventory: Inventory) -> None:
         def source(_now: float, found: list[Session] = sessions) -> list[Session]:
             return found
 
-        collector = UsageCollector([source], keep_s=10 * 86400, clock=lambda ls=last_seen: ls)
+        def clock(seen: float = last_seen) -> float:
+            return seen
+
+        collector = UsageCollector([source], keep_s=10 * 86400, clock=clock)
         samples = parse_samples(generate_latest(build_registry(collector)).decode())
         tags = inventory.device_tags(inventory.devices[dev])
         lines += to_lines(map_samples(samples, tags, int(last_seen * 1e9), source="agent", cpu=CpuState()))
