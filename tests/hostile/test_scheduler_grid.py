@@ -33,6 +33,13 @@ class Stubborn:
         self.running = 0
         self.most_at_once = 0
 
+    @property
+    def malformed(self) -> int:
+        return 0
+
+    async def aclose(self) -> None:
+        return None
+
     async def collect(self, target: Target) -> list[Point]:
         self.running += 1
         self.most_at_once = max(self.most_at_once, self.running)
