@@ -16,11 +16,14 @@ import asyncio
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from collectors.config_history.repo import ConfigRepo
 from pdcs.cli_context import make_settings
+
+if TYPE_CHECKING:
+    from collectors.config_history.repo import ConfigRepo
 
 app = typer.Typer(no_args_is_help=True, help="Configuration history (配置历史): fetch, log, diff.")
 
@@ -60,6 +63,8 @@ LANG_OPT = typer.Option(Language.zh, "--lang", help="Language of the messages: z
 
 
 def _repo(history: Path | None) -> ConfigRepo:
+    from collectors.config_history.repo import ConfigRepo
+
     return ConfigRepo(history or make_settings(None, None, None).config_history_dir)
 
 

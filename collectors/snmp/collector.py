@@ -63,6 +63,14 @@ class SnmpCollector:
         self.requests = 0
         self.unprofiled: set[tuple[str, str]] = set()  # (device, sysObjectID) already logged
 
+    @property
+    def malformed(self) -> int:
+        """Undecodable replies since start, the vendor tables' included."""
+        return self.failures.get("malformed", 0) + self.failures.get("vendor_malformed", 0)
+
+    async def aclose(self) -> None:
+        """Nothing to close: a gufo-snmp session lives for one poll."""
+
     def interface_view(self, device_id: str) -> tuple[str | None, dict[str, str]]:
         """(uplink ifindex, {ifindex: name}) from the last poll of a device (for the trap receiver)."""
         st = self.state.get(device_id)
