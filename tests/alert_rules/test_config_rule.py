@@ -26,5 +26,6 @@ def test_a_configuration_change_fires_once_per_device(
     states = [s for s in ev.store.load().values() if s.rule == "config_changed"]
     assert [(s.resource, s.event, s.status) for s in states] == [("F2-SW", "config_changed", FIRING)]
     (rule,) = [r for r in load_rules() if r.name == "config_changed"]
-    body = alert_body(rule, states[0], MessageContext(inventory=inventory, environment="Test", origin="t", timeout_s=60))
+    ctx = MessageContext(inventory=inventory, environment="Test", origin="t", timeout_s=60)
+    body = alert_body(rule, states[0], ctx)
     assert "运行配置已变更（+1 −1 行，版本 0123456789ab）" in body["text"] and "pdcs config diff F2-SW" in body["text"]
