@@ -24,7 +24,7 @@ from reports.gather import build_report
 from reports.render_pdf import fmt as fmt_value
 from supervision.periods import Period
 from supervision_api.access.auth import principal_for_token
-from supervision_api.access.store import record, views_of
+from supervision_api.access.store import record
 from supervision_api.db.users import ROLE_ZH, Principal
 from supervision_api.routes.reports import report_filename
 from supervision_api.state import AppState
@@ -57,7 +57,7 @@ def _page(request: Request, name: str, status: int = 200, **ctx: Any) -> HTMLRes
 
 
 def _regions(state: AppState, user: Principal) -> list[dict[str, str]]:
-    inv = views_of(state).get(state.inventory, user.scope)
+    inv = state.views.get(state.inventory, user.scope)
     codes = set(inv.regions) | {f.county for f in inv.facilities.values()}
     codes |= {c[:4] for c in codes if len(c) >= 4} | {c[:2] for c in codes}
     codes = {c for c in codes if c.startswith(user.scope)}
@@ -83,7 +83,7 @@ def _report(state: AppState, user: Principal, region: str, start: str, end: str)
     if not user.may_see(code):
         raise PermissionError(f"无权访问行政区划 {region}：超出您的权限范围")
     per = _period(start, end)
-    inv = views_of(state).get(state.inventory, user.scope)
+    inv = state.views.get(state.inventory, user.scope)
     return build_report(state.influx, inv, code, per, "zh"), per, code
 
 
