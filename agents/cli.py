@@ -26,6 +26,7 @@ from agents.checks.schedule import CheckScheduler
 from agents.config import AgentConfig, ConfigError, load_config
 
 if TYPE_CHECKING:
+    from agents.host import KioskWatch
     from agents.usage.sessions import UsageCollector
 
 log = logging.getLogger("pdcs_agent")
@@ -37,14 +38,18 @@ def _scheduler(cfg: AgentConfig) -> CheckScheduler:
     return CheckScheduler(checks, ctx, interval_s=cfg.checks_interval_s, level=cfg.mlps_level)
 
 
-def usage_collector(cfg: AgentConfig) -> UsageCollector | None:
+def usage_collector(cfg: AgentConfig, kiosk_app: KioskWatch | None = None) -> UsageCollector | None:
     """The terminal-use collector of this platform's session sources (agents/usage/), if enabled."""
+    import psutil
+
     from agents.usage import kiosk
-    from agents.usage.sessions import Source, UsageCollector
+    from agents.usage.sessions import Source, UsageCollector, power_source, process_source
 
     if not cfg.usage.enabled:
         return None
-    sources: list[Source] = []
+    sources: list[Source] = [power_source(psutil.boot_time)]
+    if kiosk_app is not None:
+        sources.append(process_source(kiosk_app.started))
     if sys.platform == "win32":
         from agents.usage.windows import windows_sessions
 
@@ -83,7 +88,7 @@ def cmd_run(cfg: AgentConfig) -> int:
         AgentInfoCollector(cfg.device), HostCollector(cfg.disks, kiosk), prober, ChecksCollector(sched.results)
     )
     pusher = None
-    usage = usage_collector(cfg)
+    usage = usage_collector(cfg, kiosk)
     if usage is not None:
         registry.register(usage)
     if cfg.push is not None:

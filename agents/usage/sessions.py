@@ -14,6 +14,14 @@ are left out.  Seat kinds:
 * ``ssh`` — a remote shell: maintenance (the platform's own SSH audits log in
   this way), never counted as service;
 * ``kiosk`` — the kiosk application's own session.
+
+Two more kinds of period travel the same way, though no user is behind them:
+
+* ``power`` — the terminal's power-on period, from boot to now (设备开机时长);
+* ``kiosk_app`` — the kiosk application's run, from its process start to now.
+
+They are open while they last; when the terminal goes off, the last point
+written says how long it was seen on (within one scrape interval).
 """
 
 from __future__ import annotations
@@ -29,8 +37,8 @@ from prometheus_client.registry import Collector
 
 log = logging.getLogger(__name__)
 
-Seat = Literal["console", "graphical", "remote", "ssh", "kiosk"]
-SEATS: tuple[str, ...] = ("console", "graphical", "remote", "ssh", "kiosk")
+Seat = Literal["console", "graphical", "remote", "ssh", "kiosk", "power", "kiosk_app"]
+SEATS: tuple[str, ...] = ("console", "graphical", "remote", "ssh", "kiosk", "power", "kiosk_app")
 SERVICE_SEATS: frozenset[str] = frozenset({"console", "graphical", "remote", "kiosk"})
 METRIC = "pdcs_terminal_session_seconds"
 IDLE_METRIC = "pdcs_terminal_session_idle_seconds"
@@ -47,6 +55,27 @@ class Session(NamedTuple):
 
 
 Source = Callable[[float], list[Session]]
+
+
+def power_source(boot_time: Callable[[], float]) -> Source:
+    """The power-on period: boot → now (``psutil.boot_time``)."""
+
+    def source(now: float) -> list[Session]:
+        return [Session("power", boot_time(), None)]
+
+    source.__name__ = "power-on"
+    return source
+
+
+def process_source(started: Callable[[], float | None], seat: str = "kiosk_app") -> Source:
+    """A running process's period: its start → now, or nothing while it does not run."""
+
+    def source(now: float) -> list[Session]:
+        t = started()
+        return [] if t is None else [Session(seat, t, None)]
+
+    source.__name__ = seat
+    return source
 
 
 def recent(sessions: Sequence[Session], now: float, keep_s: float) -> list[Session]:

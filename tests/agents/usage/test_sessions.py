@@ -270,3 +270,24 @@ def test_usage_configuration(tmp_path: Path) -> None:
         parse_config({"usage": {"kiosk_sessions": "k.jsonl"}})
     with pytest.raises(ConfigError, match=r"usage.sesions: unknown setting"):
         parse_config({"usage": {"sesions": 1}})
+
+
+def test_power_on_and_kiosk_application_periods(tmp_path: Path) -> None:
+    from agents.host import KioskWatch
+    from agents.usage.sessions import power_source, process_source
+
+    app = tmp_path / f"pkiosk{int(time.time() * 1000) % 100000}"
+    shutil.copy("/bin/sleep", app)
+    proc = subprocess.Popen([str(app), "30"])
+    try:
+        started = time.time()
+        watch = KioskWatch(app.name, ttl_s=0)
+        c = UsageCollector([power_source(lambda: 1000.0), process_source(watch.started)])
+        got = {s.seat: s for s in c.sessions()}
+        assert got["power"] == Session("power", 1000.0, None)
+        assert got["kiosk_app"].end is None and abs(got["kiosk_app"].start - started) < 5
+        assert watch.up()
+    finally:
+        proc.kill()
+        proc.wait()
+    assert process_source(watch.started)(0) == []
