@@ -7,6 +7,18 @@ from collections.abc import Iterable
 Interval = tuple[int, int]
 
 
+def merge(intervals: Iterable[Interval]) -> list[Interval]:
+    out: list[Interval] = []
+    for s, e in sorted(intervals):
+        if e <= s:
+            continue
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
 def intersect(a: list[Interval], b: list[Interval]) -> list[Interval]:
     """Intersection of two sorted, non-overlapping lists."""
     out: list[Interval] = []
@@ -25,3 +37,6 @@ def intersect(a: list[Interval], b: list[Interval]) -> list[Interval]:
 def total(intervals: Iterable[Interval]) -> int:
     return sum(e - s for s, e in intervals)
 
+
+def overlaps(intervals: list[Interval], s: int, e: int) -> bool:
+    return any(a < e and s < b for a, b in intervals)
