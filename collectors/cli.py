@@ -102,7 +102,8 @@ def collect(
             f"{service.writer.written} points written, {service.spool.depth} in the spool"
         )
         for key in stats.failed_devices:
-            typer.echo(f"failed: {key}", err=True)
+            reason = stats.reasons.get(key, "")
+            typer.echo(f"failed: {key}" + (f" — {reason}" if reason else ""), err=True)
         return 0 if stats.failed == 0 and stats.skipped == 0 else 1
 
     async def run_until_signalled() -> int:
