@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from pdcs.cli_context import INFLUX_DB_OPT, INFLUX_URL_OPT, make_settings
+
 if TYPE_CHECKING:
     from alert_rules.alerta import AlertaClient
     from pdcs.settings import Settings
@@ -62,6 +64,8 @@ def alerts(
     rules: Path | None = typer.Option(None, "--rules", help="Rule file or folder (default: the built-in rules)."),
     state: Path | None = typer.Option(None, "--state", help="State file (SQLite; default var/alerts.sqlite)."),
     inventory: Path | None = typer.Option(None, "--inventory", help="Inventory folder."),
+    influx_url: str | None = INFLUX_URL_OPT,
+    influx_db: str | None = INFLUX_DB_OPT,
 ) -> None:
     """Evaluate the alert rules on a schedule and tell Alerta about changes (JSON line per cycle)."""
     import fcntl
@@ -74,7 +78,7 @@ def alerts(
     from inventory.load import InventoryError, load_inventory
 
     log = logging.getLogger("pdcs.alerts")
-    settings = _settings()
+    settings = make_settings(None, influx_url, influx_db)
     try:
         rule_list = load_rules(rules or settings.alert_rules or DEFAULT_RULES_DIR)
     except RulesError as exc:

@@ -14,6 +14,7 @@ import yaml
 from pydantic import ValidationError
 
 from alert_rules.model import Rule
+from pdcs import yaml_guard
 
 DEFAULT_RULES_DIR = Path(__file__).resolve().parent
 
@@ -99,8 +100,8 @@ def load_rules_file(path: Path) -> tuple[list[tuple[Rule, yaml.Node]], list[str]
     except OSError as exc:
         return [], [f"{path}:1: file: cannot read: {exc.strerror}"]
     try:
-        root = yaml.compose(text)
-        data = yaml.safe_load(text)
+        root = yaml_guard.compose(text)
+        data = yaml_guard.construct(root)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 1

@@ -53,6 +53,7 @@ def up(
 
     workdir = workdir.resolve()
     workdir.mkdir(parents=True, exist_ok=True)
+    (workdir / "env").unlink(missing_ok=True)  # a previous run's, naming servers that are gone
     stopping: list[object] = []
     # SIGTERM (a service manager, `timeout`) stops everything like Ctrl-C, even during start-up.
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
@@ -133,6 +134,8 @@ def up(
         import httpx
 
         api.wait_ready(lambda: httpx.get(f"http://127.0.0.1:{api_port}/health", timeout=1).is_success, 60)
+        env_file = _write_env_file(workdir, influx.url, settings.influx_db, api_port, db_url, inventory, alerta)
+        stopping.insert(0, _Remove(env_file))  # removed last: the servers it names are gone by then
         _print_where_to_look(influx.url, api_port, inventory, workdir, interval, token, alerta)
         if detach:
             stopping.clear()  # leave them running
@@ -146,6 +149,55 @@ def up(
     finally:
         for part in reversed(stopping):
             part.stop()  # type: ignore[attr-defined]
+
+
+class _Remove:
+    """Deletes a file when the run stops (the environment file must not name servers that are gone)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def stop(self) -> None:
+        self.path.unlink(missing_ok=True)
+
+
+def _write_env_file(
+    workdir: Path,
+    influx_url: str,
+    influx_db: str,
+    api_port: int,
+    database_url: str,
+    inventory: Path,
+    alerta: AlertaServer | None,
+) -> Path:
+    """``<workdir>/env``: where this run's servers are, as ``export`` lines. Every ``pdcs`` command run from
+    the folder holding ``var/dev`` reads it (pdcs/settings.py ``apply_env_file``); a shell reads it with ``.``.
+    It names files, never secrets: the Alerta key stays in ``alerta-key`` (mode 600)."""
+    from pdcs.settings import write_env_file
+
+    values = {
+        "PDCS_INFLUX_URL": influx_url,
+        "PDCS_INFLUX_DB": influx_db,
+        "PDCS_API_URL": f"http://127.0.0.1:{api_port}",
+        "PDCS_DATABASE_URL": database_url,
+        "PDCS_INVENTORY": str(inventory.resolve()),
+        "PDCS_AUDIT_DIR": str(workdir / "audit"),
+    }
+    if alerta is not None:
+        values |= {"PDCS_ALERTA_URL": alerta.url, "PDCS_ALERTA_API_KEY_FILE": str(workdir / "alerta-key")}
+    path = workdir / "env"
+    write_env_file(path, values)
+    return path
+
+
+def _pdcs_hint() -> str:
+    """How to call ``pdcs`` from a shell: it is in the virtual environment's bin folder."""
+    import shutil
+
+    bin_dir = Path(sys.executable).parent
+    if shutil.which("pdcs") == str(bin_dir / "pdcs"):
+        return "pdcs is on your PATH"
+    return f"export PATH={bin_dir}:$PATH   (pdcs lives in {bin_dir})"
 
 
 def _start_alerta(workdir: Path) -> AlertaServer | None:
@@ -190,9 +242,15 @@ def _print_where_to_look(
     alerta: AlertaServer | None,
 ) -> None:
     base = f"http://127.0.0.1:{api_port}"
+    env = workdir / "env"
+    reads = (
+        "pdcs commands run from this folder read it by default"
+        if env.resolve() == Path("var/dev/env").resolve()
+        else f"pdcs commands read it with: export PDCS_ENV_FILE={env}"
+    )
     alerting = (
         f"""  Alerta         {alerta.url}   (alerts and heartbeats; key in {workdir}/alerta-key)
-                 curl -s -H "Authorization: Key $(cat {workdir}/alerta-key)" {alerta.url}/alerts
+                 curl -s -H "Authorization: Key $(cat {workdir}/alerta-key)" $PDCS_ALERTA_URL/alerts
 """
         if alerta is not None
         else "  Alerta         not started\n"
@@ -208,12 +266,16 @@ pdcs is running.
   web page       {base}/web/   (sign in with the token below)
   API token      export PDCS_TOKEN={token}
                  (user dev-admin, administrator; this run only; also in {workdir}/api-token)
+  environment    {env}   (where these servers are; {reads};
+                 in a shell: . {env})
+  pdcs command   {_pdcs_hint()}
 
-Try (after the first poll, about {interval:.0f} s):
-  curl -s -H "Authorization: Bearer $PDCS_TOKEN" {base}/regions/51
-  curl -s -H "Authorization: Bearer $PDCS_TOKEN" "{base}/devices/sim-lib-core-sw/availability"
-  curl -s -H "Authorization: Bearer $PDCS_TOKEN" {base}/regions/51/grading   (MLPS grading; SSH audits at start-up)
-  pdcs audit --inventory {inventory}    (audit the simulated IOS switches now)
+Try (after the first poll, about {interval:.0f} s), in a shell that ran `. {env}` and the export above:
+  curl -s -H "Authorization: Bearer $PDCS_TOKEN" $PDCS_API_URL/regions/51
+  curl -s -H "Authorization: Bearer $PDCS_TOKEN" $PDCS_API_URL/devices/sim-lib-core-sw/availability
+  curl -s -H "Authorization: Bearer $PDCS_TOKEN" $PDCS_API_URL/regions/51/grading   (MLPS grading)
+  pdcs supervision availability --region 510121
+  pdcs audit --region 510121    (audit the simulated IOS switches now)
 Ctrl-C stops everything.
 """
     )

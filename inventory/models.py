@@ -35,6 +35,8 @@ from pydantic import (
     model_validator,
 )
 
+from pdcs import yaml_guard
+
 REGION_CODE = re.compile(r"^\d{2}(\d{2}(\d{2})?)?$")
 
 
@@ -383,9 +385,11 @@ class SecretRef(_Model):
         if not path.is_absolute() and base_dir is not None:
             path = base_dir / path
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            data = yaml_guard.safe_load(path.read_text(encoding="utf-8")) or {}
         except OSError as exc:
             raise LookupError(f"secrets file {path} cannot be read: {exc.strerror}") from None
+        except yaml.YAMLError:  # the message could quote the file, which holds secrets
+            raise LookupError(f"secrets file {path} is not valid YAML (or exceeds the YAML limits)") from None
         if not isinstance(data, dict) or self.key not in data:
             raise LookupError(f"secrets file {path} has no key {self.key!r}")
         return SecretStr(str(data[self.key]))

@@ -41,6 +41,14 @@ def both(key: str, /, **params: object) -> dict[str, str]:
     return {lang: text(key, lang, **params) for lang in LANGS}
 
 
+def label(kind: str, code: str, lang: Lang = DEFAULT_LANG, /) -> str:
+    """The label of a stable code (``label("outage.cause", "no_data", "zh")`` → 无数据); the code itself when
+    the catalogue has no label for it, so a new code shows rather than vanishes."""
+    key = f"{kind}.{code}"
+    found = text(key, lang)
+    return code if found == key else found
+
+
 def normalise(value: str | None) -> Lang | None:
     """``zh``, ``zh-CN``, ``zh-Hans`` → zh; ``en``, ``en-US`` → en; anything else → None."""
     if not value:
@@ -106,6 +114,16 @@ register(
             "时序数据库暂时无法访问，请稍后重试",
             "the time-series database is unreachable; try again later",
         ),
+        "error.influx_schema_missing": (
+            "时序数据库尚未初始化，正在创建数据库和保留策略，请稍后重试",
+            "the time-series database is not set up yet; creating it now, try again shortly",
+        ),
         "nation": ("全国", "Nation"),
+        "cli.region_or_facility": ("请给出 --region 或 --facility 之一", "give exactly one of --region or --facility"),
+        "cli.bad_choice": ("{name} 应为 {choices} 之一", "{name} must be one of {choices}"),
+        # Outage causes (supervision/availability.py): every device down, no data at all, or both in turn.
+        "outage.cause.down": ("停服", "down"),
+        "outage.cause.no_data": ("无数据", "no data"),
+        "outage.cause.mixed": ("停服/无数据", "down / no data"),
     }
 )

@@ -8,6 +8,8 @@ too, so a deployment is configured in one place.
 
 from __future__ import annotations
 
+import os
+import shlex
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,6 +24,8 @@ RAW_RP = "raw"
 RAW_RP_DURATION = "90d"
 ROLLUP_RP = "rollup"
 ROLLUP_RP_DURATION = "1825d"
+# What every process creates when it finds the database missing (name, duration, default).
+RETENTION_POLICIES = ((RAW_RP, RAW_RP_DURATION, True), (ROLLUP_RP, ROLLUP_RP_DURATION, False))
 
 
 class Settings(BaseSettings):
@@ -88,4 +92,53 @@ class Settings(BaseSettings):
     def ensure_schema(self) -> None:
         """Create the database and its retention policies (raw is the default)."""
         with self.influx() as db:
-            db.ensure_database([(RAW_RP, RAW_RP_DURATION, True), (ROLLUP_RP, ROLLUP_RP_DURATION, False)])
+            db.ensure_database(RETENTION_POLICIES)
+
+
+# ``pdcs dev up`` writes where its servers listen into this file (shell ``export`` lines);
+# every ``pdcs`` command run from the same folder reads it (PDCS_ENV_FILE names another one, "" none).
+DEV_ENV_FILE = Path("var/dev/env")
+
+
+def env_file() -> Path | None:
+    """The environment file ``pdcs`` commands read: PDCS_ENV_FILE, else ``var/dev/env`` when it exists."""
+    named = os.environ.get("PDCS_ENV_FILE")
+    if named is not None:
+        return Path(named) if named else None
+    return DEV_ENV_FILE if DEV_ENV_FILE.is_file() else None
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """``export NAME=value`` (or ``NAME=value``) lines; blank lines and ``#`` comments skipped; values may be
+    single- or double-quoted (shell quoting as :func:`write_env_file` writes it)."""
+    values: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        line = line.removeprefix("export ").strip()
+        name, sep, value = line.partition("=")
+        if not sep or not name.isidentifier():
+            continue
+        parts = shlex.split(value) if value else [""]
+        values[name] = parts[0] if parts else ""
+    return values
+
+
+def write_env_file(path: Path, values: dict[str, str]) -> None:
+    """Shell ``export`` lines (``. var/dev/env`` in a shell) that :func:`read_env_file` reads back."""
+    lines = ["# written by `pdcs dev up`; pdcs commands run from this folder read it; in a shell: . " + str(path)]
+    lines += [f"export {name}={shlex.quote(value)}" for name, value in values.items()]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path.chmod(0o600)
+
+
+def apply_env_file(path: Path | None = None) -> Path | None:
+    """Put the environment file's values into ``os.environ`` where the environment does not set them
+    (so precedence stays: argument > environment > this file > .env > default). Returns the file used."""
+    path = path if path is not None else env_file()
+    if path is None or not path.is_file():
+        return None
+    for name, value in read_env_file(path).items():
+        os.environ.setdefault(name, value)
+    return path

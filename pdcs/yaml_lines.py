@@ -10,6 +10,8 @@ from typing import Any
 
 import yaml
 
+from pdcs import yaml_guard
+
 Path_ = tuple[str | int, ...]
 
 
@@ -17,7 +19,7 @@ class YamlDocument:
     """A parsed YAML document plus the 1-based line of every node by path."""
 
     def __init__(self, text: str) -> None:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml_guard.compose(text, yaml.SafeLoader)
         self.lines: dict[Path_, int] = {}
         self.data: Any = self._build(node, ()) if node is not None else None
 

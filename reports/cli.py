@@ -8,6 +8,8 @@ from pathlib import Path
 
 import typer
 
+from pdcs.cli_context import INFLUX_DB_OPT, INFLUX_URL_OPT, make_settings
+
 
 def report(
     region: str = typer.Option(..., "--region", "-r", help="GB/T 2260 code (51, 5101, 510121); 0 for the nation."),
@@ -17,12 +19,13 @@ def report(
     lang: str = typer.Option("zh", "--lang", help="zh (简体中文, default) or en."),
     output: Path = typer.Option(..., "--output", "-o", help="File to write."),
     inventory: Path = typer.Option(None, "--inventory", "-i", help="Inventory folder (default: the API database)."),
+    influx_url: str = INFLUX_URL_OPT,
+    influx_db: str = INFLUX_DB_OPT,
 ) -> None:
     """Write a supervision report: availability, bandwidth, security, MLPS grading, annual assessment."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from pdcs.i18n import normalise, text
-    from pdcs.settings import Settings
     from pdcs.storage.influx import InfluxError, InfluxUnavailable
     from reports import FORMATS, render
     from reports.gather import STEPS, build_report
@@ -39,7 +42,7 @@ def report(
     if language is None:
         typer.echo("error: --lang must be zh or en", err=True)
         raise typer.Exit(2)
-    settings = Settings()
+    settings = make_settings(None, influx_url, influx_db)
     if inventory is not None:
         from pdcs.cli_context import load_inventory_or_exit
 

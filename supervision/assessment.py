@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from inventory.labels import FACILITY_KIND_EN
 from inventory.models import FACILITY_KIND_ZH, Facility, FacilityKind, Inventory, region_chain
+from pdcs import yaml_guard
 from pdcs.i18n import both, register, text
 from pdcs.storage import InfluxDB
 from supervision.regions import level_tags
@@ -112,7 +112,7 @@ class Rubric(_M):
 
 
 def load_rubric(path: Path = RUBRIC_FILE) -> Rubric:
-    return Rubric.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    return Rubric.model_validate(yaml_guard.safe_load(path.read_text(encoding="utf-8")))
 
 
 @functools.cache

@@ -26,9 +26,8 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from pathlib import Path
 
-import yaml
-
 from inventory.models import WEEKDAYS, Facility, OpeningSpan
+from pdcs import yaml_guard
 
 HOLIDAYS_FILE = Path(__file__).parent / "data" / "holidays_cn.yaml"
 
@@ -78,7 +77,7 @@ def load_calendar(path: Path | None = HOLIDAYS_FILE, *, use_package: bool = True
         for y in years:
             sources[y] = "chinese-calendar"
     if path is not None and path.exists():
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml_guard.safe_load(path.read_text(encoding="utf-8")) or {}
         for year, spec in data.items():
             y = int(year)
             holidays = {d: n for d, n in holidays.items() if d.year != y}

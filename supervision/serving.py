@@ -7,10 +7,10 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from inventory.models import Device, DeviceKind, Facility, FacilityKind, Inventory
+from pdcs import yaml_guard
 
 SERVING_FILE = Path(__file__).parent / "data" / "serving.yaml"
 
@@ -47,7 +47,7 @@ class ServingRules(BaseModel):
 
 
 def load_rules(path: Path = SERVING_FILE) -> ServingRules:
-    return ServingRules.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    return ServingRules.model_validate(yaml_guard.safe_load(path.read_text(encoding="utf-8")))
 
 
 @functools.cache

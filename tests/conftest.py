@@ -7,6 +7,7 @@ uses them; the ones here are used across the suite.
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +19,9 @@ from devstack.snmpd import SnmpdServer, start_snmpd
 from devstack.snmpsim import SnmpsimServer, start_snmpsim
 from pdcs.settings import RAW_RP, RAW_RP_DURATION, ROLLUP_RP, ROLLUP_RP_DURATION
 from pdcs.storage import InfluxDB
+
+# A running `pdcs dev up` writes var/dev/env, which pdcs commands read; tests name their own servers.
+os.environ.setdefault("PDCS_ENV_FILE", "")
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "inventory" / "examples"

@@ -12,7 +12,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 # Who may import the HTTP layer: itself, the local stack (it seeds the API's database), the tests,
-# the benchmarks (they measure the API), and command modules (a command wires the parts together, e.g. `pdcs report` reads the API's users).
+# the benchmarks (they measure the API), and command modules (a command wires the parts together,
+# e.g. `pdcs report` reads the API's users).
 MAY_IMPORT_API = ("supervision_api", "devstack", "tests", "bench")
 
 
@@ -63,4 +64,5 @@ def test_architecture_folder_table_matches_the_tree() -> None:
         for p in REPO.iterdir()
         if p.is_dir() and not p.name.startswith(".") and p.name not in {"var", "build"} and any(p.rglob("*.py"))
     }
-    assert table == tracked, f"in the table only: {sorted(table - tracked)}; in the tree only: {sorted(tracked - table)}"
+    only_table, only_tree = sorted(table - tracked), sorted(tracked - table)
+    assert table == tracked, f"in the table only: {only_table}; in the tree only: {only_tree}"

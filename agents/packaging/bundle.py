@@ -37,6 +37,10 @@ HERE = Path(__file__).resolve().parent
 AGENT_SRC = HERE.parent
 DEPENDENCIES = ("prometheus-client", "psutil", "PyYAML")
 BUNDLE_FILES = ("install.sh", "install-windows.ps1", "pdcs-agent.service", "pdcs-agent.xml", "agent.example.yaml")
+# The one module of the core the agent imports (YAML limits: standard library and PyYAML only),
+# shipped under a ``pdcs`` package of its own; the agent is never installed beside the server.
+CORE_MODULES = ("yaml_guard.py",)
+CORE_INIT = b'"""The part of the pdcs core that pdcs-agent ships: YAML limits."""\n'
 _SKIP_DIST_INFO = {"RECORD", "INSTALLER", "REQUESTED", "direct_url.json"}
 
 
@@ -69,6 +73,8 @@ def agent_wheel(out: Path) -> Path:
     for f in sorted(AGENT_SRC.rglob("*")):
         if f.is_file() and "__pycache__" not in f.parts and f.suffix not in (".pyc",):
             files.append((f"agents/{f.relative_to(AGENT_SRC).as_posix()}", f.read_bytes()))
+    files.append(("pdcs/__init__.py", CORE_INIT))
+    files += [(f"pdcs/{m}", (AGENT_SRC.parent / "pdcs" / m).read_bytes()) for m in CORE_MODULES]
     di = f"pdcs_agent-{__version__}.dist-info"
     meta = "\n".join(
         [
@@ -87,7 +93,7 @@ def agent_wheel(out: Path) -> Path:
         (f"{di}/METADATA", meta.encode()),
         (f"{di}/WHEEL", wheel.encode()),
         (f"{di}/entry_points.txt", b"[console_scripts]\npdcs-agent = agents.cli:main\n"),
-        (f"{di}/top_level.txt", b"agents\n"),
+        (f"{di}/top_level.txt", b"agents\npdcs\n"),
     ]
     return write_wheel(out, "pdcs-agent", __version__, "py3-none-any", files)
 

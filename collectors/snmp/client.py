@@ -17,7 +17,6 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-import yaml
 from gufo.snmp import (
     Aes128Key,
     Aes192Key,
@@ -40,6 +39,7 @@ from gufo.snmp import (
 from gufo.snmp.aio.client import SnmpSession
 
 from inventory.models import SecretRef, SnmpProfile
+from pdcs import yaml_guard
 
 AUTH_KEYS: dict[str, Any] = {
     "MD5": Md5Key,
@@ -113,7 +113,7 @@ def resolve(ref: SecretRef, base_dir: Path | None) -> str:
     stamp = (st.st_mtime_ns, st.st_size)
     hit = _FILES.get(path)
     if hit is None or hit[0] != stamp:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml_guard.safe_load(path.read_text(encoding="utf-8")) or {}
         hit = (stamp, data if isinstance(data, dict) else {})
         _FILES[path] = hit
     if ref.key not in hit[1]:

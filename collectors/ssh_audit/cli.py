@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from pdcs.cli_context import INFLUX_DB_OPT, INFLUX_URL_OPT, make_settings
+
 if TYPE_CHECKING:
     from collectors.ssh_audit.audit import DeviceAudit
 
@@ -55,6 +57,8 @@ def audit(
     write: bool = typer.Option(False, "--write", help="Also write the security_check points to InfluxDB."),
     concurrency: int = typer.Option(None, "--concurrency", min=1, help="SSH sessions at once."),
     lang: Language = typer.Option(Language.zh, "--lang", help="Language of the summary: zh or en."),
+    influx_url: str | None = INFLUX_URL_OPT,
+    influx_db: str | None = INFLUX_DB_OPT,
 ) -> None:
     """Audit device configurations over SSH against the baselines; exit 1 when any rule fails or is unknown."""
     from collectors.base import Target
@@ -63,9 +67,8 @@ def audit(
     from collectors.ssh_audit.record import AuditStore, record_of
     from inventory.load import InventoryError, load_inventory
     from pdcs.points import to_lines
-    from pdcs.settings import Settings
 
-    settings = Settings()
+    settings = make_settings(None, influx_url, influx_db)
     path = inventory or settings.inventory
     try:
         inv = load_inventory(path)
@@ -73,7 +76,7 @@ def audit(
         typer.echo(f"inventory not found: {path}", err=True)
         raise typer.Exit(2) from None
     except InventoryError as exc:
-        typer.echo(str(exc), err=True)
+        typer.echo(exc.text(lang.value), err=True)
         raise typer.Exit(2) from None
     store = AuditStore(records or settings.audit_dir)
     collector = SshAuditCollector(inv, store=store, concurrency=concurrency or settings.audit_concurrency)
@@ -90,7 +93,8 @@ def audit(
         for fut in asyncio.as_completed(tasks):
             result = await fut
             done.append(result)
-            print(f"[{len(done)}/{len(tasks)}] {result.device} {result.counts()}", file=sys.stderr, flush=True)
+            head = text["head"].format(device=result.device, dialect=result.dialect or "?", **result.counts())
+            print(f"[{len(done)}/{len(tasks)}] {head}", file=sys.stderr, flush=True)
         return done
 
     audits = sorted(asyncio.run(run_all()), key=lambda a: a.device)

@@ -41,13 +41,20 @@ def _mbps(v: float | None) -> str:
     return "—" if v is None else f"{v / 1e6:.2f}"
 
 
+def _when(iso: str) -> str:
+    """``2026-10-01 08:30:00`` — the answer's time (already in the facility's offset), without the offset."""
+    from datetime import datetime
+
+    return datetime.fromisoformat(iso).strftime("%Y-%m-%d %H:%M:%S")
+
+
 def _print_table(title: str, columns: list[str], rows: list[list[str]]) -> None:
     from rich.console import Console
     from rich.table import Table
 
     table = Table(title=title)
     for c in columns:
-        table.add_column(c)
+        table.add_column(c, overflow="fold")  # long values wrap onto the next line, never end in "…"
     for r in rows:
         table.add_row(*r)
     Console().print(table)
@@ -73,30 +80,28 @@ def availability(
     influx_db: str = INFLUX_DB_OPT,
 ) -> None:
     """Availability in scheduled service time of a region or a facility, with outages."""
-    from pdcs.i18n import normalise
+    from pdcs.i18n import normalise, text
     from supervision import FigureError, answers, periods
     from supervision.regions import normalise_region
 
-    if (region is None) == (facility is None):
-        raise _fail("give exactly one of --region or --facility")
-    if source not in ("auto", "raw", "rollup"):
-        raise _fail("--source must be auto, raw or rollup")
-    settings, inv = open_context(inventory, influx_url, influx_db)
     lg = normalise(lang) or "zh"
+    if (region is None) == (facility is None):
+        raise _fail(text("cli.region_or_facility", lg))
+    if source not in ("auto", "raw", "rollup"):
+        raise _fail(text("cli.bad_choice", lg, name="--source", choices="auto, raw, rollup"))
+    settings, inv = open_context(inventory, influx_url, influx_db)
     try:
         period = periods.period(start, end)
         with settings.influx() as influx:
             if facility is not None:
                 fac = inv.facilities.get(facility)
                 if fac is None:
-                    raise _fail(f"unknown facility {facility}")
+                    raise _fail(text("error.not_found.facility", lg, id=facility))
                 body = answers.facility_availability(influx, inv, fac, period, source=source)  # type: ignore[arg-type]
             else:
                 code = normalise_region(region, inv)
                 body = answers.region_availability(influx, inv, code, period, lg, source=source)
     except FigureError as exc:
-        from pdcs.i18n import text
-
         raise _fail(text(exc.key, lg, **exc.params)) from None
     if _emit(body, as_json):
         return
@@ -114,7 +119,9 @@ def availability(
         return [name, *hours, _pct(figures["coverage"]), nothing if av is None else _pct(av)]
 
     rows = [row(str(body.get("name")), body)] + [row("  " + str(c["name"]), c) for c in body.get("data", [])]
-    _print_table(f"{body['period']['start']} — {body['period']['end']}", head, rows)
+    from pdcs.i18n import label
+
+    _print_table(f"{_when(body['period']['start'])} — {_when(body['period']['end'])}", head, rows)
     outages = body.get("outages", [])
     if outages:
         _print_table(
@@ -124,10 +131,10 @@ def availability(
             else ["start", "end", "in service (h)", "cause", "facility", "devices"],
             [
                 [
-                    o["start"],
-                    o["end"],
+                    _when(o["start"]),
+                    _when(o["end"]),
                     _hours(o["in_service_s"]),
-                    o["cause"],
+                    label("outage.cause", o["cause"], lg),
                     str(o.get("facility") or ""),
                     ", ".join(o["devices"]),
                 ]
@@ -140,7 +147,10 @@ def availability(
         _print_table(
             "无数据" if zh else "no data",
             ["开始", "结束", "开放时间内(小时)", "设施"] if zh else ["start", "end", "in service (h)", "facility"],
-            [[g["start"], g["end"], _hours(g["in_service_s"]), str(g.get("facility") or "")] for g in gaps],
+            [
+                [_when(g["start"]), _when(g["end"]), _hours(g["in_service_s"]), str(g.get("facility") or "")]
+                for g in gaps
+            ],
         )
     typer.echo(
         ("数据来源: " if zh else "sources: ")
@@ -165,17 +175,17 @@ def bandwidth(
     from supervision import FigureError, answers, periods
     from supervision.regions import normalise_region
 
-    if (region is None) == (facility is None):
-        raise _fail("give exactly one of --region or --facility")
-    settings, inv = open_context(inventory, influx_url, influx_db)
     lg = normalise(lang) or "zh"
+    if (region is None) == (facility is None):
+        raise _fail(text("cli.region_or_facility", lg))
+    settings, inv = open_context(inventory, influx_url, influx_db)
     try:
         period = periods.period(start, end)
         with settings.influx() as influx:
             if facility is not None:
                 fac = inv.facilities.get(facility)
                 if fac is None:
-                    raise _fail(f"unknown facility {facility}")
+                    raise _fail(text("error.not_found.facility", lg, id=facility))
                 body = answers.facility_bandwidth(influx, inv, fac, period)
                 items = [body]
             else:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, UploadFile
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
 from inventory.models import Inventory
 from pdcs.i18n import text
@@ -14,8 +16,10 @@ from supervision_api.access.store import change_inventory
 from supervision_api.deps import LangDep, StateDep
 from supervision_api.errors import ApiError
 from supervision_api.inventory_upload import UploadResult, merge_upload
+from supervision_api.schemas.inventory import ImportResult, Problems
 
 router = APIRouter(prefix="/inventory", tags=["inventory"])
+log = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
@@ -25,7 +29,12 @@ class _Refused(Exception):
         self.result = result
 
 
-@router.post("/import", summary="Import inventory files (YAML, CSV) into the stored inventory, within your scope")
+@router.post(
+    "/import",
+    response_model=ImportResult,
+    responses={403: {"model": Problems}, 422: {"model": Problems}},
+    summary="Import inventory files (YAML, CSV) into the stored inventory, within your scope",
+)
 async def import_files(
     files: Annotated[list[UploadFile], File(description="*.yaml / *.yml / *.csv inventory files")],
     user: EditorUser,
@@ -51,10 +60,18 @@ async def import_files(
         details = {"files": names, "created": result.created, "updated": result.updated}
         return result.inventory, user.scope, ",".join(names)[:256], details
 
-    try:
-        change_inventory(state, user, "inventory.import", change)
+    try:  # parsing and checking are CPU work: on the thread pool, so the event loop keeps answering
+        await run_in_threadpool(change_inventory, state, user, "inventory.import", change)
     except _Refused as refused:
         r = refused.result
+        log.warning(
+            "inventory import refused: user=%s files=%s problems=%d forbidden=%d first=%s",
+            user.name,
+            names,
+            len(r.problems),
+            len(r.forbidden),
+            (r.problems or r.forbidden)[0] if (r.problems or r.forbidden) else "",
+        )
         if r.forbidden:
             return JSONResponse(
                 status_code=403,
