@@ -23,7 +23,12 @@ SUBCOMMANDS: list[tuple[str, str, str]] = [
     ("api", "supervision_api.cli:api", "Serve the supervision API (FastAPI, docs at /docs)."),
     ("rules", "alert_rules.cli:rules_app", "Alert rules: check rule files (告警规则)."),
     ("alerts", "alert_rules.cli:alerts", "Evaluate alert rules and tell Alerta (告警评估)."),
-    ("maintenance", "alert_rules.cli:maintenance_app", "Maintenance windows as Alerta blackouts (维护窗口)."),
+    (
+        "maintenance",
+        "alert_rules.cli:maintenance_app",
+        "Maintenance windows: blackouts and recurring windows (维护窗口).",
+    ),
+    ("notify", "notify.cli:app", "Notifications to DingTalk, WeCom, Feishu, SMS, e-mail, webhooks (告警通知)."),
     ("inventory", "inventory.cli:app", "Check and summarise an inventory."),
     ("rollup", "supervision.commands.rollup:app", "Daily roll-ups into the long retention policy."),
     ("backfill", "supervision.commands.rollup:backfill", "Compute past days' roll-ups from raw points."),
@@ -54,7 +59,7 @@ def _version(value: bool) -> None:
 # from WARNING up unless --log-level DEBUG, so a PDF or an SSH audit does not bury the command's output.
 OWN_LOGGERS = frozenset(
     {"pdcs", "collectors", "supervision", "supervision_api", "reports", "alert_rules", "dashboards", "inventory"}
-    | {"agents", "devstack", "uvicorn", "__main__"}
+    | {"notify", "agents", "devstack", "uvicorn", "__main__"}
 )
 
 
