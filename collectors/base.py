@@ -22,13 +22,26 @@ class Target:
     device: Device
     tags: dict[str, str]  # Inventory.device_tags(device)
     secrets_dir: Path | None = None  # base for relative secrets-file references
+    timezone: str = "Asia/Shanghai"  # the facility's: where its day begins (daily Wi-Fi client counts)
 
     @classmethod
     def of(cls, inventory: Inventory, device: Device) -> Target:
-        return cls(device, inventory.device_tags(device), inventory.base_dir)
+        tz = inventory.facilities[device.facility].timezone
+        return cls(device, inventory.device_tags(device), inventory.base_dir, tz)
 
 
 class Collector(Protocol):
-    name: str
+    """Everything the scheduler and the service read of a collector (and nothing by ``getattr``)."""
+
+    name: str  # the ``source`` of its down points, and the job key's suffix
+
+    @property
+    def malformed(self) -> int:
+        """Malformed answers since start (the ``collector`` self-metrics point)."""
+        ...
 
     async def collect(self, target: Target) -> list[Point]: ...
+
+    async def aclose(self) -> None:
+        """Close what it holds open (HTTP clients); called once when the service stops."""
+        ...

@@ -24,6 +24,8 @@ RAW_RP = "raw"
 RAW_RP_DURATION = "90d"
 ROLLUP_RP = "rollup"
 ROLLUP_RP_DURATION = "1825d"
+# What every process creates when it finds the database missing (name, duration, default).
+RETENTION_POLICIES = ((RAW_RP, RAW_RP_DURATION, True), (ROLLUP_RP, ROLLUP_RP_DURATION, False))
 
 
 class Settings(BaseSettings):
@@ -65,6 +67,9 @@ class Settings(BaseSettings):
     audit_interval_s: float = 86400.0
     audit_concurrency: int = 20
     audit_dir: Path = Path("var/audit")
+    # Configuration history (collectors/config_history): the git repository of this
+    # collector's device configurations; the API reads the same folder.
+    config_history_dir: Path = Path("var/config-history")
 
     # The API's cache of recent polls (supervision/recent_polls.py): polls that
     # arrive later than 2 min after their time show within this many seconds; 0 polls held = off.
@@ -91,9 +96,12 @@ class Settings(BaseSettings):
         return None
 
     def ensure_schema(self) -> None:
-        """Create the database and its retention policies (raw is the default)."""
+        """Create the database and its retention policies (raw is the default); stamp a new one's layout."""
+        from pdcs.storage import layout
+
         with self.influx() as db:
-            db.ensure_database([(RAW_RP, RAW_RP_DURATION, True), (ROLLUP_RP, ROLLUP_RP_DURATION, False)])
+            db.ensure_database(RETENTION_POLICIES)
+            layout.stamp_if_new(db)
 
 
 # ``pdcs dev up`` writes where its servers listen into this file (shell ``export`` lines);

@@ -11,6 +11,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from pdcs.i18n import Lang, text
+from reports.cells import xlsx_text_only
 from reports.content import HASH_METHOD, Report
 
 
@@ -73,6 +74,7 @@ def render_xlsx(report: Report) -> bytes:
     if report.generated_at:
         stamp = datetime.fromisoformat(report.generated_at).replace(tzinfo=None)
         props.created = props.modified = stamp
+    xlsx_text_only(wb)  # no cell may be a formula (OWASP CSV injection applies to XLSX too)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

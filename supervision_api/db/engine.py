@@ -1,4 +1,4 @@
-"""The database handle: an engine, a session factory and schema creation."""
+"""The database handle: an engine, a session factory and schema migration."""
 
 from __future__ import annotations
 
@@ -10,8 +10,6 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
-
-from supervision_api.db.schema import Base
 
 
 def _sqlite_wal(dbapi_connection: Any, _record: Any) -> None:
@@ -48,10 +46,14 @@ class Database:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     def create_schema(self) -> None:
-        Base.metadata.create_all(self.engine)
+        """Bring the schema to this code's head with the Alembic migrations (``migrate.upgrade``).
 
-    def drop_schema(self) -> None:
-        Base.metadata.drop_all(self.engine)
+        Raises ``migrate.SchemaTooNew`` on a database a newer release has migrated.
+        """
+        from supervision_api.db import migrate
+
+        migrate.upgrade(self.engine)
+
 
     @contextmanager
     def session(self) -> Iterator[Session]:

@@ -10,6 +10,7 @@ from collectors.snmp.client import SnmpClient, text
 from pdcs.points import HOST, WIRELESS, FieldValue, Point
 
 Collect = Callable[[SnmpClient, Target, int], Awaitable[list[Point]]]
+Stations = Callable[[SnmpClient], Awaitable[dict[bytes, str]]]  # station MAC → SSID
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,8 @@ class VendorProfile:
     collect: Collect
     # OID subtrees this profile reads (devstack's snmpsim trimming keeps these).
     subtrees: tuple[str, ...] = ()
+    # The station table, for daily distinct clients (collectors/snmp/stations.py); None: not read.
+    stations: Stations | None = None
 
 
 async def ints(client: SnmpClient, column: str) -> dict[str, int]:
@@ -48,12 +51,16 @@ def wireless(target: Target, vendor: str, ts: int, fields: Mapping[str, FieldVal
     return Point(WIRELESS, {**target.tags, "vendor": vendor, **{k: v for k, v in tags.items() if v}}, dict(fields), ts)
 
 
-def host(target: Target, ts: int, cpu_pct: float | None, mem_used_pct: float | None) -> list[Point]:
+def host(
+    target: Target, ts: int, cpu_pct: float | None, mem_used_pct: float | None, disk_used_pct: float | None = None
+) -> list[Point]:
     fields: dict[str, FieldValue] = {}
     if cpu_pct is not None and 0 <= cpu_pct <= 100:
         fields["cpu_pct"] = float(cpu_pct)
     if mem_used_pct is not None and 0 <= mem_used_pct <= 100:
         fields["mem_used_pct"] = round(float(mem_used_pct), 2)
+    if disk_used_pct is not None and 0 <= disk_used_pct <= 100:
+        fields["disk_used_pct"] = round(float(disk_used_pct), 2)
     return [Point(HOST, dict(target.tags), fields, ts)] if fields else []
 
 

@@ -1,0 +1,105 @@
+"""Availability answers of devices, facilities and regions (``supervision.answers``)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from supervision_api.schemas.common import Answer, PeriodOut
+
+
+class OutageOut(Answer):
+    start: str
+    end: str
+    duration_s: float
+    in_service_s: float
+    cause: str = Field(description="down (an outage) | no_data (a no-data span, listed apart)")
+    facility: str | None
+    devices: list[str]
+
+
+class ServiceFigures(Answer):
+    """Seconds of scheduled service time (within the supervised window, up to now): up, down and no data."""
+
+    scheduled_s: float
+    up_s: float
+    down_s: float = Field(description="answered down, or silent while a collector covering it was alive")
+    unknown_s: float = Field(description="no data: no poll and no live collector (or raw expired without roll-up)")
+    coverage: float | None = Field(description="(up + down) ÷ scheduled; null: nothing scheduled")
+    availability: float | None = Field(description="up ÷ (up + down); null (无数据) when nothing is known")
+
+
+class SourcePiece(Answer):
+    """Which source answered which local days: raw polls, daily roll-ups, or none (expired without roll-up)."""
+
+    source: str = Field(description="raw | rollup | none")
+    start: str
+    end: str
+    days: float
+    facilities: int
+
+
+class DeviceService(ServiceFigures):
+    outages: list[OutageOut]
+    outage_count: int = Field(description="listed outages plus those counted by daily roll-ups")
+    no_data: list[OutageOut]
+
+
+class DeviceAvailability(Answer):
+    device: str
+    period: PeriodOut
+    polls: int
+    answered: int
+    share: float | None = Field(description="answered ÷ polls; null without polls")
+    service: DeviceService
+    source: str = Field(description="raw | rollup | mixed | none")
+    sources: list[SourcePiece]
+
+
+class Requirement(Answer):
+    kinds: list[str]
+    devices: int
+    needed: int
+
+
+class FacilityDeviceFigures(ServiceFigures):
+    id: str
+    outages: int
+
+
+class FacilityAvailability(ServiceFigures):
+    facility: str
+    name: str
+    period: PeriodOut
+    supervised: bool
+    requirements: list[Requirement]
+    outages: list[OutageOut]
+    outage_count: int
+    no_data: list[OutageOut]
+    devices: list[FacilityDeviceFigures]
+    source: str = Field(description="raw | rollup | mixed | none")
+    sources: list[SourcePiece]
+
+
+class RegionAvailabilityChild(ServiceFigures):
+    """A child region (``code``) or, in a county, a facility (``facility``)."""
+
+    code: str | None = None
+    facility: str | None = None
+    name: str
+
+
+class RegionAvailability(ServiceFigures):
+    code: str
+    name: str
+    period: PeriodOut
+    device_weighted: ServiceFigures
+    source: str = Field(description="raw | rollup | mixed | none")
+    sources: list[SourcePiece]
+    facilities: int
+    unsupervised_facilities: list[str] = Field(description="no devices the serving rules require")
+    unmonitored_facilities: list[str] = Field(description="no supervised time in the period: never polled …")
+    data: list[RegionAvailabilityChild]
+    count: int
+    outages: list[OutageOut]
+    outage_count: int
+    no_data: list[OutageOut]
