@@ -316,3 +316,32 @@ def maintenance_remove(blackout_id: str = typer.Argument(..., help="The id `main
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from None
     typer.echo(f"removed {blackout_id}")
+
+
+@maintenance_app.command("check")
+def maintenance_check(path: Path = typer.Argument(..., help="A recurring maintenance windows file (YAML).")) -> None:
+    """Validate a windows file; exit 1 listing every problem as file:line: field: message."""
+    schedule = _maintenance(path)
+    assert schedule is not None
+    typer.echo(f"{len(schedule.windows)} window(s) OK / 维护窗口检查通过")
+
+
+@maintenance_app.command("windows")
+def maintenance_windows(
+    path: Path = typer.Argument(..., help="A recurring maintenance windows file (YAML)."),
+    at: str | None = typer.Option(None, "--at", help="ISO time to look at (Beijing time if no offset); default now."),
+) -> None:
+    """Each recurring window: its scope, whether it is active now and when it next begins."""
+    schedule = _maintenance(path)
+    assert schedule is not None
+    try:
+        when = _parse_time(at, dt.datetime.now(dt.UTC))
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--at") from None
+    for w in schedule.windows:
+        scope = f"device {w.device}" if w.device else f"facility {w.facility}" if w.facility else f"region {w.region}"
+        occ = w.occurrence(when)
+        nxt = w.next_start(when)
+        state = f"进行中 active until {occ[1]:%Y-%m-%d %H:%M}" if occ else "未开始 inactive"
+        later = f"; next {nxt:%Y-%m-%d %a %H:%M %Z}" if nxt else ""
+        typer.echo(f"{w.name}  [{scope}]  {state}{later}  {w.reason}".rstrip())

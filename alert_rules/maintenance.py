@@ -183,6 +183,23 @@ class Window(_Model):
                 return t0, t1
         return None
 
+    def next_start(self, after: dt.datetime, horizon_days: int = 400) -> dt.datetime | None:
+        """When the next occurrence begins after ``after`` (aware), within ``horizon_days``; None if none."""
+        if self.dates is not None:
+            t0 = Dated._aware(self.dates.start, self.tz)
+            return t0 if t0 > after else None
+        slot = self.weekly or self.monthly
+        assert slot is not None
+        day = after.astimezone(self.tz).date()
+        for i in range(horizon_days):
+            d = day + dt.timedelta(days=i)
+            if not slot.applies(d) or (self.holidays == "skip" and _holiday(d)):
+                continue
+            t0, _ = slot.span(d, self.tz)
+            if t0 > after:
+                return t0
+        return None
+
 
 def _holiday(day: dt.date) -> bool:
     return official_calendar().day_kind(day) is DayKind.HOLIDAY

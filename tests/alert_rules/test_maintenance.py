@@ -88,3 +88,28 @@ def test_file_problems_name_line_and_field(tmp_path: Path) -> None:
     text = "\n".join(exc.value.problems)
     assert f"{f}:4: windows.0.weekly.days:" in text and "'monday'" in text
     assert f"{f}:6: windows.1.dates:" in text and "end: must come after start" in text
+
+
+def test_maintenance_windows_command(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from pdcs.cli import app
+
+    f = tmp_path / "windows.yaml"
+    f.write_text(
+        "windows:\n"
+        "  - {name: 周一例行维护, facility: JT-LIB, holidays: skip, reason: 例行检修,\n"
+        "     weekly: {days: [mon], start: '08:00', end: '10:00'}}\n",
+        encoding="utf-8",
+    )
+    runner = CliRunner()
+    assert runner.invoke(app, ["maintenance", "check", str(f)]).exit_code == 0
+    during = runner.invoke(app, ["maintenance", "windows", str(f), "--at", "2026-12-07T09:00"])
+    assert "进行中 active until 2026-12-07 10:00" in during.output
+    holiday = runner.invoke(app, ["maintenance", "windows", str(f), "--at", "2026-10-05T09:00"])
+    assert "未开始 inactive; next 2026-10-12 Mon 08:00" in holiday.output  # the holiday Monday is skipped
+    f.write_text("windows:\n  - {name: x, weekly: {days: [mon], start: '08:00', end: '10:00'}}\n", encoding="utf-8")
+    bad = runner.invoke(app, ["maintenance", "check", str(f)])
+    assert (
+        bad.exit_code == 1 and f"{f}:2: windows.0: scope: give exactly one of device, facility or region" in bad.output
+    )
