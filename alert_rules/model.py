@@ -99,10 +99,6 @@ def compile_condition(text: str) -> ast.Expression:
     return tree
 
 
-def condition_names(tree: ast.Expression) -> set[str]:
-    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
-
-
 def group_by_tags(query: str) -> list[str] | None:
     """Tag names of the query's GROUP BY (without ``time(...)``); None when there is no GROUP BY."""
     # The outermost GROUP BY is the last one (a subquery's comes earlier).
@@ -127,6 +123,14 @@ class Text(BaseModel):
 
     def get(self, language: str) -> str:
         return self.en if language == "en" else self.zh
+
+
+class Links(BaseModel):
+    """Link templates over an alert's tags (``{device}``, ``{facility}``, ``{county}`` …) and ``{resource}``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    grafana: str | None = None  # e.g. http://grafana/d/pdcs-device/device?var-device={device}
+    alerta: str | None = None  # e.g. http://alerta/#/alerts?resource={resource}
 
 
 class Suppression(BaseModel):
@@ -173,6 +177,8 @@ class Rule(BaseModel):
     description: Text
     # Alert text with {tag} / {column} / {device_name} / {facility_name} placeholders; description when absent.
     text: Text | None = None
+    # One line telling the on-call engineer what the alert means in practice and the first step to take.
+    runbook: Text | None = None
     query: str | None = None
     condition: str | None = None
     derive: Derive | None = None

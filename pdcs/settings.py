@@ -58,6 +58,9 @@ class Settings(BaseSettings):
     alert_rules: Path | None = None  # folder of rule files; the defaults in alert_rules/ when None
     alert_state: Path = Path("var/alerts.sqlite")
     alert_interval_s: float = 60.0
+    # Notifications (notify/): channels and routes; recurring maintenance windows (alert_rules/maintenance.py).
+    notify_config: Path | None = None  # PDCS_NOTIFY_CONFIG
+    maintenance_file: Path | None = None  # PDCS_MAINTENANCE_FILE
 
     # SSH audits (collectors/ssh_audit): how often the collector audits each device,
     # how many SSH sessions run at once, and where the per-device audit records go.
@@ -93,9 +96,12 @@ class Settings(BaseSettings):
         return None
 
     def ensure_schema(self) -> None:
-        """Create the database and its retention policies (raw is the default)."""
+        """Create the database and its retention policies (raw is the default); stamp a new one's layout."""
+        from pdcs.storage import layout
+
         with self.influx() as db:
             db.ensure_database(RETENTION_POLICIES)
+            layout.stamp_if_new(db)
 
 
 # ``pdcs dev up`` writes where its servers listen into this file (shell ``export`` lines);
