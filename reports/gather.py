@@ -8,11 +8,7 @@ scoped view, so a report never reaches outside the caller's scope.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-<<<<<<< HEAD
-from datetime import UTC, datetime
-=======
-from datetime import UTC, tzinfo
->>>>>>> main
+from datetime import UTC, datetime, tzinfo
 
 from inventory.models import Inventory, region_level
 from pdcs.i18n import Lang, text
@@ -22,12 +18,8 @@ from reports import labels as _labels  # noqa: F401  (registers the texts)
 from reports.content import Chart, Headline, Report, Section, Table, Value, num, pct
 from reports.hashing import content_sha256
 from reports.sections_extra import assessment_section, grading_section
-<<<<<<< HEAD
 from reports.security import compliance, config_changes, region_tags
-=======
-from reports.security import compliance, region_tags
 from supervision import answers
->>>>>>> main
 from supervision import availability as av
 from supervision import bandwidth as bw
 from supervision.periods import Period

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Query
 
 from collectors.config_history.repo import ConfigRepo, Version
-from supervision_api.deps import DeviceDep, SettingsDep
+from supervision_api.deps import DeviceDep, StateDep
 from supervision_api.schemas.config_history import ConfigDiffOut
 
 router = APIRouter(tags=["config"])
@@ -33,12 +33,12 @@ def _version(v: Version | None) -> dict[str, str] | None:
 )
 def config_diff(
     device: DeviceDep,
-    settings: SettingsDep,
+    state: StateDep,
     since: datetime | None = Query(None, description="ISO 8601 with a time zone; the version in force then"),
 ) -> dict[str, Any]:
     if since is not None and since.tzinfo is None:
         since = since.replace(tzinfo=BEIJING)  # a time without a zone is Beijing time
-    repo = ConfigRepo(settings.config_history_dir)
+    repo = ConfigRepo(state.settings.config_history_dir)
     d = repo.diff(device.id, since)
     return {
         "device": device.id,
