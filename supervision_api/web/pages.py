@@ -22,6 +22,7 @@ from reports import render
 from reports.content import Report
 from reports.gather import build_report
 from reports.render_pdf import fmt as fmt_value
+from reports.times import now_stamp
 from supervision.periods import Period
 from supervision_api.access.auth import principal_for_token
 from supervision_api.access.store import record, views_of
@@ -166,8 +167,8 @@ def download(
         return Response(str(exc), status_code=403, media_type="text/plain; charset=utf-8")
     except ValueError as exc:
         return Response(f"日期有误：{exc}", status_code=422, media_type="text/plain; charset=utf-8")
-    rep.generated_at = datetime.now(TZ).replace(microsecond=0).isoformat()
-    rep.generated_by = user.name
+    rep.generated_at = now_stamp()
+    rep.generated_by = user.shown_name
     out = render(rep, format)
     record(
         state,
