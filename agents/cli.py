@@ -17,12 +17,17 @@ import threading
 from dataclasses import replace
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING
 
 from agents import __version__
 from agents.checks import ALL_CHECKS
 from agents.checks.base import Context
 from agents.checks.schedule import CheckScheduler
 from agents.config import AgentConfig, ConfigError, load_config
+
+if TYPE_CHECKING:
+    from agents.host import KioskWatch
+    from agents.usage.sessions import UsageCollector
 
 log = logging.getLogger("pdcs_agent")
 
@@ -31,6 +36,31 @@ def _scheduler(cfg: AgentConfig) -> CheckScheduler:
     checks = [c for c in ALL_CHECKS if c.id not in cfg.checks_disabled]
     ctx = Context(root=cfg.checks_root, params=cfg.check_params)
     return CheckScheduler(checks, ctx, interval_s=cfg.checks_interval_s, level=cfg.mlps_level)
+
+
+def usage_collector(cfg: AgentConfig, kiosk_app: KioskWatch | None = None) -> UsageCollector | None:
+    """The terminal-use collector of this platform's session sources (agents/usage/), if enabled."""
+    import psutil
+
+    from agents.usage import kiosk
+    from agents.usage.sessions import Source, UsageCollector, power_source, process_source
+
+    if not cfg.usage.enabled:
+        return None
+    sources: list[Source] = [power_source(psutil.boot_time)]
+    if kiosk_app is not None:
+        sources.append(process_source(kiosk_app.started))
+    if sys.platform == "win32":
+        from agents.usage.windows import windows_sessions
+
+        sources.append(windows_sessions())
+    else:
+        from agents.usage.utmp import linux_sessions
+
+        sources.append(linux_sessions(cfg.usage.wtmp, cfg.usage.utmp))
+    if cfg.usage.kiosk_file is not None or cfg.usage.kiosk_url:
+        sources.append(kiosk.kiosk_sessions(cfg.usage.kiosk_file, cfg.usage.kiosk_url or None))
+    return UsageCollector(sources, keep_s=cfg.usage.keep_s)
 
 
 def cmd_checks(cfg: AgentConfig, as_json: bool) -> int:
@@ -58,6 +88,9 @@ def cmd_run(cfg: AgentConfig) -> int:
         AgentInfoCollector(cfg.device), HostCollector(cfg.disks, kiosk), prober, ChecksCollector(sched.results)
     )
     pusher = None
+    usage = usage_collector(cfg, kiosk)
+    if usage is not None:
+        registry.register(usage)
     if cfg.push is not None:
         from agents.push import Pusher
 

@@ -38,6 +38,18 @@ class PushConfig:
 
 
 @dataclass(frozen=True)
+class UsageConfig:
+    """Terminal use (agents/usage/): which session sources to read."""
+
+    enabled: bool = True
+    wtmp: Path = Path("/var/log/wtmp")
+    utmp: Path = Path("/run/utmp")
+    keep_s: float = 48 * 3600.0
+    kiosk_file: Path | None = None
+    kiosk_url: str = ""
+
+
+@dataclass(frozen=True)
 class AgentConfig:
     device: str = ""
     listen_host: str = "0.0.0.0"
@@ -53,6 +65,36 @@ class AgentConfig:
     check_params: dict[str, Any] = field(default_factory=dict)
     checks_root: Path = Path("/")
     push: PushConfig | None = None
+    usage: UsageConfig = field(default_factory=UsageConfig)
+
+
+def _usage(source: str, raw: Any, base: Path) -> UsageConfig:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{source}: usage: must be a mapping")
+    known = {"enabled", "wtmp", "utmp", "keep_h", "kiosk_sessions"}
+    for key in raw:
+        if key not in known:
+            raise ConfigError(f"{source}: usage.{key}: unknown setting (known: {', '.join(sorted(known))})")
+    kw: dict[str, Any] = {}
+    if "enabled" in raw:
+        if not isinstance(raw["enabled"], bool):
+            raise ConfigError(f"{source}: usage.enabled: must be true or false")
+        kw["enabled"] = raw["enabled"]
+    for key in ("wtmp", "utmp"):
+        if key in raw:
+            kw[key] = Path(str(raw[key]))
+    if "keep_h" in raw:
+        kw["keep_s"] = _num(f"{source}: usage.keep_h", raw["keep_h"]) * 3600.0
+    kiosk = raw.get("kiosk_sessions")
+    if kiosk is not None:
+        if isinstance(kiosk, dict) and "file" in kiosk:
+            p = Path(str(kiosk["file"]))
+            kw["kiosk_file"] = p if p.is_absolute() else base / p
+        elif isinstance(kiosk, dict) and str(kiosk.get("url", "")).startswith(("http://", "https://")):
+            kw["kiosk_url"] = str(kiosk["url"])
+        else:
+            raise ConfigError(f"{source}: usage.kiosk_sessions: give {{file: PATH}} or {{url: http(s)://…}}")
+    return UsageConfig(**kw)
 
 
 def _num(where: str, value: Any, *, minimum: float = 0.0, integer: bool = False) -> Any:
@@ -85,7 +127,7 @@ def parse_config(data: Any, source: str = "agent.yaml", base: Path = Path(".")) 
         data = {}
     if not isinstance(data, dict):
         raise ConfigError(f"{source}: must be a mapping")
-    known = {"device", "listen", "kiosk_app", "disks", "services", "probes", "mlps_level", "checks", "push"}
+    known = {"device", "listen", "kiosk_app", "disks", "services", "probes", "mlps_level", "checks", "push", "usage"}
     for key in data:
         if key not in known:
             raise ConfigError(f"{source}: {key}: unknown setting (known: {', '.join(sorted(known))})")
@@ -129,6 +171,8 @@ def parse_config(data: Any, source: str = "agent.yaml", base: Path = Path(".")) 
     if "root" in checks:
         kw["checks_root"] = Path(str(checks.pop("root")))
     kw["check_params"] = checks
+    if data.get("usage") is not None:
+        kw["usage"] = _usage(source, data["usage"], base)
     push = data.get("push")
     if push:
         if not isinstance(push, dict) or not str(push.get("url", "")).startswith(("http://", "https://")):

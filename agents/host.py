@@ -31,23 +31,30 @@ class KioskWatch:
         self.ttl_s = ttl_s
         self.clock = clock
         self._at = -1e18
-        self._up = False
+        self._started: float | None = None
         self._lock = threading.Lock()
 
     def up(self) -> bool:
+        return self.started() is not None
+
+    def started(self) -> float | None:
+        """When the running application's (earliest) process started, epoch seconds; None when it does not run."""
         with self._lock:
             now = self.clock()
             if now - self._at >= self.ttl_s:
-                self._up = self._scan()
+                self._started = self._scan()
                 self._at = now
-            return self._up
+            return self._started
 
-    def _scan(self) -> bool:
-        for p in psutil.process_iter(["name"]):
+    def _scan(self) -> float | None:
+        found: float | None = None
+        for p in psutil.process_iter(["name", "create_time"]):
             name = (p.info.get("name") or "").lower()
             if name == self.app or name == f"{self.app}.exe":
-                return True
-        return False
+                t = p.info.get("create_time")
+                t = float(t) if t is not None else time.time()
+                found = t if found is None else min(found, t)
+        return found
 
 
 class HostCollector(Collector):

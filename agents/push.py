@@ -115,6 +115,7 @@ class Pusher(Collector):
                 "Content-Type": "application/json",
                 "Content-Encoding": "gzip",
                 "Authorization": f"Bearer {self.cfg.token}",
+                "X-PDCS-Device": self.device,
                 "User-Agent": "pdcs-agent",
             },
         )

@@ -29,6 +29,17 @@ class Target:
 
 
 class Collector(Protocol):
-    name: str
+    """Everything the scheduler and the service read of a collector (and nothing by ``getattr``)."""
+
+    name: str  # the ``source`` of its down points, and the job key's suffix
+
+    @property
+    def malformed(self) -> int:
+        """Malformed answers since start (the ``collector`` self-metrics point)."""
+        ...
 
     async def collect(self, target: Target) -> list[Point]: ...
+
+    async def aclose(self) -> None:
+        """Close what it holds open (HTTP clients); called once when the service stops."""
+        ...

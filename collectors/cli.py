@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-import os
+import asyncio
+import signal
 from pathlib import Path
 
 import typer
+
+from collectors.config import ServiceConfig
+from pdcs.cli_context import INFLUX_DB_OPT, INFLUX_URL_OPT, INVENTORY_OPT
+
+DEFAULT = ServiceConfig()
 
 
 def _regions(value: str | None) -> tuple[str, ...]:
@@ -19,61 +25,60 @@ def _regions(value: str | None) -> tuple[str, ...]:
 
 
 def collect(
-    inventory: Path = typer.Option(
-        Path(os.environ.get("PDCS_INVENTORY", "inventory/examples")),
-        "--inventory",
-        "-i",
-        help="Inventory folder or file.",
-    ),
+    inventory: Path | None = INVENTORY_OPT,
     once: bool = typer.Option(
         False, "--once", help="Poll every device once, write, and exit (1 if any device failed)."
     ),
     region: str | None = typer.Option(
         None, "--region", help="Only these regions (comma-separated GB/T 2260 codes, e.g. 510121,510124)."
     ),
-    influx_url: str | None = typer.Option(None, "--influx-url", help="InfluxDB base URL (default PDCS_INFLUX_URL)."),
-    influx_db: str | None = typer.Option(None, "--influx-db", help="InfluxDB database (default PDCS_INFLUX_DB)."),
+    influx_url: str | None = INFLUX_URL_OPT,
+    influx_db: str | None = INFLUX_DB_OPT,
     spool_dir: Path | None = typer.Option(None, "--spool-dir", help="Folder of the durable spool (PDCS_SPOOL_DIR)."),
-    spool_max_points: int = typer.Option(2_000_000, "--spool-max-points", help="Spool bound; oldest dropped beyond."),
+    spool_max_points: int = typer.Option(
+        DEFAULT.spool_max_points, "--spool-max-points", help="Spool bound; oldest dropped beyond."
+    ),
     interval: float | None = typer.Option(
         None, "--interval", help="Poll interval and cycle period in seconds (default: the SNMP profiles' interval_s)."
     ),
-    max_in_flight: int = typer.Option(256, "--max-in-flight", help="Devices polled at once."),
+    max_in_flight: int = typer.Option(DEFAULT.max_in_flight, "--max-in-flight", help="Devices polled at once."),
     metrics_port: int | None = typer.Option(None, "--metrics-port", help="Serve Prometheus /metrics on this port."),
     ingest_listen: str | None = typer.Option(
         None, "--ingest-listen", help="Also take pdcs-agent pushes on HOST:PORT into this spool (PDCS_INGEST_SECRET)."
     ),
-    name: str = typer.Option("pdcs-collector", "--name", help="Collector name in self-metrics."),
-    batch_size: int = typer.Option(5000, "--batch-size", help="Points per InfluxDB write."),
+    name: str = typer.Option(DEFAULT.name, "--name", help="Collector name in self-metrics."),
+    batch_size: int = typer.Option(DEFAULT.batch_size, "--batch-size", help="Points per InfluxDB write."),
     trap_port: int | None = typer.Option(None, "--trap-port", help="Receive SNMP traps on this UDP port (162)."),
-    trap_host: str = typer.Option("0.0.0.0", "--trap-host", help="Address the trap receiver binds."),
+    trap_host: str = typer.Option(DEFAULT.trap_host, "--trap-host", help="Address the trap receiver binds."),
     trap_engine_id: list[str] = typer.Option(
         [], "--trap-engine-id", help="Engine ID (hex) of a device sending SNMPv3 traps; repeatable."
     ),
 ) -> None:
-    """Poll the inventory's devices (SNMP; agents and SSH audits when wired) into InfluxDB."""
-    import asyncio
-    import signal
+    """Poll the inventory's devices (SNMP, agents, SSH audits) into InfluxDB."""
+    from collectors.ingest_server import parse_listen
+    from collectors.service import CollectorService
+    from pdcs.cli_context import open_context
 
-    from collectors.service import CollectorService, ServiceConfig
-    from pdcs.settings import Settings
-
-    regions = _regions(region)
-    settings = Settings()
-    if influx_url:
-        settings.influx_url = influx_url
-    if influx_db:
-        settings.influx_db = influx_db
+    config = ServiceConfig(
+        name=name,
+        regions=_regions(region),
+        period_s=interval,
+        max_in_flight=max_in_flight,
+        batch_size=batch_size,
+        spool_max_points=spool_max_points,
+        trap_host=trap_host,
+        trap_port=trap_port,
+        trap_engine_ids=tuple(trap_engine_id),
+    )
     try:
-        from inventory.load import InventoryError, load_inventory
-    except ImportError:  # pragma: no cover - the inventory part ships the loader
-        typer.echo("the inventory loader (inventory/load.py) is not installed", err=True)
-        raise typer.Exit(2) from None
-    try:
-        inv = load_inventory(inventory)
-    except InventoryError as exc:
-        typer.echo(exc.text(settings.language), err=True)
-        raise typer.Exit(2) from None
+        ingest = parse_listen(ingest_listen) if ingest_listen else None
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--ingest-listen") from None
+    settings, inv = open_context(inventory, influx_url, influx_db, exit_code=2)
+    secret = settings.ingest_secret.get_secret_value() if settings.ingest_secret else ""
+    if ingest is not None and not secret:
+        typer.echo("--ingest-listen needs PDCS_INGEST_SECRET (device push tokens derive from it)", err=True)
+        raise typer.Exit(2)
     influx = settings.influx()
     influx.retries = 0  # the writer backs off itself; the spool keeps points meanwhile
     try:
@@ -81,29 +86,7 @@ def collect(
     except Exception as exc:  # InfluxDB may be down at start: points wait in the spool
         typer.echo(f"InfluxDB not ready ({exc.__class__.__name__}); points will wait in the spool", err=True)
     spool_path = (spool_dir or settings.spool_dir) / f"{name}.sqlite"
-    config = ServiceConfig(
-        name=name,
-        regions=regions,
-        period_s=interval,
-        max_in_flight=max_in_flight,
-        batch_size=batch_size,
-        trap_host=trap_host,
-        trap_port=trap_port,
-        trap_engine_ids=tuple(trap_engine_id),
-    )
-    service = CollectorService(inv, influx, spool_path, config)
-    service.spool.max_points = spool_max_points
-    ingest = None
-    if ingest_listen:
-        from collectors.ingest_server import parse_listen
-
-        try:
-            ingest = parse_listen(ingest_listen)
-        except ValueError as exc:
-            raise typer.BadParameter(str(exc), param_hint="--ingest-listen") from None
-        if settings.ingest_secret is None or not settings.ingest_secret.get_secret_value():
-            typer.echo("--ingest-listen needs PDCS_INGEST_SECRET (device push tokens derive from it)", err=True)
-            raise typer.Exit(2)
+    service = CollectorService(inv, influx, spool_path, config, settings)
     if not service.jobs and ingest is None:
         typer.echo("no devices to collect in this inventory/region", err=True)
         raise typer.Exit(1)
@@ -112,16 +95,18 @@ def collect(
 
         serve_metrics(service, metrics_port)
 
-    async def main() -> int:
-        if once:
-            stats = await service.run_once()
-            typer.echo(
-                f"{stats.ok} ok, {stats.failed} failed, {stats.skipped} skipped in {stats.duration_s:.2f}s; "
-                f"{service.writer.written} points written, {service.spool.depth} in the spool"
-            )
-            for key in stats.failed_devices:
-                typer.echo(f"failed: {key}", err=True)
-            return 0 if stats.failed == 0 and stats.skipped == 0 else 1
+    async def run_once() -> int:
+        stats = await service.run_once()
+        typer.echo(
+            f"{stats.ok} ok, {stats.failed} failed, {stats.skipped} skipped in {stats.duration_s:.2f}s; "
+            f"{service.writer.written} points written, {service.spool.depth} in the spool"
+        )
+        for key in stats.failed_devices:
+            reason = stats.reasons.get(key, "")
+            typer.echo(f"failed: {key}" + (f" — {reason}" if reason else ""), err=True)
+        return 0 if stats.failed == 0 and stats.skipped == 0 else 1
+
+    async def run_until_signalled() -> int:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -132,10 +117,7 @@ def collect(
             return 0
         from collectors.ingest_server import collector_ingest_app, serve_until
 
-        assert settings.ingest_secret is not None
-        app = collector_ingest_app(
-            service, inv, settings.ingest_secret.get_secret_value(), spool_path.with_suffix(".ledger.json")
-        )
+        app = collector_ingest_app(service, inv, secret, spool_path.with_suffix(".ledger.json"))
         typer.echo(f"taking agent pushes on {ingest[0]}:{ingest[1]}")
         serving = asyncio.create_task(serve_until(app, *ingest, stop))
         try:
@@ -146,7 +128,7 @@ def collect(
         return 0
 
     try:
-        code = asyncio.run(main())
+        code = asyncio.run(run_once() if once else run_until_signalled())
     finally:
         service.close()
     raise typer.Exit(code)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from prometheus_client.parser import text_string_to_metric_families
 
-from pdcs.points import DEVICE_UP, HOST, SECURITY_CHECK, SERVICE_PROBE, FieldValue, Point
+from pdcs.points import DEVICE_UP, HOST, SECURITY_CHECK, SERVICE_PROBE, TERMINAL_SESSION, FieldValue, Point
 
 EXPORTER_METRIC = "exporter_metric"
 DEVICE_TAGS = frozenset({"province", "city", "county", "facility", "device", "kind", "source", "metric"})
@@ -187,6 +187,27 @@ def _probes(s: Samples, tags: Mapping[str, str], time_ns: int) -> list[Point]:
     return out
 
 
+def _sessions(s: Samples, tags: Mapping[str, str]) -> list[Point]:
+    """pdcs-agent terminal sessions → one ``terminal_session`` point per session at its log-on time.
+
+    Every scrape rewrites the same point (same series, same time) until the
+    session closes; the point carries no user, only seat, duration and state.
+    """
+    idle = {(lab.get("seat"), lab.get("start")): v for lab, v in s.get("pdcs_terminal_session_idle_seconds", ())}
+    out = []
+    for lab, value in s.get("pdcs_terminal_session_seconds", ()):
+        try:
+            start_ns = round(float(lab.get("start", "")) * 1000) * 1_000_000
+        except ValueError:
+            continue
+        fields: dict[str, FieldValue] = {"duration_s": float(value), "open": int(lab.get("state") == "open")}
+        key = (lab.get("seat"), lab.get("start"))
+        if key in idle:
+            fields["idle_s"] = idle[key]
+        out.append(Point(TERMINAL_SESSION, {**tags, "seat": lab.get("seat", "")}, fields, start_ns))
+    return out
+
+
 def _allowed(s: Samples, tags: Mapping[str, str], time_ns: int, allow: Sequence[str]) -> list[Point]:
     out = []
     for name, rows in s.items():
@@ -228,6 +249,7 @@ def map_samples(
         points.append(Point(HOST, dict(tags), host_fields, time_ns))
     points += _checks(s, tags, time_ns)
     points += _probes(s, tags, time_ns)
+    points += _sessions(s, tags)
     points += _allowed(s, tags, time_ns, allow)
     return points
 

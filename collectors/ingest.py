@@ -1,7 +1,15 @@
 """The collector's push ingest: agents a collector cannot reach send their exposition here.
 
-``POST /ingest/v1/push`` with ``Authorization: Bearer <token>`` and a JSON
-body (optionally gzip) ``{device, instance, seq, time_ms, exposition}``.
+``POST /ingest/v1/push`` with ``Authorization: Bearer <token>``,
+``X-PDCS-Device: <device id>`` and a JSON body (optionally gzip)
+``{device, instance, seq, time_ms, exposition}``.
+
+- **Authenticated before the body is read**: the device header and its token are
+  checked first (401 without, 403 for a wrong token or an unknown device — one
+  answer, so ids are not revealed); only then is the body read, at most
+  ``MAX_BODY`` bytes on the wire (Content-Length or streamed) and at most
+  ``MAX_DECOMPRESSED`` bytes out of gzip (413 beyond; a gzip bomb is stopped,
+  not inflated); the body must name the header's device.
 
 - **Per-device tokens without a token table**: a device's token is
   HMAC-SHA256(shared secret, device id) (:func:`device_token`; ``pdcs ingest
@@ -23,13 +31,13 @@ body (optionally gzip) ``{device, instance, seq, time_ms, exposition}``.
 from __future__ import annotations
 
 import asyncio
-import gzip
 import hashlib
 import hmac
 import json
 import logging
 import os
 import threading
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,7 +55,9 @@ from pdcs.points import Point, to_lines
 log = logging.getLogger(__name__)
 
 PUSH_PATH = "/ingest/v1/push"
-MAX_BODY = 4 * 1024 * 1024
+DEVICE_HEADER = "X-PDCS-Device"  # who is pushing: checked against the token before the body is read
+MAX_BODY = 4 * 1024 * 1024  # bytes on the wire (compressed)
+MAX_DECOMPRESSED = 16 * 1024 * 1024  # bytes after gzip: a batch is ~10-50 KB of exposition
 Sink = Callable[[list[Point]], None]
 
 
@@ -103,9 +113,39 @@ def spool_sink(spool: Any) -> Sink:
     return sink
 
 
+class TooLarge(Exception):
+    pass
+
+
+async def read_limited(request: Request, limit: int) -> bytes:
+    """The request body, refusing (``TooLarge``) beyond ``limit`` bytes — from Content-Length or while streaming."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise TooLarge
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise TooLarge
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def gunzip_limited(raw: bytes, limit: int) -> bytes:
+    """Gzip-decompress at most ``limit`` bytes (``TooLarge`` beyond): a bomb is stopped, not inflated."""
+    d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    out = d.decompress(raw, limit + 1)
+    if len(out) > limit or d.unconsumed_tail:
+        raise TooLarge
+    if not d.eof:
+        raise ValueError("truncated gzip stream")
+    return out
+
+
 def _parse_body(raw: bytes, encoding: str) -> dict[str, Any]:
     if encoding == "gzip":
-        raw = gzip.decompress(raw)
+        raw = gunzip_limited(raw, MAX_DECOMPRESSED)
     body = json.loads(raw)
     if not isinstance(body, dict):
         raise ValueError("body must be a JSON object")
@@ -136,28 +176,40 @@ def create_ingest_app(
         return JSONResponse({"status": "error", "detail": message}, status_code=code)
 
     async def push(request: Request) -> Response:
+        # Authenticate from the headers alone, before a byte of the body is read.
         auth = request.headers.get("authorization", "")
-        if not auth.startswith("Bearer "):
+        device_id = request.headers.get(DEVICE_HEADER, "")
+        peer = request.client.host if request.client else "?"
+        if not auth.startswith("Bearer ") or not device_id:
             st.rejected += 1
-            return problem(401, "missing bearer token / 缺少令牌")
-        raw = await request.body()
-        if len(raw) > MAX_BODY:
-            st.malformed += 1
-            return problem(413, f"batch larger than {MAX_BODY} bytes")
+            log.warning("push from %s refused: no bearer token or no %s header", peer, DEVICE_HEADER)
+            return problem(401, f"missing bearer token or {DEVICE_HEADER} / 缺少令牌或设备标识")
+        device = inventory.devices.get(device_id)
+        if device is None or not hmac.compare_digest(auth[7:].strip(), device_token(secret, device_id)):
+            st.rejected += 1  # one answer for an unknown device and a wrong token: ids are not revealed
+            log.warning("push from %s for device %r refused: unknown device or token does not match", peer, device_id)
+            return problem(403, "token does not match the device / 令牌与设备不符")
         try:
-            body = _parse_body(raw, request.headers.get("content-encoding", ""))
-        except (ValueError, OSError, EOFError) as exc:
+            raw = await read_limited(request, MAX_BODY)
+        except TooLarge:
+            st.malformed += 1
+            log.warning("push of %s from %s refused: body larger than %d bytes", device_id, peer, MAX_BODY)
+            return problem(413, f"batch larger than {MAX_BODY} bytes / 批次过大")
+        try:
+            body = await asyncio.to_thread(_parse_body, raw, request.headers.get("content-encoding", ""))
+        except TooLarge:
+            st.malformed += 1
+            log.warning(
+                "push of %s from %s refused: more than %d bytes decompressed", device_id, peer, MAX_DECOMPRESSED
+            )
+            return problem(413, f"batch larger than {MAX_DECOMPRESSED} bytes decompressed / 解压后批次过大")
+        except (ValueError, OSError, EOFError, zlib.error) as exc:
             st.malformed += 1
             return problem(400, f"malformed batch: {exc}")
-        device_id = body["device"]
-        if not hmac.compare_digest(auth[7:].strip(), device_token(secret, device_id)):
+        if body["device"] != device_id:
             st.rejected += 1
-            log.warning("push for %s refused: token does not match", device_id)
-            return problem(403, "token does not match the device / 令牌与设备不符")
-        device = inventory.devices.get(device_id)
-        if device is None:
-            st.rejected += 1
-            return problem(404, f"device {device_id} is not in the inventory / 设备不在清单中")
+            log.warning("push from %s refused: body names %r, headers %r", peer, body["device"], device_id)
+            return problem(403, "batch is for another device / 批次设备与令牌不符")
         if ledger.is_duplicate(device_id, body["instance"], body["seq"]):
             st.duplicates += 1
             return JSONResponse({"status": "duplicate", "seq": body["seq"]})

@@ -25,8 +25,8 @@ from collectors.exposition_map import (
     map_samples,
     parse_samples,
 )
-from inventory.models import Inventory
 from pdcs.points import Point, now_ns
+from pdcs.settings import Settings
 
 MAX_BODY = 8 * 1024 * 1024  # an exposition larger than this is refused as malformed
 
@@ -102,13 +102,11 @@ class PrometheusScrapeCollector:
         return map_samples(samples, target.tags, ts, source="agent", cpu=self.cpu, allow=self.allow, rtt_ms=rtt_ms)
 
 
-def collector_for(inventory: Inventory) -> PrometheusScrapeCollector:
-    """The factory ``collectors.service`` calls for devices with an ``agent_url``.
+def collector_for(settings: Settings) -> PrometheusScrapeCollector:
+    """The scraper the collector service runs for devices with an ``agent_url``.
 
-    ``PDCS_SCRAPE_TIMEOUT_S`` and ``PDCS_SCRAPE_ALLOW`` (patterns added to the default allow-list) tune it.
+    ``settings.scrape_timeout_s`` and ``settings.scrape_allow`` (patterns added to the default
+    allow-list; ``PDCS_SCRAPE_TIMEOUT_S``, ``PDCS_SCRAPE_ALLOW``) tune it.
     """
-    from pdcs.settings import Settings
-
-    settings = Settings()
     extra = tuple(p.strip() for p in settings.scrape_allow.split(",") if p.strip())
     return PrometheusScrapeCollector(timeout_s=settings.scrape_timeout_s, allow=DEFAULT_ALLOW + extra)

@@ -9,8 +9,15 @@ waits for one of ``max_in_flight`` slots and must finish by the cycle's
 deadline:
 
 * a job that cannot get a slot in time is *skipped* (counted, not polled);
-* a job still running at the deadline is cut off and reported down;
+* a job still running at the deadline is cut off and reported down *at the
+  deadline*: its task is cancelled but not waited for (a collector that is slow
+  to honour the cancellation — a thread, a library that swallows it — must not
+  hold the cycle); until that task has ended, the job is reported down again
+  ("previous poll still running") instead of being started twice;
 * so a cycle never overruns, and the next one starts on time.
+
+Every failed job has its reason in ``CycleStats.reasons`` (the ``error`` of its
+``device_up`` point), so ``pdcs collect --once`` says why, not only who.
 
 One device's polls are sequential on its own session (one request in flight
 per device), so a slow or dead device holds one slot and nothing else.
@@ -24,6 +31,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import random
 import time
@@ -71,11 +79,18 @@ class CycleStats:
     cut_off: int = 0  # jobs still running at the deadline (also counted failed)
     points: int = 0
     failed_devices: list[str] = field(default_factory=list)
+    reasons: dict[str, str] = field(default_factory=dict)  # job key -> why it failed
 
 
 def _down(job: Job, error: str) -> Point:
     return Point(
         DEVICE_UP, {**job.target.tags, "source": job.collector.name}, {"up": 0, "error": error}, time.time_ns()
+    )
+
+
+def _reason(points: list[Point]) -> str:
+    return next(
+        (str(p.fields.get("error", "")) for p in points if p.measurement == DEVICE_UP and p.fields.get("up") != 1), ""
     )
 
 
@@ -109,6 +124,8 @@ class Scheduler:
         self.detached_budget_s = 1800.0
         self._detached: dict[str, asyncio.Task[None]] = {}
         self.detached_done: Counter[str] = Counter()
+        # Polls cut off at a deadline whose task has not ended yet (job key -> task): not started again meanwhile.
+        self._lingering: dict[str, asyncio.Task[list[Point]]] = {}
 
     async def run_cycle(self, now: float | None = None) -> CycleStats:
         """Run one cycle: every due job, each bounded by the cycle deadline."""
@@ -168,16 +185,7 @@ class Scheduler:
             return
         self.in_flight += 1
         try:
-            try:
-                points = await asyncio.wait_for(
-                    job.collector.collect(job.target), max(0.0, deadline - time.monotonic())
-                )
-            except TimeoutError:
-                st.cut_off += 1
-                points = [_down(job, "timeout: poll cut off at the cycle deadline")]
-            except Exception as exc:  # a collector broke its promise not to raise: contain it
-                log.exception("collector %s raised on %s", job.collector.name, job.key)
-                points = [_down(job, f"collector error: {exc.__class__.__name__}")]
+            points = await self._collect_by(job, deadline, st)
         finally:
             self.in_flight -= 1
             sem.release()
@@ -186,8 +194,33 @@ class Scheduler:
         else:
             st.failed += 1
             st.failed_devices.append(job.key)
+            st.reasons[job.key] = _reason(points)
         st.points += len(points)
         await self.sink(points)
+
+    async def _collect_by(self, job: Job, deadline: float, st: CycleStats) -> list[Point]:
+        """The job's points, or a down point at ``deadline`` — without waiting for a cut-off poll to unwind."""
+        if (previous := self._lingering.get(job.key)) is not None and not previous.done():
+            return [_down(job, "timeout: previous poll still running (cut off at an earlier deadline)")]
+        task = asyncio.ensure_future(job.collector.collect(job.target))
+        done, _ = await asyncio.wait({task}, timeout=max(0.0, deadline - time.monotonic()))
+        if not done:
+            task.cancel()
+            self._lingering[job.key] = task
+            task.add_done_callback(functools.partial(self._unlinger, job.key))
+            st.cut_off += 1
+            return [_down(job, "timeout: poll cut off at the cycle deadline")]
+        try:
+            return task.result()
+        except Exception as exc:  # a collector broke its promise not to raise: contain it
+            log.exception("collector %s raised on %s", job.collector.name, job.key, exc_info=exc)
+            return [_down(job, f"collector error: {exc.__class__.__name__}")]
+
+    def _unlinger(self, key: str, task: asyncio.Task[list[Point]]) -> None:
+        if self._lingering.get(key) is task:
+            del self._lingering[key]
+        if not task.cancelled() and task.exception() is not None:
+            log.warning("poll %s ended after its cut-off with %r", key, task.exception())
 
     async def run_forever(self, stop: asyncio.Event, on_cycle: Callable[[CycleStats], Awaitable[None]]) -> None:
         """Cycles every ``period_s`` (on a fixed grid, never drifting) until ``stop`` is set."""

@@ -12,87 +12,86 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
 import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+from collectors import prometheus_scrape
 from collectors.base import Collector, Target
+from collectors.config import ServiceConfig
+from collectors.prometheus_scrape import PrometheusScrapeCollector
 from collectors.scheduler import CycleStats, Job, Scheduler
 from collectors.snmp.collector import SnmpCollector
 from collectors.spool import Spool
+from collectors.ssh_audit import collector as ssh_audit
+from collectors.ssh_audit.collector import SshAuditCollector
+from collectors.traps import TrapReceiver
 from collectors.writer import Writer
 from inventory.models import Inventory
 from pdcs.points import COLLECTOR, Point
+from pdcs.settings import Settings
 from pdcs.storage.influx import InfluxDB, InfluxError
 
 log = logging.getLogger(__name__)
 
-AUDIT_INTERVAL_S = 86400.0  # SSH audits, unless the audit collector says otherwise (PDCS_AUDIT_INTERVAL_S)
 AGENT_INTERVAL_S = 60.0
 
 
 @dataclass
-class ServiceConfig:
-    name: str = "pdcs-collector"
-    regions: tuple[str, ...] = ()
-    period_s: float | None = None  # cycle period and SNMP poll interval; default: shortest profile interval_s
-    max_in_flight: int = 256
-    spread: float = 0.5
-    flush_s: float = 0.2
-    flush_points: int = 5000
-    batch_size: int = 5000
-    trap_host: str = "0.0.0.0"
-    trap_port: int | None = None  # None: no trap receiver
-    trap_engine_ids: tuple[str, ...] = ()
+class Collectors:
+    """One collector of each kind, shared by every job of that kind (they keep per-device state)."""
+
+    snmp: SnmpCollector
+    agent: PrometheusScrapeCollector
+    audit: SshAuditCollector
+
+    @classmethod
+    def of(cls, inventory: Inventory, settings: Settings) -> Collectors:
+        return cls(
+            SnmpCollector(inventory.snmp_profiles),
+            prometheus_scrape.collector_for(settings),
+            ssh_audit.collector_for(inventory, settings),
+        )
+
+    def all(self) -> tuple[Collector, ...]:
+        return (self.snmp, self.agent, self.audit)
 
 
-def _optional_collector(module: str, factory: str, inventory: Inventory) -> Collector | None:
-    """Collectors other parts build (agent scraping, SSH audits), wired when their module exists."""
-    try:
-        mod = importlib.import_module(module)
-    except ImportError:
-        log.warning("%s is not available; devices that need it are not collected by it", module)
-        return None
-    make: Any = getattr(mod, factory)
-    collector: Collector = make(inventory)
-    return collector
-
-
-def build_jobs(inventory: Inventory, snmp: SnmpCollector, regions: Sequence[str] = ()) -> list[Job]:
-    devices = inventory.devices_in(list(regions) if regions else None)
+def build_jobs(inventory: Inventory, collectors: Collectors, regions: Sequence[str] = ()) -> list[Job]:
+    """SNMP for devices with an ``snmp_profile``, scraping for an ``agent_url``, SSH audits (detached,
+    on their own long interval) for an ``ssh_profile`` where the audit applies."""
     jobs: list[Job] = []
-    agent: Collector | None = None
-    audit: Collector | None = None
-    for dev in devices:
+    for dev in inventory.devices_in(list(regions) if regions else None):
         target = Target.of(inventory, dev)
         if dev.snmp_profile:
             profile = inventory.snmp_profiles.get(dev.snmp_profile)
-            jobs.append(Job(target, snmp, profile.interval_s if profile else 60.0))
+            jobs.append(Job(target, collectors.snmp, profile.interval_s if profile else 60.0))
         if dev.agent_url:
-            agent = agent or _optional_collector("collectors.prometheus_scrape", "collector_for", inventory)
-            if agent is not None:
-                jobs.append(Job(target, agent, AGENT_INTERVAL_S))
-        if dev.ssh_profile:
-            audit = audit or _optional_collector("collectors.ssh_audit", "collector_for", inventory)
-            applies = getattr(audit, "applies_to", None)
-            if audit is not None and (applies is None or applies(dev)):
-                interval = float(getattr(audit, "interval_s", AUDIT_INTERVAL_S))
-                jobs.append(Job(target, audit, interval, detached=True))
+            jobs.append(Job(target, collectors.agent, AGENT_INTERVAL_S))
+        if dev.ssh_profile and collectors.audit.applies_to(dev):
+            jobs.append(Job(target, collectors.audit, collectors.audit.interval_s, detached=True))
     return jobs
 
 
 class CollectorService:
-    def __init__(self, inventory: Inventory, influx: InfluxDB, spool_path: Path, config: ServiceConfig) -> None:
+    def __init__(
+        self,
+        inventory: Inventory,
+        influx: InfluxDB,
+        spool_path: Path,
+        config: ServiceConfig,
+        settings: Settings | None = None,
+    ) -> None:
+        """``settings`` configure the agent scraper and the SSH audits (defaults: ``Settings``'s defaults)."""
         self.inventory = inventory
         self.config = config
         self.influx = influx
-        self.snmp = SnmpCollector(inventory.snmp_profiles)
-        self.jobs = build_jobs(inventory, self.snmp, config.regions)
-        self.spool = Spool(spool_path)
+        self.collectors = Collectors.of(inventory, settings or Settings(_env_file=None))  # type: ignore[call-arg]
+        self.snmp = self.collectors.snmp
+        self.jobs = build_jobs(inventory, self.collectors, config.regions)
+        self.spool = Spool(spool_path, max_points=config.spool_max_points)
         self.writer = Writer(self.spool, influx, batch_size=config.batch_size)
         intervals = [j.interval_s for j in self.jobs if j.collector is self.snmp]
         period = config.period_s or (min(intervals) if intervals else 60.0)
@@ -109,7 +108,7 @@ class CollectorService:
         self._heartbeat: asyncio.Task[bool] | None = None
         self.cycles = 0
         self.totals = {"ok": 0, "failed": 0, "skipped": 0}
-        self.traps: Any = None
+        self.traps: TrapReceiver | None = None
 
     # -- points into the spool ------------------------------------------------
     async def _sink(self, points: list[Point]) -> None:
@@ -133,8 +132,6 @@ class CollectorService:
     def start_traps(self) -> None:
         if self.config.trap_port is None:
             return
-        from collectors.traps import TrapReceiver
-
         self.traps = TrapReceiver(
             self.inventory,
             self.sink_now,
@@ -154,10 +151,7 @@ class CollectorService:
 
     # -- self-metrics ------------------------------------------------------------
     def self_point(self, stats: CycleStats) -> Point:
-        malformed = self.snmp.failures.get("malformed", 0) + self.snmp.failures.get("vendor_malformed", 0)
-        # Other collectors (agent scraping) count malformed answers in a ``malformed`` attribute.
-        others = {id(j.collector): j.collector for j in self.jobs if j.collector is not self.snmp}
-        malformed += sum(int(getattr(c, "malformed", 0)) for c in others.values())
+        malformed = sum(c.malformed for c in self.collectors.all())
         return Point(
             COLLECTOR,
             {"collector": self.config.name, "regions": ",".join(self.config.regions) or "all"},
@@ -238,12 +232,13 @@ class CollectorService:
 
     async def aclose_collectors(self) -> None:
         """Let collectors that hold connections (the agent scraper's HTTP client) close them."""
-        for collector in {id(j.collector): j.collector for j in self.jobs}.values():
-            aclose = getattr(collector, "aclose", None)
-            if aclose is not None:
-                with contextlib.suppress(Exception):
-                    await aclose()
+        for collector in self.collectors.all():
+            with contextlib.suppress(Exception):
+                await collector.aclose()
 
     def close(self) -> None:
         self.spool.close()
         self.influx.close()
+
+
+__all__ = ["CollectorService", "Collectors", "ServiceConfig", "build_jobs"]

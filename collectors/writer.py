@@ -7,8 +7,11 @@ disk meanwhile.  InfluxDB 1.x answers a batch holding a few bad points (a
 field-type conflict, a point beyond retention, an unparsable line) with
 ``400 partial write ... dropped=N`` after storing every other point: the batch
 is then done, and the N are counted in ``rejected`` and logged, so one bad
-point cannot block the spool.  Any other refusal (wrong database, auth) is a
-configuration problem: the points stay and the writer backs off.
+point cannot block the spool.  "database not found" / "retention policy not
+found" (InfluxDB was down when the process started, or was rebuilt): the
+writer creates the database and its retention policies and sends again.  Any
+other refusal (auth) is a configuration problem: the points stay and the
+writer backs off.
 """
 
 from __future__ import annotations
@@ -17,10 +20,11 @@ import asyncio
 import contextlib
 import logging
 import re
+from collections.abc import Sequence
 
 from collectors.spool import Spool
-from pdcs.settings import RAW_RP
-from pdcs.storage.influx import InfluxDB, InfluxError, InfluxUnavailable
+from pdcs.settings import RAW_RP, RETENTION_POLICIES
+from pdcs.storage.influx import InfluxDB, InfluxError, InfluxSchemaMissing, InfluxUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +41,7 @@ class Writer:
         min_backoff_s: float = 0.2,
         max_backoff_s: float = 30.0,
         retention_policy: str | None = RAW_RP,
+        schema: Sequence[tuple[str, str, bool]] = RETENTION_POLICIES,
     ) -> None:
         self.spool = spool
         self.influx = influx
@@ -44,6 +49,8 @@ class Writer:
         self.min_backoff_s = min_backoff_s
         self.max_backoff_s = max_backoff_s
         self.retention_policy = retention_policy
+        self.schema = schema
+        self.schema_created = 0  # times the writer created the database / retention policies
         self.written = 0
         self.rejected = 0
         self.failures = 0
@@ -67,9 +74,15 @@ class Writer:
 
     def _send(self, lines: list[str]) -> tuple[int, int]:
         try:
-            self.influx.write_lines(lines, retention_policy=self.retention_policy)
+            try:
+                self.influx.write_lines(lines, retention_policy=self.retention_policy)
+            except InfluxSchemaMissing as exc:
+                log.warning("InfluxDB: %s; creating database %s and its retention policies", exc, self.influx.database)
+                self.influx.ensure_database(self.schema)
+                self.schema_created += 1
+                self.influx.write_lines(lines, retention_policy=self.retention_policy)
             return len(lines), 0
-        except InfluxUnavailable:
+        except (InfluxUnavailable, InfluxSchemaMissing):
             raise
         except InfluxError as exc:
             msg = str(exc)

@@ -12,15 +12,15 @@ if TYPE_CHECKING:
     from pdcs.settings import Settings
 
 
-def load_inventory_or_exit(path: Path, lang: str = "zh") -> Inventory:
-    """The inventory at ``path``; prints its problems (in ``lang``) and exits 1 when it does not load."""
+def load_inventory_or_exit(path: Path, lang: str = "zh", exit_code: int = 1) -> Inventory:
+    """The inventory at ``path``; prints its problems (in ``lang``) and exits ``exit_code`` when it does not load."""
     from inventory.load import InventoryError, load_inventory
 
     try:
         inv: Inventory = load_inventory(path)
     except InventoryError as exc:
         typer.echo(exc.text(lang), err=True)
-        raise typer.Exit(1) from None
+        raise typer.Exit(exit_code) from None
     except FileNotFoundError as exc:
         typer.echo(f"{path}: {exc.strerror or 'not found'}", err=True)
         raise typer.Exit(2) from None
@@ -41,10 +41,12 @@ def make_settings(inventory: Path | None, influx_url: str | None, influx_db: str
     return Settings(**overrides)  # type: ignore[arg-type]
 
 
-def open_context(inventory: Path | None, influx_url: str | None, influx_db: str | None) -> tuple[Settings, Inventory]:
-    """Settings (arguments over PDCS_* environment) and the loaded inventory."""
+def open_context(
+    inventory: Path | None, influx_url: str | None, influx_db: str | None, exit_code: int = 1
+) -> tuple[Settings, Inventory]:
+    """Settings (arguments over PDCS_* environment) and the loaded inventory (exits ``exit_code`` when it does not)."""
     settings = make_settings(inventory, influx_url, influx_db)
-    return settings, load_inventory_or_exit(settings.inventory, settings.language)
+    return settings, load_inventory_or_exit(settings.inventory, settings.language, exit_code)
 
 
 INVENTORY_OPT = typer.Option(None, "--inventory", "-i", help="Inventory folder or file (default: PDCS_INVENTORY).")

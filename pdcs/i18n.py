@@ -114,6 +114,10 @@ register(
             "时序数据库暂时无法访问，请稍后重试",
             "the time-series database is unreachable; try again later",
         ),
+        "error.influx_schema_missing": (
+            "时序数据库尚未初始化，正在创建数据库和保留策略，请稍后重试",
+            "the time-series database is not set up yet; creating it now, try again shortly",
+        ),
         "nation": ("全国", "Nation"),
         "cli.region_or_facility": ("请给出 --region 或 --facility 之一", "give exactly one of --region or --facility"),
         "cli.bad_choice": ("{name} 应为 {choices} 之一", "{name} must be one of {choices}"),

@@ -25,6 +25,7 @@ SECURITY_CHECK = "security_check"
 COLLECTOR = "collector"
 SNMP_TRAP = "snmp_trap"
 SERVICE_PROBE = "service_probe"
+TERMINAL_SESSION = "terminal_session"
 
 _MEAS_ESC = str.maketrans({",": r"\,", " ": r"\ ", "\n": r"\n"})
 _KEY_ESC = str.maketrans({",": r"\,", "=": r"\=", " ": r"\ ", "\n": r"\n"})

@@ -24,6 +24,8 @@ RAW_RP = "raw"
 RAW_RP_DURATION = "90d"
 ROLLUP_RP = "rollup"
 ROLLUP_RP_DURATION = "1825d"
+# What every process creates when it finds the database missing (name, duration, default).
+RETENTION_POLICIES = ((RAW_RP, RAW_RP_DURATION, True), (ROLLUP_RP, ROLLUP_RP_DURATION, False))
 
 
 class Settings(BaseSettings):
@@ -90,7 +92,7 @@ class Settings(BaseSettings):
     def ensure_schema(self) -> None:
         """Create the database and its retention policies (raw is the default)."""
         with self.influx() as db:
-            db.ensure_database([(RAW_RP, RAW_RP_DURATION, True), (ROLLUP_RP, ROLLUP_RP_DURATION, False)])
+            db.ensure_database(RETENTION_POLICIES)
 
 
 # ``pdcs dev up`` writes where its servers listen into this file (shell ``export`` lines);

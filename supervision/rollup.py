@@ -59,6 +59,18 @@ def local_day(day: date, tz: ZoneInfo) -> Period:
     )
 
 
+def facility_row_tags(facility: Facility) -> dict[str, str]:
+    """The tags of a facility's ``facility_daily`` and ``facility_yearly`` rows."""
+    province, city, county = region_chain(facility.county)
+    return {
+        "province": province,
+        "city": city,
+        "county": county,
+        "facility": facility.id,
+        "facility_kind": facility.kind.value,
+    }
+
+
 def counties(inventory: Inventory) -> list[str]:
     return sorted({f.county for f in inventory.facilities.values()})
 
@@ -104,14 +116,7 @@ def county_day_points(
             by_fac[link.facility].append((link, series))
         for r in results:
             fac = r.facility
-            province, city, _ = region_chain(county)
-            ftags = {
-                "province": province,
-                "city": city,
-                "county": county,
-                "facility": fac.id,
-                "facility_kind": fac.kind.value,
-            }
+            ftags = facility_row_tags(fac)
             for dev, f in r.device_figures.items():
                 n, ok = r.poll_counts.get(dev, (0, 0))
                 points.append(
@@ -181,16 +186,20 @@ def rollup_days(
     chosen = list(only) if only is not None else counties(inventory)
     written = 0
     years: set[int] = set()
+    from supervision import usage  # usage imports this module's row names
+
     for day in days:
         years.add(day.year)
         for county in chosen:
             points = county_day_points(influx, inventory, county, day, rules, calendar)
             written += influx.write_lines(to_lines(points), retention_policy=ROLLUP_RP)
+            written += usage.rollup_county_day(influx, inventory, county, day, calendar)
             if progress:
                 progress(county)
     for year in sorted(years):
         for county in chosen:
             written += rebuild_year(influx, inventory, county, year)
+            written += usage.rebuild_year(influx, inventory, county, year)
     return written
 
 
@@ -208,8 +217,7 @@ def rebuild_year(influx: InfluxDB, inventory: Inventory, county: str, year: int)
         fac = inventory.facilities.get(fid)
         if fac is None:
             continue
-        province, city, _ = region_chain(county)
-        tags = {"province": province, "city": city, "county": county, "facility": fid, "facility_kind": fac.kind.value}
+        tags = facility_row_tags(fac)
         fields: dict[str, float | int] = {k: v for k, v in r.sums.items()}
         fields["days"] = r.days
         fields["supervised_days"] = r.supervised_days

@@ -9,33 +9,44 @@ scopes are enforced in the resource lookups of ``deps`` and in ``InventoryDep``.
 
 from __future__ import annotations
 
-import importlib
-
-from fastapi import Depends, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 
 from pdcs import __version__
 from supervision_api import errors
 from supervision_api.access.auth import current_user
 from supervision_api.access.store import attach_database
+from supervision_api.routes import (
+    audit_log,
+    device_changes,
+    devices,
+    facilities,
+    grading,
+    health,
+    inventory,
+    me,
+    regions,
+    reports,
+)
 from supervision_api.state import AppState
+from supervision_api.web import pages
 
-ROUTERS: list[str] = [
-    "supervision_api.routes.health",
-    "supervision_api.routes.regions",
-    "supervision_api.routes.devices",
-    "supervision_api.routes.facilities",
-    "supervision_api.routes.me",
-    "supervision_api.routes.audit_log",
-    "supervision_api.routes.device_changes",
-    "supervision_api.routes.inventory",
-    "supervision_api.routes.reports",
-    "supervision_api.web.pages",
-    "supervision_api.routes.grading",
+ROUTERS: list[APIRouter] = [
+    health.router,
+    regions.router,
+    devices.router,
+    facilities.router,
+    me.router,
+    audit_log.router,
+    device_changes.router,
+    inventory.router,
+    reports.router,
+    pages.router,
+    grading.router,
 ]
 
 # Routers answered without an API token: /health (a total, no names) and the inspectors' web
 # pages, which have their own sign-in (a token in an HttpOnly cookie) per page.
-PUBLIC: set[str] = {"supervision_api.routes.health", "supervision_api.web.pages"}
+PUBLIC: list[APIRouter] = [health.router, pages.router]
 
 
 def create_app(state: AppState) -> FastAPI:
@@ -47,9 +58,8 @@ def create_app(state: AppState) -> FastAPI:
     app.state.pdcs = state
     attach_database(state)
     errors.install(app)
-    for module in ROUTERS:
-        router = importlib.import_module(module).router
-        if module in PUBLIC:
+    for router in ROUTERS:
+        if any(router is public for public in PUBLIC):
             app.include_router(router)
         else:
             app.include_router(router, dependencies=[Depends(current_user)])

@@ -30,6 +30,7 @@ def api(
     import uvicorn
 
     settings, inv = open_context(inventory, influx_url, influx_db)
+    _upgrade_database_or_exit(settings)
     typer.echo(f"pdcs api: {len(inv.devices)} devices, InfluxDB {settings.influx_url}, http://{host}:{port}/docs")
     if workers == 1:
         uvicorn.run(app_from_settings(settings, inv), host=host, port=port, log_level="info", timeout_keep_alive=30)
@@ -51,6 +52,22 @@ def api(
         log_level="warning",
         timeout_keep_alive=30,
     )
+
+
+def _upgrade_database_or_exit(settings: Settings) -> None:
+    """Migrate the database before any worker starts; refuse (exit 1) one a newer release migrated."""
+    from pdcs import i18n
+    from supervision_api.db import migrate
+    from supervision_api.db.engine import make_engine
+
+    engine = make_engine(settings.database_url)
+    try:
+        migrate.upgrade(engine)
+    except migrate.SchemaTooNew as exc:
+        typer.echo(exc.text(i18n.normalise(settings.language) or i18n.DEFAULT_LANG), err=True)
+        raise typer.Exit(1) from None
+    finally:
+        engine.dispose()
 
 
 def app_from_settings(settings: Settings, inv: Inventory) -> FastAPI:

@@ -2,17 +2,24 @@
 
 Routes raise :class:`ApiError` (404 for unknown ids …); the figures package
 raises ``FigureError`` for questions that cannot be answered as asked (→ 422);
-an unreachable InfluxDB is a 503, not a 500.
+an unreachable InfluxDB is a 503, not a 500, and so is a missing database
+(InfluxDB started after the API): the API then creates it, so the next call answers.
 """
 
 from __future__ import annotations
 
+import logging
+
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
 from pdcs.i18n import Lang, choose, text
-from pdcs.storage.influx import InfluxUnavailable
+from pdcs.settings import RETENTION_POLICIES
+from pdcs.storage.influx import InfluxError, InfluxSchemaMissing, InfluxUnavailable
 from supervision import FigureError
+
+log = logging.getLogger(__name__)
 
 
 class ApiError(Exception):
@@ -47,4 +54,17 @@ def install(app: FastAPI) -> None:
 
     app.add_exception_handler(ApiError, api_error)
     app.add_exception_handler(FigureError, figure_error)
+
+    async def schema_missing(request: Request, exc: Exception) -> JSONResponse:
+        # InfluxDB came up after the API (or was rebuilt): create the schema now; this answer stays a 503.
+        state = getattr(request.app.state, "pdcs", None)
+        log.warning("InfluxDB: %s; creating the database and its retention policies", exc)
+        if state is not None:
+            try:
+                await run_in_threadpool(state.influx.ensure_database, RETENTION_POLICIES)
+            except InfluxError as again:
+                log.warning("InfluxDB schema not created yet: %s", again)
+        return _answer(request, 503, "error.influx_schema_missing", {})
+
     app.add_exception_handler(InfluxUnavailable, influx_down)
+    app.add_exception_handler(InfluxSchemaMissing, schema_missing)

@@ -22,7 +22,8 @@ from collectors.snmp import oids
 from collectors.snmp.client import CredentialCache, PollError, SnmpClient, classify, open_session, text
 from collectors.snmp.ifmib import InterfaceSample, read_interfaces
 from collectors.snmp.rates import CounterSample, rate_bps, utilisation_pct
-from inventory.models import SnmpProfile
+from collectors.snmp.vendors import hostres, profile_for
+from inventory.models import DeviceKind, SnmpProfile
 from pdcs.points import DEVICE_UP, INTERFACE, FieldValue, Point
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,9 @@ class DeviceState:
     sys_object_id: str = ""
     ifnames: dict[str, str] = field(default_factory=dict)  # ifindex -> name, for trap details
     uplink_ifindex: str | None = None
+    # HOST-RESOURCES-MIB on a device no vendor profile matches: None until tried,
+    # False once it answered none of it (not asked again until the collector restarts).
+    hostres: bool | None = None
 
 
 class SnmpCollector:
@@ -57,6 +61,15 @@ class SnmpCollector:
         self.credentials = CredentialCache()
         self.polls = 0
         self.requests = 0
+        self.unprofiled: set[tuple[str, str]] = set()  # (device, sysObjectID) already logged
+
+    @property
+    def malformed(self) -> int:
+        """Undecodable replies since start, the vendor tables' included."""
+        return self.failures.get("malformed", 0) + self.failures.get("vendor_malformed", 0)
+
+    async def aclose(self) -> None:
+        """Nothing to close: a gufo-snmp session lives for one poll."""
 
     def interface_view(self, device_id: str) -> tuple[str | None, dict[str, str]]:
         """(uplink ifindex, {ifindex: name}) from the last poll of a device (for the trap receiver)."""
@@ -114,20 +127,17 @@ class SnmpCollector:
             points = [Point(DEVICE_UP, {**target.tags, "source": "snmp"}, up_fields, ts)]
             points += self._interface_points(target, state, interfaces, now, uptime_s, ts)
             if self.vendors and state.sys_object_id:
-                points += await self._vendor_points(client, target, state.sys_object_id, ts)
+                points += await self._vendor_points(client, target, state, ts)
             return points
         finally:
             state.bulk = client.bulk
             self.requests += client.requests
 
-    async def _vendor_points(self, client: SnmpClient, target: Target, sys_object_id: str, ts: int) -> list[Point]:
-        try:
-            from collectors.snmp.vendors import profile_for
-        except ImportError:
-            return []
-        vendor = profile_for(sys_object_id)
+    async def _vendor_points(self, client: SnmpClient, target: Target, state: DeviceState, ts: int) -> list[Point]:
+        vendor = profile_for(state.sys_object_id)
         if vendor is None:
-            return []
+            self._note_unprofiled(target, state.sys_object_id)
+            return await self._hostres_points(client, target, state, ts)
         try:
             return await vendor.collect(client, target, ts)
         except PollError:
@@ -138,6 +148,35 @@ class SnmpCollector:
             self.failures[f"vendor_{err.kind}"] += 1
             log.info("vendor profile %s on %s: %s", vendor.name, target.device.id, err)
             return []
+
+    def _note_unprofiled(self, target: Target, sys_object_id: str) -> None:
+        """A wireless controller no profile reads has no AP or client figures: say so, once."""
+        dev = target.device
+        if dev.kind != DeviceKind.WIRELESS_CONTROLLER or (dev.id, sys_object_id) in self.unprofiled:
+            return
+        self.unprofiled.add((dev.id, sys_object_id))
+        self.failures["vendor_unsupported"] += 1
+        log.warning(
+            "wireless controller %s (sysObjectID %s) matches no vendor profile: no AP or client figures; "
+            "only interfaces and HOST-RESOURCES-MIB are read",
+            dev.id,
+            sys_object_id,
+        )
+
+    async def _hostres_points(self, client: SnmpClient, target: Target, state: DeviceState, ts: int) -> list[Point]:
+        if state.hostres is False:
+            return []
+        try:
+            points = await hostres.collect(client, target, ts)
+        except PollError:
+            raise
+        except Exception as exc:
+            err = classify(exc)
+            self.failures[f"vendor_{err.kind}"] += 1
+            log.info("HOST-RESOURCES-MIB on %s: %s", target.device.id, err)
+            return []
+        state.hostres = bool(points)
+        return points
 
     def _interface_points(
         self,

@@ -1,8 +1,11 @@
 """Read the IF-MIB interface table of one device: names, status, octet counters, speed.
 
 64-bit counters (ifXTable ifHCIn/OutOctets) first; a device without them is
-read through the 32-bit ifTable counters.  ifHighSpeed (Mbit/s) first, ifSpeed
-(bit/s) when absent.
+read through the 32-bit ifTable counters.  Speed per interface: ifHighSpeed
+(Mbit/s) when it is above 0, else ifSpeed (bit/s) — many agents report
+ifHighSpeed 0 for interfaces slower than 1 Mbit/s or for ones they never filled
+in, while ifSpeed holds the real figure (RFC 2863: ifHighSpeed is ifSpeed in
+Mbit/s, rounded; ifSpeed saturates at 4,294,967,295 above 4.29 Gbit/s).
 """
 
 from __future__ import annotations
@@ -43,9 +46,10 @@ async def read_interfaces(client: SnmpClient, *, need_descr: bool = False) -> li
         bits = 32
         in_oct = _ints(await client.walk(oids.IF_IN_OCTETS))
         out_oct = _ints(await client.walk(oids.IF_OUT_OCTETS))
-    speeds = {k: v * 1_000_000 for k, v in _ints(await client.walk(oids.IF_HIGH_SPEED)).items()}
-    if not speeds:
-        speeds = _ints(await client.walk(oids.IF_SPEED))
+    high = {k: v * 1_000_000 for k, v in _ints(await client.walk(oids.IF_HIGH_SPEED)).items() if v > 0}
+    speeds = high
+    if len(high) < len(names or descrs):  # some interfaces without ifHighSpeed: ifSpeed for those
+        speeds = {k: v for k, v in _ints(await client.walk(oids.IF_SPEED)).items() if v > 0} | high
     indexes = set(names) | set(descrs) | set(oper) | set(in_oct)
     out = []
     for idx in sorted(indexes, key=lambda s: (len(s), s)):

@@ -4,28 +4,9 @@
 (conditions over a ciscoconfparse2 tree) → ``audit.py`` (one device: fetch
 over ``session.py``, judge) → ``points.py`` (``security_check`` points) and
 ``record.py`` (the per-device evidence record); ``collector.py`` is the
-Collector the scheduler runs, ``cli.py`` is ``pdcs audit``.  One module per
-CLI dialect under ``dialects/``.
+Collector the scheduler runs (``collector_for`` builds it from ``Settings``),
+``cli.py`` is ``pdcs audit``.  One module per CLI dialect under ``dialects/``.
+
+The package itself imports nothing, so ``pdcs --help`` (which lists ``pdcs audit``)
+does not pay for ciscoconfparse2, which was most of its start-up time.
 """
-
-from __future__ import annotations
-
-from collectors.ssh_audit.collector import SshAuditCollector
-from collectors.ssh_audit.record import AuditStore
-from inventory.models import Inventory
-from pdcs.settings import Settings
-
-
-def collector_for(inventory: Inventory, settings: Settings | None = None) -> SshAuditCollector:
-    """The audit collector configured from ``Settings`` (what the collector service wires in).
-
-    Schedule its jobs every ``collector.interval_s`` (``PDCS_AUDIT_INTERVAL_S``) for the
-    devices where ``collector.applies_to(device)``.
-    """
-    s = settings or Settings()
-    return SshAuditCollector(
-        inventory, store=AuditStore(s.audit_dir), concurrency=s.audit_concurrency, interval_s=s.audit_interval_s
-    )
-
-
-__all__ = ["SshAuditCollector", "collector_for"]

@@ -67,6 +67,7 @@ def audit(
     from collectors.ssh_audit.record import AuditStore, record_of
     from inventory.load import InventoryError, load_inventory
     from pdcs.points import to_lines
+
     settings = make_settings(None, influx_url, influx_db)
     path = inventory or settings.inventory
     try:

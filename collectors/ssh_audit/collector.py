@@ -24,6 +24,7 @@ from collectors.ssh_audit.rules import Rule, load_rules
 from collectors.ssh_audit.session import Credentials, Endpoint
 from inventory.models import Device, Inventory
 from pdcs.points import Point
+from pdcs.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,11 @@ class SshAuditCollector:
         self._concurrency = max(1, concurrency)
         self._sem: asyncio.Semaphore | None = None
         self._sem_loop: asyncio.AbstractEventLoop | None = None
+
+    malformed = 0  # a configuration is text: nothing is malformed (the Collector protocol asks)
+
+    async def aclose(self) -> None:
+        """Nothing to close: each audit opens and closes its own SSH session."""
 
     def applies_to(self, device: Device) -> bool:
         """Devices with an SSH profile and a management address are audited."""
@@ -100,3 +106,17 @@ class SshAuditCollector:
         return DeviceAudit(
             device.id, dialect, time.time_ns(), 0.0, tuple(unknown_results(self.rules, dialect, reason)), error=reason
         )
+
+
+def collector_for(inventory: Inventory, settings: Settings) -> SshAuditCollector:
+    """The audit collector configured from ``settings`` (what the collector service runs).
+
+    Its jobs come every ``collector.interval_s`` (``PDCS_AUDIT_INTERVAL_S``) for the
+    devices where ``collector.applies_to(device)``.
+    """
+    return SshAuditCollector(
+        inventory,
+        store=AuditStore(settings.audit_dir),
+        concurrency=settings.audit_concurrency,
+        interval_s=settings.audit_interval_s,
+    )

@@ -34,6 +34,20 @@ class InfluxUnavailable(InfluxError):
     """InfluxDB could not be reached or answered 5xx; the request may succeed later."""
 
 
+class InfluxSchemaMissing(InfluxError):
+    """InfluxDB answered but the database or a retention policy does not exist (yet): create them and retry.
+
+    A collector or API started while InfluxDB was down could not create them at start-up.
+    """
+
+
+_MISSING = ("database not found", "retention policy not found")
+
+
+def _classify(exc: InfluxError) -> InfluxError:
+    return InfluxSchemaMissing(str(exc)) if any(m in str(exc) for m in _MISSING) else exc
+
+
 @dataclass(frozen=True)
 class Series:
     """One series of an InfluxQL answer: rows as dicts keyed by column."""
@@ -128,6 +142,8 @@ class InfluxDB:
                 if resp.status_code < 400:
                     return resp
                 msg = _error_text(resp)
+                if any(m in msg for m in _MISSING):  # 404 database / 500 retention policy: retrying cannot help
+                    raise InfluxSchemaMissing(f"InfluxDB {resp.status_code}: {msg}")
                 if resp.status_code < 500:
                     raise InfluxError(f"InfluxDB {resp.status_code}: {msg}")
                 last = InfluxUnavailable(f"InfluxDB {resp.status_code}: {msg}")
@@ -223,7 +239,7 @@ def _error_text(resp: httpx.Response) -> str:
 
 def _raise_statement_errors(payload: dict[str, Any]) -> None:
     if "error" in payload:
-        raise InfluxError(str(payload["error"]))
+        raise _classify(InfluxError(str(payload["error"])))
     for result in payload.get("results", []):
         if "error" in result:
-            raise InfluxError(str(result["error"]))
+            raise _classify(InfluxError(str(result["error"])))

@@ -1,4 +1,4 @@
-"""The database handle: an engine, a session factory and schema creation."""
+"""The database handle: an engine, a session factory and schema migration."""
 
 from __future__ import annotations
 
@@ -48,10 +48,20 @@ class Database:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     def create_schema(self) -> None:
-        Base.metadata.create_all(self.engine)
+        """Bring the schema to this code's head with the Alembic migrations (``migrate.upgrade``).
+
+        Raises ``migrate.SchemaTooNew`` on a database a newer release has migrated.
+        """
+        from supervision_api.db import migrate
+
+        migrate.upgrade(self.engine)
 
     def drop_schema(self) -> None:
+        from supervision_api.db import migrate
+
         Base.metadata.drop_all(self.engine)
+        with self.engine.begin() as conn:
+            conn.exec_driver_sql(f"DROP TABLE IF EXISTS {migrate.VERSION_TABLE}")
 
     @contextmanager
     def session(self) -> Iterator[Session]:

@@ -11,11 +11,12 @@ from supervision_api.access.auth import AdminUser
 from supervision_api.access.store import database_of
 from supervision_api.db import audit as audit_log
 from supervision_api.deps import StateDep
+from supervision_api.schemas.access import AuditLog
 
 router = APIRouter(prefix="/audit-log", tags=["access"])
 
 
-@router.get("", summary="Audit log entries, newest first (administrators only)")
+@router.get("", response_model=AuditLog, summary="Audit log entries, newest first (administrators only)")
 def entries(
     _admin: AdminUser,
     state: StateDep,

@@ -17,6 +17,7 @@ from supervision_api.access.store import change_inventory
 from supervision_api.deps import DeviceDep, LangDep, StateDep
 from supervision_api.errors import ApiError
 from supervision_api.routes.devices import device_facts
+from supervision_api.schemas.devices import DeviceFacts
 
 router = APIRouter(prefix="/devices", tags=["devices"])
 
@@ -42,7 +43,7 @@ def _with(inv: Inventory, devices: dict[str, Device]) -> Inventory:
     return inv.model_copy(update={"devices": devices})
 
 
-@router.post("", status_code=201, summary="Add a device (in a facility inside your scope)")
+@router.post("", status_code=201, response_model=DeviceFacts, summary="Add a device (in a facility inside your scope)")
 def create(device: Device, user: EditorUser, state: StateDep, lang: LangDep) -> dict[str, Any]:
     def change(inv: Inventory) -> tuple[Inventory, str, str, dict[str, Any]]:
         if device.id in inv.devices:
@@ -54,7 +55,9 @@ def create(device: Device, user: EditorUser, state: StateDep, lang: LangDep) -> 
     return device_facts(new, new.devices[device.id], lang)
 
 
-@router.put("/{device_id}", summary="Replace a device's inventory record (inside your scope)")
+@router.put(
+    "/{device_id}", response_model=DeviceFacts, summary="Replace a device's inventory record (inside your scope)"
+)
 def update(current: DeviceDep, device: Device, user: EditorUser, state: StateDep, lang: LangDep) -> dict[str, Any]:
     if device.id != current.id:
         raise ApiError(422, "error.inventory.invalid", problems=f"id: {device.id!r} differs from the path")

@@ -11,6 +11,8 @@ from inventory.models import Device, Inventory, region_chain
 from pdcs.i18n import Lang
 from supervision import answers, polls
 from supervision_api.deps import DeviceDep, InfluxDep, InventoryDep, LangDep, PeriodDep, PollsDep
+from supervision_api.schemas.availability import DeviceAvailability
+from supervision_api.schemas.devices import DeviceOut
 
 router = APIRouter(prefix="/devices", tags=["devices"])
 
@@ -45,7 +47,12 @@ def device_facts(inventory: Inventory, device: Device, lang: Lang) -> dict[str, 
     }
 
 
-@router.get("/{device_id}", summary="A device: inventory facts and its last status")
+@router.get(
+    "/{device_id}",
+    response_model=DeviceOut,
+    response_model_exclude_unset=True,
+    summary="A device: inventory facts and its last status",
+)
 def device(device: DeviceDep, inventory: InventoryDep, influx: InfluxDep, lang: LangDep) -> dict[str, Any]:
     out = device_facts(inventory, device, lang)
     out["status"] = polls.last_status(influx, device.id)
@@ -54,6 +61,7 @@ def device(device: DeviceDep, inventory: InventoryDep, influx: InfluxDep, lang: 
 
 @router.get(
     "/{device_id}/availability",
+    response_model=DeviceAvailability,
     summary="Availability over a period (default: last 24 h): share of polls answered, and up time in service hours",
 )
 def availability(

@@ -10,11 +10,14 @@ from inventory.labels import facility_kind_label
 from supervision import answers
 from supervision.index import devices_by_facility
 from supervision_api.deps import FacilityDep, InfluxDep, InventoryDep, LangDep, PeriodDep, PollsDep
+from supervision_api.schemas.availability import FacilityAvailability
+from supervision_api.schemas.bandwidth import FacilityBandwidth
+from supervision_api.schemas.facilities import FacilityOut
 
 router = APIRouter(prefix="/facilities", tags=["facilities"])
 
 
-@router.get("/{facility_id}", summary="A facility: kind, opening hours, devices")
+@router.get("/{facility_id}", response_model=FacilityOut, summary="A facility: kind, opening hours, devices")
 def facility(facility: FacilityDep, inventory: InventoryDep, lang: LangDep) -> dict[str, Any]:
     devices = devices_by_facility(inventory).get(facility.id, [])
     return {
@@ -33,7 +36,11 @@ def facility(facility: FacilityDep, inventory: InventoryDep, lang: LangDep) -> d
     }
 
 
-@router.get("/{facility_id}/availability", summary="Availability in scheduled service time, with outages")
+@router.get(
+    "/{facility_id}/availability",
+    response_model=FacilityAvailability,
+    summary="Availability in scheduled service time, with outages",
+)
 def availability(
     facility: FacilityDep,
     period: PeriodDep,
@@ -45,6 +52,11 @@ def availability(
     return answers.facility_availability(influx, inventory, facility, period, limit, polls)
 
 
-@router.get("/{facility_id}/bandwidth", summary="Uplink traffic: mean, 95th percentile, utilisation, busiest hours")
+@router.get(
+    "/{facility_id}/bandwidth",
+    response_model=FacilityBandwidth,
+    response_model_exclude_unset=True,
+    summary="Uplink traffic: mean, 95th percentile, utilisation, busiest hours",
+)
 def bandwidth(facility: FacilityDep, period: PeriodDep, inventory: InventoryDep, influx: InfluxDep) -> dict[str, Any]:
     return answers.facility_bandwidth(influx, inventory, facility, period)

@@ -6,11 +6,12 @@ from fastapi import APIRouter
 
 from pdcs import __version__
 from supervision_api.deps import InfluxDep, StateDep
+from supervision_api.schemas.health import Health
 
 router = APIRouter(tags=["health"])
 
 
-@router.get("/health")
+@router.get("/health", response_model=Health)
 def health(influx: InfluxDep, state: StateDep) -> dict[str, object]:
     ok = influx.ping()
     return {

@@ -16,6 +16,7 @@ from supervision_api.access.store import change_inventory
 from supervision_api.deps import LangDep, StateDep
 from supervision_api.errors import ApiError
 from supervision_api.inventory_upload import UploadResult, merge_upload
+from supervision_api.schemas.inventory import ImportResult, Problems
 
 router = APIRouter(prefix="/inventory", tags=["inventory"])
 log = logging.getLogger(__name__)
@@ -28,7 +29,12 @@ class _Refused(Exception):
         self.result = result
 
 
-@router.post("/import", summary="Import inventory files (YAML, CSV) into the stored inventory, within your scope")
+@router.post(
+    "/import",
+    response_model=ImportResult,
+    responses={403: {"model": Problems}, 422: {"model": Problems}},
+    summary="Import inventory files (YAML, CSV) into the stored inventory, within your scope",
+)
 async def import_files(
     files: Annotated[list[UploadFile], File(description="*.yaml / *.yml / *.csv inventory files")],
     user: EditorUser,

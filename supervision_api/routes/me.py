@@ -10,11 +10,12 @@ from pdcs.i18n import text
 from supervision_api.access.auth import CurrentUser
 from supervision_api.db.users import ROLE_ZH
 from supervision_api.deps import LangDep, StateDep
+from supervision_api.schemas.access import Me
 
 router = APIRouter(prefix="/me", tags=["access"])
 
 
-@router.get("", summary="The caller: name, role and region scope")
+@router.get("", response_model=Me, summary="The caller: name, role and region scope")
 def me(user: CurrentUser, state: StateDep, lang: LangDep) -> dict[str, Any]:
     return {
         "name": user.name,

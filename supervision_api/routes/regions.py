@@ -13,6 +13,10 @@ from pdcs.i18n import Lang
 from supervision import answers
 from supervision.answers import region_name
 from supervision_api.deps import InfluxDep, InventoryDep, LangDep, PeriodDep, PollsDep, RegionDep, RegionRef
+from supervision_api.schemas.assessment import Assessment
+from supervision_api.schemas.availability import RegionAvailability
+from supervision_api.schemas.bandwidth import RegionBandwidth
+from supervision_api.schemas.regions import RegionSummary
 
 router = APIRouter(prefix="/regions", tags=["regions"])
 
@@ -79,17 +83,26 @@ def region_summary(inventory: Inventory, region: RegionRef, lang: Lang) -> dict[
     }
 
 
-@router.get("", summary="The nation: provinces with facility and device counts")
+@router.get("", response_model=RegionSummary, summary="The nation: provinces with facility and device counts")
 def nation(inventory: InventoryDep, lang: LangDep) -> dict[str, Any]:
     return region_summary(inventory, RegionRef(""), lang)
 
 
-@router.get("/{code}", summary="A region (0 = nation): children with facility and device counts by kind")
+@router.get(
+    "/{code}",
+    response_model=RegionSummary,
+    summary="A region (0 = nation): children with facility and device counts by kind",
+)
 def region(region: RegionDep, inventory: InventoryDep, lang: LangDep) -> dict[str, Any]:
     return region_summary(inventory, region, lang)
 
 
-@router.get("/{code}/availability", summary="Availability in scheduled service time of a region's facilities")
+@router.get(
+    "/{code}/availability",
+    response_model=RegionAvailability,
+    response_model_exclude_unset=True,
+    summary="Availability in scheduled service time of a region's facilities",
+)
 def availability(
     region: RegionDep,
     period: PeriodDep,
@@ -105,7 +118,12 @@ def availability(
     return answers.region_availability(influx, inventory, region.code, period, lang, limit, source, polls)
 
 
-@router.get("/{code}/bandwidth", summary="Uplink traffic of a region's facilities: mean, p95, utilisation")
+@router.get(
+    "/{code}/bandwidth",
+    response_model=RegionBandwidth,
+    response_model_exclude_unset=True,
+    summary="Uplink traffic of a region's facilities: mean, p95, utilisation",
+)
 def bandwidth(
     region: RegionDep,
     period: PeriodDep,
@@ -119,7 +137,12 @@ def bandwidth(
     return answers.region_bandwidth(influx, inventory, region.code, period, lang, source)
 
 
-@router.get("/{code}/assessment", summary="Annual assessment (年度考核): scores that explain themselves")
+@router.get(
+    "/{code}/assessment",
+    response_model=Assessment,
+    response_model_exclude_unset=True,
+    summary="Annual assessment (年度考核): scores that explain themselves",
+)
 def assessment(
     region: RegionDep,
     inventory: InventoryDep,

@@ -13,6 +13,7 @@ from supervision.periods import Period
 from supervision_api.access.auth import CurrentUser
 from supervision_api.access.store import record
 from supervision_api.deps import InfluxDep, InventoryDep, LangDep, PeriodDep, RegionDep, StateDep
+from supervision_api.schemas.reports import REPORT_RESPONSES
 
 router = APIRouter(prefix="/regions", tags=["reports"])
 
@@ -27,7 +28,7 @@ def report_filename(code: str, period: Period, ext: str) -> str:
     "/{code}/report",
     summary="Report of a region for a period: availability, bandwidth, security, MLPS grading, assessment",
     response_class=Response,
-    responses={200: {"content": {"application/pdf": {}, "application/json": {}, "application/zip": {}}}},
+    responses=REPORT_RESPONSES,
 )
 def region_report(
     region: RegionDep,

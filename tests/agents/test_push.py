@@ -69,7 +69,12 @@ def _post(ingest: IngestServer, body: bytes, token: str) -> httpx.Response:
     return httpx.post(
         ingest.push_url,
         content=gzip.compress(body),
-        headers={"Authorization": f"Bearer {token}", "Content-Encoding": "gzip", "Content-Type": "application/json"},
+        headers={
+            "Authorization": f"Bearer {token}",
+            "X-PDCS-Device": json.loads(body)["device"],
+            "Content-Encoding": "gzip",
+            "Content-Type": "application/json",
+        },
         timeout=10,
     )
 

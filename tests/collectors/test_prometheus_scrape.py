@@ -160,9 +160,10 @@ def test_metrics_url() -> None:
 
 def test_collector_for_reads_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     from collectors.prometheus_scrape import collector_for
+    from pdcs.settings import Settings
 
     monkeypatch.setenv("PDCS_SCRAPE_TIMEOUT_S", "3")
     monkeypatch.setenv("PDCS_SCRAPE_ALLOW", "node_hwmon_*, windows_service_state")
-    c = collector_for(kiosk_inventory({}))
+    c = collector_for(Settings(_env_file=None))  # type: ignore[call-arg]
     assert c.timeout_s == 3.0
     assert c.allow[-2:] == ("node_hwmon_*", "windows_service_state") and "node_load1" in c.allow

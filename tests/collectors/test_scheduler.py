@@ -31,6 +31,7 @@ class Timed:
     """Wraps a collector and records when each poll started and ended."""
 
     name = "snmp"
+    malformed = 0
 
     def __init__(self, inner: SnmpCollector) -> None:
         self.inner = inner
@@ -42,6 +43,9 @@ class Timed:
             return await self.inner.collect(target)
         finally:
             self.spans[target.device.id] = (t0, time.monotonic())
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
 
 
 async def _nothing(points: list[Point]) -> None:
@@ -81,6 +85,7 @@ class Sleeper:
     """A stub collector: each poll takes ``delay`` seconds (pure scheduling logic)."""
 
     name = "stub"
+    malformed = 0
 
     def __init__(self, delay: float) -> None:
         self.delay = delay
@@ -88,6 +93,9 @@ class Sleeper:
     async def collect(self, target: Target) -> list[Point]:
         await asyncio.sleep(self.delay)
         return [Point(DEVICE_UP, target.tags, {"up": 1}, time.time_ns())]
+
+    async def aclose(self) -> None:
+        pass
 
 
 def _jobs(inv: Inventory, collector: Sleeper, interval: float = 1.0) -> list[Job]:

@@ -30,9 +30,9 @@ async def test_once_writes_device_up_and_interfaces(lab: Inventory, influx: Infl
 
 
 def test_jobs_wire_agents_and_audits_beside_snmp(lab: Inventory, tmp_path: Path) -> None:
-    from collectors.service import build_jobs
-    from collectors.snmp.collector import SnmpCollector
+    from collectors.service import Collectors, build_jobs
     from inventory.models import Device, DeviceKind, SecretRef, SshProfile
+    from pdcs.settings import Settings
 
     devices = dict(lab.devices)
     devices["kiosk1"] = Device(
@@ -46,7 +46,7 @@ def test_jobs_wire_agents_and_audits_beside_snmp(lab: Inventory, tmp_path: Path)
         "audit": SshProfile(name="audit", username="pdcs", password=SecretRef(env="PDCS_TEST_SSH"), device_type="linux")
     }
     inv = lab.model_copy(update={"devices": devices, "ssh_profiles": ssh})
-    jobs = build_jobs(inv, SnmpCollector(inv.snmp_profiles))
+    jobs = build_jobs(inv, Collectors.of(inv, Settings(audit_dir=tmp_path, _env_file=None)))  # type: ignore[call-arg]
     by_collector = {(j.target.device.id, j.collector.name) for j in jobs}
     assert ("kiosk1", "prometheus") in by_collector
     assert ("srv1", "ssh_audit") in by_collector

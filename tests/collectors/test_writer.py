@@ -24,17 +24,17 @@ async def test_partial_write_counts_refused_points_and_keeps_going(influx: Influ
     sp.close()
 
 
-async def test_wrong_database_keeps_points(influx: InfluxDB, tmp_path: Path) -> None:
+async def test_missing_database_is_created_and_the_points_delivered(influx: InfluxDB, tmp_path: Path) -> None:
+    """InfluxDB answering "database not found" (it was down when the collector started): create it, then write."""
     sp = Spool(tmp_path / "s.sqlite")
     sp.append([f"m v=1i {time.time_ns()}"])
-    missing = InfluxDB(url=influx.url, database="no_such_db_pdcs", retries=0)
+    missing = InfluxDB(url=influx.url, database=f"{influx.database}_late", retries=0)
     w = Writer(sp, missing)
     try:
         await w.drain()
-    except Exception as exc:
-        assert "database not found" in str(exc)
-    else:
-        raise AssertionError("a write to a missing database must not succeed")
-    assert sp.depth == 1 and w.written == 0
-    sp.close()
-    missing.close()
+        assert sp.depth == 0 and w.written == 1 and w.schema_created == 1
+        assert missing.query("SELECT v FROM raw.m")[0].rows()[0]["v"] == 1
+    finally:
+        missing.execute(f'DROP DATABASE "{missing.database}"')
+        sp.close()
+        missing.close()

@@ -4,12 +4,14 @@ Each module exposes ``PROFILE``: a :class:`~collectors.snmp.vendors.base.VendorP
 with the sysObjectID prefixes it serves and an async ``collect`` that reads the
 vendor MIB through the device's :class:`~collectors.snmp.client.SnmpClient`
 and returns ``wireless`` points (AP counts, clients per AP / radio / SSID) and
-``host`` points (CPU and memory of switches and controllers).
+``host`` points (CPU and memory of switches and controllers).  A device no
+profile matches is read through the standard HOST-RESOURCES-MIB
+(:mod:`collectors.snmp.vendors.hostres`).
 """
 
 from __future__ import annotations
 
-from collectors.snmp.vendors import aruba, cisco_wlc, h3c, huawei, ruijie, ubiquiti
+from collectors.snmp.vendors import aruba, cisco_wlc, h3c, huawei, ruckus, ruijie, ubiquiti
 from collectors.snmp.vendors.base import VendorProfile
 
 PROFILES: tuple[VendorProfile, ...] = (
@@ -18,6 +20,7 @@ PROFILES: tuple[VendorProfile, ...] = (
     huawei.PROFILE,
     h3c.PROFILE,
     ruijie.PROFILE,
+    ruckus.PROFILE,
     ubiquiti.PROFILE,
 )
 

@@ -48,12 +48,16 @@ def wireless(target: Target, vendor: str, ts: int, fields: Mapping[str, FieldVal
     return Point(WIRELESS, {**target.tags, "vendor": vendor, **{k: v for k, v in tags.items() if v}}, dict(fields), ts)
 
 
-def host(target: Target, ts: int, cpu_pct: float | None, mem_used_pct: float | None) -> list[Point]:
+def host(
+    target: Target, ts: int, cpu_pct: float | None, mem_used_pct: float | None, disk_used_pct: float | None = None
+) -> list[Point]:
     fields: dict[str, FieldValue] = {}
     if cpu_pct is not None and 0 <= cpu_pct <= 100:
         fields["cpu_pct"] = float(cpu_pct)
     if mem_used_pct is not None and 0 <= mem_used_pct <= 100:
         fields["mem_used_pct"] = round(float(mem_used_pct), 2)
+    if disk_used_pct is not None and 0 <= disk_used_pct <= 100:
+        fields["disk_used_pct"] = round(float(disk_used_pct), 2)
     return [Point(HOST, dict(target.tags), fields, ts)] if fields else []
 
 

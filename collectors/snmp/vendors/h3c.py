@@ -12,7 +12,10 @@ from collectors.snmp.vendors.base import VendorProfile, controller_points, host,
 from pdcs.points import Point
 
 BASES = ("1.3.6.1.4.1.25506.2", "1.3.6.1.4.1.2011.10.2")
-AP_OPER_STATUS = "75.2.1.1.1.4"  # h3cDot11APOperationStatus: 1 normal (run)
+# h3cDot11APOperationStatus (H3C-DOT11-APMT-MIB): join(1), joinConfirm(2),
+# download(3), config(4), run(5) — only an AP in run(5) serves clients.
+AP_OPER_STATUS = "75.2.1.1.1.4"
+AP_RUN = 5
 CURR_AP_NAME = "75.2.1.2.1.6"  # h3cDot11CurrAPTemplateName
 CURR_AP_STATIONS = "75.2.1.2.1.7"  # h3cDot11CurrAPStationAssocCount
 STATION_SSID = "75.3.1.1.1.12"  # h3cDot11StationSSIDName, one row per station
@@ -34,7 +37,7 @@ async def collect(client: SnmpClient, target: Target, ts: int) -> list[Point]:
             per_ssid[ssid] = per_ssid.get(ssid, 0) + 1
         points = controller_points(
             target, "h3c", ts,
-            aps=len(names), aps_up=sum(1 for v in status.values() if v == 1) if status else None,
+            aps=len(names), aps_up=sum(1 for v in status.values() if v == AP_RUN) if status else None,
             clients=sum(per_ap.values()), per_ap=per_ap, per_radio={}, per_ssid=per_ssid,
         )  # fmt: skip
         break

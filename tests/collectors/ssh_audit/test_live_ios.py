@@ -134,7 +134,7 @@ async def test_points_round_trip_through_influxdb(
 
 
 def test_collector_for_reads_settings(tmp_path: Path) -> None:
-    from collectors.ssh_audit import collector_for
+    from collectors.ssh_audit.collector import collector_for
     from pdcs.settings import Settings
 
     inv = make_inventory({"sw": ("127.0.0.1:22", "cisco"), "ap": ("127.0.0.1:23", "ruijie")})

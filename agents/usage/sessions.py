@@ -1,0 +1,134 @@
+"""A terminal session — seat kind, log-on, log-off — and the collector exposing recent ones.
+
+Each session is one sample of ``pdcs_terminal_session_seconds`` labelled with
+its seat kind, its log-on time (``start``, epoch seconds with milliseconds) and
+``state`` (``open``/``closed``); the value is its duration so far.  The
+collector maps it to one ``terminal_session`` point at the log-on time, so
+every scrape rewrites the same point until the session closes (InfluxDB keys
+a point by series and time).  Sessions that ended more than ``keep_s`` ago
+are left out.  Seat kinds:
+
+* ``console`` — a text console or a local pseudo-terminal without a remote host;
+* ``graphical`` — an X11/Wayland display or a terminal window inside one;
+* ``remote`` — Remote Desktop (RDP, xrdp): a reader on a thin client;
+* ``ssh`` — a remote shell: maintenance (the platform's own SSH audits log in
+  this way), never counted as service;
+* ``kiosk`` — the kiosk application's own session.
+
+Two more kinds of period travel the same way, though no user is behind them:
+
+* ``power`` — the terminal's power-on period, from boot to now (设备开机时长);
+* ``kiosk_app`` — the kiosk application's run, from its process start to now.
+
+They are open while they last; when the terminal goes off, the last point
+written says how long it was seen on (within one scrape interval).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from typing import Literal, NamedTuple
+
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
+
+log = logging.getLogger(__name__)
+
+Seat = Literal["console", "graphical", "remote", "ssh", "kiosk", "power", "kiosk_app"]
+SEATS: tuple[str, ...] = ("console", "graphical", "remote", "ssh", "kiosk", "power", "kiosk_app")
+SERVICE_SEATS: frozenset[str] = frozenset({"console", "graphical", "remote", "kiosk"})
+METRIC = "pdcs_terminal_session_seconds"
+IDLE_METRIC = "pdcs_terminal_session_idle_seconds"
+
+
+class Session(NamedTuple):
+    seat: str
+    start: float  # epoch seconds
+    end: float | None  # None while open
+    idle_s: float | None = None  # locked / idle time inside the session, where the OS says
+
+    def duration(self, now: float) -> float:
+        return max(0.0, (self.end if self.end is not None else now) - self.start)
+
+
+Source = Callable[[float], list[Session]]
+
+
+def power_source(boot_time: Callable[[], float]) -> Source:
+    """The power-on period: boot → now (``psutil.boot_time``)."""
+
+    def source(now: float) -> list[Session]:
+        return [Session("power", boot_time(), None)]
+
+    source.__name__ = "power-on"
+    return source
+
+
+def process_source(started: Callable[[], float | None], seat: str = "kiosk_app") -> Source:
+    """A running process's period: its start → now, or nothing while it does not run."""
+
+    def source(now: float) -> list[Session]:
+        t = started()
+        return [] if t is None else [Session(seat, t, None)]
+
+    source.__name__ = seat
+    return source
+
+
+def recent(sessions: Sequence[Session], now: float, keep_s: float) -> list[Session]:
+    """Sessions still open or ended within ``keep_s``; log-ons in the future are dropped."""
+    return [s for s in sessions if s.start <= now and (s.end is None or s.end >= now - keep_s)]
+
+
+def start_label(start: float) -> str:
+    return f"{start:.3f}"
+
+
+class UsageCollector(Collector):
+    """Exposes the sessions of the configured sources, re-read at most every ``ttl_s``."""
+
+    def __init__(
+        self,
+        sources: Sequence[Source],
+        keep_s: float = 48 * 3600.0,
+        ttl_s: float = 30.0,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.sources = tuple(sources)
+        self.keep_s = keep_s
+        self.ttl_s = ttl_s
+        self.clock = clock
+        self._at = -1e18
+        self._cached: list[Session] = []
+        self._lock = threading.Lock()
+
+    def sessions(self) -> list[Session]:
+        with self._lock:
+            now = self.clock()
+            if now - self._at >= self.ttl_s:
+                found: list[Session] = []
+                for source in self.sources:
+                    try:
+                        found += source(now)
+                    except Exception as exc:  # a broken source must not stop the others or the scrape
+                        log.warning("terminal sessions: %s failed: %s", getattr(source, "__name__", source), exc)
+                self._cached = recent(found, now, self.keep_s)
+                self._at = now
+            return list(self._cached)
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        now = self.clock()
+        fam = GaugeMetricFamily(
+            METRIC, "Terminal user session: seconds from log-on to log-off (or now)", labels=["seat", "start", "state"]
+        )
+        idle = GaugeMetricFamily(IDLE_METRIC, "Locked or idle seconds inside the session", labels=["seat", "start"])
+        for s in self.sessions():
+            label = start_label(s.start)
+            fam.add_metric([s.seat, label, "open" if s.end is None else "closed"], s.duration(now))
+            if s.idle_s is not None:
+                idle.add_metric([s.seat, label], s.idle_s)
+        yield fam
+        yield idle

@@ -1,0 +1,122 @@
+"""Linux sessions from the login records the system itself writes: wtmp (history) and utmp (now).
+
+``login``, ``sshd``, display managers and ``xrdp`` append a ``USER_PROCESS``
+record to wtmp at log-on and a ``DEAD_PROCESS`` record on the same line at
+log-off (utmp(5)); a boot or shutdown record ends every session still open,
+as ``last`` reads them.  A log-on without its log-off is open only while its
+process lives (a stale utmp entry of a crashed session is not a session in
+use); one whose process is gone without a record is left out — its end is
+unknown.  The record layout is glibc's ``struct utmp`` on 64-bit Linux
+(384 bytes, 32-bit time), see utmp(5) and ``bits/utmp.h``.  User and host
+names are read only to tell seats apart and never kept.
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import NamedTuple
+
+from agents.usage.sessions import Session
+
+_FMT = struct.Struct("<h2xi32s4s32s256shhiii16s20s")
+RECORD_SIZE = _FMT.size  # 384
+RUN_LVL, BOOT_TIME, USER_PROCESS, DEAD_PROCESS = 1, 2, 7, 8
+WTMP = Path("/var/log/wtmp")
+UTMP = Path("/run/utmp")
+SAME_LOGON_S = 5.0
+
+
+class Record(NamedTuple):
+    type: int
+    pid: int
+    line: str
+    shutdown: bool  # a RUN_LVL record written at shutdown
+    host: str
+    time: float
+
+
+def _text(raw: bytes) -> str:
+    return raw.split(b"\0", 1)[0].decode("utf-8", errors="replace")
+
+
+def read_records(path: Path) -> Iterator[Record]:
+    """The records of a utmp/wtmp file in file order; a truncated last record is ignored."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return
+    for off in range(0, len(data) - RECORD_SIZE + 1, RECORD_SIZE):
+        typ, pid, line, _id, user, host, _t, _e, _sess, sec, usec, _addr, _ = _FMT.unpack_from(data, off)
+        yield Record(typ, pid, _text(line), _text(user) == "shutdown", _text(host), sec + usec / 1e6)
+
+
+def seat_of(line: str, host: str) -> str:
+    """The seat kind of a log-in line: display, console, remote desktop or SSH."""
+    local_display = not host or host.startswith(":")
+    if line.startswith(":"):
+        return "graphical" if local_display else "remote"
+    if line.startswith("pts/"):
+        if not host:
+            return "console"
+        return "graphical" if host.startswith(":") else "ssh"
+    return "graphical" if host.startswith(":") else "console"
+
+
+def pid_alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def sessions_from(records: list[Record], alive: Callable[[int], bool] = pid_alive) -> list[Session]:
+    """Pair log-ons with log-offs line by line (see the module text)."""
+    out: list[Session] = []
+    open_: dict[str, tuple[float, int, str]] = {}
+    for r in records:
+        if r.type == USER_PROCESS and r.line:
+            if r.line in open_:  # a new log-on on the same line: the previous one is gone
+                start, _, seat = open_.pop(r.line)
+                out.append(Session(seat, start, max(start, r.time)))
+            open_[r.line] = (r.time, r.pid, seat_of(r.line, r.host))
+        elif r.type == DEAD_PROCESS and r.line in open_:
+            start, _, seat = open_.pop(r.line)
+            out.append(Session(seat, start, max(start, r.time)))
+        elif r.type == BOOT_TIME or (r.type == RUN_LVL and r.shutdown):
+            for start, _, seat in open_.values():
+                out.append(Session(seat, start, max(start, r.time)))
+            open_.clear()
+    for start, pid, seat in open_.values():
+        if alive(pid):
+            out.append(Session(seat, start, None))
+    return sorted(out, key=lambda s: s.start)
+
+
+def linux_sessions(
+    wtmp: Path = WTMP, utmp: Path = UTMP, alive: Callable[[int], bool] = pid_alive
+) -> Callable[[float], list[Session]]:
+    """A session source reading wtmp (and utmp for log-ons that wtmp lacks)."""
+
+    def source(now: float) -> list[Session]:
+        records = list(read_records(wtmp))
+        logons = [(r.line, r.time) for r in records if r.type == USER_PROCESS]
+        # utmp entries of live sessions wtmp does not have (wtmp rotated, or not written).  The same log-on
+        # in both files may differ in pid and by milliseconds (login writes utmp from its child), so
+        # "the same" is the same line within SAME_LOGON_S.
+        extra = [
+            r
+            for r in read_records(utmp)
+            if r.type == USER_PROCESS and not any(ln == r.line and abs(t - r.time) <= SAME_LOGON_S for ln, t in logons)
+        ]
+        return sessions_from(sorted(extra + records, key=lambda r: r.time), alive)
+
+    source.__name__ = f"wtmp:{wtmp}"
+    return source

@@ -1,0 +1,194 @@
+"""Windows sessions from the event logs, as ``wevtutil qe … /f:text`` prints them (English or Chinese).
+
+Security log (auditing of logon/logoff is on by default; 4800/4801 need
+"Audit Other Logon/Logoff Events"):
+
+* 4624 an account logged on — interactive types only: 2 (console),
+  11 (cached console), 10 and 12 (Remote Desktop).  The new logon's ``Logon
+  ID`` (the second in the text; the first is the subject's) names the
+  session.  Logons by the Window Manager and Font Driver Host virtual
+  accounts (``DWM-1``, ``UMFD-0``), made for every desktop, are not users; the
+  second token of a split (UAC) logon names its twin in ``Linked Logon ID``
+  and is not a second session.
+* 4634 logged off / 4647 user initiated logoff — the first one ends it.
+* 4800 workstation locked / 4801 unlocked — locked time is idle time.
+* 4608 Windows is starting up — ends every session still open.
+
+Microsoft-Windows-TerminalServices-LocalSessionManager/Operational, used when
+the Security log has no interactive log-on (auditing off): 21 session logon
+and 25 reconnection start a use of a session ID; 23 logoff and 24 disconnection
+end it; source address ``LOCAL``/``本地`` is the console.
+
+Event ids and fields: Microsoft Learn, "4624(S): An account was successfully
+logged on", "4634(S)", "4800(S)", "4801(S)" (Windows security auditing
+reference) and the Remote Desktop Services LocalSessionManager events.  The
+labels are parsed in English and Chinese; account names are read only to
+drop virtual accounts and never kept.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Sequence
+from datetime import UTC, datetime, tzinfo
+from typing import NamedTuple
+
+from agents.checks.base import CommandMissing, Runner, run_command
+from agents.usage.sessions import Session
+
+_HEAD = re.compile(r"^(?:Event|事件)\s*\[\d+\]\s*[:：]\s*$")
+_LABELS = {
+    "date": "date",
+    "日期": "date",
+    "event id": "event",
+    "事件 id": "event",
+    "事件id": "event",
+    "logon id": "logon_id",
+    "登录 id": "logon_id",
+    "登录id": "logon_id",
+    "linked logon id": "linked",
+    "链接的登录 id": "linked",
+    "logon type": "logon_type",
+    "登录类型": "logon_type",
+    "account domain": "domain",
+    "帐户域": "domain",
+    "账户域": "domain",
+    "session id": "session",
+    "会话 id": "session",
+    "source network address": "address",
+    "源网络地址": "address",
+}
+INTERACTIVE = {"2": "graphical", "11": "graphical", "10": "remote", "12": "remote"}
+VIRTUAL_DOMAINS = {"window manager", "font driver host"}
+LOCAL_ADDRESSES = {"local", "本地"}
+SECURITY_QUERY = (
+    "*[System[(EventID=4608 or EventID=4624 or EventID=4634 or EventID=4647 or EventID=4800 or EventID=4801)]]"
+)
+LSM_LOG = "Microsoft-Windows-TerminalServices-LocalSessionManager/Operational"
+LSM_QUERY = "*[System[(EventID=21 or EventID=23 or EventID=24 or EventID=25)]]"
+
+
+class Event(NamedTuple):
+    id: int
+    time: float
+    fields: dict[str, list[str]]
+
+    def first(self, key: str) -> str:
+        return (self.fields.get(key) or [""])[0]
+
+    def last(self, key: str) -> str:
+        return (self.fields.get(key) or [""])[-1]
+
+
+def _when(value: str, tz: tzinfo) -> float:
+    value = value.strip()
+    if value.endswith("Z"):
+        return datetime.fromisoformat(value[:-1][:26]).replace(tzinfo=UTC).timestamp()
+    head, _, frac = value.partition(".")
+    dt = datetime.fromisoformat(head)
+    seconds = float(f"0.{frac}") if frac.isdigit() else 0.0
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=tz)
+    return dt.timestamp() + seconds
+
+
+def parse_events(text: str, tz: tzinfo) -> Iterator[Event]:
+    """Events of ``wevtutil qe /f:text`` output; blocks without a date or event id are skipped."""
+    block: dict[str, list[str]] = {}
+
+    def done() -> Event | None:
+        if not block.get("date") or not block.get("event", [""])[0].isdigit():
+            return None
+        return Event(int(block["event"][0]), _when(block["date"][0], tz), dict(block))
+
+    for raw in text.splitlines():
+        if _HEAD.match(raw.strip()):
+            ev = done()
+            if ev is not None:
+                yield ev
+            block = {}
+            continue
+        label, sep, value = re.split(r"([:：])", raw, maxsplit=1) if re.search(r"[:：]", raw) else (raw, "", "")
+        key = _LABELS.get(" ".join(label.split()).lower())
+        if sep and key:
+            block.setdefault(key, []).append(value.strip())
+    ev = done()
+    if ev is not None:
+        yield ev
+
+
+def security_sessions(events: Sequence[Event]) -> list[Session]:
+    out: list[Session] = []
+    open_: dict[str, tuple[str, float, float, float | None]] = {}  # logon id → seat, start, idle, locked at
+    for ev in sorted(events, key=lambda e: e.time):
+        if ev.id == 4624:
+            seat = INTERACTIVE.get(ev.first("logon_type"))
+            if seat is None or ev.last("domain").strip().lower() in VIRTUAL_DOMAINS:
+                continue
+            lid, linked = ev.last("logon_id").lower(), ev.first("linked").lower()
+            if linked and linked not in ("0x0", "-") and linked in open_:
+                continue
+            open_[lid] = (seat, ev.time, 0.0, None)
+        elif ev.id in (4634, 4647):
+            lid = ev.first("logon_id").lower()
+            if lid in open_:
+                seat, start, idle, locked = open_.pop(lid)
+                if locked is not None:
+                    idle += ev.time - locked
+                out.append(Session(seat, start, ev.time, idle))
+        elif ev.id in (4800, 4801):
+            lid = ev.first("logon_id").lower()
+            if lid in open_:
+                seat, start, idle, locked = open_[lid]
+                if ev.id == 4800 and locked is None:
+                    open_[lid] = (seat, start, idle, ev.time)
+                elif ev.id == 4801 and locked is not None:
+                    open_[lid] = (seat, start, idle + ev.time - locked, None)
+        elif ev.id == 4608:
+            for seat, start, idle, locked in open_.values():
+                out.append(Session(seat, start, ev.time, idle + (ev.time - locked if locked is not None else 0.0)))
+            open_.clear()
+    for seat, start, idle, _locked in open_.values():
+        out.append(Session(seat, start, None, idle))
+    return sorted(out, key=lambda s: s.start)
+
+
+def rdp_sessions(events: Sequence[Event]) -> list[Session]:
+    out: list[Session] = []
+    open_: dict[str, tuple[str, float]] = {}
+    for ev in sorted(events, key=lambda e: e.time):
+        sid = ev.first("session")
+        if ev.id in (21, 25):
+            if sid in open_:
+                seat, start = open_.pop(sid)
+                out.append(Session(seat, start, ev.time))
+            local = ev.first("address").strip().lower() in LOCAL_ADDRESSES
+            open_[sid] = ("graphical" if local else "remote", ev.time)
+        elif ev.id in (23, 24) and sid in open_:
+            seat, start = open_.pop(sid)
+            out.append(Session(seat, start, ev.time))
+    out += [Session(seat, start, None) for seat, start in open_.values()]
+    return sorted(out, key=lambda s: s.start)
+
+
+def windows_sessions(
+    run: Runner = run_command, tz: tzinfo | None = None, max_events: int = 5000
+) -> Callable[[float], list[Session]]:
+    """A session source running ``wevtutil`` on the Security log (else the RDP session log)."""
+
+    def query(log: str, q: str) -> list[Event]:
+        argv = ["wevtutil", "qe", log, f"/q:{q}", "/f:text", "/rd:true", f"/c:{max_events}"]
+        try:
+            res = run(argv, 60.0)
+        except CommandMissing:
+            return []
+        if res.rc != 0:
+            raise RuntimeError(f"wevtutil {log}: {(res.stderr or res.stdout).strip()[:200]}")
+        return list(parse_events(res.stdout, tz or datetime.now().astimezone().tzinfo or UTC))
+
+    def source(now: float) -> list[Session]:
+        found = security_sessions(query("Security", SECURITY_QUERY))
+        return found or rdp_sessions(query(LSM_LOG, LSM_QUERY))
+
+    source.__name__ = "windows event log"
+    return source

@@ -1,0 +1,1 @@
+"""Notifications to where on-call engineers work: DingTalk, WeCom, Feishu, SMS, e-mail, webhooks."""

@@ -1,0 +1,1 @@
+"""One module per service; ``build_channel`` makes the configured one."""

@@ -1,0 +1,295 @@
+"""Service effect (服务效能) of e-reading terminals and kiosks, per terminal, facility and local day.
+
+The agent reports periods (``terminal_session``, one point per period at its
+start, ``duration_s`` to its end or to the agent's last answer): user sessions
+by seat, the power-on period (``seat=power``) and the kiosk application's run
+(``seat=kiosk_app``).  From them, per local day of the facility:
+
+* 服务人次 (service sessions, ``usage_sessions``): user sessions that began on
+  the day and were in progress at some moment of the facility's opening
+  hours.  A session crossing midnight counts on the day it began.
+* 用户服务时长 (user service time, ``usage_service_s``): per terminal, the time
+  within the day's opening hours when at least one user session was open —
+  two sessions overlapping on one seat count once, a terminal left logged on
+  overnight counts only its opening hours.
+* 设备开机时长 (power-on time, ``usage_power_on_s``): per terminal, the time of
+  the whole local day it was powered on.
+* share of opening hours in use (终端使用率): ``usage_service_s ÷ usage_open_s``,
+  where ``usage_open_s`` = the day's opening hours × the terminals that
+  reported (a terminal whose agent sent nothing that day is not counted as idle:
+  nothing is known about it).
+* peak terminals in use (同时在用终端峰值, ``usage_peak_terminals``): the most
+  terminals with a user session open at one moment of the opening hours.
+
+The three named figures are the statistics of terminal use that the Ministry
+of Culture's 《公共电子阅览室管理信息系统功能规范》 (2013) asks a reading
+room's management system to keep (服务人次、用户服务时长、设备开机时长); the
+share and the peak are ours, derived from them.  ``ssh`` sessions are
+maintenance (the platform's own audits log in so) and never count.  Sessions
+or power-on periods that began more than ``LOOKBACK_MS`` before the day are
+not read (a terminal on for more than three days counts from the lookback).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from inventory.models import Device, DeviceKind, Facility, Inventory
+from pdcs.points import TERMINAL_SESSION, Point, to_lines
+from pdcs.settings import ROLLUP_RP
+from pdcs.storage import InfluxDB
+from supervision import intervals as iv
+from supervision.index import devices_by_facility
+from supervision.periods import Period, calendar_year, year_period
+from supervision.rollup import DEVICE_DAILY, FACILITY_DAILY, FACILITY_YEARLY, facility_row_tags, local_day
+from supervision.schedule import HolidayCalendar, service_intervals
+from supervision.timeline import tag_where
+
+TERMINAL_KINDS = frozenset({DeviceKind.E_READING_TERMINAL, DeviceKind.KIOSK})
+SERVICE_SEATS = frozenset({"console", "graphical", "remote", "kiosk"})
+POWER, KIOSK_APP = "power", "kiosk_app"
+LOOKBACK_MS = 3 * 86_400_000
+
+Span = tuple[int, int, str]  # start ms, end ms, seat
+
+
+def fetch_periods(influx: InfluxDB, tags: dict[str, str], start_ms: int, end_ms: int) -> dict[str, list[Span]]:
+    """Periods per device that began in ``[start_ms − LOOKBACK_MS, end_ms)`` among points matching ``tags``."""
+    where, params = tag_where(tags)
+    cond = f"time >= {start_ms - LOOKBACK_MS}ms AND time < {end_ms}ms" + (f" AND {where}" if where else "")
+    out: dict[str, list[Span]] = defaultdict(list)
+    q = f'SELECT "duration_s" FROM "{TERMINAL_SESSION}" WHERE {cond} GROUP BY "device", "seat"'
+    for s in influx.query(q, params=params, epoch="ms"):
+        dev, seat = s.tags.get("device", ""), s.tags.get("seat", "")
+        out[dev].extend((int(t), int(t) + round(float(d) * 1000), seat) for t, d in s.values if d is not None)
+    return out
+
+
+@dataclass
+class TerminalDay:
+    """One terminal's figures for one local day."""
+
+    sessions: int = 0
+    service_ms: int = 0
+    power_on_ms: int | None = None  # None: no power-on period reported
+    in_use: list[iv.Interval] = field(default_factory=list)  # user sessions ∩ opening hours, merged
+
+
+def terminal_day(spans: Iterable[Span], day: tuple[int, int], hours: list[iv.Interval]) -> TerminalDay:
+    """``hours``: the facility's opening hours from the day's start to at least the end of the last span."""
+    d0, d1 = day
+    users = [(s, e) for s, e, seat in spans if seat in SERVICE_SEATS]
+    power = [(s, e) for s, e, seat in spans if seat == POWER]
+    out = TerminalDay()
+    out.sessions = sum(1 for s, e in users if d0 <= s < d1 and iv.overlaps(hours, s, e))
+    today = iv.intersect(hours, [(d0, d1)])
+    out.in_use = iv.intersect(iv.merge(users), today)
+    out.service_ms = iv.total(out.in_use)
+    if power:
+        out.power_on_ms = iv.total(iv.intersect(iv.merge(power), [(d0, d1)]))
+    return out
+
+
+def peak(in_use: Iterable[list[iv.Interval]]) -> int:
+    """The most intervals lists covering one moment (each list merged: one terminal)."""
+    edges = sorted((t, step) for spans in in_use for s, e in spans for t, step in ((s, 1), (e, -1)))
+    best = cur = 0
+    for _, step in edges:  # at equal times -1 sorts first: an end and a start at t do not overlap
+        cur += step
+        best = max(best, cur)
+    return best
+
+
+@dataclass
+class FacilityUsage:
+    facility: Facility
+    terminals: int  # terminals and kiosks in the inventory
+    days: dict[str, TerminalDay]  # reporting terminals only
+    open_ms: int  # the day's opening hours
+
+    def fields(self) -> dict[str, float | int]:
+        """The facility_daily fields; empty when no terminal reported (no figure rather than zero)."""
+        if not self.days:
+            return {}
+        power = [d.power_on_ms for d in self.days.values() if d.power_on_ms is not None]
+        out: dict[str, float | int] = {
+            "usage_terminals": self.terminals,
+            "usage_terminals_reporting": len(self.days),
+            "usage_sessions": sum(d.sessions for d in self.days.values()),
+            "usage_service_s": sum(d.service_ms for d in self.days.values()) / 1000,
+            "usage_open_s": self.open_ms * len(self.days) / 1000,
+            "usage_peak_terminals": peak(d.in_use for d in self.days.values()),
+        }
+        if power:
+            out["usage_power_on_s"] = sum(power) / 1000
+        return out
+
+
+def terminals_of(inventory: Inventory, facility: Facility) -> list[Device]:
+    """Enabled e-reading terminals and kiosks of the facility, by id."""
+    return [d for d in devices_by_facility(inventory).get(facility.id, []) if d.kind in TERMINAL_KINDS and d.enabled]
+
+
+def facility_usage(
+    facility: Facility,
+    terminals: list[Device],
+    periods: dict[str, list[Span]],
+    day: Period,
+    calendar: HolidayCalendar,
+) -> FacilityUsage:
+    d0, d1 = day.start_ns // 1_000_000, day.end_ns // 1_000_000
+    mine = {t.id: periods[t.id] for t in terminals if periods.get(t.id)}
+    last = max((e for spans in mine.values() for _, e, _ in spans), default=d1)
+    hours = service_intervals(facility, d0, max(d1, last), calendar)
+    days = {
+        dev: terminal_day(spans, (d0, d1), hours)
+        for dev, spans in mine.items()
+        if any(s < d1 and e > d0 for s, e, _ in spans) or any(d0 <= s < d1 for s, _, _ in spans)
+    }
+    return FacilityUsage(facility, len(terminals), days, iv.total(iv.intersect(hours, [(d0, d1)])))
+
+
+# -- roll-ups -------------------------------------------------------------------------------------------------
+
+USAGE_SUMS = (
+    "usage_terminals",
+    "usage_terminals_reporting",
+    "usage_sessions",
+    "usage_service_s",
+    "usage_open_s",
+    "usage_power_on_s",
+)
+
+
+def county_day_points(
+    influx: InfluxDB, inventory: Inventory, county: str, day: date, calendar: HolidayCalendar
+) -> list[Point]:
+    """``facility_daily`` and ``device_daily`` usage fields of a county's local day.
+
+    Written as their own points on the rows' series and times: InfluxDB merges
+    the fields of points with the same series and time, so the availability
+    and traffic fields of the same rows stay as the roll-up wrote them.
+    """
+    points: list[Point] = []
+    facs = [f for f in inventory.facilities_in(county) if f.county == county]
+    by_tz: dict[str, list[Facility]] = defaultdict(list)
+    for f in facs:
+        by_tz[f.timezone].append(f)
+    for tzname, group in by_tz.items():
+        period = local_day(day, ZoneInfo(tzname))
+        periods = fetch_periods(influx, {"county": county}, period.start_ns // 1_000_000, period.end_ns // 1_000_000)
+        for fac in group:
+            u = facility_usage(fac, terminals_of(inventory, fac), periods, period, calendar)
+            fields = u.fields()
+            if not fields:
+                continue
+            points.append(Point(FACILITY_DAILY, facility_row_tags(fac), fields, period.start_ns))
+            for dev, d in u.days.items():
+                dfields: dict[str, float | int] = {"sessions": d.sessions, "service_s": d.service_ms / 1000}
+                if d.power_on_ms is not None:
+                    dfields["power_on_s"] = d.power_on_ms / 1000
+                points.append(
+                    Point(DEVICE_DAILY, inventory.device_tags(inventory.devices[dev]), dfields, period.start_ns)
+                )
+    return points
+
+
+def rollup_county_day(influx: InfluxDB, inventory: Inventory, county: str, day: date, calendar: HolidayCalendar) -> int:
+    return influx.write_lines(
+        to_lines(county_day_points(influx, inventory, county, day, calendar)), retention_policy=ROLLUP_RP
+    )
+
+
+@dataclass
+class UsageSums:
+    """Usage figures of a facility summed over days (or read from its year row)."""
+
+    facility: str
+    days: int = 0  # days with usage figures
+    sums: dict[str, float] = field(default_factory=lambda: dict.fromkeys(USAGE_SUMS, 0.0))
+    peak_terminals: int = 0
+
+    @property
+    def share_in_use(self) -> float | None:
+        return self.sums["usage_service_s"] / self.sums["usage_open_s"] if self.sums["usage_open_s"] else None
+
+    def as_dict(self) -> dict[str, Any]:
+        s = self.sums
+        return {
+            "facility": self.facility,
+            "days": self.days,
+            "sessions": int(s["usage_sessions"]),
+            "service_hours": s["usage_service_s"] / 3600,
+            "power_on_hours": s["usage_power_on_s"] / 3600,
+            "terminals": round(s["usage_terminals"] / self.days) if self.days else 0,
+            "terminal_days_reporting": int(s["usage_terminals_reporting"]),
+            "share_in_use": self.share_in_use,
+            "peak_terminals": self.peak_terminals,
+        }
+
+
+def read_usage_days(influx: InfluxDB, tags: dict[str, str], period: Period) -> dict[str, UsageSums]:
+    """Usage fields of the ``facility_daily`` rows whose day starts within ``period``, summed per facility."""
+    where, params = tag_where(tags)
+    cond = f"time >= {period.start_ns // 1_000_000}ms AND time < {period.end_ns // 1_000_000}ms"
+    cond += f" AND {where}" if where else ""
+    cols = ", ".join(f'"{c}"' for c in (*USAGE_SUMS, "usage_peak_terminals"))
+    q = f'SELECT {cols}, "facility" FROM "{ROLLUP_RP}"."{FACILITY_DAILY}" WHERE {cond}'
+    out: dict[str, UsageSums] = {}
+    for s in influx.query(q, params=params):
+        idx = {c: i for i, c in enumerate(s.columns)}
+        for v in s.values:
+            if v[idx["usage_sessions"]] is None:
+                continue  # a day without usage figures
+            fid = v[idx["facility"]]
+            r = out.setdefault(fid, UsageSums(fid))
+            r.days += 1
+            for c in USAGE_SUMS:
+                if v[idx[c]] is not None:
+                    r.sums[c] += v[idx[c]]
+            r.peak_terminals = max(r.peak_terminals, int(v[idx["usage_peak_terminals"]] or 0))
+    return out
+
+
+def rebuild_year(influx: InfluxDB, inventory: Inventory, county: str, year: int) -> int:
+    """Write the usage fields of the county's ``facility_yearly`` rows (merged into the rows' other fields)."""
+    points = []
+    for fid, r in read_usage_days(influx, {"county": county}, year_period(year)).items():
+        fac = inventory.facilities.get(fid)
+        if fac is None:
+            continue
+        fields: dict[str, float | int] = {**r.sums, "usage_days": r.days, "usage_peak_terminals": r.peak_terminals}
+        points.append(Point(FACILITY_YEARLY, facility_row_tags(fac), fields, year_period(year).start_ns))
+    return influx.write_lines(to_lines(points), retention_policy=ROLLUP_RP)
+
+
+def read_usage_year(influx: InfluxDB, tags: dict[str, str], year: int) -> dict[str, UsageSums]:
+    where, params = tag_where(tags)
+    cond = f"time = {year_period(year).start_ns // 1_000_000}ms" + (f" AND {where}" if where else "")
+    cols = ", ".join(f'"{c}"' for c in (*USAGE_SUMS, "usage_days", "usage_peak_terminals"))
+    out: dict[str, UsageSums] = {}
+    for s in influx.query(
+        f'SELECT {cols}, "facility" FROM "{ROLLUP_RP}"."{FACILITY_YEARLY}" WHERE {cond}', params=params
+    ):
+        for row in s.rows():
+            if not row.get("usage_days"):
+                continue
+            fid = row["facility"]
+            out[fid] = UsageSums(
+                fid,
+                int(row["usage_days"]),
+                {c: float(row.get(c) or 0.0) for c in USAGE_SUMS},
+                int(row.get("usage_peak_terminals") or 0),
+            )
+    return out
+
+
+def read_usage(influx: InfluxDB, tags: dict[str, str], period: Period) -> dict[str, UsageSums]:
+    """Per-facility usage over ``period``: the year rows for a calendar year, else the daily rows."""
+    year = calendar_year(period)
+    return read_usage_year(influx, tags, year) if year is not None else read_usage_days(influx, tags, period)

@@ -1,0 +1,106 @@
+"""Uplink bandwidth answers of facilities and regions (raw points or daily roll-ups)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from supervision_api.schemas.common import Answer, PeriodOut
+
+
+class BusyHour(Answer):
+    hour: int
+    mean_bps: float
+
+
+class TrafficFigures(Answer):
+    """Traffic of 5-minute buckets: mean, 95th percentile and maximum in bit/s; null without samples."""
+
+    samples: int
+    in_mean_bps: float | None
+    out_mean_bps: float | None
+    in_p95_bps: float | None
+    out_p95_bps: float | None
+    in_max_bps: float | None
+    out_max_bps: float | None
+    capacity_bps: float | None
+    utilisation_p95: float | None
+    busiest_hours: list[BusyHour]
+
+
+class LinkTraffic(TrafficFigures):
+    device: str
+    ifname: str
+    uplink: bool
+
+
+class FacilityTraffic(TrafficFigures):
+    facility: str
+    name: str
+    uplinks: int
+    links: list[LinkTraffic] | None = Field(None, description="per interface (only for one facility)")
+
+
+class FacilityBandwidth(Answer):
+    """A facility's uplink traffic; a facility without traffic data has only ``uplinks``/``samples`` 0 and no links."""
+
+    period: PeriodOut
+    facility: str
+    name: str
+    uplinks: int
+    samples: int
+    links: list[LinkTraffic]
+    in_mean_bps: float | None = None
+    out_mean_bps: float | None = None
+    in_p95_bps: float | None = None
+    out_p95_bps: float | None = None
+    in_max_bps: float | None = None
+    out_max_bps: float | None = None
+    capacity_bps: float | None = None
+    utilisation_p95: float | None = None
+    busiest_hours: list[BusyHour] | None = None
+
+
+class RawRegionBandwidth(TrafficFigures):
+    source: Literal["raw"]
+    code: str
+    name: str
+    period: PeriodOut
+    facilities: int
+    facilities_with_data: int
+    data: list[FacilityTraffic]
+    count: int
+
+
+class RollupFacilityTraffic(Answer):
+    facility: str
+    name: str
+    in_bytes: float
+    out_bytes: float
+    in_mean_bps: float
+    out_mean_bps: float
+    in_p95_max_daily_bps: float | None
+    out_p95_max_daily_bps: float | None
+    utilisation_p95_mean_daily: float | None
+    utilisation_p95_max_daily: float | None
+
+
+class RollupRegionBandwidth(Answer):
+    source: Literal["rollup"]
+    code: str
+    name: str
+    period: PeriodOut
+    facilities: int
+    facilities_with_data: int
+    in_bytes: float
+    out_bytes: float
+    util_p95_mean: float | None
+    checks: int
+    checks_passed: int
+    check_pass_rate: float | None
+    data: list[RollupFacilityTraffic]
+    count: int
+
+
+RegionBandwidth = Annotated[RawRegionBandwidth | RollupRegionBandwidth, Field(discriminator="source")]

@@ -1,0 +1,293 @@
+"""Terminal sessions: real Linux log-ins, utmp records written by the system's tools, Windows event logs, kiosks."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from prometheus_client.exposition import generate_latest
+
+from agents.checks.base import CommandResult, decode_console
+from agents.config import ConfigError, parse_config
+from agents.exposition import build_registry
+from agents.usage import kiosk, utmp, windows
+from agents.usage.sessions import Session, UsageCollector
+from collectors.exposition_map import CpuState, map_samples, parse_samples
+from pdcs.points import TERMINAL_SESSION, Point
+from tests.agents.usage.real_login import can_run, run_session
+
+REPO = Path(__file__).resolve().parents[3]
+DATA = REPO / "tests" / "agents" / "data" / "windows" / "usage"
+SH = ZoneInfo("Asia/Shanghai")
+
+
+def at(text: str) -> float:
+    return datetime.fromisoformat(text).replace(tzinfo=SH).timestamp()
+
+
+def points_of(collector: UsageCollector) -> tuple[str, list[Point]]:
+    text = generate_latest(build_registry(collector)).decode()
+    samples = parse_samples(text)
+    tags = {"device": "t1", "facility": "f1"}
+    return text, [
+        p for p in map_samples(samples, tags, 0, source="agent", cpu=CpuState()) if p.measurement == TERMINAL_SESSION
+    ]
+
+
+# -- Linux: a real session through login ------------------------------------------------------------------
+
+PROBE = """import json, sys
+sys.path.insert(0, {repo!r})
+from pathlib import Path
+from agents.usage.utmp import linux_sessions
+print("SESSIONS " + json.dumps([list(s) for s in linux_sessions(Path("/var/log/wtmp"), Path("/run/utmp"))(0)]))
+"""
+
+
+@pytest.mark.skipif(bool(can_run()), reason=can_run() or "-")
+def test_real_login_session_is_open_while_it_runs_and_closed_after(tmp_path: Path) -> None:
+    probe = tmp_path / "probe.py"
+    probe.write_text(PROBE.format(repo=str(REPO)), encoding="utf-8")
+    t0 = time.time()
+    wtmp, _, out = run_session(tmp_path, [f"{sys.executable} {probe}", "sleep 1"])
+    t1 = time.time()
+    line = next(ln for ln in out.splitlines() if ln.startswith("SESSIONS "))
+    during = json.loads(line.split(" ", 1)[1])
+    assert len(during) == 1
+    seat, start, end, _ = during[0]
+    assert seat == "console" and end is None and t0 <= start <= t1  # open while the reader is logged in
+
+    after = utmp.sessions_from(list(utmp.read_records(wtmp)))
+    assert len(after) == 1
+    s = after[0]
+    assert s.seat == "console" and s.start == pytest.approx(start) and s.end is not None
+    assert 1.0 <= s.end - s.start <= t1 - t0  # the session lasted the sleep, ended by logout
+
+    end = s.end
+    collector = UsageCollector([utmp.linux_sessions(wtmp, tmp_path / "no-utmp")], clock=lambda: end + 60)
+    text, points = points_of(collector)
+    assert "root" not in text  # the user name never leaves the terminal
+    assert len(points) == 1
+    p = points[0]
+    assert p.tags["seat"] == "console" and p.fields["open"] == 0
+    assert p.fields["duration_s"] == pytest.approx(s.end - s.start)
+    assert p.time_ns == round(s.start * 1000) * 1_000_000
+
+
+# -- Linux: records written by utmpdump -r -----------------------------------------------------------------
+
+UTMPDUMP = """\
+[2] [00000] [~~  ] [reboot  ] [~           ] [6.1.0-28-amd64      ] [0.0.0.0        ] [2026-11-30T00:40:00,000000+00:00]
+[7] [01201] [tty1] [reader  ] [tty1        ] [                    ] [0.0.0.0        ] [2026-11-30T01:00:00,000000+00:00]
+[7] [01300] [:0  ] [reader  ] [:0          ] [:0                  ] [0.0.0.0        ] [2026-11-30T01:05:00,000000+00:00]
+[7] [01310] [ts/1] [reader  ] [pts/1       ] [:0                  ] [0.0.0.0        ] [2026-11-30T01:06:00,000000+00:00]
+[7] [01400] [ts/2] [audit   ] [pts/2       ] [10.0.0.9            ] [10.0.0.9       ] [2026-11-30T02:00:00,000000+00:00]
+[8] [01400] [ts/2] [        ] [pts/2       ] [                    ] [0.0.0.0        ] [2026-11-30T02:00:04,000000+00:00]
+[8] [01201] [tty1] [        ] [tty1        ] [                    ] [0.0.0.0        ] [2026-11-30T02:30:00,000000+00:00]
+[8] [01310] [ts/1] [        ] [pts/1       ] [                    ] [0.0.0.0        ] [2026-11-30T02:10:00,000000+00:00]
+[7] [01500] [:10 ] [reader  ] [:10         ] [192.168.10.31       ] [192.168.10.31  ] [2026-11-30T03:00:00,000000+00:00]
+[1] [00000] [~~  ] [shutdown] [~~          ] [6.1.0-28-amd64      ] [0.0.0.0        ] [2026-11-30T13:00:00,000000+00:00]
+[2] [00000] [~~  ] [reboot  ] [~           ] [6.1.0-28-amd64      ] [0.0.0.0        ] [2026-12-01T00:40:00,000000+00:00]
+[7] [01601] [tty1] [reader  ] [tty1        ] [                    ] [0.0.0.0        ] [2026-12-01T01:00:00,000000+00:00]
+[7] [01602] [tty2] [reader  ] [tty2        ] [                    ] [0.0.0.0        ] [2026-12-01T01:01:00,000000+00:00]
+"""
+
+
+@pytest.mark.skipif(shutil.which("utmpdump") is None, reason="utmpdump (util-linux) not installed")
+def test_wtmp_written_by_utmpdump_pairs_logons_per_line(tmp_path: Path) -> None:
+    wtmp = tmp_path / "wtmp"
+    with wtmp.open("wb") as fh:
+        subprocess.run(["utmpdump", "-r"], input=UTMPDUMP.encode(), stdout=fh, check=True)
+    assert wtmp.stat().st_size == 13 * utmp.RECORD_SIZE
+    got = utmp.sessions_from(list(utmp.read_records(wtmp)), alive=lambda pid: pid == 1601)
+
+    def utc(text: str) -> float:
+        return datetime.fromisoformat(text + "+00:00").timestamp()
+
+    assert got == [
+        Session("console", utc("2026-11-30T01:00:00"), utc("2026-11-30T02:30:00")),
+        Session("graphical", utc("2026-11-30T01:05:00"), utc("2026-11-30T13:00:00")),  # ended by the shutdown
+        Session("graphical", utc("2026-11-30T01:06:00"), utc("2026-11-30T02:10:00")),  # a terminal window in :0
+        Session("ssh", utc("2026-11-30T02:00:00"), utc("2026-11-30T02:00:04")),  # the SSH audit: maintenance
+        Session("remote", utc("2026-11-30T03:00:00"), utc("2026-11-30T13:00:00")),  # xrdp
+        Session("console", utc("2026-12-01T01:00:00"), None),  # open: its process lives
+        # tty2's process is gone without a log-out record: its end is unknown, so it is left out
+    ]
+
+
+def test_recent_keeps_open_sessions_and_those_ended_within_the_window() -> None:
+    now = 100_000.0
+    c = UsageCollector(
+        [
+            lambda _: [
+                Session("console", 1.0, 2.0),
+                Session("console", now - 50, now - 10),
+                Session("kiosk", now - 5, None),
+            ]
+        ],
+        keep_s=3600,
+        clock=lambda: now,
+    )
+    assert [s.start for s in c.sessions()] == [now - 50, now - 5]
+
+
+def test_a_failing_source_does_not_hide_the_others() -> None:
+    def broken(_: float) -> list[Session]:
+        raise OSError("permission denied")
+
+    c = UsageCollector([broken, lambda _: [Session("kiosk", 10.0, 20.0)]], clock=lambda: 30.0)
+    assert c.sessions() == [Session("kiosk", 10.0, 20.0)]
+
+
+# -- Windows ------------------------------------------------------------------------------------------------
+
+WINDOWS_EXPECTED = [
+    Session("graphical", at("2026-11-30T09:02:11.123"), at("2026-11-30T10:02:11"), 600.0),
+    Session("remote", at("2026-11-30T14:00:00"), at("2026-11-30T15:30:00"), 0.0),
+    Session("graphical", at("2026-11-30T20:30:00"), at("2026-12-01T08:30:05"), 11 * 3600 + 45 * 60 + 5.0),
+    Session("graphical", at("2026-12-01T09:00:00"), None, 0.0),
+]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_security_log_sessions(lang: str) -> None:
+    text = (DATA / f"security.{lang}.txt").read_text(encoding="utf-8")
+    events = list(windows.parse_events(text, SH))
+    assert len(events) == 16
+    got = windows.security_sessions(events)
+    assert [s._replace(start=round(s.start, 3)) for s in got] == [
+        s._replace(start=round(s.start, 3)) for s in WINDOWS_EXPECTED
+    ]
+
+
+def test_security_log_from_gbk_console_bytes() -> None:
+    raw = (DATA / "security.zh.txt").read_text(encoding="utf-8").encode("gbk")
+    events = list(windows.parse_events(decode_console(raw), SH))
+    assert len(windows.security_sessions(events)) == 4
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_remote_desktop_session_log(lang: str) -> None:
+    events = list(windows.parse_events((DATA / f"lsm.{lang}.txt").read_text(encoding="utf-8"), SH))
+    assert windows.rdp_sessions(events) == [
+        Session("graphical", at("2026-11-30T09:05:00"), at("2026-11-30T09:50:00")),  # console, then disconnected
+        Session("remote", at("2026-11-30T10:00:00"), at("2026-11-30T11:00:00")),  # reconnected over RDP
+        Session("remote", at("2026-11-30T13:00:00"), None),
+    ]
+
+
+def test_windows_source_runs_wevtutil_and_falls_back_to_the_rdp_log() -> None:
+    calls: list[list[str]] = []
+
+    def run(argv: Sequence[str], timeout: float) -> CommandResult:
+        calls.append(list(argv))
+        if argv[2] == "Security":
+            return CommandResult(0, "", "")  # auditing off: no logon events
+        return CommandResult(0, (DATA / "lsm.zh.txt").read_text(encoding="utf-8"), "")
+
+    got = windows.windows_sessions(run, SH)(0)
+    assert len(got) == 3
+    assert calls[0][:3] == ["wevtutil", "qe", "Security"] and "/f:text" in calls[0]
+    assert calls[1][2] == windows.LSM_LOG
+
+
+def test_idle_time_is_exposed_and_mapped() -> None:
+    c = UsageCollector([lambda _: WINDOWS_EXPECTED], clock=lambda: at("2026-12-01T09:30:00"))
+    text, points = points_of(c)
+    assert "reader" not in text and "READER-01" not in text
+    by_start = {p.time_ns: p for p in points}
+    first = by_start[round(WINDOWS_EXPECTED[0].start * 1000) * 1_000_000]
+    assert first.fields == {"duration_s": pytest.approx(3599.877), "open": 0, "idle_s": 600.0}
+    last = by_start[round(WINDOWS_EXPECTED[3].start * 1000) * 1_000_000]
+    assert last.fields["open"] == 1 and last.fields["duration_s"] == 1800.0
+
+
+# -- Kiosk ----------------------------------------------------------------------------------------------------
+
+
+def test_kiosk_session_file_skips_bad_lines_with_their_line_number(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    f = tmp_path / "sessions.jsonl"
+    f.write_text(
+        '{"start": 1764550800, "end": 1764551700, "card": "0012345"}\n'
+        "not json\n"
+        '{"start": "2026-11-30T10:00:00+08:00", "end": null}\n'
+        '{"start": "2026-11-30T10:00:00"}\n',
+        encoding="utf-8",
+    )
+    got = kiosk.kiosk_sessions(file=f)(0)
+    assert got == [Session("kiosk", 1764550800.0, 1764551700.0), Session("kiosk", at("2026-11-30T10:00:00"), None)]
+    assert f"{f}:2: not JSON" in caplog.text and f"{f}:4: " in caplog.text and "no time zone" in caplog.text
+
+
+@pytest.fixture
+def kiosk_endpoint() -> Iterator[str]:
+    body = json.dumps({"sessions": [{"start": 1000.0, "end": 1600.0, "reader": "张三"}]}).encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{srv.server_address[1]}/sessions"
+    srv.shutdown()
+    srv.server_close()
+
+
+def test_kiosk_session_endpoint(kiosk_endpoint: str) -> None:
+    c = UsageCollector([kiosk.kiosk_sessions(url=kiosk_endpoint)], clock=lambda: 2000.0)
+    text, points = points_of(c)
+    assert "张三" not in text
+    assert [(p.tags["seat"], p.fields["duration_s"]) for p in points] == [("kiosk", 600.0)]
+
+
+# -- Configuration ---------------------------------------------------------------------------------------------
+
+
+def test_usage_configuration(tmp_path: Path) -> None:
+    cfg = parse_config({"usage": {"keep_h": 24, "kiosk_sessions": {"file": "k.jsonl"}}}, "agent.yaml", tmp_path)
+    assert cfg.usage.keep_s == 86400 and cfg.usage.kiosk_file == tmp_path / "k.jsonl" and cfg.usage.enabled
+    assert parse_config({}).usage.wtmp == Path("/var/log/wtmp")
+    with pytest.raises(ConfigError, match=r"agent.yaml: usage.kiosk_sessions: give"):
+        parse_config({"usage": {"kiosk_sessions": "k.jsonl"}})
+    with pytest.raises(ConfigError, match=r"usage.sesions: unknown setting"):
+        parse_config({"usage": {"sesions": 1}})
+
+
+def test_power_on_and_kiosk_application_periods(tmp_path: Path) -> None:
+    from agents.host import KioskWatch
+    from agents.usage.sessions import power_source, process_source
+
+    app = tmp_path / f"pkiosk{int(time.time() * 1000) % 100000}"
+    shutil.copy("/bin/sleep", app)
+    proc = subprocess.Popen([str(app), "30"])
+    try:
+        started = time.time()
+        watch = KioskWatch(app.name, ttl_s=0)
+        c = UsageCollector([power_source(lambda: 1000.0), process_source(watch.started)])
+        got = {s.seat: s for s in c.sessions()}
+        assert got["power"] == Session("power", 1000.0, None)
+        assert got["kiosk_app"].end is None and abs(got["kiosk_app"].start - started) < 5
+        assert watch.up()
+    finally:
+        proc.kill()
+        proc.wait()
+    assert process_source(watch.started)(0) == []

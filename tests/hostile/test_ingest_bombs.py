@@ -1,0 +1,90 @@
+"""Item 2 of issue 15: the push ingest authenticates before it reads a body, and bounds it before and after gzip.
+
+The attack: 398 KB of gzip (a few hundred MB of zeros) posted to the ingest that listens on
+0.0.0.0 for 4G terminals, without a token; the ingest decompressed first and grew to 893 MB.
+Now: refused from the headers alone (401/403), or — with a stolen token — 413 after at most
+16 MB of output; /ingest/v1/health answers within 2 s meanwhile and the process's peak memory
+(VmHWM) stays bounded; nothing reaches InfluxDB.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from collectors.ingest import MAX_BODY, MAX_DECOMPRESSED, TooLarge, device_token, gunzip_limited
+from devstack.influxdb import InfluxServer
+from devstack.ingest import IngestServer, start_ingest
+from pdcs.storage import InfluxDB
+from tests.agents.test_push import DEVICE, SECRET, _write_inventory
+
+from .probe import HealthWatch, peak_kb, rss_kb
+
+
+def gzip_bomb(size: int = 400 * 1024 * 1024) -> bytes:
+    """``size`` zero bytes as gzip (about 400 KB for 400 MB), made without holding them in memory."""
+    c = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    block = b"\0" * (1024 * 1024)
+    return b"".join([*(c.compress(block) for _ in range(size // len(block))), c.flush()])
+
+
+@pytest.fixture
+def ingest(tmp_path: Path, influx_server: InfluxServer, influx: InfluxDB) -> Iterator[IngestServer]:
+    server = start_ingest(
+        tmp_path / "ingest",
+        inventory=_write_inventory(tmp_path / "inventory"),
+        secret=SECRET,
+        influx_url=influx_server.url,
+        influx_db=influx.database,
+    )
+    yield server
+    server.stop()
+
+
+def _post(ingest: IngestServer, body: bytes, headers: dict[str, str]) -> httpx.Response:
+    return httpx.post(ingest.push_url, content=body, headers={"Content-Encoding": "gzip", **headers}, timeout=30)
+
+
+def test_limited_gunzip() -> None:
+    assert gunzip_limited(gzip.compress(b"x" * 1000), 1000) == b"x" * 1000
+    with pytest.raises(TooLarge):
+        gunzip_limited(gzip.compress(b"x" * 1001), 1000)
+    with pytest.raises(ValueError):
+        gunzip_limited(gzip.compress(b"x" * 1000)[:-12], 1000)
+
+
+def test_bombs_are_refused_and_the_ingest_stays_small(ingest: IngestServer, influx: InfluxDB) -> None:
+    bomb = gzip_bomb()
+    assert len(bomb) < MAX_BODY  # under the wire limit: only the decompressed limit stops it
+    pid = ingest.process.pid
+    before = rss_kb(pid)
+    good = {"Authorization": f"Bearer {device_token(SECRET, DEVICE)}", "X-PDCS-Device": DEVICE}
+    with HealthWatch(f"{ingest.url}/ingest/v1/health") as watch:
+        for _ in range(3):
+            assert _post(ingest, bomb, {}).status_code == 401  # no token: the body is never read
+            wrong = {"Authorization": "Bearer 00", "X-PDCS-Device": DEVICE}
+            assert _post(ingest, bomb, wrong).status_code == 403
+            unknown = {"Authorization": f"Bearer {device_token(SECRET, 'nope')}", "X-PDCS-Device": "nope"}
+            assert _post(ingest, bomb, unknown).status_code == 403  # same answer: ids are not revealed
+            r = _post(ingest, bomb, good)  # a stolen token: inflated no further than the limit
+            assert r.status_code == 413 and str(MAX_DECOMPRESSED) in r.json()["detail"]
+            big = _post(ingest, b"\0" * (MAX_BODY + 1), good)
+            assert big.status_code == 413 and str(MAX_BODY) in big.json()["detail"]
+    assert watch.all_answered(), watch.answers
+    # the limit is 16 MB of output; allow the interpreter its slack, far below the 400 MB the bomb holds
+    assert peak_kb(pid) < before + 80 * 1024, (before, peak_kb(pid))
+    assert "rejected=9" in ingest.health() and "malformed=6" in ingest.health()
+    assert not influx.query("SELECT count(*) FROM device_up")
+
+
+def test_a_batch_for_another_device_is_refused(ingest: IngestServer, influx: InfluxDB) -> None:
+    body = json.dumps({"device": "jt-wufeng-ert01", "instance": "i", "seq": 1, "time_ms": 1, "exposition": ""}).encode()
+    headers = {"Authorization": f"Bearer {device_token(SECRET, DEVICE)}", "X-PDCS-Device": DEVICE}
+    assert _post(ingest, gzip.compress(body), headers).status_code == 403
+    assert not influx.query("SELECT count(*) FROM device_up")
