@@ -1,31 +1,20 @@
-<<<<<<< HEAD
 """CSV: a zip of one CSV file per table, plus the summary; each file UTF-8 with a BOM so Excel reads it.
 
 A CSV file holds one table (a header row, then rows), so a spreadsheet opens
 each file as it is; the summary file (region, period, coverage, methods,
 headline figures, notes, generation stamp and content SHA-256) comes first.
 Times are shown in Beijing time as ``2026-10-01 08:30``.
-=======
-"""CSV: the report as one sheet of blocks; the content SHA-256 in a footer row.
-
-Every row goes through ``reports.cells.csv_row``: text that a spreadsheet would run as a
-formula is written as text (OWASP CSV injection).
->>>>>>> main
 """
 
 from __future__ import annotations
 
 import csv
 import io
-<<<<<<< HEAD
 import re
 import zipfile
-=======
-from collections.abc import Iterable, Sequence
->>>>>>> main
 
 from pdcs.i18n import Lang, text
-from reports.cells import csv_row
+from reports.cells import csv_cell
 from reports.content import HASH_METHOD, Report, Value
 from reports.times import as_time, shown
 
@@ -34,14 +23,14 @@ BOM = "\ufeff"
 ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 
 
-<<<<<<< HEAD
 def cell(v: Value) -> str:
-    return shown(v)
+    """Times as Beijing time; text that a spreadsheet would run as a formula quoted (reports/cells.py)."""
+    return shown(v) if as_time(v) is not None else csv_cell(v)
 
 
-def _csv(rows: list[list[str]]) -> bytes:
+def _csv(rows: list[list[Value]]) -> bytes:
     buf = io.StringIO(newline="")
-    csv.writer(buf, lineterminator="\r\n").writerows(rows)
+    csv.writer(buf, lineterminator="\r\n").writerows([[cell(v) for v in row] for row in rows])
     return (BOM + buf.getvalue()).encode("utf-8")
 
 
@@ -53,46 +42,30 @@ def _file_name(n: int, title: str) -> str:
     return f"{n:02d}-{safe}.csv"
 
 
-def summary_rows(report: Report, lang: Lang) -> list[list[str]]:
+def summary_rows(report: Report, lang: Lang) -> list[list[Value]]:
     cov = report.coverage
     rows = [
         [report.title],
         [text("report.region", lang), report.region["code"], report.region["name"]],
-        [text("report.period_beijing", lang), shown(report.period["start"]), shown(report.period["end"])],
-        [text("report.coverage", lang), cell(cov["share"]), f"{cov['devices_with_data']}/{cov['devices']}"],
+        [text("report.period_beijing", lang), report.period["start"], report.period["end"]],
+        [text("report.coverage", lang), cov["share"], f"{cov['devices_with_data']}/{cov['devices']}"],
         [text("report.method", lang), cov["method"]],
     ]
     for sec in report.sections:
         rows += [[], [sec.title], [text("report.method", lang), sec.method]]
-        rows += [[h.label, cell(h.value), h.unit] for h in sec.headline]
+        rows += [[h.label, h.value, h.unit] for h in sec.headline]
         rows += [[n] for n in sec.notes]
-    generated = as_time(report.generated_at)
     rows += [
         [],
-        [text("report.generated", lang), shown(generated.isoformat()) if generated else "", report.generated_by],
+        [text("report.generated", lang), report.generated_at, report.generated_by],
         ["content_sha256", report.content_sha256],
         ["hash_method", HASH_METHOD],
     ]
     return rows
-=======
-class _Rows:
-    """``csv.writer`` whose every cell is neutralised by ``csv_row``."""
-
-    def __init__(self, buf: io.StringIO) -> None:
-        self._w = csv.writer(buf, lineterminator="\r\n")
-
-    def writerow(self, row: Sequence[Value]) -> None:
-        self._w.writerow(csv_row(row))
-
-    def writerows(self, rows: Iterable[Sequence[Value]]) -> None:
-        for row in rows:
-            self.writerow(row)
->>>>>>> main
 
 
 def render_csv(report: Report) -> bytes:
     lang: Lang = "en" if report.language == "en" else "zh"
-<<<<<<< HEAD
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
 
@@ -107,33 +80,5 @@ def render_csv(report: Report) -> bytes:
         for sec in report.sections:
             for t in sec.tables:
                 n += 1
-                add(_file_name(n, t.title), _csv([t.columns, *[[cell(v) for v in row] for row in t.rows]]))
+                add(_file_name(n, t.title), _csv([list(t.columns), *t.rows]))
     return buf.getvalue()
-=======
-    buf = io.StringIO(newline="")
-    w = _Rows(buf)
-    w.writerow([report.title])
-    w.writerow([text("report.region", lang), report.region["code"], report.region["name"]])
-    w.writerow([text("report.period", lang), report.period["start"], report.period["end"]])
-    cov = report.coverage
-    w.writerow([text("report.coverage", lang), cov["share"], f"{cov['devices_with_data']}/{cov['devices']}"])
-    w.writerow([text("report.method", lang), cov["method"]])
-    for sec in report.sections:
-        w.writerow([])
-        w.writerow([f"## {sec.title}"])
-        w.writerow([text("report.method", lang), sec.method])
-        for h in sec.headline:
-            w.writerow([h.label, h.value, h.unit])
-        for t in sec.tables:
-            w.writerow([])
-            w.writerow([f"# {t.title}"])
-            w.writerow(t.columns)
-            w.writerows(t.rows)
-        for n in sec.notes:
-            w.writerow([n])
-    w.writerow([])
-    w.writerow([text("report.generated", lang), report.generated_at, report.generated_by])
-    w.writerow(["content_sha256", report.content_sha256])
-    w.writerow(["hash_method", HASH_METHOD])
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")  # BOM: spreadsheet programs then read it as UTF-8
->>>>>>> main

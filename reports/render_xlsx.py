@@ -19,16 +19,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pdcs.i18n import Lang, text
-<<<<<<< HEAD
+from reports.cells import xlsx_text_only
 from reports.content import HASH_METHOD, Report, Value
 from reports.times import as_time
 
 DATE_FORMAT = "yyyy-mm-dd hh:mm"
 MAX_WIDTH = 60
-=======
-from reports.cells import xlsx_text_only
-from reports.content import HASH_METHOD, Report
->>>>>>> main
 
 
 def _sheet_name(name: str, used: set[str]) -> str:
@@ -126,18 +122,11 @@ def render_xlsx(report: Report) -> bytes:
     props.subject = f"{report.period['start']} – {report.period['end']}"
     props.identifier = report.content_sha256
     props.keywords = f"content_sha256={report.content_sha256}"
-<<<<<<< HEAD
     props.creator = report.generated_by or "pdcs"
     stamp = as_time(report.generated_at)
     if stamp is not None:
         props.created = props.modified = stamp.astimezone(UTC).replace(tzinfo=None)  # core properties are UTC
-=======
-    props.creator = "pdcs"
-    if report.generated_at:
-        stamp = datetime.fromisoformat(report.generated_at).replace(tzinfo=None)
-        props.created = props.modified = stamp
     xlsx_text_only(wb)  # no cell may be a formula (OWASP CSV injection applies to XLSX too)
->>>>>>> main
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -63,7 +63,7 @@ BINARY = {"schema": {"type": "string", "format": "binary"}}
 REPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
         "model": ReportDocument,
-        "description": "The report: JSON (schema below), CSV (a zip of one CSV per table), XLSX or PDF as `format=` asks",
+        "description": "The report: JSON (schema below), CSV (zip, one CSV per table), XLSX or PDF as `format=` asks",
         "content": {
             "application/zip": BINARY,
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": BINARY,
