@@ -22,10 +22,12 @@ class Target:
     device: Device
     tags: dict[str, str]  # Inventory.device_tags(device)
     secrets_dir: Path | None = None  # base for relative secrets-file references
+    timezone: str = "Asia/Shanghai"  # the facility's: where its day begins (daily Wi-Fi client counts)
 
     @classmethod
     def of(cls, inventory: Inventory, device: Device) -> Target:
-        return cls(device, inventory.device_tags(device), inventory.base_dir)
+        tz = inventory.facilities[device.facility].timezone
+        return cls(device, inventory.device_tags(device), inventory.base_dir, tz)
 
 
 class Collector(Protocol):

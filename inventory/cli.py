@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import typer
 
 if TYPE_CHECKING:
+    from inventory.loaders.csv_source import Source
     from inventory.models import Inventory
 
 app = typer.Typer(no_args_is_help=True, add_completion=False)
@@ -23,20 +24,20 @@ class Language(StrEnum):
 _PROBLEMS = {"zh": "发现 {n} 个问题。", "en": "{n} problem(s) found."}
 
 
-def _read(path: Path, lang: Language, resolve_secrets: bool = False) -> Inventory:
-    from inventory.load import read_inventory
+def _read(path: Path, lang: Language, resolve_secrets: bool = False) -> tuple[Inventory, list[Source]]:
+    from inventory.load import read_inventory_with_sources
 
     if not path.exists():
         msg = f"路径不存在：{path}" if lang == "zh" else f"path does not exist: {path}"
         typer.echo(msg, err=True)
         raise typer.Exit(2)
-    inventory, problems = read_inventory(path, resolve_secrets=resolve_secrets)
+    inventory, problems, sources = read_inventory_with_sources(path, resolve_secrets=resolve_secrets)
     if problems:
         for p in problems:
             typer.echo(p.text(lang.value))
         typer.echo(_PROBLEMS[lang].format(n=len(problems)), err=True)
         raise typer.Exit(1)
-    return inventory
+    return inventory, sources
 
 
 @app.command()
@@ -50,8 +51,8 @@ def check(
     """Print every problem as file:line: field: message (exit 1), or a summary when there is none (exit 0)."""
     from inventory.summary import render, summarise
 
-    inventory = _read(path, lang, resolve_secrets)
-    typer.echo(render(summarise(inventory), str(path), lang.value))
+    inventory, sources = _read(path, lang, resolve_secrets)
+    typer.echo(render(summarise(inventory), str(path), lang.value, sources))
 
 
 @app.command()
@@ -63,7 +64,7 @@ def show(
     """Show the loaded inventory. Secrets appear only as references (env:NAME, file:PATH#key), never as values."""
     from inventory.models import DEVICE_KIND_ZH, FACILITY_KIND_ZH
 
-    inventory = _read(path, lang)
+    inventory, _ = _read(path, lang)
     if as_json:
         # SecretRef fields hold only where a secret lives; nothing is resolved here.
         data = inventory.model_dump(mode="json", exclude={"base_dir"})
@@ -80,3 +81,23 @@ def show(
         typer.echo(f"{f.county} {inventory.region_name(f.county)}  {f.id}  {f.name}  ({kind})")
         for line in by_facility.get(f.id, []):
             typer.echo(line)
+
+
+class ExportFormat(StrEnum):
+    xlsx = "xlsx"
+
+
+@app.command()
+def export(
+    path: Path = typer.Argument(..., help="An inventory folder or one file."),
+    output: Path = typer.Option(..., "--output", "-o", help="The workbook to write (.xlsx)."),
+    fmt: ExportFormat = typer.Option(ExportFormat.xlsx, "--format", help="xlsx: an Excel workbook."),
+    lang: Language = typer.Option(Language.zh, "--lang", help="Headers and kinds in zh (Chinese) or en."),
+) -> None:
+    """Write the facilities and devices as registers a county can edit and load back (secrets as references only)."""
+    from inventory.export_xlsx import write_workbook
+
+    inventory, _ = _read(path, lang)
+    write_workbook(inventory, output, lang.value, source=str(path))
+    done = "已写出" if lang == "zh" else "written"
+    typer.echo(f"{output}: {done} ({len(inventory.facilities)} + {len(inventory.devices)})")

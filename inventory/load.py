@@ -1,4 +1,4 @@
-"""Load an inventory: a folder of YAML files and CSV registers (searched recursively), or one file.
+"""Load an inventory: a folder of YAML files and registers (CSV, .xlsx; searched recursively), or one file.
 
 ``load_inventory(path)`` returns a checked :class:`~inventory.models.Inventory`
 or raises :class:`~inventory.problems.InventoryError` listing *every* problem
@@ -22,17 +22,29 @@ from typing import Any
 from pydantic import BaseModel
 
 from inventory.loaders import crosscheck
-from inventory.loaders.csv_source import read_csv
+from inventory.loaders.csv_source import RegisterRead, Source, read_csv
 from inventory.loaders.records import Record
 from inventory.loaders.validate import SECRET_FIELDS, validate
+from inventory.loaders.xlsx_source import read_xlsx
 from inventory.loaders.yaml_source import read_yaml
 from inventory.models import Inventory
 from inventory.problems import InventoryError, Problem
 
-__all__ = ["InventoryError", "Problem", "find_files", "load_inventory", "read_inventory"]
+__all__ = ["InventoryError", "Problem", "Source", "find_files", "load_inventory", "read_file", "read_inventory"]
 
 YAML_SUFFIXES = {".yaml", ".yml"}
-SUFFIXES = YAML_SUFFIXES | {".csv"}
+REGISTER_SUFFIXES = {".csv", ".xlsx"}
+SUFFIXES = YAML_SUFFIXES | REGISTER_SUFFIXES
+
+
+def read_file(path: Path, display: str) -> RegisterRead:
+    """One inventory file's records and problems (and, for a register, what it was: format, encoding, sheets)."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return read_csv(path, display)
+    if suffix == ".xlsx":
+        return read_xlsx(path, display)
+    return RegisterRead(*read_yaml(path, display), None)
 
 
 def _is_secrets_file(rel: Path) -> bool:
@@ -86,19 +98,30 @@ def read_inventory(path: Path, *, resolve_secrets: bool = False) -> tuple[Invent
     With ``resolve_secrets`` every secret reference must also resolve now (variable set, file and key
     present); a problem names the reference, never a value.
     """
+    inventory, problems, _ = read_inventory_with_sources(path, resolve_secrets=resolve_secrets)
+    return inventory, problems
+
+
+def read_inventory_with_sources(
+    path: Path, *, resolve_secrets: bool = False
+) -> tuple[Inventory, list[Problem], list[Source]]:
+    """As :func:`read_inventory`, with what each register was (CSV and its encoding, workbook sheets)."""
     if not path.exists():
         raise FileNotFoundError(f"inventory path {path} does not exist")
     with _gc_paused():
         return _read(path, resolve_secrets)
 
 
-def _read(path: Path, resolve_secrets: bool) -> tuple[Inventory, list[Problem]]:
+def _read(path: Path, resolve_secrets: bool) -> tuple[Inventory, list[Problem], list[Source]]:
     base_dir = path if path.is_dir() else path.parent
     per_file: list[tuple[Path, list[Record], list[Problem]]] = []
+    sources: list[Source] = []
     for f in find_files(path):
         display = str(f if path.is_file() else path / f.relative_to(path))
-        reader = read_csv if f.suffix.lower() == ".csv" else read_yaml
-        per_file.append((f.resolve(), *reader(f, display)))
+        recs, probs, source = read_file(f, display)
+        per_file.append((f.resolve(), recs, probs))
+        if source is not None:
+            sources.append(source)
 
     secrets = _secret_files([r for _, recs, _ in per_file for r in recs], base_dir)
     records: list[Record] = []
@@ -140,7 +163,7 @@ def _read(path: Path, resolve_secrets: bool) -> tuple[Inventory, list[Problem]]:
         base_dir=base_dir.resolve(),
     )
     problems.sort(key=lambda p: (p.file, p.line, p.field))
-    return inventory, problems
+    return inventory, problems, sources
 
 
 def load_inventory(path: Path | str) -> Inventory:

@@ -142,6 +142,20 @@ CATALOGUE: list[tuple[str, Rewrite]] = [
         lambda m: f"{_NOUN[m['section']]}登记表缺少 {m['c']} 列",
     ),
     (r"row has (?P<n>\d+) cells but the header has (?P<m>\d+) columns", "这一行有 {n} 个单元格，表头只有 {m} 列"),
+    (
+        r"not text in UTF-8, GB18030/GBK or UTF-16; save it again as CSV \(UTF-8 or the default\)",
+        "不是 UTF-8、GB18030/GBK 或 UTF-16 编码的文本：请重新另存为 CSV（UTF-8 或默认编码）",
+    ),
+    # inventory/loaders/xlsx_source.py
+    (
+        r"not an Excel workbook \(\.xlsx\); save it again from Excel/WPS",
+        "不是 Excel 工作簿（.xlsx）：请用 Excel/WPS 重新保存",
+    ),
+    (
+        r"unpacks to more than (?P<n>\d+) bytes \(limit (?P<v>\w+)\)",
+        "解压后超过 {n} 字节，已拒绝（上限 {v}）",
+    ),
+    (r"cannot be read as a workbook: (?P<e>.+)", "无法按工作簿读取：{e}"),
     # inventory/loaders/yaml_source.py
     (r"field given twice \(first at line (?P<n>\d+)\)", "字段写了两次（第一次在第 {n} 行）"),
     (
@@ -168,7 +182,10 @@ CATALOGUE: list[tuple[str, Rewrite]] = [
     (r"must be an object of field: value", "应为“字段: 值”形式的对象"),
     (r"cannot read value: (?P<e>.+)", "无法读取值：{e}"),
     # supervision_api/inventory_upload.py (uploads through the API)
-    (r"not an inventory file: upload \.yaml, \.yml or \.csv", "不是清单文件：请上传 .yaml、.yml 或 .csv 文件"),
+    (
+        r"not an inventory file: upload \.yaml, \.yml, \.csv or \.xlsx",
+        "不是清单文件：请上传 .yaml、.yml、.csv 或 .xlsx 文件",
+    ),
     (r"only administrators may change credential profiles", "只有管理员可以修改凭据"),
     (r"outside your scope \((?P<s>.+)\)", lambda m: f"超出您的权限范围（{'全国' if m['s'] == 'nation' else m['s']}）"),
 ]

@@ -10,6 +10,10 @@ from inventory.messages import localise
 class Problem(NamedTuple):
     """One mistake in an inventory file; prints as ``file:line: field: message``.
 
+    In a register (CSV or worksheet) ``line`` is the row number Excel/WPS shows and
+    ``column`` the column letter, printed ``file:row:column: field: message``
+    (``台账.xlsx[设备]:7:C: devices[jt-sw1].kind: …``).
+
     ``field`` names the object and the field (``devices[jt-lib-sw1].snmp_profile``),
     or ``header``/``yaml``/``csv``/the section name for file-level mistakes.
     Messages never quote a secret's value.
@@ -19,13 +23,19 @@ class Problem(NamedTuple):
     line: int
     field: str
     message: str
+    column: str = ""  # spreadsheet column letter in a register; "" in YAML
+
+    @property
+    def where(self) -> str:
+        """``file:line`` or, in a register, ``file:row:column``."""
+        return f"{self.file}:{self.line}" + (f":{self.column}" if self.column else "")
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.field}: {self.message}"
+        return f"{self.where}: {self.field}: {self.message}"
 
     def text(self, lang: str = "zh") -> str:
         """As ``__str__``, the message in ``lang`` (``zh``: Simplified Chinese; ``en``)."""
-        return f"{self.file}:{self.line}: {self.field}: {localise(self.message, lang)}"
+        return f"{self.where}: {self.field}: {localise(self.message, lang)}"
 
 
 class InventoryError(Exception):

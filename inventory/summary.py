@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Literal, NamedTuple
 
+from inventory.loaders.csv_source import Source
 from inventory.models import DEVICE_KIND_ZH, FACILITY_KIND_ZH, DeviceKind, FacilityKind, Inventory
 
 Lang = Literal["zh", "en"]
@@ -73,6 +74,10 @@ _TEXT = {
         "facility_kinds": "按场馆类型",
         "device_kinds": "按设备类型",
         "region_row": "场馆 {f:>4}  设备 {d:>5}",
+        "registers": "登记表",
+        "csv": "CSV，{enc} 编码，{n} 行",
+        "xlsx": "Excel 工作簿，工作表 {sheets}，{n} 行",
+        "sep": "、",
     },
     "en": {
         "ok": "{path}: no problems found.",
@@ -82,6 +87,10 @@ _TEXT = {
         "facility_kinds": "By facility kind",
         "device_kinds": "By device kind",
         "region_row": "facilities {f:>4}  devices {d:>5}",
+        "registers": "Registers",
+        "csv": "CSV, {enc}, {n} rows",
+        "xlsx": "Excel workbook, sheets {sheets}, {n} rows",
+        "sep": ", ",
     },
 }
 
@@ -92,7 +101,20 @@ def _pad(text: str, width: int) -> str:
     return text + " " * max(1, width - cols)
 
 
-def render(s: Summary, path: str, lang: Lang = "zh") -> str:
+def render_sources(sources: list[Source], lang: Lang = "zh") -> list[str]:
+    """One line per register: its format, the encoding found (CSV) or the sheets read (workbook), its rows."""
+    t = _TEXT[lang]
+    out = []
+    for src in sources:
+        if src.format == "XLSX":
+            what = t["xlsx"].format(sheets=t["sep"].join(src.sheets), n=src.rows)
+        else:
+            what = t["csv"].format(enc=src.encoding, n=src.rows)
+        out.append(f"  {_pad(src.file, 40)}{what}")
+    return ["", t["registers"], *out] if out else []
+
+
+def render(s: Summary, path: str, lang: Lang = "zh", sources: list[Source] | None = None) -> str:
     t = _TEXT[lang]
     out = [
         t["ok"].format(path=path),
@@ -108,4 +130,5 @@ def render(s: Summary, path: str, lang: Lang = "zh") -> str:
     out += [f"  {_pad(FACILITY_KIND_ZH[k] if lang == 'zh' else k.value, 24)}{n:>5}" for k, n in s.facility_kinds]
     out += ["", t["device_kinds"]]
     out += [f"  {_pad(DEVICE_KIND_ZH[k] if lang == 'zh' else k.value, 24)}{n:>5}" for k, n in s.device_kinds]
+    out += render_sources(sources or [], lang)
     return "\n".join(out)

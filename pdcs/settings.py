@@ -64,6 +64,9 @@ class Settings(BaseSettings):
     audit_interval_s: float = 86400.0
     audit_concurrency: int = 20
     audit_dir: Path = Path("var/audit")
+    # Configuration history (collectors/config_history): the git repository of this
+    # collector's device configurations; the API reads the same folder.
+    config_history_dir: Path = Path("var/config-history")
 
     # The API's cache of recent polls (supervision/recent_polls.py): polls that
     # arrive later than 2 min after their time show within this many seconds; 0 polls held = off.

@@ -18,6 +18,7 @@ APT_PACKAGES=(
   chromium chromium-driver      # headless browser tests of the inspectors' page
   wrk                           # C load generator for bench/supervision.py
   docker-compose                # validates docker-compose.yml offline (config + its compose_spec.json)
+  git                           # configuration history: one git repository of device configurations (collectors/config_history)
   python3-venv
 )
 missing=()

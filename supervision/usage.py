@@ -44,6 +44,7 @@ from pdcs.points import TERMINAL_SESSION, Point, to_lines
 from pdcs.settings import ROLLUP_RP
 from pdcs.storage import InfluxDB
 from supervision import intervals as iv
+from supervision import wifi_usage
 from supervision.index import devices_by_facility
 from supervision.periods import Period, calendar_year, year_period
 from supervision.rollup import DEVICE_DAILY, FACILITY_DAILY, FACILITY_YEARLY, facility_row_tags, local_day
@@ -183,6 +184,7 @@ def county_day_points(
     for tzname, group in by_tz.items():
         period = local_day(day, ZoneInfo(tzname))
         periods = fetch_periods(influx, {"county": county}, period.start_ns // 1_000_000, period.end_ns // 1_000_000)
+        points += wifi_usage.county_day_points(influx, inventory, county, group, period, calendar)
         for fac in group:
             u = facility_usage(fac, terminals_of(inventory, fac), periods, period, calendar)
             fields = u.fields()
@@ -205,32 +207,89 @@ def rollup_county_day(influx: InfluxDB, inventory: Inventory, county: str, day: 
     )
 
 
+WIFI_SUMS = ("wifi_client_hours", "wifi_distinct_clients", "wifi_ap_up_s", "wifi_open_s")
+PEAKS = ("usage_peak_terminals", "wifi_peak_clients")
+
+
 @dataclass
 class UsageSums:
     """Usage figures of a facility summed over days (or read from its year row)."""
 
     facility: str
-    days: int = 0  # days with usage figures
-    sums: dict[str, float] = field(default_factory=lambda: dict.fromkeys(USAGE_SUMS, 0.0))
-    peak_terminals: int = 0
+    days: int = 0  # days with terminal figures
+    wifi_days: int = 0  # days with Wi-Fi figures
+    sums: dict[str, float] = field(default_factory=lambda: dict.fromkeys((*USAGE_SUMS, *WIFI_SUMS), 0.0))
+    peaks: dict[str, int] = field(default_factory=lambda: dict.fromkeys(PEAKS, 0))
 
     @property
     def share_in_use(self) -> float | None:
         return self.sums["usage_service_s"] / self.sums["usage_open_s"] if self.sums["usage_open_s"] else None
 
+    @property
+    def wifi_coverage(self) -> float | None:
+        """Share of opening hours with at least one AP up."""
+        return self.sums["wifi_ap_up_s"] / self.sums["wifi_open_s"] if self.sums["wifi_open_s"] else None
+
+    def add_row(self, row: dict[str, Any]) -> None:
+        """Add one facility_daily row (only the parts it has figures for)."""
+        if row.get("usage_sessions") is not None:
+            self.days += 1
+            for c in USAGE_SUMS:
+                self.sums[c] += row.get(c) or 0.0
+            self.peaks["usage_peak_terminals"] = max(
+                self.peaks["usage_peak_terminals"], int(row.get("usage_peak_terminals") or 0)
+            )
+        if row.get("wifi_open_s") is not None:
+            self.wifi_days += 1
+            for c in WIFI_SUMS:
+                self.sums[c] += row.get(c) or 0.0
+            self.peaks["wifi_peak_clients"] = max(
+                self.peaks["wifi_peak_clients"], int(row.get("wifi_peak_clients") or 0)
+            )
+
+    def year_fields(self) -> dict[str, float | int]:
+        out: dict[str, float | int] = {"usage_days": self.days, "wifi_days": self.wifi_days}
+        if self.days:
+            out.update({c: self.sums[c] for c in USAGE_SUMS})
+            out["usage_peak_terminals"] = self.peaks["usage_peak_terminals"]
+        if self.wifi_days:
+            out.update({c: self.sums[c] for c in WIFI_SUMS})
+            out["wifi_peak_clients"] = self.peaks["wifi_peak_clients"]
+        return out
+
+    @classmethod
+    def from_year_row(cls, row: dict[str, Any]) -> UsageSums:
+        r = cls(row["facility"], int(row.get("usage_days") or 0), int(row.get("wifi_days") or 0))
+        for c in r.sums:
+            r.sums[c] = float(row.get(c) or 0.0)
+        for c in PEAKS:
+            r.peaks[c] = int(row.get(c) or 0)
+        return r
+
     def as_dict(self) -> dict[str, Any]:
+        """The figures for answers and reports (None where there is no data)."""
         s = self.sums
+        terminals = self.days > 0
+        wifi = self.wifi_days > 0
         return {
             "facility": self.facility,
             "days": self.days,
-            "sessions": int(s["usage_sessions"]),
-            "service_hours": s["usage_service_s"] / 3600,
-            "power_on_hours": s["usage_power_on_s"] / 3600,
-            "terminals": round(s["usage_terminals"] / self.days) if self.days else 0,
-            "terminal_days_reporting": int(s["usage_terminals_reporting"]),
-            "share_in_use": self.share_in_use,
-            "peak_terminals": self.peak_terminals,
+            "sessions": int(s["usage_sessions"]) if terminals else None,
+            "service_hours": s["usage_service_s"] / 3600 if terminals else None,
+            "power_on_hours": s["usage_power_on_s"] / 3600 if terminals else None,
+            "terminals": round(s["usage_terminals"] / self.days) if terminals else None,
+            "share_in_use": self.share_in_use if terminals else None,
+            "peak_terminals": self.peaks["usage_peak_terminals"] if terminals else None,
+            "wifi_days": self.wifi_days,
+            "wifi_peak_clients": self.peaks["wifi_peak_clients"] if wifi else None,
+            "wifi_client_hours": s["wifi_client_hours"] if wifi else None,
+            "wifi_distinct_clients": int(s["wifi_distinct_clients"]) if wifi else None,
+            "wifi_coverage": self.wifi_coverage if wifi else None,
         }
+
+
+def _has_any(r: UsageSums) -> bool:
+    return r.days > 0 or r.wifi_days > 0
 
 
 def read_usage_days(influx: InfluxDB, tags: dict[str, str], period: Period) -> dict[str, UsageSums]:
@@ -238,21 +297,16 @@ def read_usage_days(influx: InfluxDB, tags: dict[str, str], period: Period) -> d
     where, params = tag_where(tags)
     cond = f"time >= {period.start_ns // 1_000_000}ms AND time < {period.end_ns // 1_000_000}ms"
     cond += f" AND {where}" if where else ""
-    cols = ", ".join(f'"{c}"' for c in (*USAGE_SUMS, "usage_peak_terminals"))
+    cols = ", ".join(f'"{c}"' for c in (*USAGE_SUMS, *WIFI_SUMS, *PEAKS))
     q = f'SELECT {cols}, "facility" FROM "{ROLLUP_RP}"."{FACILITY_DAILY}" WHERE {cond}'
     out: dict[str, UsageSums] = {}
     for s in influx.query(q, params=params):
-        idx = {c: i for i, c in enumerate(s.columns)}
-        for v in s.values:
-            if v[idx["usage_sessions"]] is None:
-                continue  # a day without usage figures
-            fid = v[idx["facility"]]
-            r = out.setdefault(fid, UsageSums(fid))
-            r.days += 1
-            for c in USAGE_SUMS:
-                if v[idx[c]] is not None:
-                    r.sums[c] += v[idx[c]]
-            r.peak_terminals = max(r.peak_terminals, int(v[idx["usage_peak_terminals"]] or 0))
+        for row in s.rows():
+            fid = row["facility"]
+            r = out.get(fid) or UsageSums(fid)
+            r.add_row(row)
+            if _has_any(r):
+                out[fid] = r
     return out
 
 
@@ -261,31 +315,22 @@ def rebuild_year(influx: InfluxDB, inventory: Inventory, county: str, year: int)
     points = []
     for fid, r in read_usage_days(influx, {"county": county}, year_period(year)).items():
         fac = inventory.facilities.get(fid)
-        if fac is None:
-            continue
-        fields: dict[str, float | int] = {**r.sums, "usage_days": r.days, "usage_peak_terminals": r.peak_terminals}
-        points.append(Point(FACILITY_YEARLY, facility_row_tags(fac), fields, year_period(year).start_ns))
+        if fac is not None:
+            points.append(Point(FACILITY_YEARLY, facility_row_tags(fac), r.year_fields(), year_period(year).start_ns))
     return influx.write_lines(to_lines(points), retention_policy=ROLLUP_RP)
 
 
 def read_usage_year(influx: InfluxDB, tags: dict[str, str], year: int) -> dict[str, UsageSums]:
     where, params = tag_where(tags)
     cond = f"time = {year_period(year).start_ns // 1_000_000}ms" + (f" AND {where}" if where else "")
-    cols = ", ".join(f'"{c}"' for c in (*USAGE_SUMS, "usage_days", "usage_peak_terminals"))
+    cols = ", ".join(f'"{c}"' for c in (*USAGE_SUMS, *WIFI_SUMS, *PEAKS, "usage_days", "wifi_days"))
+    q = f'SELECT {cols}, "facility" FROM "{ROLLUP_RP}"."{FACILITY_YEARLY}" WHERE {cond}'
     out: dict[str, UsageSums] = {}
-    for s in influx.query(
-        f'SELECT {cols}, "facility" FROM "{ROLLUP_RP}"."{FACILITY_YEARLY}" WHERE {cond}', params=params
-    ):
+    for s in influx.query(q, params=params):
         for row in s.rows():
-            if not row.get("usage_days"):
-                continue
-            fid = row["facility"]
-            out[fid] = UsageSums(
-                fid,
-                int(row["usage_days"]),
-                {c: float(row.get(c) or 0.0) for c in USAGE_SUMS},
-                int(row.get("usage_peak_terminals") or 0),
-            )
+            r = UsageSums.from_year_row(row)
+            if _has_any(r):
+                out[r.facility] = r
     return out
 
 

@@ -1,6 +1,6 @@
 """Inventory files uploaded through the API, read by the same loader as ``pdcs inventory check``.
 
-The upload (YAML files and CSV registers) is merged into the stored inventory:
+The upload (YAML files and CSV or .xlsx registers) is merged into the stored inventory:
 its objects are added or replace the stored ones with the same id.  Problems
 read exactly as on the command line (``file:line: field: message``, the file
 being the uploaded file's name); references may point at objects already
@@ -18,12 +18,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from inventory.load import SUFFIXES
+from inventory.load import SUFFIXES, read_file
 from inventory.loaders import crosscheck
-from inventory.loaders.csv_source import read_csv
 from inventory.loaders.records import SECTIONS, Record, RowLocator
 from inventory.loaders.validate import validate
-from inventory.loaders.yaml_source import read_yaml
 from inventory.models import Device, Facility, Inventory, Region
 from inventory.problems import Problem
 from supervision_api.db.users import Principal
@@ -49,12 +47,11 @@ def _read(files: list[tuple[str, bytes]]) -> tuple[list[Record], list[Problem]]:
             display = PurePath(name.replace("\\", "/")).name or f"upload-{i}"
             suffix = PurePath(display).suffix.lower()
             if suffix not in SUFFIXES:
-                problems.append(Problem(display, 1, "file", "not an inventory file: upload .yaml, .yml or .csv"))
+                problems.append(Problem(display, 1, "file", "not an inventory file: upload .yaml, .yml, .csv or .xlsx"))
                 continue
             path = Path(tmp) / f"{i}{suffix}"  # never a path the client chose
             path.write_bytes(content)
-            reader = read_csv if suffix == ".csv" else read_yaml
-            recs, probs = reader(path, display)
+            recs, probs, _ = read_file(path, display)
             records += recs
             problems += probs
     return records, problems

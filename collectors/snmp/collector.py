@@ -22,6 +22,7 @@ from collectors.snmp import oids
 from collectors.snmp.client import CredentialCache, PollError, SnmpClient, classify, open_session, text
 from collectors.snmp.ifmib import InterfaceSample, read_interfaces
 from collectors.snmp.rates import CounterSample, rate_bps, utilisation_pct
+from collectors.snmp.stations import StationCounter, with_distinct
 from collectors.snmp.vendors import hostres, profile_for
 from inventory.models import DeviceKind, SnmpProfile
 from pdcs.points import DEVICE_UP, INTERFACE, FieldValue, Point
@@ -52,9 +53,11 @@ class SnmpCollector:
         *,
         vendors: bool = True,
         clock: Callable[[], float] = time.time,
+        stations: StationCounter | None = None,
     ) -> None:
         self.profiles = profiles
         self.vendors = vendors
+        self.stations = stations if stations is not None else StationCounter()
         self.clock = clock
         self.state: dict[str, DeviceState] = {}
         self.failures: Counter[str] = Counter()  # kind -> count, since start
@@ -139,7 +142,7 @@ class SnmpCollector:
             self._note_unprofiled(target, state.sys_object_id)
             return await self._hostres_points(client, target, state, ts)
         try:
-            return await vendor.collect(client, target, ts)
+            points = await vendor.collect(client, target, ts)
         except PollError:
             raise
         except Exception as exc:
@@ -148,6 +151,21 @@ class SnmpCollector:
             self.failures[f"vendor_{err.kind}"] += 1
             log.info("vendor profile %s on %s: %s", vendor.name, target.device.id, err)
             return []
+        if vendor.stations is None:
+            return points
+        try:
+            table = await vendor.stations(client)
+        except PollError:
+            raise
+        except Exception as exc:  # no distinct counts this poll; the other figures stay
+            err = classify(exc)
+            self.failures[f"vendor_{err.kind}"] += 1
+            log.info("station table of %s on %s: %s", vendor.name, target.device.id, err)
+            return points
+        if not table:
+            return points
+        total, per_ssid = self.stations.observe(target.device.id, target.timezone, table)
+        return with_distinct(points, total, per_ssid)
 
     def _note_unprofiled(self, target: Target, sys_object_id: str) -> None:
         """A wireless controller no profile reads has no AP or client figures: say so, once."""

@@ -42,6 +42,9 @@ class DeviceAudit:
     results: tuple[RuleResult, ...]
     error: str | None = None  # why the device could not be audited
     sources: tuple[str, ...] = field(default=())
+    # The running configuration as fetched (network dialects), for the configuration
+    # history; unmasked, so never in a repr or a record (collectors/config_history masks it).
+    config: str | None = field(default=None, repr=False)
 
     def counts(self) -> dict[str, int]:
         out = {"pass": 0, "fail": 0, "unknown": 0}
@@ -104,4 +107,12 @@ def audit_device(
             error=reason,
         )
     results = judge(driver, texts, rules)
-    return DeviceAudit(device_id, driver.name, started_ns, time.monotonic() - t0, tuple(results), sources=tuple(texts))
+    return DeviceAudit(
+        device_id,
+        driver.name,
+        started_ns,
+        time.monotonic() - t0,
+        tuple(results),
+        sources=tuple(texts),
+        config=driver.history_text(texts),
+    )

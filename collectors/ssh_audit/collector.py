@@ -14,6 +14,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from collectors.base import Target
 from collectors.ssh_audit.audit import DeviceAudit, audit_device, unknown_results
@@ -25,6 +27,9 @@ from collectors.ssh_audit.session import Credentials, Endpoint
 from inventory.models import Device, Inventory
 from pdcs.points import Point
 from pdcs.settings import Settings
+
+if TYPE_CHECKING:  # config_history imports ssh_audit's masking; imported where used, not at load
+    from collectors.config_history.repo import ConfigRepo
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +45,10 @@ class SshAuditCollector:
         store: AuditStore | None = None,
         concurrency: int = 20,
         interval_s: float = 86400.0,
+        history: ConfigRepo | None = None,
     ) -> None:
         self.inventory = inventory
+        self.history = history
         self.rules = rules if rules is not None else load_rules()
         self.store = store
         self.interval_s = interval_s
@@ -63,7 +70,24 @@ class SshAuditCollector:
         return resolve_dialect(profile.device_type if profile else None, device.vendor, device.kind.value)
 
     async def collect(self, target: Target) -> list[Point]:
-        return points_of(await self.audit(target), target.tags)
+        result = await self.audit(target)
+        return points_of(result, target.tags) + await self.keep_config(result, target.tags)
+
+    async def keep_config(self, result: DeviceAudit, tags: dict[str, str], source: str = "ssh_audit") -> list[Point]:
+        """Store the fetched running configuration as a version; a change gives a ``config_change`` point."""
+        if self.history is None or not result.config:
+            return []
+        from collectors.config_history.points import change_point
+        from collectors.config_history.repo import HistoryError
+
+        when = datetime.fromtimestamp(result.time_ns / 1e9, UTC)
+        try:
+            saved = await asyncio.to_thread(self.history.save, result.device, result.config, source=source, when=when)
+        except (HistoryError, OSError) as exc:  # the audit stands; the history is best effort, said loudly
+            log.warning("configuration of %s not kept in the history: %s", result.device, exc)
+            return []
+        point = change_point(saved, tags) if saved else None
+        return [point] if point else []
 
     async def audit(self, target: Target) -> DeviceAudit:
         loop = asyncio.get_running_loop()
@@ -114,9 +138,12 @@ def collector_for(inventory: Inventory, settings: Settings) -> SshAuditCollector
     Its jobs come every ``collector.interval_s`` (``PDCS_AUDIT_INTERVAL_S``) for the
     devices where ``collector.applies_to(device)``.
     """
+    from collectors.config_history.repo import ConfigRepo
+
     return SshAuditCollector(
         inventory,
         store=AuditStore(settings.audit_dir),
         concurrency=settings.audit_concurrency,
         interval_s=settings.audit_interval_s,
+        history=ConfigRepo(settings.config_history_dir),
     )

@@ -28,6 +28,9 @@ class DialectDriver:
     # A switch whose configuration comes back empty answered wrongly (paging, privilege, an
     # unsupported command): its rules are unknown.  On Linux an empty text is a missing file.
     empty_is_unknown: bool = True
+    # The texts kept as the device's configuration history (collectors/config_history):
+    # configuration, not state (a process or socket list changes every minute).
+    history_sources: tuple[str, ...] = ("config",)
 
     def clean(self, text: str) -> str:
         lines = text.replace("\r\n", "\n").split("\n")
@@ -37,6 +40,15 @@ class DialectDriver:
         if self.outdent_globals:
             lines = outdent_global_groups(lines)
         return "\n".join(lines)
+
+    def history_text(self, texts: dict[str, str]) -> str | None:
+        """The configuration to keep as a version: one source as it is, several under ``### name`` headers."""
+        chosen = [(src, texts[src]) for src in self.history_sources if texts.get(src, "").strip()]
+        if not chosen:
+            return None
+        if len(self.history_sources) == 1:
+            return chosen[0][1]
+        return "\n".join(f"### {src}\n{text.rstrip()}\n" for src, text in chosen)
 
     def fetch(self, session: SshSession) -> dict[str, str]:
         return {src: self.clean(session.run(cmd)) for src, cmd in self.sources.items()}

@@ -86,7 +86,7 @@ def references(records: Iterable[Record], valid: Valid, broken: Mapping[str, set
             if target in known:
                 continue
             problems.append(
-                Problem(rec.file, rec.locator.line_of((attr,)), rec.label((attr,)), _unknown(what, target, known))
+                rec.problem((attr,), _unknown(what, target, known))
             )
     return problems
 
@@ -108,11 +108,8 @@ def regions(valid: Valid) -> list[Problem]:
         ]
         listing = f"declared counties there: {', '.join(under)}" if under else "no counties are declared there"
         problems.append(
-            Problem(
-                rec.file,
-                rec.locator.line_of(("county",)),
-                rec.label(("county",)),
-                f"county {county!r} is not declared under {declared[city].name} ({city}); {listing}",
+            rec.problem(
+                ("county",), f"county {county!r} is not declared under {declared[city].name} ({city}); {listing}"
             )
         )
     return problems
@@ -130,5 +127,5 @@ def secrets(valid: Valid, base_dir: Path) -> list[Problem]:
                 try:
                     ref.resolve(base_dir)
                 except LookupError as exc:  # its message names the reference, not a value
-                    problems.append(Problem(rec.file, rec.locator.line_of((name,)), rec.label((name,)), str(exc)))
+                    problems.append(rec.problem((name,), str(exc)))
     return problems

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
+
+from inventory.problems import Problem
 
 # Section name -> the field that identifies an object of that section.
 SECTIONS: dict[str, str] = {
@@ -22,17 +25,38 @@ class Locator(Protocol):
         """The line of the deepest part of ``path`` found in the object (the object's line if none)."""
         ...
 
+    def column_of(self, path: Path_) -> str:
+        """The spreadsheet column (``C``) holding ``path``'s field; "" where files have no columns (YAML)."""
+        ...
+
 
 class RowLocator:
-    """A CSV row: every field sits on the row's line."""
+    """A register row (CSV or worksheet): every field sits on the row's line, each in its column.
 
-    __slots__ = ("line",)
+    ``columns`` maps a field (``kind``, ``mon`` for opening hours, ``attr.NAME`` for attributes)
+    to the column letter Excel/WPS shows for it; it is shared by every row of one table.
+    """
 
-    def __init__(self, line: int) -> None:
+    __slots__ = ("columns", "line")
+
+    def __init__(self, line: int, columns: Mapping[str, str] | None = None) -> None:
         self.line = line
+        self.columns = columns or {}
 
     def line_of(self, path: Path_) -> int:
         return self.line
+
+    def column_of(self, path: Path_) -> str:
+        if not path:
+            return ""
+        head = str(path[0])
+        if head == "opening_hours" and len(path) > 1:
+            head = str(path[1])
+        elif head == "attributes" and len(path) > 1:
+            head = f"attr.{path[1]}"
+        elif head == "mlps" and len(path) > 1:
+            head = f"mlps.{path[1]}"
+        return self.columns.get(head, "")
 
 
 @dataclass(slots=True)
@@ -53,3 +77,7 @@ class Record:
         """``devices[jt-lib-sw1].snmp_profile`` — the ``field`` part of a problem."""
         head = f"{self.section}[{self.ident or self.index}]"
         return head + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)
+
+    def problem(self, path: Path_, message: str) -> Problem:
+        """A problem with ``path``'s field of this object, at its line (and column, in a register)."""
+        return Problem(self.file, self.locator.line_of(path), self.label(path), message, self.locator.column_of(path))

@@ -100,7 +100,7 @@ def validate(record: Record) -> tuple[BaseModel | None, list[Problem]]:
     for name in SECRET_FIELDS.get(record.section, ()):
         value = data.get(name)
         if value is not None and not isinstance(value, dict):
-            problems.append(Problem(record.file, record.locator.line_of((name,)), record.label((name,)), INLINE_SECRET))
+            problems.append(record.problem((name,), INLINE_SECRET))
             data = {**data, name: _PLACEHOLDER}  # keep checking the other fields
 
     hours = data.get("opening_hours")
@@ -117,7 +117,7 @@ def validate(record: Record) -> tuple[BaseModel | None, list[Problem]]:
                 seen.add(key)
                 parse_day_spans(spans)
             except ValueError as exc:
-                problems.append(Problem(record.file, record.locator.line_of(path), record.label(path), str(exc)))
+                problems.append(record.problem(path, str(exc)))
                 bad = True
         if bad:
             data = {**data, "opening_hours": {}}
@@ -132,6 +132,6 @@ def validate(record: Record) -> tuple[BaseModel | None, list[Problem]]:
             m = _NAMED_FIELD.match(msg)
             if m and ((not loc and m[1] in model.model_fields) or loc == ("opening_hours",)):
                 loc, msg = (*loc, m[1]), m[2]
-            problems.append(Problem(record.file, record.locator.line_of(loc), record.label(loc), msg))
+            problems.append(record.problem(loc, msg))
         return None, problems
     return (None if problems else obj), problems

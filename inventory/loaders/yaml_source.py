@@ -87,6 +87,9 @@ class NodeLocator:
             node = nxt
         return line
 
+    def column_of(self, path: Path_) -> str:
+        return ""  # a YAML problem is found by its line
+
 
 def _repeated_keys(item: MappingNode, display: str, label: str) -> list[Problem]:
     first: dict[str, int] = {}
@@ -99,18 +102,27 @@ def _repeated_keys(item: MappingNode, display: str, label: str) -> list[Problem]
     return out
 
 
-def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
-    """The file's text (UTF-8, with or without BOM), or a problem saying why not (also: larger than the limit)."""
+def read_bytes(path: Path, display: str) -> tuple[bytes | None, list[Problem]]:
+    """The file's bytes, or a problem saying why not (also: larger than the limit)."""
     limit = yaml_guard.YamlLimits.from_env().max_bytes
     try:
         if path.stat().st_size > limit:
             return None, [Problem(display, 1, "file", f"larger than {limit} bytes (limit PDCS_YAML_MAX_BYTES)")]
-        return path.read_text(encoding="utf-8-sig"), []
-    except UnicodeDecodeError as exc:
-        line = path.read_bytes()[: exc.start].count(b"\n") + 1
-        return None, [Problem(display, line, "encoding", "not UTF-8; save the file as UTF-8 (CSV UTF-8 in Excel/WPS)")]
+        return path.read_bytes(), []
     except OSError as exc:
         return None, [Problem(display, 1, "file", f"cannot be read: {exc.strerror}")]
+
+
+def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
+    """The file's text (UTF-8, with or without BOM), or a problem saying why not (also: larger than the limit)."""
+    data, problems = read_bytes(path, display)
+    if data is None:
+        return None, problems
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return None, [Problem(display, line, "encoding", "not UTF-8; save the file as UTF-8 (CSV UTF-8 in Excel/WPS)")]
 
 
 def read_yaml(path: Path, display: str) -> tuple[list[Record], list[Problem]]:

@@ -18,14 +18,17 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
 from inventory.models import region_level
+from pdcs.i18n import text
 from reports import render
 from reports.content import Report
 from reports.gather import build_report
 from reports.render_pdf import fmt as fmt_value
 from reports.times import now_stamp
+from supervision import FigureError
 from supervision.periods import Period
+from supervision.regions import UnknownRegion, normalise_region
 from supervision_api.access.auth import principal_for_token
-from supervision_api.access.store import record, views_of
+from supervision_api.access.store import record
 from supervision_api.db.users import ROLE_ZH, Principal
 from supervision_api.routes.reports import report_filename
 from supervision_api.state import AppState
@@ -58,7 +61,7 @@ def _page(request: Request, name: str, status: int = 200, **ctx: Any) -> HTMLRes
 
 
 def _regions(state: AppState, user: Principal) -> list[dict[str, str]]:
-    inv = views_of(state).get(state.inventory, user.scope)
+    inv = state.views.get(state.inventory, user.scope)
     codes = set(inv.regions) | {f.county for f in inv.facilities.values()}
     codes |= {c[:4] for c in codes if len(c) >= 4} | {c[:2] for c in codes}
     codes = {c for c in codes if c.startswith(user.scope)}
@@ -72,6 +75,8 @@ def _regions(state: AppState, user: Principal) -> list[dict[str, str]]:
 def _period(start: str, end: str) -> Period:
     """Whole days in Beijing time: [start 00:00, end+1 00:00)."""
     s, e = date.fromisoformat(start), date.fromisoformat(end)
+    if e >= date.max - timedelta(days=1):
+        raise ValueError("结束日期超出范围")
     if e < s:
         raise ValueError("结束日期早于开始日期")
     if (e - s).days > 366 * 5:
@@ -79,12 +84,34 @@ def _period(start: str, end: str) -> Period:
     return Period(datetime.combine(s, time(), TZ), datetime.combine(e + timedelta(days=1), time(), TZ))
 
 
-def _report(state: AppState, user: Principal, region: str, start: str, end: str) -> tuple[Report, Period, str]:
-    code = "" if region in ("", "0") else region
+class _Refused(Exception):
+    """A page parameter the API would refuse too: its status and the Chinese reason."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def _region(state: AppState, user: Principal, region: str) -> str:
+    """The region code checked exactly as the API's ``/regions/{code}`` checks it (422, 404, 403)."""
+    try:
+        code = normalise_region(region, state.inventory)
+    except UnknownRegion as exc:
+        raise _Refused(404, text(exc.key, "zh", **exc.params)) from None
+    except FigureError as exc:
+        raise _Refused(422, text(exc.key, "zh", **exc.params)) from None
     if not user.may_see(code):
-        raise PermissionError(f"无权访问行政区划 {region}：超出您的权限范围")
-    per = _period(start, end)
-    inv = views_of(state).get(state.inventory, user.scope)
+        raise _Refused(403, f"无权访问行政区划 {code or '0'}：超出您的权限范围")
+    return code
+
+
+def _report(state: AppState, user: Principal, region: str, start: str, end: str) -> tuple[Report, Period, str]:
+    code = _region(state, user, region)
+    try:
+        per = _period(start, end)
+    except ValueError as exc:
+        raise _Refused(422, f"日期有误：{exc}") from None
+    inv = state.views.get(state.inventory, user.scope)
     return build_report(state.influx, inv, code, per, "zh"), per, code
 
 
@@ -135,10 +162,8 @@ def index(
         return _page(request, "index.html", **ctx)
     try:
         rep, per, code = _report(state, user, region, start, end)
-    except PermissionError as exc:
-        return _page(request, "index.html", 403, error=str(exc), **ctx)
-    except ValueError as exc:
-        return _page(request, "index.html", 422, error=f"日期有误：{exc}", **ctx)
+    except _Refused as exc:
+        return _page(request, "index.html", exc.status, error=str(exc), **ctx)
     record(state, user, "report.view", region=code, target="/web/", period=per.as_dict(), via="web")
     doc = rep.as_dict()
     for sec in doc["sections"]:
@@ -163,10 +188,8 @@ def download(
     state = _state(request)
     try:
         rep, per, code = _report(state, user, region, start, end)
-    except PermissionError as exc:
-        return Response(str(exc), status_code=403, media_type="text/plain; charset=utf-8")
-    except ValueError as exc:
-        return Response(f"日期有误：{exc}", status_code=422, media_type="text/plain; charset=utf-8")
+    except _Refused as exc:
+        return Response(str(exc), status_code=exc.status, media_type="text/plain; charset=utf-8")
     rep.generated_at = now_stamp()
     rep.generated_by = user.shown_name
     out = render(rep, format)

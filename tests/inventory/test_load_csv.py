@@ -86,11 +86,11 @@ def test_devices_register(tmp_path: Path) -> None:
     assert inv.devices["sw1"].kind is DeviceKind.SWITCH and not inv.devices["sw1"].enabled
 
 
-def test_gbk_register_is_refused_with_a_hint(tmp_path: Path) -> None:
+def test_a_register_in_no_known_encoding_is_refused_with_a_hint(tmp_path: Path) -> None:
     f = tmp_path / "facilities.csv"
-    f.write_bytes("id,name,kind,county\nf1,金堂县图书馆,public_library,510121\n".encode("gbk"))
+    f.write_bytes(b"id,name,kind,county\nf1,\xff\xfe\xff library,public_library,510121\n")
     assert where(f) == [(str(f), 2, "encoding")]
-    assert "UTF-8" in problems(f)[0].message
+    assert "GB18030/GBK" in problems(f)[0].message
 
 
 def test_blank_and_comment_rows_are_skipped(tmp_path: Path) -> None:

@@ -20,9 +20,9 @@ def test_every_problem_of_every_broken_file_reads_in_chinese(path: Path) -> None
     assert found, f"{path.name} should be broken"
     for p in found:
         zh = p.text("zh")
-        # Same place (file:line: field:) as the English, and the message itself reworded.
-        assert zh.startswith(f"{p.file}:{p.line}: {p.field}: ")
-        message = zh.removeprefix(f"{p.file}:{p.line}: {p.field}: ")
+        # Same place (file:line[:column]: field:) as the English, and the message itself reworded.
+        assert zh.startswith(f"{p.where}: {p.field}: ")
+        message = zh.removeprefix(f"{p.where}: {p.field}: ")
         assert CJK.search(message) and message != p.message, f"untranslated: {p}"
         assert p.text("en") == str(p)
 

@@ -92,6 +92,7 @@ TERMINALS: dict[str, tuple[float, list[Session]]] = {
 def write_agents(influx: InfluxDB, inventory: Inventory) -> None:
     lines = []
     for dev, (last_seen, sessions) in TERMINALS.items():
+
         def source(_now: float, found: list[Session] = sessions) -> list[Session]:
             return found
 
@@ -164,7 +165,7 @@ def test_rows_keep_the_availability_fields_and_the_year_sums(rolled_usage: tuple
         influx, {"county": "510121"}, Period(datetime(2026, 11, 29, tzinfo=SH), datetime(2026, 12, 2, tzinfo=SH))
     )["yd"]
     assert year == days
-    assert year.days == 3 and year.sums["usage_sessions"] == 7 and year.peak_terminals == 3
+    assert year.days == 3 and year.sums["usage_sessions"] == 7 and year.peaks["usage_peak_terminals"] == 3
     assert year.sums["usage_service_s"] == 1 * H + 20400 + 0
     assert year.share_in_use == pytest.approx((H + 20400) / ((2 + 3 + 1) * 12 * H))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collectors.base import Target
 from collectors.snmp.client import SnmpClient
+from collectors.snmp.stations import mac_bytes
 from collectors.snmp.vendors.base import VendorProfile, controller_points, host, ints, split_index, string_index, texts
 from pdcs.points import Point
 
@@ -14,6 +15,7 @@ AP_NAME = f"{WLAN}.4.1.3"  # wlanAPName, index AP MAC (6)
 AP_STATUS = f"{WLAN}.4.1.19"  # wlanAPStatus: 1 up, 2 down
 RADIO_CLIENTS = f"{WLAN}.5.1.7"  # wlanAPRadioNumAssociatedClients, index AP MAC . radio
 ESSID_STATIONS = f"{WLAN}.8.1.2"  # wlanESSIDNumStations, index ESSID (length-prefixed)
+STA_ESSID = "1.3.6.1.4.1.14823.2.2.1.5.2.2.1.1.12"  # wlanStaAccessPointESSID, index station MAC (6)
 CPU_LOAD = "1.3.6.1.4.1.14823.2.2.1.1.1.9.1.3"  # wlsxSysXProcessorLoad, %
 MEM_TOTAL = "1.3.6.1.4.1.14823.2.2.1.1.1.11.1.2"  # wlsxSysXMemorySize
 MEM_USED = "1.3.6.1.4.1.14823.2.2.1.1.1.11.1.3"
@@ -47,9 +49,15 @@ async def collect(client: SnmpClient, target: Target, ts: int) -> list[Point]:
     return points + host(target, ts, max(cpu.values()) if cpu else None, mem)
 
 
+async def stations(client: SnmpClient) -> dict[bytes, str]:
+    """Associated stations (wlsxWlanStationTable): MAC → ESSID."""
+    return {mac_bytes(idx): essid for idx, essid in (await texts(client, STA_ESSID)).items()}
+
+
 PROFILE = VendorProfile(
     name="aruba",
     prefixes=("1.3.6.1.4.1.14823",),
     collect=collect,
-    subtrees=(WLAN, "1.3.6.1.4.1.14823.2.2.1.1.1.9", "1.3.6.1.4.1.14823.2.2.1.1.1.11"),
+    subtrees=(WLAN, STA_ESSID, "1.3.6.1.4.1.14823.2.2.1.1.1.9", "1.3.6.1.4.1.14823.2.2.1.1.1.11"),
+    stations=stations,
 )

@@ -10,6 +10,7 @@ from collectors.snmp.client import SnmpClient, text
 from pdcs.points import HOST, WIRELESS, FieldValue, Point
 
 Collect = Callable[[SnmpClient, Target, int], Awaitable[list[Point]]]
+Stations = Callable[[SnmpClient], Awaitable[dict[bytes, str]]]  # station MAC → SSID
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,8 @@ class VendorProfile:
     collect: Collect
     # OID subtrees this profile reads (devstack's snmpsim trimming keeps these).
     subtrees: tuple[str, ...] = ()
+    # The station table, for daily distinct clients (collectors/snmp/stations.py); None: not read.
+    stations: Stations | None = None
 
 
 async def ints(client: SnmpClient, column: str) -> dict[str, int]:

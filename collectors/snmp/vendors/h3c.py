@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collectors.base import Target
 from collectors.snmp.client import SnmpClient
+from collectors.snmp.stations import mac_bytes
 from collectors.snmp.vendors.base import VendorProfile, controller_points, host, ints, texts
 from pdcs.points import Point
 
@@ -49,9 +50,19 @@ async def collect(client: SnmpClient, target: Target, ts: int) -> list[Point]:
     return points
 
 
+async def stations(client: SnmpClient) -> dict[bytes, str]:
+    """Associated stations (h3cDot11StationAssociateTable, indexed by the station MAC): MAC → SSID."""
+    for base in BASES:
+        rows = await texts(client, f"{base}.{STATION_SSID}")
+        if rows:
+            return {mac_bytes(idx): ssid for idx, ssid in rows.items()}
+    return {}
+
+
 PROFILE = VendorProfile(
     name="h3c",
     prefixes=("1.3.6.1.4.1.25506", "1.3.6.1.4.1.2011.10"),
     collect=collect,
     subtrees=tuple(f"{b}.{c}" for b in BASES for c in ("75.2.1.1.1", "75.2.1.2.1", "75.3.1.1.1.12", "6.1.1.1.1")),
+    stations=stations,
 )

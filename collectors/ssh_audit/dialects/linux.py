@@ -24,4 +24,5 @@ DRIVER = DialectDriver(
     },
     comment="#",
     empty_is_unknown=False,
+    history_sources=("sshd_config", "login_defs", "pam_auth", "syslog"),
 )
