@@ -11,10 +11,11 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, tzinfo
 
 from inventory.models import Inventory, region_level
-from pdcs.i18n import Lang, text
+from pdcs.i18n import Lang, label, text
 from pdcs.points import DEVICE_UP
 from pdcs.storage import InfluxDB
 from reports import labels as _labels  # noqa: F401  (registers the texts)
+from reports.check_text import check_title, evidence_sentence, mlps_item_label, severity_label
 from reports.content import Chart, Headline, Report, Section, Table, Value, num, pct
 from reports.hashing import content_sha256
 from reports.sections_extra import assessment_section, grading_section
@@ -68,7 +69,7 @@ def coverage(influx: InfluxDB, inventory: Inventory, code: str, period: Period, 
     }
 
 
-def _span_rows(items: list[av.Outage], inventory: Inventory, tz: tzinfo) -> list[list[Value]]:
+def _span_rows(items: list[av.Outage], inventory: Inventory, tz: tzinfo, lang: Lang) -> list[list[Value]]:
     rows: list[list[Value]] = []
     for o in items[:50]:
         d = o.as_dict(tz)
@@ -81,7 +82,7 @@ def _span_rows(items: list[av.Outage], inventory: Inventory, tz: tzinfo) -> list
                 num(d["in_service_s"] / 60, 1),
                 fac.name if fac else (o.facility or ""),
                 ", ".join(o.devices),
-                o.cause,
+                label("outage.cause", o.cause, lang),
             ]
         )
     return rows
@@ -143,10 +144,10 @@ def availability_section(influx: InfluxDB, inventory: Inventory, code: str, peri
     ]
     heads = [_t(c, lang) for c in cols]
     sec.tables.append(
-        Table(_t("report.av.outage_list", lang), heads, _span_rows(figs.outages, inventory, tz), "outages")
+        Table(_t("report.av.outage_list", lang), heads, _span_rows(figs.outages, inventory, tz, lang), "outages")
     )
     sec.tables.append(
-        Table(_t("report.av.no_data_list", lang), heads, _span_rows(figs.no_data, inventory, tz), "no_data")
+        Table(_t("report.av.no_data_list", lang), heads, _span_rows(figs.no_data, inventory, tz, lang), "no_data")
     )
     src_rows: list[list[Value]] = [
         [p["source"], p["start"], p["end"], p["days"], p["facilities"]] for p in result.sources
@@ -218,10 +219,21 @@ def security_section(influx: InfluxDB, inventory: Inventory, code: str, period: 
         Headline(_t("report.sec.devices", lang), len({v.device for v in comp.verdicts})),
     ]
     items = comp.by_item()
-    rows: list[list[Value]] = [[i, lv, n, p, f, pct(p / n if n else None)] for i, lv, n, p, f in items]
+    rows: list[list[Value]] = [
+        [mlps_item_label(i, lang), lv, n, p, f, pct(p / n if n else None)] for i, lv, n, p, f in items
+    ]
     cols = ["col.mlps_item", "col.mlps_level", "col.checks", "col.passed", "col.failed", "col.pass_pct"]
     sec.tables.append(Table(_t("report.sec.by_item", lang), [_t(c, lang) for c in cols], rows, "security_items"))
-    frows: list[list[Value]] = [[v.device, v.check, v.severity, v.mlps_item, v.detail] for v in failed[:50]]
+    frows: list[list[Value]] = [
+        [
+            v.device,
+            check_title(v.check, lang),
+            severity_label(v.severity, lang),
+            mlps_item_label(v.mlps_item, lang),
+            evidence_sentence(v.check, v.detail, lang),
+        ]
+        for v in failed[:50]
+    ]
     cols = ["col.device", "col.check", "col.severity", "col.mlps_item", "col.detail"]
     sec.tables.append(Table(_t("report.sec.failed", lang), [_t(c, lang) for c in cols], frows, "security_failed"))
     if rows:
