@@ -202,6 +202,10 @@ def test_a_zip_bomb_workbook_is_refused_unopened(tmp_path: Path, monkeypatch: py
     assert "PDCS_XLSX_MAX_UNPACKED_BYTES" in problems[0].message and "上限" in problems[0].text("zh")
     (folder / "bomb.xlsx").write_bytes(b"not a zip")
     assert "Excel" in read_inventory(folder)[1][0].message
+    (folder / "bomb.xlsx").unlink()
+    (folder / "旧台账.xls").write_bytes(b"\xd0\xcf\x11\xe0")  # an OLE2 (Excel 97-2003) file is named, not skipped
+    [old] = read_inventory(folder)[1]
+    assert old.file.endswith("旧台账.xls") and ".xlsx" in old.message and "另存为" in old.text("zh")
 
 
 def test_export_writes_a_workbook_that_loads_back_to_the_same_inventory(
