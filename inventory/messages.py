@@ -156,6 +156,10 @@ CATALOGUE: list[tuple[str, Rewrite]] = [
         "解压后超过 {n} 字节，已拒绝（上限 {v}）",
     ),
     (r"cannot be read as a workbook: (?P<e>.+)", "无法按工作簿读取：{e}"),
+    (
+        r"an Excel 97-2003 workbook \(\.xls\): save it as \.xlsx \(Excel/WPS: 另存为 Excel 工作簿\)",
+        "这是 Excel 97-2003 工作簿（.xls）：请另存为 .xlsx（Excel/WPS：另存为“Excel 工作簿”）",
+    ),
     # inventory/loaders/yaml_source.py
     (r"field given twice \(first at line (?P<n>\d+)\)", "字段写了两次（第一次在第 {n} 行）"),
     (

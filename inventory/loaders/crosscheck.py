@@ -41,6 +41,7 @@ def duplicates(records: Iterable[Record]) -> list[Problem]:
                     rec.line,
                     rec.label(),
                     f"duplicate {_NOUN[rec.section]} {ident!r}; first defined at {prev.file}:{prev.line}",
+                    rec.locator.column_of((SECTIONS[rec.section],)),  # the id's column, in a register
                 )
             )
     return problems
