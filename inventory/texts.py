@@ -183,6 +183,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "解压后超过 {limit} 字节，已拒绝（上限 {variable}）",
         "unpacks to more than {limit} bytes (limit {variable})",
     ),
+    "inventory.xls": (
+        "这是 Excel 97-2003 工作簿（.xls）：请另存为 .xlsx（Excel/WPS：另存为“Excel 工作簿”）",
+        "an Excel 97-2003 workbook (.xls): save it as .xlsx (Excel/WPS: 另存为 Excel 工作簿)",
+    ),
     "inventory.xlsx_unreadable": ("无法按工作簿读取：{error}", "cannot be read as a workbook: {error}"),
     # inventory/loaders/yaml_source.py
     "inventory.field_twice": ("字段写了两次（第一次在第 {first} 行）", "field given twice (first at line {first})"),

@@ -44,6 +44,10 @@ class Settings(BaseSettings):
     # Push ingest (collectors/ingest.py): the shared secret device tokens derive from, and where it listens.
     ingest_secret: SecretStr | None = None
     ingest_listen: str = "0.0.0.0:9732"
+    # Per-device key generations and revocations (pdcs ingest rotate|revoke), and the time window of
+    # signed pushes: request timestamps, and batch times of agents without history (collectors/ingest.py).
+    ingest_keys: Path = Path("var/ingest-keys.json")
+    ingest_window_s: float = 86400.0
     # Exporter scraping (collectors/prometheus_scrape.py): timeout, and extra sample-name patterns
     # (comma-separated fnmatch, e.g. "node_hwmon_*,windows_service_state") kept as exporter_metric.
     scrape_timeout_s: float = 10.0
@@ -58,6 +62,9 @@ class Settings(BaseSettings):
     alert_rules: Path | None = None  # folder of rule files; the defaults in alert_rules/ when None
     alert_state: Path = Path("var/alerts.sqlite")
     alert_interval_s: float = 60.0
+    # Notifications (notify/): channels and routes; recurring maintenance windows (alert_rules/maintenance.py).
+    notify_config: Path | None = None  # PDCS_NOTIFY_CONFIG
+    maintenance_file: Path | None = None  # PDCS_MAINTENANCE_FILE
 
     # SSH audits (collectors/ssh_audit): how often the collector audits each device,
     # how many SSH sessions run at once, and where the per-device audit records go.

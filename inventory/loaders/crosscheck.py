@@ -29,7 +29,15 @@ def duplicates(records: Iterable[Record]) -> list[Problem]:
         if prev is not rec:
             where = f"{prev.file}:{prev.line}"
             problems.append(
-                Problem.of(rec.file, rec.line, rec.label(), f"inventory.duplicate.{rec.section}", id=ident, where=where)
+                Problem.of(
+                    rec.file,
+                    rec.line,
+                    rec.label(),
+                    f"inventory.duplicate.{rec.section}",
+                    rec.locator.column_of((SECTIONS[rec.section],)),  # the id's column, in a register
+                    id=ident,
+                    where=where,
+                )
             )
     return problems
 

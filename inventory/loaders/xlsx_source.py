@@ -63,6 +63,8 @@ def cell_text(value: Any) -> str:
 
 
 def _sheet_rows(sheet: Any) -> Iterator[Row]:
+    # Some writers (older WPS, scripts) store a wrong <dimension>; read every row that is there instead.
+    sheet.reset_dimensions()
     for row in sheet.iter_rows():
         cells = [c for c in row if c.__class__.__name__ != "EmptyCell"]
         if not cells:
@@ -73,6 +75,11 @@ def _sheet_rows(sheet: Any) -> Iterator[Row]:
         for c in cells:
             texts[c.column - 1] = cell_text(c.value)
         yield number, texts
+
+
+def read_xls(path: Path, display: str) -> RegisterRead:
+    """An Excel 97-2003 workbook is not read; say so rather than pass it over in silence."""
+    return RegisterRead([], [Problem.of(display, 1, "xlsx", "inventory.xls")], None)
 
 
 def read_xlsx(path: Path, display: str) -> RegisterRead:
