@@ -52,6 +52,8 @@ class Settings(BaseSettings):
     # (comma-separated fnmatch, e.g. "node_hwmon_*,windows_service_state") kept as exporter_metric.
     scrape_timeout_s: float = 10.0
     scrape_allow: str = ""
+    # Per-device bearer tokens for agents' /metrics derive from it (agents/push_signature.scrape_token).
+    scrape_secret: SecretStr | None = None
 
     # Alerting (alert_rules/): where Alerta is and how the evaluator talks to it.
     alerta_url: str | None = None  # PDCS_ALERTA_URL; unset: no heartbeats are sent
