@@ -44,10 +44,16 @@ class Settings(BaseSettings):
     # Push ingest (collectors/ingest.py): the shared secret device tokens derive from, and where it listens.
     ingest_secret: SecretStr | None = None
     ingest_listen: str = "0.0.0.0:9732"
+    # Per-device key generations and revocations (pdcs ingest rotate|revoke), and the time window of
+    # signed pushes: request timestamps, and batch times of agents without history (collectors/ingest.py).
+    ingest_keys: Path = Path("var/ingest-keys.json")
+    ingest_window_s: float = 86400.0
     # Exporter scraping (collectors/prometheus_scrape.py): timeout, and extra sample-name patterns
     # (comma-separated fnmatch, e.g. "node_hwmon_*,windows_service_state") kept as exporter_metric.
     scrape_timeout_s: float = 10.0
     scrape_allow: str = ""
+    # Per-device bearer tokens for agents' /metrics derive from it (agents/push_signature.scrape_token).
+    scrape_secret: SecretStr | None = None
 
     # Alerting (alert_rules/): where Alerta is and how the evaluator talks to it.
     alerta_url: str | None = None  # PDCS_ALERTA_URL; unset: no heartbeats are sent
