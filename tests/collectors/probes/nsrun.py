@@ -15,6 +15,7 @@ from collectors.probes.collector import ServiceProbeCollector
 from collectors.probes.icmp import IcmpCollector
 from collectors.probes.spec import ProbeSpec
 from inventory.models import Device, DeviceKind, Facility, FacilityKind, Inventory
+from pdcs.points import Point
 
 
 def main() -> None:
@@ -28,7 +29,7 @@ def main() -> None:
     icmp = IcmpCollector(timeout_s=spec.get("timeout_s", 1.0))
     probes = ServiceProbeCollector([ProbeSpec.model_validate(p) for p in spec["probes"]])
 
-    async def go() -> list[list[object]]:
+    async def go() -> list[list[Point]]:
         jobs = [icmp.collect(Target.of(inv, inv.devices[d])) for d in spec["icmp"]]
         jobs += [probes.collect(Target.of(inv, inv.devices[d])) for d in sorted(probes.by_device)]
         return list(await asyncio.gather(*jobs))
