@@ -48,6 +48,19 @@ def token(device: str = typer.Argument(..., help="Inventory device id."), keys: 
     typer.echo(device_key(secret, device, state.generation))
 
 
+@app.command("scrape-token")
+def scrape_token_cmd(device: str = typer.Argument(..., help="Inventory device id.")) -> None:
+    """Print the token DEVICE's agent wants on /metrics and /checks (its scrape_token; PDCS_SCRAPE_SECRET)."""
+    from agents.push_signature import scrape_token
+    from pdcs.settings import Settings
+
+    secret = Settings().scrape_secret
+    if secret is None or not secret.get_secret_value():
+        typer.echo("PDCS_SCRAPE_SECRET is not set (the secret agents' scrape tokens derive from)", err=True)
+        raise typer.Exit(2)
+    typer.echo(scrape_token(secret.get_secret_value(), device))
+
+
 @app.command()
 def rotate(device: str = typer.Argument(..., help="Inventory device id."), keys: Path | None = KEYS_OPT) -> None:
     """Give DEVICE a new push key and print it; the previous key still works for 7 days (grace)."""
