@@ -85,9 +85,7 @@ def references(records: Iterable[Record], valid: Valid, broken: Mapping[str, set
             known = names[section]
             if target in known:
                 continue
-            problems.append(
-                rec.problem((attr,), _unknown(what, target, known))
-            )
+            problems.append(rec.problem((attr,), _unknown(what, target, known)))
     return problems
 
 
