@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
+
+from pdcs.cli_context import INFLUX_DB_OPT, INFLUX_URL_OPT, INVENTORY_OPT
+
+if TYPE_CHECKING:
+    from collectors.ingest_keys import KeyStore
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -20,22 +25,66 @@ def _secret() -> str:
     return secret.get_secret_value()
 
 
-@app.command()
-def token(device: str = typer.Argument(..., help="Inventory device id.")) -> None:
-    """Print DEVICE's push token (for push.token in its agent.yaml)."""
-    from collectors.ingest import device_token
+KEYS_OPT = typer.Option(None, "--keys", help="Key generations file (default PDCS_INGEST_KEYS, var/ingest-keys.json).")
 
-    typer.echo(device_token(_secret(), device))
+
+def _keys(path: Path | None) -> KeyStore:
+    from collectors.ingest_keys import KeyStore
+    from pdcs.settings import Settings
+
+    return KeyStore(path or Settings().ingest_keys)
+
+
+@app.command()
+def token(device: str = typer.Argument(..., help="Inventory device id."), keys: Path | None = KEYS_OPT) -> None:
+    """Print DEVICE's push key (for push.token in its agent.yaml): its current generation."""
+    from agents.push_signature import device_key
+
+    secret = _secret()
+    state = _keys(keys).state(device)
+    if state.revoked:
+        typer.echo(f"{device}: push key revoked; `pdcs ingest rotate {device}` issues a new one", err=True)
+        raise typer.Exit(1)
+    typer.echo(device_key(secret, device, state.generation))
+
+
+@app.command("scrape-token")
+def scrape_token_cmd(device: str = typer.Argument(..., help="Inventory device id.")) -> None:
+    """Print the token DEVICE's agent wants on /metrics and /checks (its scrape_token; PDCS_SCRAPE_SECRET)."""
+    from agents.push_signature import scrape_token
+    from pdcs.settings import Settings
+
+    secret = Settings().scrape_secret
+    if secret is None or not secret.get_secret_value():
+        typer.echo("PDCS_SCRAPE_SECRET is not set (the secret agents' scrape tokens derive from)", err=True)
+        raise typer.Exit(2)
+    typer.echo(scrape_token(secret.get_secret_value(), device))
+
+
+@app.command()
+def rotate(device: str = typer.Argument(..., help="Inventory device id."), keys: Path | None = KEYS_OPT) -> None:
+    """Give DEVICE a new push key and print it; the previous key still works for 7 days (grace)."""
+    from agents.push_signature import device_key
+
+    secret = _secret()
+    state = _keys(keys).rotate(device)
+    typer.echo(device_key(secret, device, state.generation))
+    typer.echo(f"{device}: push key generation {state.generation}; put it in push.token of its agent", err=True)
+
+
+@app.command()
+def revoke(device: str = typer.Argument(..., help="Inventory device id."), keys: Path | None = KEYS_OPT) -> None:
+    """Refuse every push key of DEVICE from now on (the running ingest notices within a second)."""
+    _keys(keys).revoke(device)
+    typer.echo(f"{device}: push keys revoked", err=True)
 
 
 @app.command()
 def serve(
-    inventory: Path = typer.Option(
-        Path(os.environ.get("PDCS_INVENTORY", "inventory/examples")), "--inventory", "-i", help="Inventory folder."
-    ),
+    inventory: Path | None = INVENTORY_OPT,
     listen: str | None = typer.Option(None, "--listen", help="HOST:PORT (default PDCS_INGEST_LISTEN, 0.0.0.0:9732)."),
-    influx_url: str | None = typer.Option(None, "--influx-url", help="InfluxDB base URL (default PDCS_INFLUX_URL)."),
-    influx_db: str | None = typer.Option(None, "--influx-db", help="InfluxDB database (default PDCS_INFLUX_DB)."),
+    influx_url: str | None = INFLUX_URL_OPT,
+    influx_db: str | None = INFLUX_DB_OPT,
     spool_dir: Path | None = typer.Option(None, "--spool-dir", help="Folder of the durable spool (PDCS_SPOOL_DIR)."),
 ) -> None:
     """Accept agent pushes into a durable spool; a writer drains it into InfluxDB.
@@ -46,26 +95,19 @@ def serve(
     import signal
 
     from collectors.ingest import SeqLedger, create_ingest_app, spool_sink
+    from collectors.ingest_keys import KeyStore
     from collectors.ingest_server import parse_listen, serve_until
     from collectors.spool import Spool
     from collectors.writer import Writer
-    from inventory.load import InventoryError, load_inventory
+    from pdcs.cli_context import open_context
     from pdcs.points import Point
-    from pdcs.settings import Settings
 
     secret = _secret()
-    settings = Settings()
-    settings.influx_url = influx_url or settings.influx_url
-    settings.influx_db = influx_db or settings.influx_db
+    settings, inv = open_context(inventory, influx_url, influx_db, exit_code=2)
     try:
         host, port = parse_listen(listen or settings.ingest_listen)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--listen") from None
-    try:
-        inv = load_inventory(inventory)
-    except InventoryError as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(2) from None
     folder = spool_dir or settings.spool_dir
     spool = Spool(folder / "ingest.sqlite")
     influx = settings.influx()
@@ -87,7 +129,14 @@ def serve(
             sink(points)
             loop.call_soon_threadsafe(writer.wakeup.set)
 
-        web = create_ingest_app(inv, secret, sink_and_wake, ledger=SeqLedger(folder / "ingest-ledger.json"))
+        web = create_ingest_app(
+            inv,
+            secret,
+            sink_and_wake,
+            ledger=SeqLedger(folder / "ingest-ledger.json"),
+            keys=KeyStore(settings.ingest_keys),
+            window_s=settings.ingest_window_s,
+        )
         writer_task = asyncio.create_task(writer.run(stop))
         typer.echo(f"ingest listening on {host}:{port}; spool {folder / 'ingest.sqlite'}")
         try:

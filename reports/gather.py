@@ -8,7 +8,7 @@ scoped view, so a report never reaches outside the caller's scope.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import UTC, tzinfo
+from datetime import UTC, datetime, tzinfo
 
 from inventory.models import Inventory, region_level
 from pdcs.i18n import Lang, label, text
@@ -19,7 +19,7 @@ from reports.check_text import check_title, evidence_sentence, mlps_item_label, 
 from reports.content import Chart, Headline, Report, Section, Table, Value, num, pct
 from reports.hashing import content_sha256
 from reports.sections_extra import assessment_section, grading_section
-from reports.security import compliance, region_tags
+from reports.security import compliance, config_changes, region_tags
 from supervision import answers
 from supervision import availability as av
 from supervision import bandwidth as bw
@@ -238,6 +238,17 @@ def security_section(influx: InfluxDB, inventory: Inventory, code: str, period: 
     sec.tables.append(Table(_t("report.sec.failed", lang), [_t(c, lang) for c in cols], frows, "security_failed"))
     if rows:
         sec.charts.append(Chart(_t("report.sec.chart", lang), [str(r[0]) for r in rows], _floats(r[5] for r in rows)))
+    # Configuration history (GB/T 22239-2019 8.1.4.9 backup, 8.1.3.5 audit): what changed and when.
+    changes = config_changes(influx, code, period, devices)
+    sec.headline.append(Headline(_t("report.sec.config_changes", lang), len(changes)))
+    tz = period.start.tzinfo or UTC
+    crows: list[list[Value]] = [
+        [datetime.fromtimestamp(c.time_ns / 1e9, tz).isoformat(timespec="minutes"), c.device, c.added, c.removed,
+         c.commit]
+        for c in changes[-50:]
+    ]  # fmt: skip
+    cols = ["col.time", "col.device", "col.added", "col.removed", "col.commit"]
+    sec.tables.append(Table(_t("report.sec.config", lang), [_t(c, lang) for c in cols], crows, "config_changes"))
     if not comp.verdicts:
         sec.available = False
         sec.notes.append(_t("report.section_no_data", lang))

@@ -15,6 +15,11 @@ remote_supervision         2/3      66.67   15
 availability               0.9609   67.71   20   (band 0.90 → 0.99: (0.9609375 − 0.9) ÷ 0.09)
 security_compliance        2/3      66.67   15
 total = (1000 + 1500 + 0 + 1000 + 1000 + 1354.17 + 1000) / 100 = 68.54, coverage 100 %.
+
+Weighted data coverage (Σ weight × share of what each indicator is about that gave data ÷ Σ weight):
+the four attribute indicators 1, remote supervision 3/3 facilities with roll-ups, availability 2/3
+facilities with scheduled time × (1 − 0 h without data ÷ 96 h), security 1/3 facilities with checks
+→ (15 + 15 + 10 + 10 + 15 + 20 × 2/3 + 15 × 1/3) / 100 = 0.8333 ≥ 0.8: the total is given.
 """
 
 from __future__ import annotations
@@ -24,8 +29,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from inventory.models import Inventory
 from pdcs.storage import InfluxDB
-from supervision.assessment import Scoring, truthy
+from supervision.assessment import Scoring, assess, default_rubric, truthy
 
 
 def _by_id(body: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -44,12 +50,17 @@ def test_county_scores_explain_themselves(client: TestClient, rolled: InfluxDB) 
     body = client.get("/regions/510121/assessment", params={"year": 2026}).json()
     ind = _by_id(body)
     assert ind["wireless_coverage"]["value"] == pytest.approx(2 / 3)
-    assert ind["wireless_coverage"]["inputs"] == {
-        "numerator": 2,
-        "denominator": 3,
-        "facilities": 3,
-        "facilities_with_data": 3,
-    }
+    inputs = ind["wireless_coverage"]["inputs"]
+    assert (inputs["numerator"], inputs["denominator"], inputs["facilities"], inputs["facilities_with_data"]) == (
+        2, 3, 3, 3
+    )  # fmt: skip
+    assert inputs["numerator_text"]["zh"] == "wireless_coverage 为“是”的设施 2 个"
+    av = ind["availability"]["inputs"]
+    assert (av["unit"], av["numerator"], av["denominator"], av["no_data_hours"]) == ("h", 92.25, 96, 0)
+    assert av["numerator_text"]["zh"] == "开放时间内服务 92.25 小时"
+    assert av["denominator_text"]["zh"] == "计划服务 96 小时（其中无数据 0 小时，计为未服务）"
+    assert av["missing_facilities"] == ["jt-zhaozhen"]
+    assert ind["availability"]["unit"]["zh"] == "比例（小时之比）"
     assert ind["digital_cultural_centre"]["score"] == 0
     assert ind["service_point_upgraded"]["score"] == 100
     assert ind["remote_supervision"]["value"] == pytest.approx(2 / 3)
@@ -58,6 +69,7 @@ def test_county_scores_explain_themselves(client: TestClient, rolled: InfluxDB) 
     assert ind["security_compliance"]["inputs"]["numerator"] == 2
     assert body["score"] == pytest.approx(68.5417, abs=1e-4)
     assert body["coverage"] == 1.0
+    assert body["weighted_coverage"] == pytest.approx(0.83333, abs=1e-5) and body["status"] == "scored"
     assert ind["availability"]["label"]["zh"] == "开放时间内服务可用率"
     assert "÷" in ind["availability"]["formula"]["zh"] and "scheduled" in ind["availability"]["formula"]["en"]
 
@@ -69,8 +81,14 @@ def test_missing_data_is_not_scored(client: TestClient, rolled: InfluxDB) -> Non
     assert [i for i, v in ind.items() if v["status"] == "scored"] == ["wireless_coverage", "digital_library_service"]
     assert ind["availability"]["value"] is None and ind["availability"]["score"] is None
     assert ind["availability"]["note"]["en"].startswith("no data")
-    assert body["score"] == pytest.approx(50.0)  # (15·100 + 15·0) / 30
-    assert body["coverage"] == pytest.approx(0.30)
+    # Only 30 % of the weight has data (weighted data coverage 30 ÷ 80 = 0.375; the two indicators about
+    # cultural centres and service points are about nothing here): 数据不足 instead of the 50.0 it used to show.
+    assert body["score"] is None and body["status"] == "insufficient_data"
+    assert body["status_text"]["zh"].startswith("数据不足")
+    assert body["coverage"] == pytest.approx(0.30) and body["weighted_coverage"] == pytest.approx(0.375)
+    missing = {m["id"]: m for m in body["missing"]}
+    assert set(missing) == {"remote_supervision", "availability", "security_compliance"}
+    assert missing["availability"]["missing_facilities"] == ["dy-lib"]
     # 富民县 states nothing: no score at all rather than 0.
     empty = client.get("/regions/530124/assessment", params={"year": 2026}).json()
     assert empty["score"] is None and empty["coverage"] == 0
@@ -86,9 +104,17 @@ def test_rolled_up_to_city_and_nation(client: TestClient, rolled: InfluxDB) -> N
     assert ind["remote_supervision"]["inputs"]["facilities_with_data"] == 3
     assert [(c["code"], c["name"]) for c in city["children"]] == [("510121", "金堂县"), ("510129", "大邑县")]
     assert city["children"][0]["score"] == pytest.approx(68.5417, abs=1e-4)
+    assert city["children"][1]["score"] is None and city["children"][1]["status"] == "insufficient_data"
     nation = client.get("/regions/0/assessment", params={"year": 2026}).json()
     assert _by_id(nation)["wireless_coverage"]["inputs"]["facilities"] == 5
     assert [c["code"] for c in nation["children"]] == ["51", "53"]
     # Another year has no roll-ups: only inventory facts are scored.
     other = _by_id(client.get("/regions/510121/assessment", params={"year": 2025}).json())
     assert other["availability"]["status"] == "no_data" and other["wireless_coverage"]["status"] == "scored"
+
+
+def test_threshold_is_configurable(rolled: InfluxDB, inventory: Inventory) -> None:
+    strict = default_rubric().model_copy(update={"min_coverage": 0.9})
+    body = assess(rolled, inventory, "510121", 2026, strict).region("510121")
+    assert body["score"] is None and body["weighted_coverage"] == pytest.approx(0.83333, abs=1e-5)
+    assert {m["id"] for m in body["missing"]} == {"availability", "security_compliance"}
