@@ -77,6 +77,13 @@ class Settings(BaseSettings):
     # collector's device configurations; the API reads the same folder.
     config_history_dir: Path = Path("var/config-history")
 
+    # Probes (collectors/probes): ICMP echo for devices with an address but no SNMP profile and
+    # no agent; service probes (TCP, HTTP(S), DNS) declared in a YAML file.
+    icmp_interval_s: float = 60.0
+    icmp_timeout_s: float = 1.0
+    icmp_concurrency: int = 500
+    probes: Path | None = None  # PDCS_PROBES: the service probes file; none when unset
+
     # The API's cache of recent polls (supervision/recent_polls.py): polls that
     # arrive later than 2 min after their time show within this many seconds; 0 polls held = off.
     api_poll_cache_s: float = 60.0
