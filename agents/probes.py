@@ -2,14 +2,20 @@
 
 A probe is one HTTP GET; any HTTP answer below 500 counts as reachable (a
 portal asking for a login is up).  Results are cached for scrapes.
+
+The URL a probe publishes (the ``url`` label of ``/metrics``, hence an InfluxDB tag
+and Grafana) is :func:`mask_url` of the configured one: a password in the user
+part and the values of secret-looking query parameters become ``******``.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator, Sequence
 from typing import NamedTuple
@@ -22,6 +28,28 @@ from agents.config import ServiceProbe
 log = logging.getLogger(__name__)
 
 
+MASK = "******"
+_SECRET_PARAM = re.compile(r"pass|pwd|secret|token|key|auth|sig|credential|session", re.I)
+
+
+def mask_url(url: str) -> str:
+    """``url`` with its secrets masked: ``user:******@host`` and ``?password=******&api_key=******``."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:
+        return MASK
+    netloc = parts.netloc
+    if "@" in netloc:
+        userinfo, host = netloc.rsplit("@", 1)
+        user = userinfo.split(":", 1)[0]
+        netloc = f"{user}:{MASK}@{host}" if ":" in userinfo else f"{user}@{host}"
+    query = "&".join(
+        f"{k}={MASK}" if _SECRET_PARAM.search(k) else (f"{k}={v}" if sep else k)
+        for k, sep, v in (pair.partition("=") for pair in parts.query.split("&") if pair)
+    )
+    return urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, query, ""))
+
+
 class ProbeResult(NamedTuple):
     service: str
     url: str
@@ -31,6 +59,7 @@ class ProbeResult(NamedTuple):
 
 
 def probe(service: ServiceProbe, timeout_s: float) -> ProbeResult:
+    shown = mask_url(service.url)
     started = time.perf_counter()
     req = urllib.request.Request(service.url, headers={"User-Agent": "pdcs-agent"})
     try:
@@ -40,9 +69,10 @@ def probe(service: ServiceProbe, timeout_s: float) -> ProbeResult:
     except urllib.error.HTTPError as exc:
         status = exc.code
     except Exception as exc:  # URLError, timeouts, TLS errors: the service is unreachable
-        return ProbeResult(service.name, service.url, False, time.perf_counter() - started, str(exc)[:200])
+        error = str(exc).replace(service.url, shown)[:200]
+        return ProbeResult(service.name, shown, False, time.perf_counter() - started, error)
     elapsed = time.perf_counter() - started
-    return ProbeResult(service.name, service.url, status < 500, elapsed, "" if status < 500 else f"HTTP {status}")
+    return ProbeResult(service.name, shown, status < 500, elapsed, "" if status < 500 else f"HTTP {status}")
 
 
 class ServiceProber(Collector):

@@ -115,9 +115,3 @@ class AlertaClient:
 
     def delete_blackout(self, blackout_id: str) -> None:
         self.request("DELETE", f"/blackout/{blackout_id}")
-
-    def ready(self) -> bool:
-        try:
-            return self.client.get("/_", timeout=2.0).status_code == 200
-        except httpx.TransportError:
-            return False

@@ -99,10 +99,6 @@ def compile_condition(text: str) -> ast.Expression:
     return tree
 
 
-def condition_names(tree: ast.Expression) -> set[str]:
-    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
-
-
 def group_by_tags(query: str) -> list[str] | None:
     """Tag names of the query's GROUP BY (without ``time(...)``); None when there is no GROUP BY."""
     # The outermost GROUP BY is the last one (a subquery's comes earlier).

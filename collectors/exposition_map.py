@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from prometheus_client.parser import text_string_to_metric_families
 
+from agents.probes import mask_url
 from pdcs.points import DEVICE_UP, HOST, SECURITY_CHECK, SERVICE_PROBE, TERMINAL_SESSION, FieldValue, Point
 
 EXPORTER_METRIC = "exporter_metric"
@@ -183,7 +184,9 @@ def _probes(s: Samples, tags: Mapping[str, str], time_ns: int) -> list[Point]:
         fields: dict[str, FieldValue] = {"up": int(up)}
         if key in latency and up:
             fields["latency_ms"] = latency[key] * 1000.0
-        out.append(Point(SERVICE_PROBE, {**tags, "service": key[0] or "", "url": key[1] or ""}, fields, time_ns))
+        # masked again here: an older agent (or another exporter) may publish the URL with its secrets
+        url = mask_url(key[1]) if key[1] else ""
+        out.append(Point(SERVICE_PROBE, {**tags, "service": key[0] or "", "url": url}, fields, time_ns))
     return out
 
 

@@ -43,7 +43,7 @@ class Spool:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.executescript(_SCHEMA)
-        self._depth = self._db.execute("SELECT count(*) FROM points").fetchone()[0]
+        self._depth: int = self._db.execute("SELECT count(*) FROM points").fetchone()[0]
 
     def close(self) -> None:
         with self._lock:

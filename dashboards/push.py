@@ -50,7 +50,7 @@ def push(
     influx_db: str = "pdcs",
     progress: Callable[[str], None] = lambda _: None,
 ) -> list[Pushed]:
-    from grafana_client import GrafanaApi
+    from grafana_client.api import GrafanaApi
     from grafana_client.client import GrafanaClientError
 
     api = GrafanaApi.from_url(url, credential=token)

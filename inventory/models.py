@@ -17,14 +17,23 @@ import itertools
 import os
 import re
 from collections.abc import Iterable
-from datetime import time
+from datetime import date, time
 from enum import StrEnum
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_serializer, field_validator, model_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    field_serializer,
+    field_validator,
+    model_validator,
+)
 
 from pdcs import yaml_guard
 
@@ -206,6 +215,11 @@ class HarmDegree(StrEnum):
 
 
 _HARM_ALIASES = {
+    # The official wording of GB/T 22240-2020 §5.2 (受侵害的客体), beside the short forms.
+    "公民、法人和其他组织的合法权益": HarmObject.CITIZENS,
+    "公民法人和其他组织的合法权益": HarmObject.CITIZENS,
+    "社会秩序、公共利益": HarmObject.PUBLIC_ORDER,
+    "社会秩序和公共利益": HarmObject.PUBLIC_ORDER,
     "citizens": HarmObject.CITIZENS,
     "public_order": HarmObject.PUBLIC_ORDER,
     "national_security": HarmObject.NATIONAL_SECURITY,
@@ -248,6 +262,8 @@ class Facility(_Model):
     attributes: dict[str, str | int | float | bool] = Field(default_factory=dict)
     # MLPS grading declaration (GB/T 22240); None: the facility's system has not been graded.
     mlps: MlpsDeclaration | None = None
+    # 投运日期: supervision starts at local midnight of this day (else at its devices' first poll).
+    commissioned: date | None = Field(default=None, validation_alias=AliasChoices("commissioned", "投运日期"))
 
     @field_validator("county")
     @classmethod
@@ -304,6 +320,10 @@ class Device(_Model):
     vendor: str | None = None
     uplink_interface: str | None = None  # ifDescr/ifName of the facility uplink, if this device carries it
     enabled: bool = True
+    # 投运日期 / 停用日期: supervised from local midnight of ``commissioned`` (else from its first
+    # recorded poll) until local midnight of ``decommissioned`` (exclusive).
+    commissioned: date | None = Field(default=None, validation_alias=AliasChoices("commissioned", "投运日期"))
+    decommissioned: date | None = Field(default=None, validation_alias=AliasChoices("decommissioned", "停用日期"))
 
     @field_validator("agent_url")
     @classmethod

@@ -23,6 +23,7 @@ from collectors.ssh_audit.cli import audit
 from dashboards.cli import app as grafana_app
 from inventory.cli import app as inventory_app
 from pdcs import __version__
+from pdcs.storage.cli import app as influx_app
 from reports.cli import report
 from supervision.commands.figures import app as supervision_app
 from supervision.commands.figures import assessment
@@ -54,6 +55,7 @@ SUBCOMMANDS: list[tuple[str, typer.Typer | Callable[..., Any] | None, str]] = [
     ("backfill", backfill, "Compute past days' roll-ups from raw points."),
     ("supervision", supervision_app, "Availability in opening hours and bandwidth figures."),
     ("assessment", assessment, "Annual assessment (年度考核) scores of a region."),
+    ("influx", influx_app, "The InfluxDB layout's version: show it, migrate data to this code's layout."),
     ("db", db_app, "The API database's schema: upgrade it (migrations), show its revision."),
     ("users", users_app, "Users, roles, region scopes and API tokens (stored hashed)."),
     ("report", report, "Supervision report of a region: JSON, CSV, XLSX or PDF."),

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 import typer
 
 if TYPE_CHECKING:
+    from rich.progress import Progress
+
     from inventory.models import Inventory
     from pdcs.settings import Settings
 
@@ -47,6 +49,15 @@ def open_context(
     """Settings (arguments over PDCS_* environment) and the loaded inventory (exits ``exit_code`` when it does not)."""
     settings = make_settings(inventory, influx_url, influx_db)
     return settings, load_inventory_or_exit(settings.inventory, settings.language, exit_code)
+
+
+def progress_bar() -> Progress:
+    """The progress bar of long commands (backfill, influx migrate): description, bar, n/total, time left."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    return Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=False
+    )
 
 
 INVENTORY_OPT = typer.Option(None, "--inventory", "-i", help="Inventory folder or file (default: PDCS_INVENTORY).")

@@ -93,9 +93,12 @@ class Settings(BaseSettings):
         return None
 
     def ensure_schema(self) -> None:
-        """Create the database and its retention policies (raw is the default)."""
+        """Create the database and its retention policies (raw is the default); stamp a new one's layout."""
+        from pdcs.storage import layout
+
         with self.influx() as db:
             db.ensure_database(RETENTION_POLICIES)
+            layout.stamp_if_new(db)
 
 
 # ``pdcs dev up`` writes where its servers listen into this file (shell ``export`` lines);

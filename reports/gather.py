@@ -8,7 +8,7 @@ scoped view, so a report never reaches outside the caller's scope.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import UTC
+from datetime import UTC, tzinfo
 
 from inventory.models import Inventory, region_level
 from pdcs.i18n import Lang, text
@@ -19,6 +19,7 @@ from reports.content import Chart, Headline, Report, Section, Table, Value, num,
 from reports.hashing import content_sha256
 from reports.sections_extra import assessment_section, grading_section
 from reports.security import compliance, region_tags
+from supervision import answers
 from supervision import availability as av
 from supervision import bandwidth as bw
 from supervision.periods import Period
@@ -67,34 +68,12 @@ def coverage(influx: InfluxDB, inventory: Inventory, code: str, period: Period, 
     }
 
 
-def availability_section(influx: InfluxDB, inventory: Inventory, code: str, period: Period, lang: Lang) -> Section:
-    result = av.region_availability(influx, inventory, code, period)
-    figs = result.figures
-    sec = Section("availability", _t("report.availability", lang), _t("report.availability.method", lang))
-    sec.headline = [
-        Headline(_t("report.av.serving", lang), pct(figs.availability), "%"),
-        Headline(_t("report.av.devices", lang), pct(result.device_figures.availability), "%"),
-        Headline(_t("report.av.scheduled_h", lang), _h(figs.scheduled_ms), "h"),
-        Headline(_t("report.av.outages", lang), len(figs.outages)),
-        Headline(_t("report.av.unsupervised", lang), len(result.unsupervised)),
-    ]
-
-    def child_name(child: str) -> str:
-        return inventory.facilities[child].name if len(code) == 6 else inventory.region_name(child)
-
-    rows: list[list[Value]] = [
-        [child, child_name(child), _h(f.scheduled_ms), _h(f.up_ms), _h(f.unknown_ms), pct(f.availability)]
-        for child, f in sorted(result.children.items())
-    ]
-    cols = ["col.code", "col.name", "col.scheduled_h", "col.up_h", "col.unknown_h", "col.availability_pct"]
-    sec.tables.append(Table(_t("report.av.by_child", lang), [_t(c, lang) for c in cols], rows, "availability"))
-    sec.charts.append(Chart(_t("report.av.chart", lang), [str(r[1]) for r in rows], _floats(r[5] for r in rows)))
-    tz = period.start.tzinfo or UTC
-    outage_rows = []
-    for o in figs.outages[:50]:
+def _span_rows(items: list[av.Outage], inventory: Inventory, tz: tzinfo) -> list[list[Value]]:
+    rows: list[list[Value]] = []
+    for o in items[:50]:
         d = o.as_dict(tz)
         fac = inventory.facilities.get(o.facility or "")
-        outage_rows.append(
+        rows.append(
             [
                 d["start"],
                 d["end"],
@@ -105,6 +84,54 @@ def availability_section(influx: InfluxDB, inventory: Inventory, code: str, peri
                 o.cause,
             ]
         )
+    return rows
+
+
+def availability_section(influx: InfluxDB, inventory: Inventory, code: str, period: Period, lang: Lang) -> Section:
+    result = answers.region_result(influx, inventory, code, period)
+    figs = result.figures
+    sec = Section("availability", _t("report.availability", lang), _t("report.availability.method", lang))
+    sec.headline = [
+        Headline(_t("report.av.serving", lang), _pct_or_no_data(figs.availability, lang), "%"),
+        Headline(_t("report.av.coverage", lang), pct(figs.coverage), "%"),
+        Headline(_t("report.av.devices", lang), _pct_or_no_data(result.device_figures.availability, lang), "%"),
+        Headline(_t("report.av.scheduled_h", lang), _h(figs.scheduled_ms), "h"),
+        Headline(_t("report.av.down_h", lang), _h(figs.down_ms), "h"),
+        Headline(_t("report.av.no_data_h", lang), _h(figs.unknown_ms), "h"),
+        Headline(_t("report.av.outages", lang), figs.outage_count),
+        Headline(_t("report.av.unsupervised", lang), len(result.unsupervised)),
+        Headline(_t("report.av.unmonitored", lang), len(result.unmonitored)),
+    ]
+
+    def child_name(child: str) -> str:
+        return inventory.facilities[child].name if len(code) == 6 else inventory.region_name(child)
+
+    rows: list[list[Value]] = [
+        [
+            child,
+            child_name(child),
+            _h(f.scheduled_ms),
+            _h(f.up_ms),
+            _h(f.down_ms),
+            _h(f.unknown_ms),
+            pct(f.coverage),
+            _pct_or_no_data(f.availability, lang),
+        ]
+        for child, f in sorted(result.children.items())
+    ]
+    cols = [
+        "col.code",
+        "col.name",
+        "col.scheduled_h",
+        "col.up_h",
+        "col.down_h",
+        "col.unknown_h",
+        "col.coverage_pct",
+        "col.availability_pct",
+    ]
+    sec.tables.append(Table(_t("report.av.by_child", lang), [_t(c, lang) for c in cols], rows, "availability"))
+    sec.charts.append(Chart(_t("report.av.chart", lang), [str(r[1]) for r in rows], _floats(r[7] for r in rows)))
+    tz = period.start.tzinfo or UTC
     cols = [
         "col.start",
         "col.end",
@@ -114,10 +141,26 @@ def availability_section(influx: InfluxDB, inventory: Inventory, code: str, peri
         "col.devices",
         "col.cause",
     ]
-    sec.tables.append(Table(_t("report.av.outage_list", lang), [_t(c, lang) for c in cols], outage_rows, "outages"))
+    heads = [_t(c, lang) for c in cols]
+    sec.tables.append(
+        Table(_t("report.av.outage_list", lang), heads, _span_rows(figs.outages, inventory, tz), "outages")
+    )
+    sec.tables.append(
+        Table(_t("report.av.no_data_list", lang), heads, _span_rows(figs.no_data, inventory, tz), "no_data")
+    )
+    src_rows: list[list[Value]] = [
+        [p["source"], p["start"], p["end"], p["days"], p["facilities"]] for p in result.sources
+    ]
+    src_cols = [_t("col.source", lang), _t("col.start", lang), _t("col.end", lang), "days", _t("col.facility", lang)]
+    sec.tables.append(Table(_t("report.av.sources", lang), src_cols, src_rows, "sources"))
     if figs.scheduled_ms == 0:
         sec.notes.append(_t("report.section_no_data", lang))
     return sec
+
+
+def _pct_or_no_data(ratio: float | None, lang: Lang) -> Value:
+    """A percentage, or 无数据 where nothing is known (never 0 %)."""
+    return pct(ratio) if ratio is not None else _t("report.no_data", lang)
 
 
 def bandwidth_section(influx: InfluxDB, inventory: Inventory, code: str, period: Period, lang: Lang) -> Section:

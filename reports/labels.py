@@ -29,15 +29,28 @@ register(
         # availability
         "report.availability": ("一、开放时段服务可用率", "1. Availability in opening hours"),
         "report.availability.method": (
-            "可用率 = 计划服务时段内正常服务时长 ÷ 计划服务时长。计划服务时段按各设施开放时间、所在时区及国家法定节假日"
-            "（含调休上班日）确定；设施在其关键设备均在线时计为正常服务；闭馆时段的离线不计停服。区划可用率为下属"
-            "受监管设施的服务时长之和 ÷ 计划时长之和；无数据时段计为不可用。",
-            "Availability = time serving within scheduled service time ÷ scheduled service time. Scheduled time"
-            " follows each facility's opening hours, time zone and China's official holidays (with adjusted working"
-            " days); a facility serves while the devices that matter for it are up; being down while closed is no"
-            " outage. A region sums its supervised facilities' serving and scheduled time; time without data counts"
-            " as not serving.",
+            "可用率 = 计划服务时段内正常服务时长 ÷ 有数据的计划服务时长（正常 + 停服）；覆盖率 = 有数据的计划服务时长 ÷"
+            " 计划服务时长。计划服务时段按各设施开放时间、所在时区及国家法定节假日（含调休上班日）确定，自投运日期"
+            "（未填则自首次轮询）起、至当前时刻止；设施在其关键设备均在线时计为正常服务；闭馆时段的离线不计停服。"
+            "采集器在线而设备无应答计为停服；采集器本身无记录的时段为“无数据”，单列，不计为停服，也不计入可用率；"
+            "覆盖率为零时可用率显示为“无数据”。原始数据已过期的日期取自日汇总。",
+            "Availability = serving time ÷ scheduled time with data (serving + down); coverage = scheduled time"
+            " with data ÷ scheduled time. Scheduled time follows each facility's opening hours, time zone and"
+            " China's official holidays (with adjusted working days), from the commissioning date (else the first"
+            " poll) up to now; a facility serves while the devices that matter for it are up; being down while"
+            " closed is no outage. A device silent while its collector was alive is down; time when the collector"
+            " itself was silent is 'no data', listed apart, neither outage nor part of the availability; with"
+            " zero coverage availability reads 'no data'. Days whose raw polls expired come from daily roll-ups.",
         ),
+        "report.av.coverage": ("数据覆盖率", "Data coverage"),
+        "report.av.down_h": ("停服时长", "Down time"),
+        "report.av.no_data_h": ("无数据时长", "No-data time"),
+        "report.av.unmonitored": ("尚未开始监管的设施", "Facilities not monitored yet"),
+        "report.av.no_data_list": ("无数据时段（最多 50 条）", "No-data spans (at most 50)"),
+        "report.av.sources": ("数据来源", "Data sources"),
+        "col.source": ("来源", "Source"),
+        "col.down_h": ("停服时长（小时）", "Down (h)"),
+        "col.coverage_pct": ("覆盖率（%）", "Coverage (%)"),
         "report.av.serving": ("设施服务可用率", "Facility serving availability"),
         "report.av.devices": ("设备加权可用率", "Device-weighted availability"),
         "report.av.scheduled_h": ("计划服务时长", "Scheduled service time"),

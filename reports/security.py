@@ -1,18 +1,20 @@
 """Security compliance for a region and period, from ``security_check`` points.
 
-The last verdict per device and check within the period counts; verdicts are
-summed per MLPS 2.0 requirement item.  ``unknown`` verdicts are left out of the
-pass rate's denominator (they are not a pass and not a failure).
+The latest definitive verdict per device and check within the period counts,
+under the tags of that row (``grading.evidence.latest_checks``, the grading's
+rule); verdicts are summed per MLPS 2.0 requirement item.  A later ``unknown``
+never erases an earlier failure: the failure stands, marked 最近一次核查未能完成.
+Checks never judged (only ``unknown``) are left out of the pass rate.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from pdcs.points import SECURITY_CHECK
 from pdcs.storage import InfluxDB
-from supervision.periods import Period
-from supervision.timeline import tag_where
+from supervision.grading.evidence import latest_checks
+from supervision.periods import BEIJING, Period
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,7 @@ class Verdict:
     severity: str
     status: str  # pass | fail | unknown
     detail: str
+    unknown_after_ms: int | None = None  # a later check could not complete; this verdict stands
 
 
 @dataclass
@@ -60,32 +63,26 @@ def region_tags(code: str) -> dict[str, str]:
 
 
 def compliance(influx: InfluxDB, code: str, period: Period, devices: set[str] | None = None) -> Compliance:
-    where, params = tag_where(region_tags(code))
-    start, end = period.start_ns // 1_000_000, period.end_ns // 1_000_000
-    cond = f"time >= {start}ms AND time < {end}ms" + (f" AND {where}" if where else "")
-    q = (
-        f'SELECT last("passed") AS passed, last("status") AS status, last("detail") AS detail FROM {SECURITY_CHECK}'
-        f' WHERE {cond} GROUP BY "device", "check", "mlps_item", "mlps_level", "severity"'
-    )
+    between = (period.start_ns // 1_000_000, period.end_ns // 1_000_000)
     out = Compliance()
-    for s in influx.query(q, params=params):
-        dev = s.tags.get("device", "")
-        if devices is not None and dev not in devices:
+    for r in latest_checks(influx, region=code, between_ms=between):
+        if devices is not None and r.device not in devices:
             continue
-        for row in s.rows():
-            status = row.get("status") or (
-                "pass" if row.get("passed") == 1 else "fail" if row.get("passed") == 0 else "unknown"
+        detail = r.detail[:200]
+        if r.unknown_after_ms is not None:
+            when = datetime.fromtimestamp(r.unknown_after_ms / 1000, BEIJING).strftime("%Y-%m-%d %H:%M")
+            detail = f"{detail}（最近一次核查未能完成：{when}）"
+        out.verdicts.append(
+            Verdict(
+                r.device,
+                r.check,
+                r.mlps_item,
+                "" if r.mlps_level is None else str(r.mlps_level),
+                r.severity,
+                r.status,
+                detail,
+                r.unknown_after_ms,
             )
-            out.verdicts.append(
-                Verdict(
-                    dev,
-                    s.tags.get("check", ""),
-                    s.tags.get("mlps_item", ""),
-                    s.tags.get("mlps_level", ""),
-                    s.tags.get("severity", ""),
-                    str(status),
-                    str(row.get("detail") or "")[:200],
-                )
-            )
+        )
     out.verdicts.sort(key=lambda v: (v.device, v.check))
     return out

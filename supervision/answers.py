@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, tzinfo
 from typing import Any, Literal
 
 from inventory.models import Device, Facility, Inventory
@@ -12,10 +12,17 @@ from supervision import assessment as asm
 from supervision import availability as av
 from supervision import bandwidth as bw
 from supervision import rollup
+from supervision import sources as src
 from supervision.periods import Period
 from supervision.recent_polls import PollFetch
 
 Source = Literal["auto", "raw", "rollup"]
+SOURCE_DEFAULT: Source = "auto"
+SOURCE_HELP = (
+    "raw polls, or daily roll-ups for every whole local day that has one (outages by number); "
+    "auto: roll-ups for days whose raw polls expired and for long periods (> 31 days) or big regions, "
+    "raw polls for the rest. The answer's `sources` says which source covered which days."
+)
 AUTO_ROLLUP_S = 31 * 86400  # longer periods read daily roll-ups …
 AUTO_RAW_DEVICE_DAYS = 20_000  # … and so do regions too big to replay raw polls at request time
 
@@ -34,18 +41,50 @@ def region_name(inventory: Inventory, code: str, lang: Lang) -> str:
     return text("nation", lang) if code == "" else inventory.region_name(code)
 
 
+def prefer_rollups(source: Source, period: Period) -> bool:
+    """For a device or a facility: roll-ups for whole days when asked, or for long periods."""
+    return source == "rollup" or (source == "auto" and period.seconds > AUTO_ROLLUP_S)
+
+
+def spans(items: list[av.Outage], tz: tzinfo, limit: int) -> list[dict[str, Any]]:
+    return [o.as_dict(tz) for o in items[:limit]]
+
+
 def device_availability(
-    influx: InfluxDB, inventory: Inventory, device: Device, period: Period, fetch: PollFetch | None = None
+    influx: InfluxDB,
+    inventory: Inventory,
+    device: Device,
+    period: Period,
+    fetch: PollFetch | None = None,
+    source: Source = "auto",
+    now: int | None = None,
 ) -> dict[str, Any]:
-    service = av.device_availability(influx, inventory, device, period, fetch=fetch)
+    service, pieces = src.device_over(
+        influx,
+        inventory,
+        device,
+        period,
+        prefer_rollup=prefer_rollups(source, period),
+        force_raw=source == "raw",
+        fetch=fetch,
+        now=now,
+    )
     tz = inventory.facilities[device.facility].tz
+    overall, listed = src.sources_answer([(pieces, tz)])
     return {
         "device": device.id,
         "period": period.as_dict(),
         "polls": service.polls,
         "answered": service.answered,
         "share": service.answered / service.polls if service.polls else None,
-        "service": {**service.summary(), "outages": [o.as_dict(tz) for o in service.outages]},
+        "service": {
+            **service.summary(),
+            "outages": spans(service.outages, tz, 1000),
+            "outage_count": service.outage_count,
+            "no_data": spans(service.no_data, tz, 1000),
+        },
+        "source": overall,
+        "sources": listed,
     }
 
 
@@ -56,21 +95,59 @@ def facility_availability(
     period: Period,
     limit: int = 1000,
     fetch: PollFetch | None = None,
+    source: Source = "auto",
+    now: int | None = None,
 ) -> dict[str, Any]:
-    result = av.facility_availability(influx, inventory, facility, period, fetch=fetch)
-    figs = result.figures
+    [acc] = src.facilities_over(
+        influx,
+        inventory,
+        [facility],
+        {"facility": facility.id},
+        period,
+        prefer_rollup=prefer_rollups(source, period),
+        force_raw=source == "raw",
+        fetch=fetch,
+        now=now,
+        with_devices=True,
+    )
+    figs = acc.figures if acc.supervised else av.Figures()
+    overall, listed = src.sources_answer([(acc.pieces, facility.tz)])
     return {
         "facility": facility.id,
         "name": facility.name,
         "period": period.as_dict(),
-        "supervised": result.plan.supervised,
-        "requirements": result.plan.describe(),
+        "supervised": acc.supervised,
+        "requirements": acc.describe,
         **figs.summary(),
-        "availability": figs.availability if result.plan.supervised else None,
-        "outages": [o.as_dict(facility.tz) for o in figs.outages[:limit]],
-        "outage_count": len(figs.outages),
-        "devices": [{"id": d, **f.summary(), "outages": len(f.outages)} for d, f in result.device_figures.items()],
+        "outages": spans(figs.outages, facility.tz, limit),
+        "outage_count": figs.outage_count,
+        "no_data": spans(figs.no_data, facility.tz, limit),
+        "devices": [{"id": d, **f.summary(), "outages": f.outage_count} for d, f in sorted(acc.device_figures.items())],
+        "source": overall,
+        "sources": listed,
     }
+
+
+def region_result(
+    influx: InfluxDB,
+    inventory: Inventory,
+    code: str,
+    period: Period,
+    source: Source = "auto",
+    fetch: PollFetch | None = None,
+    now: int | None = None,
+) -> av.RegionResult:
+    """A region's availability, every local day from raw polls or roll-ups (``sources``)."""
+    return src.region_over(
+        influx,
+        inventory,
+        code,
+        period,
+        prefer_rollup=use_rollups(source, inventory, code, period),
+        force_raw=source == "raw",
+        fetch=fetch,
+        now=now,
+    )
 
 
 def region_availability(
@@ -82,11 +159,9 @@ def region_availability(
     limit: int = 1000,
     source: Source = "auto",
     fetch: PollFetch | None = None,
+    now: int | None = None,
 ) -> dict[str, Any]:
-    if use_rollups(source, inventory, code, period):
-        result = rollup.region_availability_rollup(influx, inventory, code, period)
-    else:
-        result = av.region_availability(influx, inventory, code, period, fetch=fetch)
+    result = region_result(influx, inventory, code, period, source, fetch, now)
     tz_of = {f.id: f.tz for f in inventory.facilities.values()}
     default_tz = period.start.tzinfo or UTC
     in_county = len(code) == 6
@@ -98,19 +173,23 @@ def region_availability(
         }
         for child, figs in sorted(result.children.items())
     ]
+    figs = result.figures
     return {
         "code": code or "0",
         "name": region_name(inventory, code, lang),
         "period": period.as_dict(),
-        **result.figures.summary(),
+        **figs.summary(),
         "device_weighted": result.device_figures.summary(),
         "source": result.source,
+        "sources": result.sources,
         "facilities": result.facilities,
         "unsupervised_facilities": result.unsupervised,
+        "unmonitored_facilities": result.unmonitored,
         "data": children,
         "count": len(children),
-        "outages": [o.as_dict(tz_of.get(o.facility or "", default_tz)) for o in result.figures.outages[:limit]],
-        "outage_count": result.figures.outage_count,
+        "outages": [o.as_dict(tz_of.get(o.facility or "", default_tz)) for o in figs.outages[:limit]],
+        "outage_count": figs.outage_count,
+        "no_data": [o.as_dict(tz_of.get(o.facility or "", default_tz)) for o in figs.no_data[:limit]],
     }
 
 

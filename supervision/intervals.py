@@ -40,3 +40,22 @@ def total(intervals: Iterable[Interval]) -> int:
 
 def overlaps(intervals: list[Interval], s: int, e: int) -> bool:
     return any(a < e and s < b for a, b in intervals)
+
+
+def subtract(a: list[Interval], b: list[Interval]) -> list[Interval]:
+    """``a`` minus ``b`` (both sorted, non-overlapping)."""
+    out: list[Interval] = []
+    j = 0
+    for s, e in a:
+        cur = s
+        while j < len(b) and b[j][1] <= cur:
+            j += 1
+        k = j
+        while k < len(b) and b[k][0] < e:
+            if b[k][0] > cur:
+                out.append((cur, b[k][0]))
+            cur = max(cur, b[k][1])
+            k += 1
+        if cur < e:
+            out.append((cur, e))
+    return out

@@ -62,6 +62,11 @@ class AppliedRequirement:
     kinds: tuple[DeviceKind, ...]
     devices: tuple[str, ...]
     needed: int
+    rule: Requirement | None = None
+
+    def needed_of(self, present: int) -> int:
+        """How many must be up when only ``present`` of the devices are supervised (installed, not retired)."""
+        return self.rule.needed(present) if self.rule else min(present, self.needed)
 
 
 @dataclass(frozen=True)
@@ -89,5 +94,5 @@ def plan(facility: Facility, devices: list[Device], rules: ServingRules) -> Faci
     for req in rules.requirements(facility.kind):
         ids = tuple(sorted(d.id for d in devices if d.enabled and d.kind in req.kinds))
         if ids:
-            applied.append(AppliedRequirement(req.kinds, ids, req.needed(len(ids))))
+            applied.append(AppliedRequirement(req.kinds, ids, req.needed(len(ids)), req))
     return FacilityPlan(facility, tuple(applied))

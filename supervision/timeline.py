@@ -137,10 +137,6 @@ def device_timeline(polls: PollSeries, start_ms: int, end_ms: int, max_gap_ms: i
     return out
 
 
-def up_intervals(segments: Iterable[Segment]) -> list[tuple[int, int]]:
-    return [(s.start, s.end) for s in segments if s.state == UP]
-
-
 def tag_where(tags: dict[str, str]) -> tuple[str, dict[str, str]]:
     """``tag = $p0 AND …`` (bound parameters) for a tag filter; ``""`` for none."""
     parts, params = [], {}

@@ -15,17 +15,13 @@ from fastapi.concurrency import run_in_threadpool
 
 from inventory.models import Device, Facility, Inventory
 from pdcs.i18n import Lang
-from pdcs.settings import Settings
 from pdcs.storage import InfluxDB
 from supervision import FigureError, periods
 from supervision.recent_polls import PollFetch, RecentPolls
 from supervision.regions import UnknownRegion, normalise_region
 from supervision_api.access.auth import CurrentUser, require_scope, scope_label
-from supervision_api.access.store import views_of
 from supervision_api.errors import ApiError, request_lang
 from supervision_api.state import AppState
-
-POLLS_KEY = "recent_polls"
 
 
 async def get_lang(request: Request) -> Lang:
@@ -43,7 +39,7 @@ async def get_inventory(state: Annotated[AppState, Depends(get_state)], user: Cu
     Every list and total a route builds from it is thereby filtered to the scope.
     A view not built yet is built in the thread pool (a large inventory takes a while).
     """
-    views, inv = views_of(state), state.inventory
+    views, inv = state.views, state.inventory
     view = views.cached(inv, user.scope)
     return view if view is not None else await run_in_threadpool(views.get, inv, user.scope)
 
@@ -52,29 +48,22 @@ async def get_influx(state: Annotated[AppState, Depends(get_state)]) -> InfluxDB
     return state.influx
 
 
-async def get_settings(state: Annotated[AppState, Depends(get_state)]) -> Settings:
-    return state.settings
-
-
 async def get_polls(state: Annotated[AppState, Depends(get_state)]) -> PollFetch:
     """How availability routes read polls: through the process's cache of recent polls.
 
     Made on first use; async dependencies run on the event loop, so only one is ever made.
     """
-    cache = state.extras.get(POLLS_KEY)
-    if cache is None:
+    if state.polls is None:
         settings = state.settings
-        cache = state.extras[POLLS_KEY] = RecentPolls(
+        state.polls = RecentPolls(
             state.influx, refresh_s=settings.api_poll_cache_s, max_polls=settings.api_poll_cache_polls
         )
-    assert isinstance(cache, RecentPolls)
-    return cache
+    return state.polls
 
 
 StateDep = Annotated[AppState, Depends(get_state)]
 InventoryDep = Annotated[Inventory, Depends(get_inventory)]
 InfluxDep = Annotated[InfluxDB, Depends(get_influx)]
-SettingsDep = Annotated[Settings, Depends(get_settings)]
 PollsDep = Annotated[PollFetch, Depends(get_polls)]
 LangDep = Annotated[Lang, Depends(get_lang)]
 
@@ -84,10 +73,6 @@ class RegionRef:
     """A region the caller asked for: ``code`` is ``""`` for the nation."""
 
     code: str
-
-    @property
-    def is_nation(self) -> bool:
-        return self.code == ""
 
 
 def resolve_region(code: str, inventory: Inventory) -> RegionRef:

@@ -1,4 +1,4 @@
-"""What the API process holds: settings, the inventory, the InfluxDB client.
+"""What the API process holds: settings, the inventory, the InfluxDB client, and what follows them.
 
 Built once by ``create_app`` and reached in routes through ``deps``; tests
 build their own and pass it in (nothing is read from globals).
@@ -6,12 +6,16 @@ build their own and pass it in (nothing is read from globals).
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
-from typing import Any
 
 from inventory.models import Inventory
 from pdcs.settings import Settings
 from pdcs.storage import InfluxDB
+from supervision.recent_polls import RecentPolls
+from supervision_api.access.scope import ScopedViews
+from supervision_api.db import Database
+from supervision_api.db.users import Principal
 
 
 @dataclass
@@ -19,4 +23,21 @@ class AppState:
     settings: Settings
     inventory: Inventory
     influx: InfluxDB
-    extras: dict[str, Any] = field(default_factory=dict)  # per-part state (e.g. the SQL engine)
+    # The API's SQL database (users, tokens, audit log, stored inventory): ``access.store.attach_database``.
+    database: Database | None = None
+    # Held while an inventory change is stored and swapped in (``access.store.change_inventory``).
+    inventory_lock: threading.Lock = field(default_factory=threading.Lock)
+    # The inventory as each region scope sees it, rebuilt when ``inventory`` is replaced.
+    views: ScopedViews = field(default_factory=ScopedViews)
+    # The stored inventory's version this process holds, and when it last asked (monotonic seconds).
+    inventory_version: int | None = None
+    inventory_checked_at: float = 0.0
+    # Token hash → (when it authenticated, who): ``access.auth.AUTH_CACHE_S``.
+    auth_cache: dict[str, tuple[float, Principal]] = field(default_factory=dict)
+    # The cache of recent polls the availability routes read (made on first use: ``deps.get_polls``).
+    polls: RecentPolls | None = None
+
+    def close(self) -> None:
+        """Let go of the database's connections (tests build many states)."""
+        if self.database is not None:
+            self.database.dispose()

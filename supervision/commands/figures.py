@@ -97,7 +97,7 @@ def availability(
                 fac = inv.facilities.get(facility)
                 if fac is None:
                     raise _fail(text("error.not_found.facility", lg, id=facility))
-                body = answers.facility_availability(influx, inv, fac, period)
+                body = answers.facility_availability(influx, inv, fac, period, source=source)  # type: ignore[arg-type]
             else:
                 code = normalise_region(region, inv)
                 body = answers.region_availability(influx, inv, code, period, lg, source=source)
@@ -107,14 +107,16 @@ def availability(
         return
     zh = lg == "zh"
     head = (
-        ["名称", "计划服务(小时)", "服务(小时)", "无数据(小时)", "可用率"]
+        ["名称", "计划服务(小时)", "服务(小时)", "停服(小时)", "无数据(小时)", "覆盖率", "可用率"]
         if zh
-        else ["name", "scheduled (h)", "up (h)", "no data (h)", "availability"]
+        else ["name", "scheduled (h)", "up (h)", "down (h)", "no data (h)", "coverage", "availability"]
     )
 
     def row(name: str, figures: dict[str, Any]) -> list[str]:
-        hours = [_hours(figures[k]) for k in ("scheduled_s", "up_s", "unknown_s")]
-        return [name, *hours, _pct(figures["availability"])]
+        hours = [_hours(figures[k]) for k in ("scheduled_s", "up_s", "down_s", "unknown_s")]
+        nothing = "无数据" if zh else "no data"  # never 0 % where nothing is known
+        av = figures["availability"]
+        return [name, *hours, _pct(figures["coverage"]), nothing if av is None else _pct(av)]
 
     rows = [row(str(body.get("name")), body)] + [row("  " + str(c["name"]), c) for c in body.get("data", [])]
     from pdcs.i18n import label
@@ -140,6 +142,20 @@ def availability(
             ],
         )
     typer.echo(f"{'中断次数' if zh else 'outages'}: {body['outage_count']}")
+    gaps = body.get("no_data", [])
+    if gaps:
+        _print_table(
+            "无数据" if zh else "no data",
+            ["开始", "结束", "开放时间内(小时)", "设施"] if zh else ["start", "end", "in service (h)", "facility"],
+            [
+                [_when(g["start"]), _when(g["end"]), _hours(g["in_service_s"]), str(g.get("facility") or "")]
+                for g in gaps
+            ],
+        )
+    typer.echo(
+        ("数据来源: " if zh else "sources: ")
+        + "; ".join(f"{p['source']} {p['start']} — {p['end']}" for p in body.get("sources", []))
+    )
 
 
 @app.command("bandwidth")

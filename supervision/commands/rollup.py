@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from pdcs.cli_context import INFLUX_DB_OPT, INFLUX_URL_OPT, INVENTORY_OPT, open_context
+from pdcs.cli_context import INFLUX_DB_OPT, INFLUX_URL_OPT, INVENTORY_OPT, open_context, progress_bar
 
 log = logging.getLogger(__name__)
 
@@ -34,23 +34,12 @@ def _yesterday(tz: ZoneInfo = CN) -> date:
 
 def run_days(days: list[date], inventory: Path | None, influx_url: str | None, influx_db: str | None) -> int:
     """Roll up ``days`` for every county with a progress bar; returns rows written."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
     from supervision import rollup
 
     settings, inv = open_context(inventory, influx_url, influx_db)
     settings.ensure_schema()
     counties = rollup.counties(inv)
-    with (
-        settings.influx() as influx,
-        Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            transient=False,
-        ) as bar,
-    ):
+    with settings.influx() as influx, progress_bar() as bar:
         task = bar.add_task(f"roll-ups {days[0]}..{days[-1]}", total=len(days) * len(counties))
         written = rollup.rollup_days(influx, inv, days, only=counties, progress=lambda _c: bar.advance(task))
     return written

@@ -2,8 +2,12 @@
 
 Per requirement item (GB/T 28448 style 单项测评结果):
 
-- the results that count are the latest ``security_check`` of every (device,
-  check) whose ``mlps_item`` is the item, written with either clause number
+- the results that count are the latest *definitive* (pass or fail)
+  ``security_check`` of every (device, check) — the tags of that row (item,
+  level, severity) decide where it counts, so a superseded row under old tags
+  no longer counts; a later ``unknown`` (the audit could not connect) never
+  turns an earlier failure into a pass: the earlier result stands, marked
+  "最近一次核查未能完成" (``unknown_after_ms``) — whose ``mlps_item`` is the item, written with either clause number
   (agents write the clause of the level they are configured for, SSH audits
   the level-3 clause); which items a level has comes from the catalogue, so
   the ``mlps_level`` tag is not used to filter; ``unknown`` results do not count;
@@ -59,6 +63,8 @@ class CheckResult(NamedTuple):
     detail: str
     time_ms: int
     facility: str = ""
+    unknown_after_ms: int | None = None  # a later attempt could not complete (its time), the result stands
+    unknown_detail: str = ""
 
 
 @dataclass(frozen=True)

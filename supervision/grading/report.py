@@ -29,6 +29,9 @@ METHOD = {
 }
 
 
+UNKNOWN_AFTER = {"zh": "最近一次核查未能完成", "en": "the latest check could not be completed"}
+
+
 def _check(c: CheckResult) -> dict[str, Any]:
     return {
         "device": c.device,
@@ -38,6 +41,10 @@ def _check(c: CheckResult) -> dict[str, Any]:
         "severity": c.severity,
         "detail": c.detail,
         "time_ms": c.time_ms,
+        # A later attempt could not complete: the result above (and its date) stands.
+        "latest_attempt": None
+        if c.unknown_after_ms is None
+        else {"status": "unknown", "time_ms": c.unknown_after_ms, "detail": c.unknown_detail, "note": UNKNOWN_AFTER},
     }
 
 

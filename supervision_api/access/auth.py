@@ -32,20 +32,13 @@ def _state(request: Request) -> AppState:
     return state
 
 
-AUTH_CACHE_KEY = "auth_cache"
 AUTH_CACHE_S = 2.0  # a revoked token or a disabled user is refused by every API process within this long
 AUTH_CACHE_MAX = 10_000
 
 
-def _auth_cache(state: AppState) -> dict[str, tuple[float, Principal]]:
-    """Token hash → (when it authenticated, who)."""
-    cache: dict[str, tuple[float, Principal]] = state.extras.setdefault(AUTH_CACHE_KEY, {})
-    return cache
-
-
 def remembered(state: AppState, token: str, now: float | None = None) -> Principal | None:
     """The caller of ``token`` if it authenticated within ``AUTH_CACHE_S`` (no database read)."""
-    hit = _auth_cache(state).get(users.hash_token(token.strip()))
+    hit = state.auth_cache.get(users.hash_token(token.strip()))
     return hit[1] if hit is not None and (monotonic() if now is None else now) - hit[0] < AUTH_CACHE_S else None
 
 
@@ -58,7 +51,7 @@ def principal_for_token(state: AppState, token: str) -> Principal | None:
     now = monotonic()
     if (principal := remembered(state, token, now)) is not None:
         return principal
-    cache, key = _auth_cache(state), users.hash_token(token.strip())
+    cache, key = state.auth_cache, users.hash_token(token.strip())
     with database_of(state).session() as s:
         principal = users.authenticate(s, token)
     if principal is None:

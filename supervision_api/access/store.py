@@ -8,7 +8,6 @@ reference swap, so a request never sees half a change).
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -16,33 +15,23 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from inventory.models import Inventory
-from supervision_api.access.scope import ScopedViews
 from supervision_api.db import Database, inventory_store, users
 from supervision_api.db import audit as audit_log
 from supervision_api.db.users import Principal, Role
 from supervision_api.state import AppState
 
-DB_KEY = "db"
-LOCK_KEY = "inventory_lock"
-VIEWS_KEY = "scoped_views"
-VERSION_KEY = "inventory_version"
-CHECKED_KEY = "inventory_checked_at"
 RECHECK_S = 2.0  # how often a process asks whether another one changed the inventory
 
 
 def attach_database(state: AppState, database: Database | None = None) -> Database:
     """Open (or take) the database, create the schema, and load or seed the inventory."""
-    db = state.extras.get(DB_KEY)
-    if db is None:
+    if state.database is None:
         db = database or Database(state.settings.database_url)
         db.create_schema()
         _seed_or_load(db, state)
-        state.extras[CHECKED_KEY] = time.monotonic()
-        state.extras[DB_KEY] = db
-    state.extras.setdefault(LOCK_KEY, threading.Lock())
-    state.extras.setdefault(VIEWS_KEY, ScopedViews())
-    assert isinstance(db, Database)
-    return db
+        state.inventory_checked_at = time.monotonic()
+        state.database = db
+    return state.database
 
 
 def _seed_or_load(db: Database, state: AppState, attempts: int = 5) -> None:
@@ -60,7 +49,7 @@ def _seed_or_load(db: Database, state: AppState, attempts: int = 5) -> None:
                     inventory_store.bump_version(s)
                 else:
                     state.inventory = inventory_store.load(s, state.inventory.base_dir)
-                state.extras[VERSION_KEY] = inventory_store.version(s)
+                state.inventory_version = inventory_store.version(s)
             return
         except (IntegrityError, OperationalError):
             if attempt == attempts - 1:
@@ -69,16 +58,9 @@ def _seed_or_load(db: Database, state: AppState, attempts: int = 5) -> None:
 
 
 def database_of(state: AppState) -> Database:
-    db = state.extras.get(DB_KEY)
-    if not isinstance(db, Database):
+    if state.database is None:
         raise RuntimeError("the API has no database attached (create_app attaches one)")
-    return db
-
-
-def views_of(state: AppState) -> ScopedViews:
-    views = state.extras.setdefault(VIEWS_KEY, ScopedViews())
-    assert isinstance(views, ScopedViews)
-    return views
+    return state.database
 
 
 def change_inventory(
@@ -92,20 +74,19 @@ def change_inventory(
     ``change`` raises to refuse; nothing is stored or swapped then.
     """
     db = database_of(state)
-    lock: threading.Lock = state.extras[LOCK_KEY]
-    with lock:
+    with state.inventory_lock:
         new, region, target, details = change(state.inventory)
         with db.session() as s:
             inventory_store.apply_diff(s, state.inventory, new)
             audit_log.record(s, who, action, region=region, target=target, details=details)
-            state.extras[VERSION_KEY] = inventory_store.bump_version(s)
+            state.inventory_version = inventory_store.bump_version(s)
         state.inventory = new
     return new
 
 
 def inventory_recheck_due(state: AppState, now: float | None = None) -> bool:
     """Whether ``RECHECK_S`` have passed since this process last asked for the inventory's version."""
-    return (time.monotonic() if now is None else now) - state.extras.get(CHECKED_KEY, 0.0) >= RECHECK_S
+    return (time.monotonic() if now is None else now) - state.inventory_checked_at >= RECHECK_S
 
 
 def refresh_inventory(state: AppState, now: float | None = None) -> bool:
@@ -113,16 +94,14 @@ def refresh_inventory(state: AppState, now: float | None = None) -> bool:
     now = time.monotonic() if now is None else now
     if not inventory_recheck_due(state, now):
         return False
-    state.extras[CHECKED_KEY] = now
-    db = database_of(state)
-    lock: threading.Lock = state.extras[LOCK_KEY]
-    with db.session() as s:
+    state.inventory_checked_at = now
+    with database_of(state).session() as s:
         current = inventory_store.version(s)
-        if current == state.extras.get(VERSION_KEY):
+        if current == state.inventory_version:
             return False
-        with lock:
+        with state.inventory_lock:
             state.inventory = inventory_store.load(s, state.inventory.base_dir)
-            state.extras[VERSION_KEY] = current
+            state.inventory_version = current
     return True
 
 

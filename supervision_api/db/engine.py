@@ -11,8 +11,6 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
-from supervision_api.db.schema import Base
-
 
 def _sqlite_wal(dbapi_connection: Any, _record: Any) -> None:
     # WAL: readers (every request's token check) do not wait for a writer, nor block it
@@ -56,12 +54,6 @@ class Database:
 
         migrate.upgrade(self.engine)
 
-    def drop_schema(self) -> None:
-        from supervision_api.db import migrate
-
-        Base.metadata.drop_all(self.engine)
-        with self.engine.begin() as conn:
-            conn.exec_driver_sql(f"DROP TABLE IF EXISTS {migrate.VERSION_TABLE}")
 
     @contextmanager
     def session(self) -> Iterator[Session]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 
 from inventory.labels import device_kind_label, facility_kind_label
 from inventory.models import Device, Inventory, region_chain
@@ -65,6 +65,11 @@ def device(device: DeviceDep, inventory: InventoryDep, influx: InfluxDep, lang: 
     summary="Availability over a period (default: last 24 h): share of polls answered, and up time in service hours",
 )
 def availability(
-    device: DeviceDep, period: PeriodDep, inventory: InventoryDep, influx: InfluxDep, polls: PollsDep
+    device: DeviceDep,
+    period: PeriodDep,
+    inventory: InventoryDep,
+    influx: InfluxDep,
+    polls: PollsDep,
+    source: answers.Source = Query(answers.SOURCE_DEFAULT, description=answers.SOURCE_HELP),
 ) -> dict[str, Any]:
-    return answers.device_availability(influx, inventory, device, period, polls)
+    return answers.device_availability(influx, inventory, device, period, polls, source)

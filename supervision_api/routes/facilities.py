@@ -48,8 +48,9 @@ def availability(
     influx: InfluxDep,
     polls: PollsDep,
     limit: int = Query(1000, ge=0, le=100_000, description="most outages listed"),
+    source: answers.Source = Query(answers.SOURCE_DEFAULT, description=answers.SOURCE_HELP),
 ) -> dict[str, Any]:
-    return answers.facility_availability(influx, inventory, facility, period, limit, polls)
+    return answers.facility_availability(influx, inventory, facility, period, limit, polls, source)
 
 
 @router.get(

@@ -36,7 +36,7 @@ class _Refused(Exception):
     summary="Import inventory files (YAML, CSV) into the stored inventory, within your scope",
 )
 async def import_files(
-    files: Annotated[list[UploadFile], File(description="*.yaml / *.yml / *.csv inventory files")],
+    files: Annotated[list[UploadFile], File(description="*.yaml / *.yml / *.csv / *.xlsx inventory files")],
     user: EditorUser,
     state: StateDep,
     lang: LangDep,

@@ -111,9 +111,7 @@ def availability(
     polls: PollsDep,
     lang: LangDep,
     limit: int = Query(1000, ge=0, le=100_000, description="most outages listed"),
-    source: answers.Source = Query(
-        "auto", description="raw points, daily roll-ups (whole local days; outages by number), or auto (> 31 days)"
-    ),
+    source: answers.Source = Query(answers.SOURCE_DEFAULT, description=answers.SOURCE_HELP),
 ) -> dict[str, Any]:
     return answers.region_availability(influx, inventory, region.code, period, lang, limit, source, polls)
 

@@ -12,22 +12,36 @@ class OutageOut(Answer):
     end: str
     duration_s: float
     in_service_s: float
-    cause: str = Field(description="down | no_data | mixed")
+    cause: str = Field(description="down (an outage) | no_data (a no-data span, listed apart)")
     facility: str | None
     devices: list[str]
 
 
 class ServiceFigures(Answer):
-    """Seconds of scheduled service time, up and without data; availability = up ÷ scheduled (null: none scheduled)."""
+    """Seconds of scheduled service time (within the supervised window, up to now): up, down and no data."""
 
     scheduled_s: float
     up_s: float
-    unknown_s: float
-    availability: float | None
+    down_s: float = Field(description="answered down, or silent while a collector covering it was alive")
+    unknown_s: float = Field(description="no data: no poll and no live collector (or raw expired without roll-up)")
+    coverage: float | None = Field(description="(up + down) ÷ scheduled; null: nothing scheduled")
+    availability: float | None = Field(description="up ÷ (up + down); null (无数据) when nothing is known")
+
+
+class SourcePiece(Answer):
+    """Which source answered which local days: raw polls, daily roll-ups, or none (expired without roll-up)."""
+
+    source: str = Field(description="raw | rollup | none")
+    start: str
+    end: str
+    days: float
+    facilities: int
 
 
 class DeviceService(ServiceFigures):
     outages: list[OutageOut]
+    outage_count: int = Field(description="listed outages plus those counted by daily roll-ups")
+    no_data: list[OutageOut]
 
 
 class DeviceAvailability(Answer):
@@ -37,6 +51,8 @@ class DeviceAvailability(Answer):
     answered: int
     share: float | None = Field(description="answered ÷ polls; null without polls")
     service: DeviceService
+    source: str = Field(description="raw | rollup | mixed | none")
+    sources: list[SourcePiece]
 
 
 class Requirement(Answer):
@@ -58,7 +74,10 @@ class FacilityAvailability(ServiceFigures):
     requirements: list[Requirement]
     outages: list[OutageOut]
     outage_count: int
+    no_data: list[OutageOut]
     devices: list[FacilityDeviceFigures]
+    source: str = Field(description="raw | rollup | mixed | none")
+    sources: list[SourcePiece]
 
 
 class RegionAvailabilityChild(ServiceFigures):
@@ -74,10 +93,13 @@ class RegionAvailability(ServiceFigures):
     name: str
     period: PeriodOut
     device_weighted: ServiceFigures
-    source: str = Field(description="raw | rollup")
+    source: str = Field(description="raw | rollup | mixed | none")
+    sources: list[SourcePiece]
     facilities: int
-    unsupervised_facilities: list[str]
+    unsupervised_facilities: list[str] = Field(description="no devices the serving rules require")
+    unmonitored_facilities: list[str] = Field(description="no supervised time in the period: never polled …")
     data: list[RegionAvailabilityChild]
     count: int
     outages: list[OutageOut]
     outage_count: int
+    no_data: list[OutageOut]

@@ -7,6 +7,13 @@ from pydantic import Field
 from supervision_api.schemas.common import Answer, Labels
 
 
+class LatestAttempt(Answer):
+    status: str
+    time_ms: int
+    detail: str
+    note: Labels
+
+
 class CheckOut(Answer):
     device: str
     check: str
@@ -15,6 +22,9 @@ class CheckOut(Answer):
     severity: str
     detail: str
     time_ms: int
+    latest_attempt: LatestAttempt | None = Field(
+        None, description="a later check that could not complete (最近一次核查未能完成); the result above stands"
+    )
 
 
 class ItemOut(Answer):

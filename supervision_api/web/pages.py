@@ -27,7 +27,7 @@ from supervision import FigureError
 from supervision.periods import Period
 from supervision.regions import UnknownRegion, normalise_region
 from supervision_api.access.auth import principal_for_token
-from supervision_api.access.store import record, views_of
+from supervision_api.access.store import record
 from supervision_api.db.users import ROLE_ZH, Principal
 from supervision_api.routes.reports import report_filename
 from supervision_api.state import AppState
@@ -60,7 +60,7 @@ def _page(request: Request, name: str, status: int = 200, **ctx: Any) -> HTMLRes
 
 
 def _regions(state: AppState, user: Principal) -> list[dict[str, str]]:
-    inv = views_of(state).get(state.inventory, user.scope)
+    inv = state.views.get(state.inventory, user.scope)
     codes = set(inv.regions) | {f.county for f in inv.facilities.values()}
     codes |= {c[:4] for c in codes if len(c) >= 4} | {c[:2] for c in codes}
     codes = {c for c in codes if c.startswith(user.scope)}
@@ -110,7 +110,7 @@ def _report(state: AppState, user: Principal, region: str, start: str, end: str)
         per = _period(start, end)
     except ValueError as exc:
         raise _Refused(422, f"日期有误：{exc}") from None
-    inv = views_of(state).get(state.inventory, user.scope)
+    inv = state.views.get(state.inventory, user.scope)
     return build_report(state.influx, inv, code, per, "zh"), per, code
 
 

@@ -81,4 +81,4 @@ def test_schemathesis_finds_no_server_error_on_the_pages(influx: InfluxDB) -> No
 
         run()
     assert 422 in seen and 303 in seen
-    state.extras["db"].dispose()
+    state.close()

@@ -2,12 +2,13 @@
 
 - 金堂县图书馆 (jt-lib): every device up all the time; its uplink carries 20 Mbit/s in, 5 out (100 Mbit/s declared).
 - 金堂县文化馆 (jt-wh): its switch down 10:00–12:00 on Monday (inside opening hours 09:00–17:00).
-- 赵镇综合文化服务中心 (jt-zhaozhen): no data at all.
+- 赵镇综合文化服务中心 (jt-zhaozhen): commissioned 1 Oct 2026 (投运日期), no data at all (no poll, no collector).
 - Security: jt-lib-sw1 fails ssh_password_auth (8.1.4.1, high) and passes ntp (8.1.4.3); jt-wh-sw1 passes
   ssh_password_auth.
 
-By hand: scheduled time per facility 3 days × 8 h = 24 h; serving 24 h, 22 h, 0 h →
-county availability 46/72 = 63.89 %, jt-wh 91.67 %.  Devices with data 7 of 9 (the two
+By hand: scheduled time per facility 3 days × 8 h = 24 h; serving 24 h, 22 h, and at 赵镇 24 h of
+no data → county availability over known time 46/48 = 95.83 %, coverage 48/72 = 66.67 %, jt-wh
+91.67 %, 赵镇 无数据 (not 0 %); one outage (jt-wh), 赵镇 listed under 无数据.  Devices with data 7 of 9 (the two
 of jt-zhaozhen have none) → coverage 0.7778.  Security 2 passed of 3 → 66.67 %; by item
 8.1.4.1 50 %, 8.1.4.3 100 %.  Bandwidth: mean in 20 Mbit/s, out 5, p95 utilisation 20 %.
 MLPS: 金堂县图书馆 declares level 2; of its two assessed items one conforms (ntp) and one does
@@ -16,7 +17,7 @@ not (a failed high check) → score 100 × (1 + 0) / 2 = 50, conclusion 差 (a h
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -44,6 +45,7 @@ def inventory() -> Inventory:
     inv = build_inventory()
     mlps = MlpsDeclaration.model_validate({"harm_object": "社会秩序公共利益", "harm_degree": "一般损害"})
     inv.facilities["jt-lib"] = inv.facilities["jt-lib"].model_copy(update={"mlps": mlps})
+    inv.facilities["jt-zhaozhen"] = inv.facilities["jt-zhaozhen"].model_copy(update={"commissioned": date(2026, 10, 1)})
     return inv
 
 

@@ -31,7 +31,7 @@ def test_report_through_the_api(scenario: InfluxDB, api: Api) -> None:
     assert len(hashes) == 1  # one content, four renderings
     body = inspector.get(f"/regions/510121/report?{PERIOD_Q}").json()
     assert body["content_sha256"] in hashes and body["generated_by"] == "wang"
-    assert body["sections"][0]["headline"][0]["value"] == 63.89
+    assert body["sections"][0]["headline"][0]["value"] == 95.83
 
     county = api.client(Role.COUNTY_STAFF, "510129")
     r = county.get(f"/regions/510121/report?format=pdf&{PERIOD_Q}")
@@ -63,7 +63,7 @@ def test_pdcs_report_cli(scenario: InfluxDB, inventory: Inventory, tmp_path: Pat
     assert p.returncode == 0, p.stderr
     doc = json.loads(out.read_text(encoding="utf-8"))
     assert doc["content_sha256"] in p.stdout and "report: done" in p.stdout  # progress shown
-    assert doc["sections"][0]["headline"][0]["value"] == 63.89
+    assert doc["sections"][0]["headline"][0]["value"] == 95.83
 
     # the rest in process (same command, without paying for a child process each time)
     runner = CliRunner()

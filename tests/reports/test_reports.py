@@ -38,12 +38,17 @@ def test_figures_worked_by_hand(scenario: InfluxDB, inventory: Inventory) -> Non
     assert rep.coverage["share"] == 0.7778
 
     av = headline(rep, "availability")
-    assert av["设施服务可用率"] == 63.89
-    assert av["计划服务时长"] == 72.0
-    assert av["停服次数"] == 2  # jt-wh on Monday morning, jt-zhaozhen (no data) throughout
+    # Was 63.89 with 赵镇's unmonitored time counted as not serving, and 赵镇 shown as 0 %.
+    assert av["设施服务可用率"] == 95.83
+    assert av["数据覆盖率"] == 66.67
+    assert av["计划服务时长"] == 72.0 and av["停服时长"] == 2.0 and av["无数据时长"] == 24.0
+    assert av["停服次数"] == 1  # jt-wh on Monday morning; 赵镇's silence is no outage
     rows = {r[0]: r for r in table(rep, "availability")}
-    assert rows["jt-lib"][5] == 100.0 and rows["jt-wh"][5] == 91.67 and rows["jt-zhaozhen"][5] == 0.0
+    assert rows["jt-lib"][7] == 100.0 and rows["jt-wh"][7] == 91.67 and rows["jt-zhaozhen"][7] == "无数据"
+    assert rows["jt-zhaozhen"][6] == 0.0  # coverage 0 %
     assert rows["jt-wh"][1] == "金堂县文化馆"
+    assert [r[4] for r in table(rep, "no_data")] == ["赵镇综合文化服务中心"]
+    assert [r[0] for r in table(rep, "sources")] == ["raw"]
 
     bw = headline(rep, "bandwidth")
     assert bw["平均入速率"] == 20.0 and bw["平均出速率"] == 5.0 and bw["P95 利用率"] == 20.0
@@ -92,7 +97,7 @@ def test_every_format_carries_the_hash(scenario: InfluxDB, inventory: Inventory)
     text = render(rep, "csv").body.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[-2] == ["content_sha256", digest]
-    assert ["jt-wh", "金堂县文化馆", "24.0", "22.0", "0.0", "91.67"] in rows
+    assert ["jt-wh", "金堂县文化馆", "24.0", "22.0", "2.0", "0.0", "100.0", "91.67"] in rows
 
     wb = load_workbook(io.BytesIO(render(rep, "xlsx").body))
     assert wb.properties.identifier == digest

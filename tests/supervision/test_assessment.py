@@ -2,8 +2,9 @@
 
 金堂县 (510121): 金堂县图书馆 (wireless yes, digital library yes), 金堂县文化馆
 (wireless yes, digital cultural centre no), 赵镇中心 (wireless no, upgraded yes).
-Roll-ups: the library and the centre were polled, 赵镇 never; serving 92.25 h of
-144 h scheduled (0.640625); 3 security checks, 2 passed.
+Roll-ups: the library and the centre were polled, 赵镇 never (and states no commissioning date,
+so it has no supervised time: its 48 h no longer count as not serving — that was the bug); serving
+92.25 h of 96 h scheduled (0.9609375); 3 security checks, 2 passed.
 
 indicator                  value    score   weight
 wireless_coverage          2/3      66.67   15
@@ -11,9 +12,9 @@ digital_library_service    1/1      100     15
 digital_cultural_centre    0/1      0       10   (target 50 %)
 service_point_upgraded     1/1      100     10
 remote_supervision         2/3      66.67   15
-availability               0.6406   0       20   (band 0.90 → 0.99)
+availability               0.9609   67.71   20   (band 0.90 → 0.99: (0.9609375 − 0.9) ÷ 0.09)
 security_compliance        2/3      66.67   15
-total = (1000 + 1500 + 0 + 1000 + 1000 + 0 + 1000) / 100 = 55.0, coverage 100 %.
+total = (1000 + 1500 + 0 + 1000 + 1000 + 1354.17 + 1000) / 100 = 68.54, coverage 100 %.
 """
 
 from __future__ import annotations
@@ -52,10 +53,10 @@ def test_county_scores_explain_themselves(client: TestClient, rolled: InfluxDB) 
     assert ind["digital_cultural_centre"]["score"] == 0
     assert ind["service_point_upgraded"]["score"] == 100
     assert ind["remote_supervision"]["value"] == pytest.approx(2 / 3)
-    assert ind["availability"]["value"] == pytest.approx(92.25 / 144)
-    assert ind["availability"]["score"] == 0
+    assert ind["availability"]["value"] == pytest.approx(92.25 / 96)
+    assert ind["availability"]["score"] == pytest.approx((92.25 / 96 - 0.9) / 0.09 * 100)
     assert ind["security_compliance"]["inputs"]["numerator"] == 2
-    assert body["score"] == pytest.approx(55.0)
+    assert body["score"] == pytest.approx(68.5417, abs=1e-4)
     assert body["coverage"] == 1.0
     assert ind["availability"]["label"]["zh"] == "开放时间内服务可用率"
     assert "÷" in ind["availability"]["formula"]["zh"] and "scheduled" in ind["availability"]["formula"]["en"]
@@ -84,7 +85,7 @@ def test_rolled_up_to_city_and_nation(client: TestClient, rolled: InfluxDB) -> N
     # Roll-ups exist for 3 of the city's 4 facilities.
     assert ind["remote_supervision"]["inputs"]["facilities_with_data"] == 3
     assert [(c["code"], c["name"]) for c in city["children"]] == [("510121", "金堂县"), ("510129", "大邑县")]
-    assert city["children"][0]["score"] == pytest.approx(55.0)
+    assert city["children"][0]["score"] == pytest.approx(68.5417, abs=1e-4)
     nation = client.get("/regions/0/assessment", params={"year": 2026}).json()
     assert _by_id(nation)["wireless_coverage"]["inputs"]["facilities"] == 5
     assert [c["code"] for c in nation["children"]] == ["51", "53"]

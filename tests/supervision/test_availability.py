@@ -67,8 +67,9 @@ def test_device_service_availability(client: TestClient, influx: InfluxDB, inven
 
 
 def test_collector_silence_is_no_data(client: TestClient, influx: InfluxDB, inventory: Inventory) -> None:
-    # Thursday 8 Oct: both devices up, but no poll at all 13:00–14:00 → the 12:59 answer
-    # holds 3 × 60 s, to 13:02; unknown 13:02–14:00 = 58 min.
+    # Thursday 8 Oct: both devices up, but no poll at all 13:00–14:00 and no collector point either
+    # → the 12:59 answer holds 3 × 60 s, to 13:02; no data 13:02–14:00 = 58 min: listed as 无数据,
+    # not as an outage, and left out of the availability (known time 8 h − 58 min, all up).
     day, nxt = at("2026-10-08"), at("2026-10-09")
     silent = [(at("2026-10-08", "13:00"), at("2026-10-08", "14:00"))]
     write_polls(influx, inventory, "jt-wh-k1", day, nxt, silent=silent)
@@ -79,32 +80,39 @@ def test_collector_silence_is_no_data(client: TestClient, influx: InfluxDB, inve
     assert body["scheduled_s"] == 8 * H
     assert body["unknown_s"] == 58 * 60
     assert body["up_s"] == 8 * H - 58 * 60
-    [outage] = body["outages"]
-    assert outage["cause"] == "no_data"
-    assert (outage["start"], outage["end"]) == ("2026-10-08T13:02:00+08:00", "2026-10-08T14:00:00+08:00")
+    assert body["down_s"] == 0
+    assert body["availability"] == 1.0
+    assert body["coverage"] == (8 * H - 58 * 60) / (8 * H)
+    assert body["outages"] == [] and body["outage_count"] == 0
+    [gap] = body["no_data"]
+    assert gap["cause"] == "no_data"
+    assert (gap["start"], gap["end"]) == ("2026-10-08T13:02:00+08:00", "2026-10-08T14:00:00+08:00")
 
 
 def test_county_rolls_up_facilities(client: TestClient, influx: InfluxDB, inventory: Inventory) -> None:
     write_fortnight(influx, inventory)
     # The library's 5 devices up all the time: it serves all its 48 h (Sat 3 Oct is in the holiday,
-    # Sat 10 Oct works weekday hours).  赵镇 has no polls at all: 48 h scheduled, all no data.
+    # Sat 10 Oct works weekday hours).  赵镇 has never been polled and states no commissioning date:
+    # it is not supervised yet — no scheduled time, listed as unmonitored (it used to count 48 h
+    # of "no data" as not available).
     for dev in ("jt-lib-sw1", "jt-lib-ap1", "jt-lib-ap2", "jt-lib-t1", "jt-lib-t2"):
         write_polls(influx, inventory, dev, START, END)
     body = client.get("/regions/510121/availability", params=PERIOD).json()
-    assert body["scheduled_s"] == 144 * H
+    assert body["scheduled_s"] == 96 * H
     assert body["up_s"] == (45.25 + 48) * H
-    assert body["availability"] == (45.25 + 48) / 144
+    assert body["availability"] == (45.25 + 48) / 96
+    assert body["coverage"] == 1.0
+    assert body["unmonitored_facilities"] == ["jt-zhaozhen"]
     by_fac = {c["facility"]: c for c in body["data"]}
     assert by_fac["jt-lib"]["availability"] == 1.0
-    assert by_fac["jt-zhaozhen"]["up_s"] == 0 and by_fac["jt-zhaozhen"]["unknown_s"] == 48 * H
-    # jt-wh's three, and at 赵镇 one no-data episode spanning the whole fortnight.
-    assert body["outage_count"] == 4
-    zz = [o for o in body["outages"] if o["facility"] == "jt-zhaozhen"]
-    assert [(o["cause"], o["in_service_s"], o["duration_s"]) for o in zz] == [("no_data", 48 * H, 14 * 24 * H)]
+    assert "jt-zhaozhen" not in by_fac
+    assert body["outage_count"] == 3  # jt-wh's three
+    assert body["no_data"] == []
     city = client.get("/regions/5101/availability", params=PERIOD).json()
-    # 大邑县图书馆 (48 h scheduled, no data) joins at city level.
-    assert city["scheduled_s"] == 192 * H
-    assert [c["code"] for c in city["data"]] == ["510121", "510129"]
+    # 大邑县图书馆 has never been polled either.
+    assert city["scheduled_s"] == 96 * H
+    assert city["unmonitored_facilities"] == ["dy-lib", "jt-zhaozhen"]
+    assert [c["code"] for c in city["data"]] == ["510121"]
     assert city["data"][0]["up_s"] == (45.25 + 48) * H
 
 

@@ -129,5 +129,5 @@ def test_api_answers_the_last_24_hours_from_the_cache(
     again = client.get("/devices/jt-lib-ap1/availability").json()
     assert first["polls"] == again["polls"] == 180
     assert first["answered"] == 180 - 20
-    cache = client.app.state.pdcs.extras["recent_polls"]  # type: ignore[attr-defined]
+    cache = client.app.state.pdcs.polls  # type: ignore[attr-defined]
     assert cache.reads["full"] == 1 and cache.reads["direct"] == 0

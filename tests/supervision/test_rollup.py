@@ -5,9 +5,12 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
+from inventory.models import Inventory
 from pdcs.settings import ROLLUP_RP
 from pdcs.storage import InfluxDB
-from tests.support.scenarios import PERIOD, at
+from supervision import answers
+from supervision.periods import Period
+from tests.support.scenarios import END, PERIOD, at
 
 H = 3600.0
 
@@ -44,21 +47,33 @@ def test_raw_and_rollup_agree(client: TestClient, rolled: InfluxDB) -> None:
     # Hand check: jt-wh 45.25 h, the library 48 − 1 h, 赵镇 none, of 3 × 48 h.
     assert raw["up_s"] == (45.25 + 47) * H
     city_raw = client.get("/regions/5101/availability", params={**PERIOD, "source": "raw"}).json()
-    # Without 大邑 roll-ups, the city from roll-ups lists 大邑县图书馆 as unsupervised instead.
+    # 大邑县图书馆 was never polled: not monitored, from raw polls and roll-ups alike.
     city_rollup = client.get("/regions/5101/availability", params={**PERIOD, "source": "rollup"}).json()
-    assert city_rollup["data"][0] == city_raw["data"][0]
-    assert "dy-lib" in city_rollup["unsupervised_facilities"]
+    assert city_rollup["data"] == city_raw["data"]
+    assert city_rollup["unmonitored_facilities"] == city_raw["unmonitored_facilities"] == ["dy-lib", "jt-zhaozhen"]
 
 
-def test_year_rows_agree_with_daily_rows(client: TestClient, rolled: InfluxDB) -> None:
-    year = {"start": "2026-01-01T00:00:00+08:00", "end": "2027-01-01T00:00:00+08:00"}
-    almost = {"start": "2026-01-01T00:00:00+08:00", "end": "2026-12-31T23:59:59+08:00"}  # daily rows path
-    from_year_rows = client.get("/regions/510121/availability", params=year).json()
-    from_days = client.get("/regions/510121/availability", params=almost).json()
-    assert from_year_rows["source"] == from_days["source"] == "rollup"
-    for key in ("scheduled_s", "up_s", "unknown_s", "outage_count", "data", "device_weighted"):
-        assert from_year_rows[key] == from_days[key], key
-    assert from_year_rows["scheduled_s"] == 144 * H
+def test_year_rows_agree_with_daily_rows(rolled: InfluxDB, inventory: Inventory) -> None:
+    # Asked on 12 Oct 2026 (``now``): the year so far is the rolled-up fortnight; the rest of
+    # the year is after now and is not scheduled time.
+    now = int(END.timestamp() * 1000)
+    year = Period(at("2026-01-01"), at("2027-01-01"))
+    almost = Period(at("2026-01-01"), at("2026-12-31", "23:59"))
+    from_year = answers.region_availability(rolled, inventory, "510121", year, now=now)
+    from_days = answers.region_availability(rolled, inventory, "510121", almost, now=now)
+    assert from_year["source"] == from_days["source"] == "rollup"
+    for key in ("scheduled_s", "up_s", "unknown_s", "outage_count", "data", "device_weighted", "sources"):
+        assert from_year[key] == from_days[key], key
+    assert from_year["scheduled_s"] == 96 * H
+    assert from_year["sources"] == [
+        {
+            "source": "rollup",
+            "start": "2026-09-28T00:00:00+08:00",
+            "end": "2026-10-12T00:00:00+08:00",
+            "days": 14.0,
+            "facilities": 2,
+        }
+    ]
     years = rolled.query(f'SELECT count(days) FROM "{ROLLUP_RP}".facility_yearly')
     assert years[0].values[0][1] == 3  # one row per facility of 金堂县
 

@@ -42,6 +42,9 @@ def build() -> Inventory:
             "kind": "township_centre",
             "county": "510121",
             "opening_hours": EVERY_DAY,
+            # 投运日期: without it (and without device_up polls) the facility would not be supervised yet
+            # and its availability roll-up would schedule nothing (supervised time, issue 14).
+            "commissioned": "2026-11-01",
         }
     )
     devs = [

@@ -34,3 +34,13 @@ def test_english_keys_are_accepted() -> None:
 def test_unknown_terms_are_refused() -> None:
     with pytest.raises(ValidationError, match="harm_degree"):
         MlpsDeclaration.model_validate({"harm_object": "国家安全", "harm_degree": "很严重"})
+
+
+@pytest.mark.parametrize(
+    ("official", "short"),
+    [("公民、法人和其他组织的合法权益", "公民法人合法权益"), ("社会秩序、公共利益", "社会秩序公共利益")],
+)
+def test_official_gbt22240_wording_is_accepted(official: str, short: str) -> None:
+    # GB/T 22240-2020 §5.2 names the objects in these words; the short forms stay accepted.
+    d = MlpsDeclaration.model_validate({"harm_object": official, "harm_degree": "严重损害"})
+    assert d.harm_object.value == short

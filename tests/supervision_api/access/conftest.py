@@ -44,7 +44,7 @@ def make_api(influx: InfluxDB, inventory: Inventory) -> Iterator[Callable[[], Ap
 
     yield make
     for state in made:
-        state.extras["db"].dispose()
+        state.close()
 
 
 @pytest.fixture

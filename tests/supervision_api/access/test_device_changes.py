@@ -73,14 +73,14 @@ def test_changes_survive_a_restart(tmp_path: Path, influx: InfluxDB, inventory: 
     token = issue_token(state, "admin", Role.ADMIN)
     c = TestClient(app, headers={"Authorization": f"Bearer {token}"})
     assert c.delete("/devices/jt-lib-t2").status_code == 204
-    state.extras["db"].dispose()
+    state.close()
 
     # started again with the folder's inventory: the database (not the folder) is the truth now
     state2 = AppState(settings=settings, inventory=inventory, influx=influx)
     c2 = TestClient(create_app(state2), headers={"Authorization": f"Bearer {token}"})
     assert c2.get("/devices/jt-lib-t2").status_code == 404
     assert "jt-lib-t2" not in state2.inventory.devices and "jt-lib-t1" in state2.inventory.devices
-    state2.extras["db"].dispose()
+    state2.close()
 
 
 def test_a_second_api_process_sees_changes(tmp_path: Path, influx: InfluxDB, inventory: Inventory) -> None:
@@ -97,7 +97,7 @@ def test_a_second_api_process_sees_changes(tmp_path: Path, influx: InfluxDB, inv
     assert (
         c1.post("/devices", json={"id": "w-1", "kind": "kiosk", "facility": "jt-lib"}, headers=auth).status_code == 201
     )
-    two.extras["inventory_checked_at"] = 0.0  # as if the re-check interval had passed
+    two.inventory_checked_at = 0.0  # as if the re-check interval had passed
     assert c2.get("/devices/w-1", headers=auth).status_code == 200
     for state in (one, two):
-        state.extras["db"].dispose()
+        state.close()

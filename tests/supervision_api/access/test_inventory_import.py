@@ -81,3 +81,40 @@ def test_import_outside_scope_is_refused(api: Api) -> None:
     assert r.status_code == 403
     assert api.state.inventory.devices["dy-lib-sw1"].facility == "dy-lib"
     assert api.client(Role.PROVINCE_INSPECTOR, "51").post("/inventory/import", files=[]).status_code in (403, 422)
+
+
+def test_import_takes_a_gbk_csv_and_an_xlsx_register(api: Api) -> None:
+    """What a county office has at hand: a CSV saved by Excel on Chinese Windows and a workbook."""
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.title = "设备台账"
+    ws.append(["金堂县设备台账"])
+    ws.merge_cells("A1:D1")
+    ws.append(["编号", "名称", "类型", "场馆编号"])
+    ws.append(["jt-new-ap1", "新馆AP", "无线接入点", "jt-new"])
+    ws.append(["jt-new-ap2", "新馆AP2", "烤面包机", "jt-new"])  # row 4: kind
+    xlsx = io.BytesIO()
+    book.save(xlsx)
+    files = [
+        ("files", ("场馆.csv", FACILITIES_CSV.encode("gbk"), "text/csv")),
+        ("files", ("设备.xlsx", xlsx.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")),
+    ]
+    admin = api.client(Role.ADMIN)
+    r = admin.post("/inventory/import", files=files)
+    assert r.status_code == 422
+    assert [p.split(": ")[0] + ": " + p.split(": ")[1] for p in r.json()["problems"]] == [
+        "设备.xlsx[设备台账]:4:C: devices[jt-new-ap2].kind"
+    ]
+    ws.delete_rows(4)
+    xlsx = io.BytesIO()
+    book.save(xlsx)
+    files[1] = ("files", ("设备.xlsx", xlsx.getvalue(), "application/octet-stream"))
+    r = admin.post("/inventory/import", files=files)
+    assert r.status_code == 200, r.text
+    assert admin.get("/facilities/jt-new").json()["name"] == "金堂县新馆"
+    assert admin.get("/devices/jt-new-ap1").json()["name"] == "新馆AP"

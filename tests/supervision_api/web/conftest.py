@@ -60,7 +60,7 @@ def served(scenario: InfluxDB, inventory: Inventory) -> Iterator[Served]:  # noq
     yield Served(url, state)
     server.should_exit = True
     thread.join(timeout=10)
-    state.extras["db"].dispose()
+    state.close()
 
 
 @pytest.fixture

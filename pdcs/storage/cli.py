@@ -1,0 +1,104 @@
+"""``pdcs influx``: the InfluxDB layout's version — show it, and migrate data to this code's layout."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import typer
+
+from pdcs.cli_context import INFLUX_DB_OPT, INFLUX_URL_OPT
+
+if TYPE_CHECKING:
+    from pdcs.settings import Settings
+
+app = typer.Typer(no_args_is_help=True)
+
+LANG_OPT = typer.Option("zh", "--lang", help="zh or en.")
+
+
+def _settings(influx_url: str | None, influx_db: str | None) -> Settings:
+    from pdcs.cli_context import make_settings
+
+    return make_settings(None, influx_url, influx_db)
+
+
+@app.command("status")
+def status(influx_url: str = INFLUX_URL_OPT, influx_db: str = INFLUX_DB_OPT, lang: str = LANG_OPT) -> None:
+    """Print the database's layout version and this code's, with the changes between them.
+
+    Exit 0 when this code reads the data as it is, 1 when it must be migrated first or is newer than this code.
+    """
+    from pdcs.storage import layout
+
+    settings = _settings(influx_url, influx_db)
+    with settings.influx() as influx:
+        version = layout.current_version(influx)
+    zh = lang != "en"
+    shown = "-" if version is None else str(version)
+    if zh:
+        typer.echo(
+            f"InfluxDB {settings.influx_db}：数据布局版本 {shown}，本程序写入版本 {layout.SCHEMA_VERSION}，"
+            f"可直接读取 {layout.OLDEST_READABLE}–{layout.SCHEMA_VERSION}。"
+        )
+    else:
+        typer.echo(
+            f"InfluxDB {settings.influx_db}: layout {shown}; this code writes {layout.SCHEMA_VERSION} "
+            f"and reads {layout.OLDEST_READABLE}-{layout.SCHEMA_VERSION} as they are."
+        )
+    for change in layout.CHANGES:
+        if version is not None and change.version > version:
+            typer.echo(f"  → {change.version}: {change.what_zh if zh else change.what}")
+    if version is not None and version > layout.SCHEMA_VERSION:
+        typer.echo("数据库比本程序新：请升级 pdcs。" if zh else "the database is newer than this code: upgrade pdcs.")
+        raise typer.Exit(1)
+    if version is not None and version < layout.OLDEST_READABLE:
+        typer.echo("需先迁移：pdcs influx migrate。" if zh else "migrate first: pdcs influx migrate.")
+        raise typer.Exit(1)
+
+
+@app.command("migrate")
+def migrate(
+    influx_url: str = INFLUX_URL_OPT,
+    influx_db: str = INFLUX_DB_OPT,
+    max_days: int = typer.Option(0, "--max-days", min=0, help="Stop after this many days rewritten (0: all)."),
+    lang: str = LANG_OPT,
+) -> None:
+    """Bring the data to this code's layout (back it up first: docs/upgrading.md).
+
+    Resumable: each day rewritten is checkpointed in InfluxDB; run it again after an interruption.
+    Exit 0 when the layout is reached, 1 when stopped early or the database is newer than this code.
+    """
+    from rich.progress import TaskID
+
+    from pdcs.cli_context import progress_bar
+    from pdcs.storage import layout
+
+    settings = _settings(influx_url, influx_db)
+    zh = lang != "en"
+    with settings.influx() as influx, progress_bar() as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def advance(step: str, done: int, total: int) -> None:
+            if step not in tasks:
+                tasks[step] = bar.add_task(step, total=total)
+            bar.update(tasks[step], completed=done, total=total)
+
+        try:
+            report = layout.migrate(influx, progress=advance, max_days=max_days or None)
+        except layout.LayoutTooNew as exc:
+            typer.echo(f"{exc}", err=True)
+            raise typer.Exit(1) from None
+    before = "-" if report.before is None else report.before
+    if zh:
+        typer.echo(
+            f"InfluxDB {settings.influx_db}：布局 {before} → {report.after}，"
+            f"改写 {report.days} 天、{report.points} 个点。"
+        )
+    else:
+        typer.echo(
+            f"InfluxDB {settings.influx_db}: layout {before} → {report.after}, "
+            f"{report.days} day(s) and {report.points} point(s) rewritten."
+        )
+    if not report.finished:
+        typer.echo("未完成：再次运行即从断点继续。" if zh else "not finished: run it again to resume.")
+        raise typer.Exit(1)

@@ -1,0 +1,282 @@
+"""The InfluxDB layout's version stamp, what each version changed, and how data moves between them.
+
+The layout is the measurements, their tags and fields, and the retention policies
+(docs/architecture.md, "Storage schema"). ``SCHEMA_VERSION`` is the layout this code
+writes; it reads every layout from ``OLDEST_READABLE`` on as it is (an added field or
+measurement is read as "no data" where absent — never as 0). A change that renames or
+reshapes data brings ``Rewrite`` steps, run by ``pdcs influx migrate``: day by day
+through every point of a measurement, each finished day checkpointed in InfluxDB, so an
+interrupted migration resumes where it stopped and re-running a day rewrites the same
+points (same series and time: InfluxDB overwrites, nothing doubles).
+
+Where the stamp lives: retention policy ``pdcs_meta`` (duration INF, so it never
+expires), measurement ``schema_version`` — one point per version reached, field
+``version`` — and ``schema_migration`` for the checkpoints (tag ``step``, field
+``done_until``, ns).  A database with data and no stamp was written before stamps
+existed: layout 1.  Compatibility (which release reads which layout): docs/upgrading.md.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from pdcs.points import FieldValue, Point, now_ns, to_lines
+from pdcs.storage.influx import InfluxDB, InfluxSchemaMissing, quote_ident
+
+log = logging.getLogger(__name__)
+
+META_RP = "pdcs_meta"
+META_RP_DURATION = "INF"
+VERSION_MEASUREMENT = "schema_version"
+CHECKPOINT_MEASUREMENT = "schema_migration"
+DAY_NS = 86_400 * 10**9
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    """A data step: every point of ``rp.measurement`` through ``transform`` (None: leave the point out).
+
+    The transform may change the measurement, tags and fields; its points are written to ``rp``.
+    With ``drop_source`` (only for a transform that renames the measurement) the old measurement
+    is dropped — in every retention policy — once every day has been rewritten.
+    """
+
+    name: str
+    rp: str
+    measurement: str
+    transform: Callable[[Point], Point | None]
+    drop_source: bool = False
+
+
+@dataclass(frozen=True)
+class LayoutChange:
+    version: int
+    what: str  # English
+    what_zh: str
+    steps: tuple[Rewrite, ...] = field(default=())
+
+
+# Every layout, oldest first. Add one when a release changes a measurement; keep the old ones.
+CHANGES: tuple[LayoutChange, ...] = (
+    LayoutChange(
+        1,
+        "device_up, interface, wireless, host, service_probe, security_check, snmp_trap, exporter_metric, "
+        "collector in raw; device_daily, facility_daily, facility_yearly in rollup (pdcs 0.1)",
+        "pdcs 0.1 的布局：raw 中的设备、接口、无线、主机、探测、安全检查、陷阱、采集器数据；rollup 中的日、年汇总",
+    ),
+    LayoutChange(
+        2,
+        "added: measurement terminal_session (raw); usage fields on device_daily (sessions, service_s, "
+        "power_on_s), facility_daily (usage_*) and facility_yearly (usage_*, usage_days). Additive: "
+        "layout-1 rows simply have no usage figures",
+        "新增：terminal_session 测量（raw）；device_daily、facility_daily、facility_yearly 的使用量字段。"
+        "只增不改：布局 1 的数据没有使用量数字（显示为无数据）",
+    ),
+)
+SCHEMA_VERSION = CHANGES[-1].version
+OLDEST_READABLE = 1  # this code reads layouts OLDEST_READABLE..SCHEMA_VERSION without migrating
+
+
+class LayoutTooNew(RuntimeError):
+    """The database was stamped by a newer release than this code."""
+
+
+def _meta_rp(influx: InfluxDB) -> None:
+    influx.ensure_database([(META_RP, META_RP_DURATION, False)])
+
+
+def stamped_version(influx: InfluxDB) -> int | None:
+    """The newest version stamped in the database, or None when it has no stamp."""
+    q = f"SELECT max(version) FROM {quote_ident(META_RP)}.{quote_ident(VERSION_MEASUREMENT)}"
+    try:
+        series = influx.query(q)
+    except InfluxSchemaMissing:  # no pdcs_meta retention policy yet: never stamped
+        return None
+    rows = [r for s in series for r in s.rows()]
+    return int(rows[0]["max"]) if rows and rows[0].get("max") is not None else None
+
+
+def has_data(influx: InfluxDB) -> bool:
+    """Whether the database holds any measurement outside ``pdcs_meta``."""
+    names = {r["name"] for s in influx.query("SHOW MEASUREMENTS") for r in s.rows()}
+    return bool(names - {VERSION_MEASUREMENT, CHECKPOINT_MEASUREMENT})
+
+
+def current_version(influx: InfluxDB) -> int | None:
+    """The layout of the data: the stamp; 1 for data from before stamps; None for an empty database."""
+    stamped = stamped_version(influx)
+    if stamped is not None:
+        return stamped
+    return 1 if has_data(influx) else None
+
+
+def stamp(influx: InfluxDB, version: int, at_ns: int | None = None) -> None:
+    _meta_rp(influx)
+    line = Point(VERSION_MEASUREMENT, {}, {"version": version, "code_version": _code_version()}, at_ns or now_ns())
+    influx.write_lines(to_lines([line]), retention_policy=META_RP)
+
+
+def _code_version() -> str:
+    from pdcs import __version__
+
+    return __version__
+
+
+def stamp_if_new(influx: InfluxDB) -> int | None:
+    """At set-up: stamp an empty database with this code's layout; warn about one that is not readable as is.
+
+    Returns the database's layout version. Never refuses: a collector keeps collecting (its
+    points are in a layout this or a later release reads), and the operator is told what to run.
+    """
+    version = current_version(influx)
+    if version is None:
+        stamp(influx, SCHEMA_VERSION)
+        return SCHEMA_VERSION
+    if version > SCHEMA_VERSION:
+        log.warning(
+            "InfluxDB %s has layout %d, newer than this code's %d: upgrade pdcs (docs/upgrading.md)",
+            influx.database,
+            version,
+            SCHEMA_VERSION,
+        )
+    elif version < OLDEST_READABLE:
+        log.warning("InfluxDB %s has layout %d: run `pdcs influx migrate`", influx.database, version)
+    return version
+
+
+# -- migration --------------------------------------------------------------------------------
+
+
+@dataclass
+class MigrationReport:
+    before: int | None
+    after: int | None
+    days: int = 0  # days rewritten in this run
+    points: int = 0  # points written in this run
+    finished: bool = True  # False: stopped by max_days, run again to resume
+
+
+Progress = Callable[[str, int, int], None]  # (step name, days done, days in the step)
+
+
+def pending(influx: InfluxDB) -> list[LayoutChange]:
+    version = current_version(influx)
+    if version is None:
+        return []
+    if version > SCHEMA_VERSION:
+        raise LayoutTooNew(f"InfluxDB layout {version} is newer than this code's {SCHEMA_VERSION}")
+    return [c for c in CHANGES if c.version > version]
+
+
+def migrate(
+    influx: InfluxDB,
+    *,
+    progress: Progress | None = None,
+    max_days: int | None = None,
+    changes: Sequence[LayoutChange] | None = None,
+) -> MigrationReport:
+    """Apply the pending layout changes in order; stamp each version as it is reached.
+
+    ``max_days`` stops after that many days rewritten (a later run resumes from the checkpoints).
+    ``changes`` replaces the pending list (tests).
+    """
+    before = current_version(influx)
+    report = MigrationReport(before, before)
+    todo = pending(influx) if changes is None else list(changes)
+    if before is None:
+        stamp(influx, SCHEMA_VERSION)
+        report.after = SCHEMA_VERSION
+        return report
+    _meta_rp(influx)
+    for change in todo:
+        for step in change.steps:
+            budget = None if max_days is None else max_days - report.days
+            days, points, done = _run_step(influx, step, progress, budget)
+            report.days += days
+            report.points += points
+            if not done:
+                report.finished = False
+                return report
+        stamp(influx, change.version)
+        report.after = change.version
+        log.info("InfluxDB %s: layout %d reached (%s)", influx.database, change.version, change.what)
+    return report
+
+
+def _field_types(influx: InfluxDB, rp: str, measurement: str) -> dict[str, str]:
+    q = f"SHOW FIELD KEYS FROM {quote_ident(rp)}.{quote_ident(measurement)}"
+    return {r["fieldKey"]: r["fieldType"] for s in influx.query(q) for r in s.rows()}
+
+
+def _bounds(influx: InfluxDB, rp: str, measurement: str) -> tuple[int, int] | None:
+    src = f"{quote_ident(rp)}.{quote_ident(measurement)}"
+    first = influx.query(f"SELECT * FROM {src} ORDER BY time ASC LIMIT 1", epoch="ns")
+    last = influx.query(f"SELECT * FROM {src} ORDER BY time DESC LIMIT 1", epoch="ns")
+    if not first or not last:
+        return None
+    return int(first[0].values[0][0]), int(last[0].values[0][0])
+
+
+def checkpoint(influx: InfluxDB, step: str) -> int | None:
+    """Where ``step`` got to: every point before this time (ns) is rewritten; None when not started."""
+    q = f"SELECT last(done_until) FROM {quote_ident(META_RP)}.{quote_ident(CHECKPOINT_MEASUREMENT)} WHERE step = $step"
+    rows = [r for s in influx.query(q, params={"step": step}) for r in s.rows()]
+    return int(rows[0]["last"]) if rows and rows[0].get("last") is not None else None
+
+
+def _save_checkpoint(influx: InfluxDB, step: str, done_until: int) -> None:
+    point = Point(CHECKPOINT_MEASUREMENT, {"step": step}, {"done_until": done_until}, now_ns())
+    influx.write_lines(to_lines([point]), retention_policy=META_RP)
+
+
+def _typed(value: object, kind: str | None) -> FieldValue | None:
+    if value is None:
+        return None
+    if kind == "integer" and isinstance(value, int | float):
+        return int(value)
+    if kind == "float" and isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+def read_day(influx: InfluxDB, rp: str, measurement: str, start: int, end: int) -> list[Point]:
+    """Every point of ``rp.measurement`` in [start, end) ns, with its tags and typed fields."""
+    types = _field_types(influx, rp, measurement)
+    q = f"SELECT * FROM {quote_ident(rp)}.{quote_ident(measurement)} WHERE time >= {start} AND time < {end} GROUP BY *"
+    out: list[Point] = []
+    for s in influx.query(q, epoch="ns"):
+        tags = {k: v for k, v in s.tags.items() if v}
+        for row in s.rows():
+            fields = {k: t for k, v in row.items() if k != "time" and (t := _typed(v, types.get(k))) is not None}
+            if fields:
+                out.append(Point(measurement, tags, fields, int(row["time"])))
+    return out
+
+
+def _run_step(influx: InfluxDB, step: Rewrite, progress: Progress | None, budget: int | None) -> tuple[int, int, bool]:
+    bounds = _bounds(influx, step.rp, step.measurement)
+    if bounds is None:
+        return 0, 0, True
+    first, last = bounds
+    origin = first - first % DAY_NS
+    total = (last - origin) // DAY_NS + 1
+    start = checkpoint(influx, step.name) or origin
+    days = points = 0
+    while start <= last:
+        if budget is not None and days >= budget:
+            return days, points, False
+        end = start + DAY_NS
+        rewritten = [p for p in map(step.transform, read_day(influx, step.rp, step.measurement, start, end)) if p]
+        points += influx.write_lines(to_lines(rewritten), retention_policy=step.rp)
+        _save_checkpoint(influx, step.name, end)
+        days += 1
+        start = end
+        if progress:
+            progress(step.name, (start - origin) // DAY_NS, total)
+    if step.drop_source:
+        influx.execute(f"DROP MEASUREMENT {quote_ident(step.measurement)}")
+    return days, points, True
