@@ -87,6 +87,14 @@ class AlertaClient:
         out: list[dict[str, Any]] = self.request("GET", "/alerts", params=params).get("alerts", [])
         return out
 
+    def acknowledged(self, environment: str) -> set[tuple[str, str]]:
+        """(resource, event) of the alerts someone acknowledged (or shelved) in Alerta: escalation stops for them."""
+        out: set[tuple[str, str]] = set()
+        for status in ("ack", "shelved"):
+            for a in self.alerts(status=status, environment=environment):
+                out.add((a["resource"], a["event"]))
+        return out
+
     def alert_history(self, alert_id: str) -> list[dict[str, Any]]:
         alert = self.request("GET", f"/alert/{alert_id}")["alert"]
         history: list[dict[str, Any]] = alert.get("history", [])

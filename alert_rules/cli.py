@@ -18,6 +18,10 @@ from pdcs.cli_context import INFLUX_DB_OPT, INFLUX_URL_OPT, make_settings
 
 if TYPE_CHECKING:
     from alert_rules.alerta import AlertaClient
+    from alert_rules.maintenance import MaintenanceSchedule
+    from alert_rules.state import StateStore
+    from inventory.models import Inventory
+    from notify.dispatch import Notifier
     from pdcs.settings import Settings
 
 rules_app = typer.Typer(no_args_is_help=True, help="Alert rules: validate rule files.")
@@ -66,6 +70,14 @@ def alerts(
     inventory: Path | None = typer.Option(None, "--inventory", help="Inventory folder."),
     influx_url: str | None = INFLUX_URL_OPT,
     influx_db: str | None = INFLUX_DB_OPT,
+    notify_config: Path | None = typer.Option(
+        None,
+        "--notify-config",
+        help="Notification channels and routes (default: PDCS_NOTIFY_CONFIG; none: Alerta only).",
+    ),
+    maintenance: Path | None = typer.Option(
+        None, "--maintenance", help="Recurring maintenance windows (YAML; default: PDCS_MAINTENANCE_FILE)."
+    ),
 ) -> None:
     """Evaluate the alert rules on a schedule and tell Alerta about changes (JSON line per cycle)."""
     import fcntl
@@ -101,10 +113,13 @@ def alerts(
         typer.echo(f"another `pdcs alerts` is running with {state_path}", err=True)
         raise typer.Exit(1) from None
     store = StateStore(state_path)
+    schedule = _maintenance(maintenance or settings.maintenance_file)
+    notify_path = notify_config or settings.notify_config
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
     with settings.influx() as influx, client as alerta:
+        notifier = _notifier(notify_path, store, inv, alerta, settings.alerta_environment) if notify_path else None
         ev = Evaluator(
             rule_list,
             influx,
@@ -115,6 +130,10 @@ def alerts(
             timeout_s=settings.alerta_timeout_s,
             language=settings.language,
             heartbeat_timeout_s=int(3 * (interval or settings.alert_interval_s)),
+            notify=notifier is not None,
+            maintenance=schedule,
+            links=notifier.config.links if notifier is not None else None,
+            on_cycle_end=(lambda now: _notify_step(notifier, store, now)) if notifier is not None else None,
         )
         log.info("evaluating %d rules over %d devices", len(rule_list), len(inv.devices))
 
@@ -128,6 +147,54 @@ def alerts(
             ev.run(interval or settings.alert_interval_s, stop, on_cycle=show)
     store.close()
     lock.close()
+
+
+def _maintenance(path: Path | None) -> MaintenanceSchedule | None:
+    from alert_rules.maintenance import MaintenanceError, load_maintenance
+
+    if path is None:
+        return None
+    try:
+        return load_maintenance(path)
+    except MaintenanceError as exc:
+        for p in exc.problems:
+            typer.echo(p, err=True)
+        raise typer.Exit(1) from None
+
+
+def _notifier(path: Path, store: StateStore, inv: Inventory, alerta: AlertaClient, environment: str) -> Notifier:
+    """The notifier on the evaluator's state file; acknowledgements from Alerta, opening hours from the inventory."""
+    import datetime as dt
+
+    from alert_rules.opening import is_open
+    from notify.config import NotifyConfigError, load_config
+    from notify.dispatch import Notifier
+
+    try:
+        config = load_config(path)
+    except NotifyConfigError as exc:
+        for p in exc.problems:
+            typer.echo(p, err=True)
+        raise typer.Exit(1) from None
+
+    def facility_open(facility: str, now: float) -> bool | None:
+        fac = inv.facilities.get(facility)
+        return None if fac is None else is_open(fac, dt.datetime.fromtimestamp(now, dt.UTC))
+
+    def acked(notices: list[dict[str, Any]]) -> set[str]:
+        done = alerta.acknowledged(environment)
+        return {n["key"] for n in notices if (n.get("resource"), n.get("event")) in done}
+
+    return Notifier(config, store.db, facility_open=facility_open, acked=acked)
+
+
+def _notify_step(notifier: Notifier, store: StateStore, now: float) -> None:
+    import logging
+
+    taken = notifier.take(store, now)
+    report = notifier.pump(now)
+    if taken or report.sent_messages or report.failed:
+        logging.getLogger("pdcs.notify").info("notify: %s", json.dumps(report.summary(), ensure_ascii=False))
 
 
 # -- maintenance windows ------------------------------------------------------
@@ -249,3 +316,32 @@ def maintenance_remove(blackout_id: str = typer.Argument(..., help="The id `main
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from None
     typer.echo(f"removed {blackout_id}")
+
+
+@maintenance_app.command("check")
+def maintenance_check(path: Path = typer.Argument(..., help="A recurring maintenance windows file (YAML).")) -> None:
+    """Validate a windows file; exit 1 listing every problem as file:line: field: message."""
+    schedule = _maintenance(path)
+    assert schedule is not None
+    typer.echo(f"{len(schedule.windows)} window(s) OK / 维护窗口检查通过")
+
+
+@maintenance_app.command("windows")
+def maintenance_windows(
+    path: Path = typer.Argument(..., help="A recurring maintenance windows file (YAML)."),
+    at: str | None = typer.Option(None, "--at", help="ISO time to look at (Beijing time if no offset); default now."),
+) -> None:
+    """Each recurring window: its scope, whether it is active now and when it next begins."""
+    schedule = _maintenance(path)
+    assert schedule is not None
+    try:
+        when = _parse_time(at, dt.datetime.now(dt.UTC))
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--at") from None
+    for w in schedule.windows:
+        scope = f"device {w.device}" if w.device else f"facility {w.facility}" if w.facility else f"region {w.region}"
+        occ = w.occurrence(when)
+        nxt = w.next_start(when)
+        state = f"进行中 active until {occ[1]:%Y-%m-%d %H:%M}" if occ else "未开始 inactive"
+        later = f"; next {nxt:%Y-%m-%d %a %H:%M %Z}" if nxt else ""
+        typer.echo(f"{w.name}  [{scope}]  {state}{later}  {w.reason}".rstrip())

@@ -21,8 +21,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from alert_rules.alerta import AlertaClient, AlertaRejected, AlertaUnavailable
+from alert_rules.maintenance import MaintenanceSchedule, Window
 from alert_rules.message import MessageContext, alert_body
-from alert_rules.model import Rule
+from alert_rules.model import Links, Rule
+from alert_rules.notice import OPEN, RESOLVE, notice_body
 from alert_rules.observe import IsOpen, Observation, ObserveContext, RuleRunner, device_tag_index
 from alert_rules.opening import is_open as default_is_open
 from alert_rules.state import FIRING, PENDING, AlertState, Key, StateStore
@@ -30,6 +32,7 @@ from inventory.models import Inventory
 from pdcs.storage import InfluxDB, InfluxError
 
 log = logging.getLogger(__name__)
+REOPEN = "_pdcs_reopen"  # outbox-only key: after sending, set the alert's status back to open with this note
 
 
 @dataclass
@@ -40,6 +43,7 @@ class CycleReport:
     pending: int = 0
     firing: int = 0
     suppressed: int = 0
+    maintenance: int = 0  # firing alerts inside a maintenance window (recorded in Alerta, nobody notified)
     opened: list[Key] = field(default_factory=list)
     resolved: list[Key] = field(default_factory=list)
     refreshed: int = 0
@@ -57,6 +61,7 @@ class CycleReport:
             "pending": self.pending,
             "firing": self.firing,
             "suppressed": self.suppressed,
+            "maintenance": self.maintenance,
             "opened": len(self.opened),
             "resolved": len(self.resolved),
             "refreshed": self.refreshed,
@@ -84,6 +89,10 @@ class Evaluator:
         clock: Callable[[], float] = time.time,
         is_open: IsOpen = default_is_open,
         heartbeat_timeout_s: int = 300,
+        notify: bool = False,
+        maintenance: MaintenanceSchedule | None = None,
+        links: Links | None = None,
+        on_cycle_end: Callable[[float], None] | None = None,
     ) -> None:
         self.rules = {r.name: r for r in rules}
         # Derived rules (facility_down over device_down) after the rules they read.
@@ -96,7 +105,11 @@ class Evaluator:
         self.clock = clock
         self.is_open = is_open
         self.origin = origin or f"pdcs-alerts/{socket.gethostname()}"
-        self.ctx = MessageContext(inventory, environment, self.origin, timeout_s, language)
+        self.ctx = MessageContext(inventory, environment, self.origin, timeout_s, language, links or Links())
+        # notify: queue a notice (notify/) beside each Alerta open and resolve, in the same transaction.
+        self.notify = notify
+        self.maintenance = maintenance or MaintenanceSchedule()
+        self.on_cycle_end = on_cycle_end  # e.g. the notifier's intake and delivery, after the cycle's commit
         self.refresh_s = timeout_s / 2
         self.heartbeat_timeout_s = heartbeat_timeout_s
 
@@ -144,17 +157,25 @@ class Evaluator:
             report.firing += 1
             tags = st.info.get("tags", {})
             quiet = any(tags.get(by) == value for by, value in covered.get(st.rule, ()))
+            window = self.maintenance.active(tags, now, st.resource)
+            muted = st.info.get("maintenance")
+            if window is not None:
+                report.maintenance += 1
             if not st.announced:
                 if quiet:
                     report.suppressed += 1
                     continue
                 st.announced, st.last_sent = True, now
-                messages.append(("alert", alert_body(fired, st, self.ctx)))
+                self._announce(fired, st, window, now, messages)
                 upserts[key] = st
                 report.opened.append(key)
+            elif (window is None) != (muted is None):  # a window began or ended while it fires
+                st.last_sent = now
+                self._announce(fired, st, window, now, messages)
+                upserts[key] = st
             elif st.last_sent is None or now - st.last_sent >= self.refresh_s:
                 st.last_sent = now
-                messages.append(("alert", alert_body(fired, st, self.ctx)))
+                messages.append(("alert", self._body(fired, st, window, now)))
                 upserts[key] = st
                 report.refreshed += 1
         report.pending = sum(1 for s in states.values() if s.status == PENDING)
@@ -163,6 +184,8 @@ class Evaluator:
         if deliver:
             self.flush(report)
             self.heartbeat(report)
+            if self.on_cycle_end is not None:
+                self.on_cycle_end(now)
         report.outbox = self.store.outbox_size()
         report.duration_s = time.perf_counter() - t0
         return report
@@ -192,9 +215,10 @@ class Evaluator:
                 states[key] = st
                 upserts[key] = st
             elif obs.bad:
-                changed = st.clear_since is not None or st.info != info
+                # Only the observation's part changes; the flags ("notified", "maintenance") stay.
+                changed = st.clear_since is not None or any(st.info.get(k) != v for k, v in info.items())
                 st.clear_since = None
-                st.info = info
+                st.info = {**st.info, **info}
                 if changed:
                     upserts[key] = st
             self._advance(rule, st, obs.bad, now, states, upserts, deletes, messages, report, obs.hold_s)
@@ -231,9 +255,39 @@ class Evaluator:
             upserts[key] = st
         if now - st.clear_since >= rule.resolve_after_s:
             if st.announced:
-                messages.append(("alert", alert_body(rule, st, self.ctx, resolved=True)))
+                messages.append(("alert", alert_body(rule, st, self.ctx, resolved=True, now=now)))
+            if st.info.get("notified") and self.notify:
+                messages.append(("notice", notice_body(rule, st, self.ctx, RESOLVE, now)))
             report.resolved.append(key)
             self._drop(key, states, upserts, deletes)
+
+    def _body(self, rule: Rule, st: AlertState, window: Window | None, now: float) -> dict[str, Any]:
+        body = alert_body(rule, st, self.ctx, now=now)
+        if window is not None:
+            # Alerta keeps a status sent with the alert ("external state change") and writes it to the history.
+            body["status"] = "blackout"
+            body["text"] = (
+                f"【维护中：{window.name}】{window.reason + '；' if window.reason else ''}未通知。{body['text']}"
+            )
+            body["attributes"]["maintenance"] = window.name
+        elif st.info.get("maintenance"):
+            # Sending status "open" is not enough (it is Alerta's default, so the blackout status stays):
+            # after the alert, set the status with a note — one line in the history.
+            body[REOPEN] = f"维护窗口“{st.info['maintenance']}”已结束，故障仍在，已通知值班人员"
+        return body
+
+    def _announce(
+        self, rule: Rule, st: AlertState, window: Window | None, now: float, messages: list[tuple[str, dict[str, Any]]]
+    ) -> None:
+        """Tell Alerta (in or out of maintenance) and, outside maintenance, queue the notice once."""
+        messages.append(("alert", self._body(rule, st, window, now)))
+        if window is not None:
+            st.info["maintenance"] = window.name
+            return
+        st.info.pop("maintenance", None)
+        if self.notify and not st.info.get("notified"):
+            st.info["notified"] = True
+            messages.append(("notice", notice_body(rule, st, self.ctx, OPEN, now)))
 
     @staticmethod
     def _drop(key: Key, states: dict[Key, AlertState], upserts: dict[Key, AlertState], deletes: list[Key]) -> None:
@@ -249,12 +303,12 @@ class Evaluator:
             report.alerta_up = False
             return 0
         while True:
-            items = self.store.outbox()
+            items = self.store.outbox(kind="alert")
             if not items:
                 break
             for item in items:
                 try:
-                    self.alerta.send_alert(item.body)
+                    self._send(item.body)
                 except AlertaUnavailable as exc:
                     self.store.attempted(item.seq)
                     report.alerta_up = False
@@ -272,6 +326,15 @@ class Evaluator:
                     report.delivered += 1
                 self.store.delivered(item.seq)
         return report.delivered
+
+    def _send(self, body: dict[str, Any]) -> None:
+        assert self.alerta is not None
+        body = dict(body)
+        reopen = body.pop(REOPEN, None)
+        answer = self.alerta.send_alert(body)
+        alert_id = (answer.get("alert") or {}).get("id") or answer.get("id")
+        if reopen and alert_id:
+            self.alerta.request("PUT", f"/alert/{alert_id}/status", json={"status": "open", "text": reopen})
 
     def heartbeat(self, report: CycleReport | None = None) -> bool:
         if self.alerta is None:

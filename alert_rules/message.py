@@ -9,11 +9,12 @@ a resolution is the same body with severity ``normal``.  Region names go into
 
 from __future__ import annotations
 
+import datetime as dt
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from alert_rules.model import Rule
+from alert_rules.model import Links, Rule
 from alert_rules.state import AlertState
 from inventory.models import DEVICE_KIND_ZH, DeviceKind, Inventory
 
@@ -45,6 +46,11 @@ class MessageContext:
     origin: str
     timeout_s: int
     language: str = "zh"
+    links: Links = field(default_factory=Links)
+
+
+def _iso(ts: float) -> str:
+    return dt.datetime.fromtimestamp(ts, dt.UTC).isoformat().replace("+00:00", "Z")
 
 
 def names(inventory: Inventory, tags: dict[str, str]) -> dict[str, str]:
@@ -68,11 +74,46 @@ def render(template: str, values: dict[str, Any]) -> str:
     return _FMT.format(template, **values)
 
 
-def alert_body(rule: Rule, state: AlertState, ctx: MessageContext, *, resolved: bool = False) -> dict[str, Any]:
+def format_duration(seconds: float, language: str = "zh") -> str:
+    """``23 分钟``, ``2 小时 5 分钟``, ``3 天 4 小时`` (``23 min`` … in English)."""
+    minutes = max(0, int(seconds // 60))
+    days, rest = divmod(minutes, 1440)
+    hours, mins = divmod(rest, 60)
+    if language == "en":
+        parts = [
+            f"{days} d" if days else "",
+            f"{hours} h" if hours else "",
+            f"{mins} min" if mins or not (days or hours) else "",
+        ]
+        return " ".join(p for p in parts if p)
+    if days:
+        return f"{days} 天 {hours} 小时" if hours else f"{days} 天"
+    if hours:
+        return f"{hours} 小时 {mins} 分钟" if mins else f"{hours} 小时"
+    return f"{mins} 分钟"
+
+
+def alert_values(rule: Rule, state: AlertState, ctx: MessageContext, now: float) -> dict[str, Any]:
+    """Everything a rule's text, value and link templates may name."""
     tags: dict[str, str] = state.info.get("tags", {})
     columns: dict[str, Any] = state.info.get("columns", {})
+    since = state.since
+    return {
+        **tags,
+        **columns,
+        **names(ctx.inventory, tags),
+        "duration": format_duration(now - since, ctx.language),
+        "duration_min": int((now - since) // 60),
+    }
+
+
+def alert_body(
+    rule: Rule, state: AlertState, ctx: MessageContext, *, resolved: bool = False, now: float | None = None
+) -> dict[str, Any]:
+    tags: dict[str, str] = state.info.get("tags", {})
+    now = now if now is not None else (state.last_sent or state.since)
+    values = alert_values(rule, state, ctx, now)
     shown = names(ctx.inventory, tags)
-    values = {**tags, **columns, **shown}
     text_t = rule.text.get(ctx.language) if rule.text else rule.description.get(ctx.language)
     text = render(text_t, values)
     if resolved:
@@ -90,7 +131,14 @@ def alert_body(rule: Rule, state: AlertState, ctx: MessageContext, *, resolved: 
         "deviceKind": shown.get("kind_name", tags.get("kind", "")),
         "rule": rule.name,
         "description": rule.description.get(ctx.language),
+        "runbook": rule.runbook.get(ctx.language) if rule.runbook else "",
+        "since": _iso(state.since),
+        "lastError": str(values.get("error") or "")[:300],
     }
+    if ctx.links.grafana:
+        attributes["moreInfo"] = render(ctx.links.grafana, {**values, "resource": state.resource})
+    if resolved:
+        attributes["duration"] = format_duration(now - state.since, ctx.language)
     body: dict[str, Any] = {
         "resource": state.resource,
         "event": state.event,

@@ -125,6 +125,14 @@ class Text(BaseModel):
         return self.en if language == "en" else self.zh
 
 
+class Links(BaseModel):
+    """Link templates over an alert's tags (``{device}``, ``{facility}``, ``{county}`` …) and ``{resource}``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    grafana: str | None = None  # e.g. http://grafana/d/pdcs-device/device?var-device={device}
+    alerta: str | None = None  # e.g. http://alerta/#/alerts?resource={resource}
+
+
 class Suppression(BaseModel):
     """While this rule fires for a ``by`` tag value, ``rule``'s alerts with the same value stay quiet."""
 
@@ -169,6 +177,8 @@ class Rule(BaseModel):
     description: Text
     # Alert text with {tag} / {column} / {device_name} / {facility_name} placeholders; description when absent.
     text: Text | None = None
+    # One line telling the on-call engineer what the alert means in practice and the first step to take.
+    runbook: Text | None = None
     query: str | None = None
     condition: str | None = None
     derive: Derive | None = None

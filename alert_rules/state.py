@@ -57,7 +57,7 @@ class AlertState:
 @dataclass(frozen=True)
 class OutboxItem:
     seq: int
-    kind: str  # "alert"
+    kind: str  # "alert" (for Alerta) or "notice" (for the notifier, notify/)
     body: dict[str, Any]
     attempts: int
 
@@ -117,12 +117,15 @@ class StateStore:
                 [(kind, json.dumps(body, ensure_ascii=False, default=str), now) for kind, body in messages],
             )
 
-    def outbox(self, limit: int = 500) -> list[OutboxItem]:
-        rows = self.db.execute("SELECT seq, kind, body, attempts FROM outbox ORDER BY seq LIMIT ?", (limit,))
+    def outbox(self, limit: int = 500, kind: str = "alert") -> list[OutboxItem]:
+        """The oldest waiting messages of one kind: ``alert`` (for Alerta) or ``notice`` (for the notifier)."""
+        rows = self.db.execute(
+            "SELECT seq, kind, body, attempts FROM outbox WHERE kind=? ORDER BY seq LIMIT ?", (kind, limit)
+        )
         return [OutboxItem(r[0], r[1], json.loads(r[2]), r[3]) for r in rows]
 
-    def outbox_size(self) -> int:
-        return int(self.db.execute("SELECT count(*) FROM outbox").fetchone()[0])
+    def outbox_size(self, kind: str = "alert") -> int:
+        return int(self.db.execute("SELECT count(*) FROM outbox WHERE kind=?", (kind,)).fetchone()[0])
 
     def delivered(self, seq: int) -> None:
         self.db.execute("DELETE FROM outbox WHERE seq=?", (seq,))

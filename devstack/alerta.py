@@ -68,7 +68,7 @@ def start_alerta(base: Path | None = None, *, timeout_s: float = 60.0) -> Alerta
         "AUTH_REQUIRED": "True",
         "ADMIN_USERS": "admin@example.org",
         "SECRET_KEY": secrets.token_urlsafe(32),
-        "ALLOWED_ENVIRONMENTS": "Production,Development",
+        "ALLOWED_ENVIRONMENTS": "Production,Development,开发",  # 开发: `pdcs dev up` names its alerts so
         "PLUGINS": "reject,heartbeat,blackout",
         "SIGNUP_ENABLED": "False",
     }

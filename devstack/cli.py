@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 app = typer.Typer(no_args_is_help=True)
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "inventory" / "examples"
+DEV_ENVIRONMENT = "开发"  # Alerta's environment for this stack (devstack/alerta.py allows it), never "Production"
 
 
 @app.command("up")
@@ -86,8 +87,15 @@ def up(
                 EXAMPLES, workdir / "inventory", snmpd, sim, interval_s=interval, ios=ios, exporters=exporters
             )
         env = {"PDCS_INFLUX_URL": influx.url, "PDCS_AUDIT_DIR": str(workdir / "audit"), "PYTHONUNBUFFERED": "1"}
+        notify_config: Path | None = None
         if alerta is not None:  # the collector's heartbeats and the evaluator's alerts go there
             env |= {"PDCS_ALERTA_URL": alerta.url, "PDCS_ALERTA_API_KEY": alerta.admin_key}
+            env |= {"PDCS_ALERTA_ENVIRONMENT": DEV_ENVIRONMENT}
+            from devstack.notify_sink import start_channel_sink
+
+            sink, notify_config = start_channel_sink(workdir, echo=lambda line: typer.echo(line))
+            stopping.append(sink)
+            env |= {"PDCS_NOTIFY_CONFIG": str(notify_config)}
         py = [sys.executable, "-m", "pdcs"]
         collector = Managed(
             "collector",
@@ -109,6 +117,7 @@ def up(
                     "30",
                     "--state",
                     str(workdir / "alerts.sqlite"),
+                    *(["--notify-config", str(notify_config)] if notify_config else []),
                 ],
                 workdir / "alerts.log",
                 env=env,
@@ -185,6 +194,7 @@ def _write_env_file(
     }
     if alerta is not None:
         values |= {"PDCS_ALERTA_URL": alerta.url, "PDCS_ALERTA_API_KEY_FILE": str(workdir / "alerta-key")}
+        values |= {"PDCS_ALERTA_ENVIRONMENT": DEV_ENVIRONMENT, "PDCS_NOTIFY_CONFIG": str(workdir / "notify.yaml")}
     path = workdir / "env"
     write_env_file(path, values)
     return path
@@ -249,8 +259,11 @@ def _print_where_to_look(
         else f"pdcs commands read it with: export PDCS_ENV_FILE={env}"
     )
     alerting = (
-        f"""  Alerta         {alerta.url}   (alerts and heartbeats; key in {workdir}/alerta-key)
+        f"""  Alerta         {alerta.url}   (alerts and heartbeats; key in {workdir}/alerta-key; environment 开发)
                  curl -s -H "Authorization: Key $(cat {workdir}/alerta-key)" $PDCS_ALERTA_URL/alerts
+  notifications  a local DingTalk/WeCom/Feishu sink: each message it receives is printed here
+                 and kept in {workdir}/notify-sink.log (channels and routes: {workdir}/notify.yaml)
+                 pdcs notify test dev-county   (sends a test message to the county's group)
 """
         if alerta is not None
         else "  Alerta         not started\n"

@@ -18,7 +18,7 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 
-from alert_rules.model import Severity, parse_duration
+from alert_rules.model import Links, Severity, parse_duration
 from inventory.models import FacilityKind, SecretRef
 from pdcs.yaml_lines import YamlDocument
 
@@ -129,6 +129,8 @@ class Match(_Model):
     @field_validator("region", mode="before")
     @classmethod
     def _codes(cls, v: object) -> object:
+        if isinstance(v, str | int) and not isinstance(v, bool):
+            v = (v,)
         if isinstance(v, list | tuple):
             v = tuple(str(c) for c in v)
             for c in v:
@@ -215,13 +217,6 @@ class Health(_Model):
         return _duration(v)
 
 
-class Links(_Model):
-    """Link templates over the alert's tags (``{device}``, ``{facility}``, ``{county}`` …) and ``{resource}``."""
-
-    grafana: str | None = None
-    alerta: str | None = None
-
-
 class Delivery(_Model):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
     # After a message carrying several alerts, the next to the same channel waits this long,
@@ -240,6 +235,7 @@ class Delivery(_Model):
 class NotifyConfig(_Model):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
     language: Literal["zh", "en"] = "zh"
+    timezone: str = "Asia/Shanghai"  # times in messages
     links: Links = Field(default_factory=Links)
     channels: dict[str, ChannelConfig]
     routes: tuple[Route, ...] = ()

@@ -22,6 +22,7 @@ from collectors.ingest_cli import app as ingest_app
 from collectors.ssh_audit.cli import audit
 from dashboards.cli import app as grafana_app
 from inventory.cli import app as inventory_app
+from notify.cli import app as notify_app
 from pdcs import __version__
 from pdcs.storage.cli import app as influx_app
 from reports.cli import report
@@ -49,7 +50,8 @@ SUBCOMMANDS: list[tuple[str, typer.Typer | Callable[..., Any] | None, str]] = [
     ("api", api, "Serve the supervision API (FastAPI, docs at /docs)."),
     ("rules", rules_app, "Alert rules: check rule files (告警规则)."),
     ("alerts", alerts, "Evaluate alert rules and tell Alerta (告警评估)."),
-    ("maintenance", maintenance_app, "Maintenance windows as Alerta blackouts (维护窗口)."),
+    ("maintenance", maintenance_app, "Maintenance windows: blackouts and recurring windows (维护窗口)."),
+    ("notify", notify_app, "Notifications to DingTalk, WeCom, Feishu, SMS, e-mail, webhooks (告警通知)."),
     ("inventory", inventory_app, "Check and summarise an inventory."),
     ("rollup", rollup_app, "Daily roll-ups into the long retention policy."),
     ("backfill", backfill, "Compute past days' roll-ups from raw points."),
@@ -83,7 +85,7 @@ def _version(value: bool) -> None:
 # from WARNING up unless --log-level DEBUG, so a PDF or an SSH audit does not bury the command's output.
 OWN_LOGGERS = frozenset(
     {"pdcs", "collectors", "supervision", "supervision_api", "reports", "alert_rules", "dashboards", "inventory"}
-    | {"agents", "devstack", "uvicorn", "__main__"}
+    | {"notify", "agents", "devstack", "uvicorn", "__main__"}
 )
 
 

@@ -100,7 +100,7 @@ def test_env_file_round_trip_with_shell_quoting(tmp_path: Path) -> None:
     write_env_file(tmp_path / "env", values)
     assert read_env_file(tmp_path / "env") == values
     shell = subprocess.run(
-        ["bash", "-c", f". {tmp_path / 'env'} && printf %s \"$PDCS_INVENTORY\""], capture_output=True, text=True
+        ["bash", "-c", f'. {tmp_path / "env"} && printf %s "$PDCS_INVENTORY"'], capture_output=True, text=True
     )
     assert shell.stdout == values["PDCS_INVENTORY"]
 

@@ -75,6 +75,16 @@ def test_dev_up_serves_availability_from_real_polls(tmp_path: Path) -> None:
             time.sleep(1)
         assert origins == {"pdcs-collector", "pdcs-alerts"}, beats
         assert httpx.get(f"{alerta}/alerts", timeout=5).status_code == 401  # the key is needed
+        # The local channel sink: a test message through the county's (signed) DingTalk robot is shown.
+        sent = subprocess.run(
+            pdcs_argv("notify", "test", "dev-county", "--config", str(workdir / "notify.yaml")),
+            env=pdcs_env(),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert sent.returncode == 0 and "accepted (code 0)" in sent.stdout, sent.stdout + sent.stderr
+        assert "【测试】pdcs 告警通知通道测试" in (workdir / "notify-sink.log").read_text(encoding="utf-8")
         assert _children_of(workdir), "the servers should be running under the work folder"
     finally:
         proc.send_signal(signal.SIGINT)

@@ -1,0 +1,226 @@
+"""Messages an engineer can act on, in Chinese (English with ``language: en``).
+
+One alert: what and where (facility, device, region path), since when and for how
+long, the value, the last error, today's opening hours, what the rule means and
+the first step (the rule's runbook line), links to Grafana and Alerta.  Several
+alerts for one channel at once (a storm, a digest): one summary naming how many
+and which, grouped by facility — split over several messages only where the
+service's length limit demands it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from alert_rules.message import format_duration, render
+from alert_rules.model import Links
+from notify.channels.base import Outgoing
+
+SEVERITY = {
+    "zh": {"critical": "严重", "major": "重要", "minor": "次要", "warning": "警告", "informational": "提示"},
+    "en": {"critical": "CRITICAL", "major": "MAJOR", "minor": "MINOR", "warning": "WARNING", "informational": "INFO"},
+}
+_WORDS = {
+    "zh": {
+        "resolved": "已恢复",
+        "escalated": "升级",
+        "summary": "告警汇总",
+        "new": "新增告警",
+        "cleared": "已恢复",
+        "region": "地区",
+        "device": "设备",
+        "what": "情况",
+        "value": "当前",
+        "since": "开始",
+        "lasted": "已持续",
+        "outage": "故障持续",
+        "error": "最近错误",
+        "hours": "开放时间",
+        "meaning": "说明",
+        "step": "处理建议",
+        "board": "看板",
+        "alerta": "告警台",
+        "unacked": "未确认，已升级通知",
+        "more": "条，见后续消息",
+        "rest": "其余",
+        "count": "条",
+    },
+    "en": {
+        "resolved": "Resolved",
+        "escalated": "Escalated",
+        "summary": "Alert summary",
+        "new": "New",
+        "cleared": "Resolved",
+        "region": "Region",
+        "device": "Device",
+        "what": "What",
+        "value": "Value",
+        "since": "Since",
+        "lasted": "for",
+        "outage": "Outage lasted",
+        "error": "Last error",
+        "hours": "Opening hours",
+        "meaning": "Meaning",
+        "step": "First step",
+        "board": "Board",
+        "alerta": "Alerta",
+        "unacked": "not acknowledged, escalated",
+        "more": "more in the next message",
+        "rest": "",
+        "count": "",
+    },
+}
+
+
+def _w(lang: str) -> dict[str, str]:
+    return _WORDS["en" if lang == "en" else "zh"]
+
+
+def clock_time(ts: float, tz: str) -> str:
+    return dt.datetime.fromtimestamp(ts, ZoneInfo(tz)).strftime("%m-%d %H:%M")
+
+
+def links_of(notice: dict[str, Any], links: Links) -> list[tuple[str, str]]:
+    values = {**notice.get("tags", {}), "resource": notice.get("resource", ""), "event": notice.get("event", "")}
+    out = []
+    if links.grafana:
+        out.append(("board", render(links.grafana, values)))
+    if links.alerta:
+        out.append(("alerta", render(links.alerta, values)))
+    return out
+
+
+def _where(n: dict[str, Any]) -> str:
+    """``金堂县文化馆 · 核心交换机`` (the facility, then the device when the alert is about one)."""
+    parts = [n.get("facility_name") or n.get("resource", "")]
+    if n.get("device_name"):
+        parts.append(n["device_name"])
+    return " · ".join(p for p in parts if p)
+
+
+def single(
+    n: dict[str, Any], links: Links, tz: str, lang: str = "zh", *, escalated_after: float | None = None
+) -> Outgoing:
+    w = _w(lang)
+    sev = SEVERITY["en" if lang == "en" else "zh"].get(n.get("severity", ""), n.get("severity", ""))
+    resolved = n.get("action") == "resolve"
+    head = w["resolved"] if resolved else (f"{w['escalated']}·{sev}" if escalated_after is not None else sev)
+    title = f"【{head}】{n.get('description', n.get('rule', ''))} · {_where(n)}"
+    lines = [f"**{w['what']}**：{n.get('text', '')}"]
+    region = n.get("region", "")
+    kind = n.get("facility_kind_name", "")
+    lines.append(
+        f"**{w['region']}**：{region}{' · ' + n.get('facility_name', '') if n.get('facility_name') else ''}"
+        f"{'（' + kind + '）' if kind else ''}"
+    )
+    if n.get("device_name"):
+        dev = n["device_name"] + (
+            f"（{n['kind_name']}，{n['resource']}）" if n.get("kind_name") else f"（{n['resource']}）"
+        )
+        lines.append(f"**{w['device']}**：{dev}")
+    since = clock_time(float(n.get("since", 0)), tz)
+    if resolved:
+        lasted = format_duration(float(n.get("duration_s", 0)), lang)
+        lines.append(f"**{w['outage']}**：{lasted}（{since} – {clock_time(float(n.get('at', 0)), tz)}）")
+    else:
+        if n.get("value"):
+            lines.append(f"**{w['value']}**：{n['value']}")
+        lines.append(
+            f"**{w['since']}**：{since}（{w['lasted']} {format_duration(float(n.get('duration_s', 0)), lang)}）"
+        )
+        if escalated_after is not None:
+            lines.append(f"**{w['escalated']}**：{format_duration(escalated_after, lang)} {w['unacked']}")
+        if n.get("last_error"):
+            lines.append(f"**{w['error']}**：{n['last_error']}")
+        if n.get("opening"):
+            lines.append(f"**{w['hours']}**：{n['opening']}")
+        if n.get("runbook"):
+            lines.append(f"**{w['step']}**：{n['runbook']}")
+    lines += [f"[{w[label]}]({url})" for label, url in links_of(n, links)]
+    return Outgoing(title, "\n\n".join(lines), "normal" if resolved else n.get("severity", ""), (n,))
+
+
+def _line(n: dict[str, Any], tz: str, lang: str) -> str:
+    w = _w(lang)
+    if n.get("action") == "resolve":
+        lasted = format_duration(float(n.get("duration_s", 0)), lang)
+        return f"- {_where(n)}：{n.get('description', '')}，{w['outage']} {lasted}"
+    value = f"，{n['value']}" if n.get("value") else ""
+    return (
+        f"- {_where(n)}：{n.get('description', '')}{value}（{w['since']} {clock_time(float(n.get('since', 0)), tz)}）"
+    )
+
+
+def _scope(notices: Sequence[dict[str, Any]]) -> str:
+    """The smallest region all notices share (``四川省 成都市 金堂县``), else the count of regions."""
+    regions = {n.get("region", "") for n in notices}
+    if len(regions) == 1:
+        return next(iter(regions))
+    parts = [r.split() for r in regions if r]
+    common = []
+    for level in zip(*parts, strict=False):
+        if len(set(level)) != 1:
+            break
+        common.append(level[0])
+    return " ".join(common)
+
+
+def batch(notices: Sequence[dict[str, Any]], tz: str, lang: str = "zh", *, remaining: int = 0) -> Outgoing:
+    """One summary: how many opened and resolved, and which, grouped by facility."""
+    w = _w(lang)
+    opened = [n for n in notices if n.get("action") != "resolve"]
+    cleared = [n for n in notices if n.get("action") == "resolve"]
+    scope = _scope(notices)
+    counts = []
+    if opened:
+        counts.append(f"{w['new']} {len(opened)} {w['count']}")
+    if cleared:
+        counts.append(f"{w['cleared']} {len(cleared)} {w['count']}")
+    title = f"【{w['summary']}】{scope} {'，'.join(counts)}".strip()
+    lines = []
+    for label, group in ((w["new"], opened), (w["cleared"], cleared)):
+        if not group:
+            continue
+        by_fac: dict[str, int] = {}
+        for n in group:
+            name = n.get("facility_name") or n.get("resource", "")
+            by_fac[name] = by_fac.get(name, 0) + 1
+        top = "、".join(f"{k} {v}" for k, v in sorted(by_fac.items(), key=lambda kv: -kv[1])[:10])
+        lines.append(f"**{label}（{len(group)}）**：{top}")
+        lines += [_line(n, tz, lang) for n in group]
+    if remaining:
+        lines.append(f"（{w['rest']} {remaining} {w['more']}）")
+    worst = min((n.get("severity", "informational") for n in opened), key=_rank, default="normal")
+    return Outgoing(title, "\n".join(lines), worst, tuple(notices))
+
+
+def _rank(severity: str) -> int:
+    order = ["critical", "major", "minor", "warning", "informational"]
+    return order.index(severity) if severity in order else len(order)
+
+
+def channel_health(
+    channel: str, failing_s: float, last_error: str, queued: int, lang: str = "zh", *, up: bool = False
+) -> Outgoing:
+    """A channel's own alert (sent on another channel): failing for long, or back."""
+    if lang == "en":
+        if up:
+            return Outgoing(
+                f"[Resolved] channel {channel} delivers again", f"{queued} message(s) still queued.", "normal"
+            )
+        return Outgoing(
+            f"[MAJOR] channel {channel} failing for {format_duration(failing_s, 'en')}",
+            f"Last answer: {last_error}\n{queued} message(s) wait in the queue; nothing is dropped.",
+            "major",
+        )
+    if up:
+        return Outgoing(f"【已恢复】通知通道 {channel} 恢复发送", f"仍在队列中：{queued} 条，将按序补发。", "normal")
+    return Outgoing(
+        f"【重要】通知通道 {channel} 已连续失败 {format_duration(failing_s)}",
+        f"**最近回应**：{last_error}\n\n**待发**：{queued} 条（保存在队列中，不会丢弃）\n\n"
+        "**处理建议**：检查该通道的地址、密钥、关键词与网络；`pdcs notify test` 可立即验证。",
+        "major",
+    )
