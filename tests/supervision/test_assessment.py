@@ -7,14 +7,18 @@ so it has no supervised time: its 48 h no longer count as not serving — that w
 92.25 h of 96 h scheduled (0.9609375); 3 security checks, 2 passed.
 
 indicator                  value    score   weight
-wireless_coverage          2/3      66.67   15
-digital_library_service    1/1      100     15
-digital_cultural_centre    0/1      0       10   (target 50 %)
-service_point_upgraded     1/1      100     10
-remote_supervision         2/3      66.67   15
-availability               0.9609   67.71   20   (band 0.90 → 0.99: (0.9609375 − 0.9) ÷ 0.09)
-security_compliance        2/3      66.67   15
-total = (1000 + 1500 + 0 + 1000 + 1000 + 1354.17 + 1000) / 100 = 68.54, coverage 100 %.
+wireless_coverage          1/3      33.33   10   (the library's APs answered but no client was ever seen:
+                                                  measured, not covered; the centre as declared; 赵镇 no)
+digital_library_service    1/1      100      8
+digital_cultural_centre    0/1      0        6   (target 50 %)
+service_point_upgraded     1/1      100      6
+e_reading_baseline         0/1      0        6   (赵镇: 1 terminal of the 10 the 2012 plan asks)
+remote_supervision         2/3      66.67    8
+availability               0.9609   67.71   12   (band 0.90 → 0.99: (0.9609375 − 0.9) ÷ 0.09)
+security_compliance        2/3      66.67   10
+terminal_use, service_sessions, satisfaction: no data (not scored)
+opening_hours              0/1      0        6   (赵镇: 40 h a week of the 42 asked)
+total = (333.33 + 800 + 0 + 600 + 0 + 533.33 + 812.5 + 666.67 + 0) / 72 = 52.03, coverage 72 %.
 """
 
 from __future__ import annotations
@@ -43,21 +47,24 @@ def test_scoring_functions() -> None:
 def test_county_scores_explain_themselves(client: TestClient, rolled: InfluxDB) -> None:
     body = client.get("/regions/510121/assessment", params={"year": 2026}).json()
     ind = _by_id(body)
-    assert ind["wireless_coverage"]["value"] == pytest.approx(2 / 3)
+    assert ind["wireless_coverage"]["value"] == pytest.approx(1 / 3)
     assert ind["wireless_coverage"]["inputs"] == {
-        "numerator": 2,
+        "numerator": 1,
         "denominator": 3,
         "facilities": 3,
         "facilities_with_data": 3,
     }
+    assert (ind["wireless_coverage"]["basis"]["measured"], ind["wireless_coverage"]["basis"]["declared"]) == (1, 2)
+    assert ind["e_reading_baseline"]["score"] == 0 and ind["opening_hours"]["score"] == 0
+    assert ind["terminal_use"]["status"] == "no_data" and ind["satisfaction"]["status"] == "no_data"
     assert ind["digital_cultural_centre"]["score"] == 0
     assert ind["service_point_upgraded"]["score"] == 100
     assert ind["remote_supervision"]["value"] == pytest.approx(2 / 3)
     assert ind["availability"]["value"] == pytest.approx(92.25 / 96)
     assert ind["availability"]["score"] == pytest.approx((92.25 / 96 - 0.9) / 0.09 * 100)
     assert ind["security_compliance"]["inputs"]["numerator"] == 2
-    assert body["score"] == pytest.approx(68.5417, abs=1e-4)
-    assert body["coverage"] == 1.0
+    assert body["score"] == pytest.approx(3745.8333 / 72, abs=1e-4)
+    assert body["coverage"] == pytest.approx(0.72)
     assert ind["availability"]["label"]["zh"] == "开放时间内服务可用率"
     assert "÷" in ind["availability"]["formula"]["zh"] and "scheduled" in ind["availability"]["formula"]["en"]
 
@@ -69,8 +76,8 @@ def test_missing_data_is_not_scored(client: TestClient, rolled: InfluxDB) -> Non
     assert [i for i, v in ind.items() if v["status"] == "scored"] == ["wireless_coverage", "digital_library_service"]
     assert ind["availability"]["value"] is None and ind["availability"]["score"] is None
     assert ind["availability"]["note"]["en"].startswith("no data")
-    assert body["score"] == pytest.approx(50.0)  # (15·100 + 15·0) / 30
-    assert body["coverage"] == pytest.approx(0.30)
+    assert body["score"] == pytest.approx(1000 / 18)  # (10·100 + 8·0) / 18
+    assert body["coverage"] == pytest.approx(0.18)
     # 富民县 states nothing: no score at all rather than 0.
     empty = client.get("/regions/530124/assessment", params={"year": 2026}).json()
     assert empty["score"] is None and empty["coverage"] == 0
@@ -79,13 +86,13 @@ def test_missing_data_is_not_scored(client: TestClient, rolled: InfluxDB) -> Non
 def test_rolled_up_to_city_and_nation(client: TestClient, rolled: InfluxDB) -> None:
     city = client.get("/regions/5101/assessment", params={"year": 2026}).json()
     ind = _by_id(city)
-    # Pooled: wireless 3 of 4 libraries/centres; digital library 1 of 2 libraries.
-    assert ind["wireless_coverage"]["value"] == pytest.approx(3 / 4)
+    # Pooled: wireless 2 of 4 libraries/centres (金堂's library measured uncovered); digital library 1 of 2.
+    assert ind["wireless_coverage"]["value"] == pytest.approx(2 / 4)
     assert ind["digital_library_service"]["value"] == pytest.approx(1 / 2)
     # Roll-ups exist for 3 of the city's 4 facilities.
     assert ind["remote_supervision"]["inputs"]["facilities_with_data"] == 3
     assert [(c["code"], c["name"]) for c in city["children"]] == [("510121", "金堂县"), ("510129", "大邑县")]
-    assert city["children"][0]["score"] == pytest.approx(68.5417, abs=1e-4)
+    assert city["children"][0]["score"] == pytest.approx(3745.8333 / 72, abs=1e-4)
     nation = client.get("/regions/0/assessment", params={"year": 2026}).json()
     assert _by_id(nation)["wireless_coverage"]["inputs"]["facilities"] == 5
     assert [c["code"] for c in nation["children"]] == ["51", "53"]
