@@ -1,6 +1,8 @@
 """Push mode: snapshot the exposition, spool it on disk, send it to the collector's ingest.
 
-For terminals no collector can reach (behind NAT, on 4G).  Every interval the
+For terminals no collector can reach (behind NAT, on 4G).  Each send is signed
+over the gzip body and the send time with the device's key
+(:mod:`agents.push_signature`); the key itself is never sent.  Every interval the
 agent renders its registry into a batch ``{device, instance, seq, time_ms,
 exposition}`` and writes it to the spool (one file per batch, written to a
 temporary name, fsynced and renamed) *before* sending anything.  The spool is
@@ -29,6 +31,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from agents.config import PushConfig
+from agents.push_signature import sign
 
 log = logging.getLogger(__name__)
 
@@ -114,8 +117,7 @@ class Pusher(Collector):
             headers={
                 "Content-Type": "application/json",
                 "Content-Encoding": "gzip",
-                "Authorization": f"Bearer {self.cfg.token}",
-                "X-PDCS-Device": self.device,
+                **sign(self.cfg.token, self.device, body, int(time.time())),
                 "User-Agent": "pdcs-agent",
             },
         )
@@ -125,8 +127,9 @@ class Pusher(Collector):
                 return "ok"
         except urllib.error.HTTPError as exc:
             self.last_error = f"HTTP {exc.code}: {exc.read(200).decode(errors='replace')}"
-            # 400/413: this batch can never be accepted; 401/403/404/5xx: configuration or outage, keep it.
-            return "drop" if exc.code in (400, 413) else "retry"
+            # 400/413/422: this batch can never be accepted (malformed, too large, outside the collector's
+            # time window); 401/403/404/5xx: clock, key or outage — keep it.
+            return "drop" if exc.code in (400, 413, 422) else "retry"
         except Exception as exc:  # connection refused, timeout: the link is down, keep the batch
             self.last_error = str(exc)[:200]
         return "retry"

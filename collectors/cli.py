@@ -117,7 +117,14 @@ def collect(
             return 0
         from collectors.ingest_server import collector_ingest_app, serve_until
 
-        app = collector_ingest_app(service, inv, secret, spool_path.with_suffix(".ledger.json"))
+        app = collector_ingest_app(
+            service,
+            inv,
+            secret,
+            spool_path.with_suffix(".ledger.json"),
+            keys_path=settings.ingest_keys,
+            window_s=settings.ingest_window_s,
+        )
         typer.echo(f"taking agent pushes on {ingest[0]}:{ingest[1]}")
         serving = asyncio.create_task(serve_until(app, *ingest, stop))
         try:

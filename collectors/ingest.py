@@ -1,24 +1,33 @@
 """The collector's push ingest: agents a collector cannot reach send their exposition here.
 
-``POST /ingest/v1/push`` with ``Authorization: Bearer <token>``,
-``X-PDCS-Device: <device id>`` and a JSON body (optionally gzip)
+``POST /ingest/v1/push``, signed (:mod:`agents.push_signature`): headers
+``X-PDCS-Device``, ``X-PDCS-Timestamp``, ``X-PDCS-Content-SHA256`` and
+``Authorization: PDCS-HMAC-SHA256 <signature>``; a JSON body (optionally gzip)
 ``{device, instance, seq, time_ms, exposition}``.
 
-- **Authenticated before the body is read**: the device header and its token are
-  checked first (401 without, 403 for a wrong token or an unknown device — one
-  answer, so ids are not revealed); only then is the body read, at most
-  ``MAX_BODY`` bytes on the wire (Content-Length or streamed) and at most
-  ``MAX_DECOMPRESSED`` bytes out of gzip (413 beyond; a gzip bomb is stopped,
-  not inflated); the body must name the header's device.
+- **Authenticated before the body is read**: the signature over device, timestamp
+  and body digest is checked from the headers with the device's key (current
+  generation, or the previous one within the rotation grace; none when revoked —
+  :mod:`collectors.ingest_keys`): 401 unsigned or a timestamp outside
+  ``±window_s`` (``PDCS_INGEST_WINDOW_S``, 24 h), 403 a wrong signature or an
+  unknown device (one answer, so ids are not revealed). Only then is the body
+  read, at most ``MAX_BODY`` bytes on the wire and ``MAX_DECOMPRESSED`` out of
+  gzip (413; a gzip bomb is stopped, not inflated); its SHA-256 must be the
+  signed one (400) and it must name the header's device (403).
+- **No rewriting the past**: a batch's ``time_ms`` may not be more than 5 min in
+  the future, nor older than ``window_s`` — unless it continues its agent
+  instance's sequence (the instance is known and ``time_ms`` is not before the
+  last batch accepted from it): a terminal offline for a week delivers its spool
+  in order, a forged batch for a new instance or before the known history is
+  refused (422, counted ``outside_window``; the agent drops it).
 
-- **Per-device tokens without a token table**: a device's token is
-  HMAC-SHA256(shared secret, device id) (:func:`device_token`; ``pdcs ingest
-  token DEVICE`` prints it for the agent's configuration).  A token only works
-  for its own device; the secret itself never leaves the collector.
+- **Per-device keys without a key table**: a device's key is derived from the
+  shared secret and its generation (``pdcs ingest token|rotate|revoke DEVICE``).
+  A key only signs for its own device; the secret never leaves the collector.
 - **Idempotent on replay**: ``(device, instance, seq)`` identifies a batch; the
   :class:`SeqLedger` remembers the highest seq accepted per agent instance
-  (on disk), so a batch sent again after a lost acknowledgement is answered
-  ``duplicate`` and not written.  The points carry the batch's own
+  (on disk), so a batch sent again (a lost acknowledgement, or a replay) is
+  answered ``duplicate``, counted, and not written.  The points carry the batch's own
   ``time_ms``, so even a repeat that slipped through (crash between writing
   and recording) overwrites the same points in InfluxDB.
 - **Durable before acknowledged**: points go through a sink callable (the
@@ -31,12 +40,11 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
 import json
 import logging
 import os
 import threading
+import time
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -48,49 +56,68 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from agents.push_signature import (
+    DEVICE_HEADER,
+    DIGEST_HEADER,
+    SCHEME,
+    TIMESTAMP_HEADER,
+    content_digest,
+    device_key,
+    signature_valid,
+)
 from collectors.exposition_map import DEFAULT_ALLOW, CpuState, MalformedExposition, map_samples, parse_samples
+from collectors.ingest_keys import KeyStore
 from inventory.models import Inventory
 from pdcs.points import Point, to_lines
 
 log = logging.getLogger(__name__)
 
 PUSH_PATH = "/ingest/v1/push"
-DEVICE_HEADER = "X-PDCS-Device"  # who is pushing: checked against the token before the body is read
+WINDOW_S = 86400.0  # request timestamps and (new instances') batch times: ±24 h (PDCS_INGEST_WINDOW_S)
+FUTURE_S = 300.0  # a batch may be this far in the future (clock skew)
 MAX_BODY = 4 * 1024 * 1024  # bytes on the wire (compressed)
 MAX_DECOMPRESSED = 16 * 1024 * 1024  # bytes after gzip: a batch is ~10-50 KB of exposition
 Sink = Callable[[list[Point]], None]
 
 
 def device_token(secret: str, device: str) -> str:
-    """The push token of one device, derived from the collector's shared secret."""
-    return hmac.new(secret.encode(), f"pdcs-push:{device}".encode(), hashlib.sha256).hexdigest()[:40]
+    """The generation-0 push key of one device (what ``pdcs ingest token`` prints before any rotation)."""
+    return device_key(secret, device, 0)
 
 
 class SeqLedger:
-    """Highest batch seq accepted per (device, agent instance); saved atomically when a path is given."""
+    """Highest batch seq accepted per (device, agent instance), with that batch's time; saved atomically."""
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path
         self._lock = threading.Lock()
-        self._seen: dict[str, int] = {}
+        self._seen: dict[str, tuple[int, int | None]] = {}
         if path is not None and path.exists():
-            self._seen = {k: int(v) for k, v in json.loads(path.read_text(encoding="utf-8")).items()}
+            for k, v in json.loads(path.read_text(encoding="utf-8")).items():
+                self._seen[k] = (int(v), None) if isinstance(v, int) else (int(v[0]), v[1])
 
     @staticmethod
     def _key(device: str, instance: str) -> str:
         return f"{device}/{instance}"
 
-    def is_duplicate(self, device: str, instance: str, seq: int) -> bool:
+    def last(self, device: str, instance: str) -> tuple[int, int | None] | None:
+        """(seq, time_ms) of the last batch accepted from this agent instance, if any."""
         with self._lock:
-            return seq <= self._seen.get(self._key(device, instance), 0)
+            return self._seen.get(self._key(device, instance))
 
-    def record(self, device: str, instance: str, seq: int) -> None:
+    def is_duplicate(self, device: str, instance: str, seq: int) -> bool:
+        last = self.last(device, instance)
+        return last is not None and seq <= last[0]
+
+    def record(self, device: str, instance: str, seq: int, time_ms: int | None = None) -> None:
         with self._lock:
             key = self._key(device, instance)
-            self._seen[key] = max(seq, self._seen.get(key, 0))
+            old_seq, old_time = self._seen.get(key, (0, None))
+            if seq >= old_seq:
+                self._seen[key] = (seq, time_ms if time_ms is not None else old_time)
             if self.path is not None:
                 tmp = self.path.with_name(self.path.name + ".tmp")
-                tmp.write_text(json.dumps(self._seen), encoding="utf-8")
+                tmp.write_text(json.dumps({k: list(v) for k, v in self._seen.items()}), encoding="utf-8")
                 os.replace(tmp, self.path)
 
 
@@ -98,8 +125,10 @@ class SeqLedger:
 class IngestStats:
     accepted: int = 0
     duplicates: int = 0
-    rejected: int = 0  # bad token or unknown device
+    rejected: int = 0  # unsigned, bad signature, unknown or revoked device, another device's batch
     malformed: int = 0
+    forged: int = 0  # body not the one signed
+    outside_window: int = 0  # request timestamp or batch time outside the window
     sink_failures: int = 0
     points: int = 0
 
@@ -157,18 +186,34 @@ def _parse_body(raw: bytes, encoding: str) -> dict[str, Any]:
     return body
 
 
+def _outside_window(time_ms: int, last: tuple[int, int | None] | None, now: float, window_s: float) -> str | None:
+    """Why a batch's time is refused, or None. Old batches pass only as the continuation of their instance."""
+    t = time_ms / 1000
+    if t > now + FUTURE_S:
+        return f"batch time {t:.0f} is in the future"
+    if t >= now - window_s:
+        return None
+    if last is not None and last[1] is not None and time_ms >= last[1]:
+        return None  # an agent delivering its spool after an outage, in order
+    return f"batch time {t:.0f} older than {window_s:g} s and not after this agent's last batch"
+
+
 def create_ingest_app(
     inventory: Inventory,
     secret: str,
     sink: Sink,
     *,
     ledger: SeqLedger | None = None,
+    keys: KeyStore | None = None,
+    window_s: float = WINDOW_S,
+    clock: Callable[[], float] = time.time,
     allow: Sequence[str] = DEFAULT_ALLOW,
     stats: IngestStats | None = None,
 ) -> Starlette:
     if not secret:
         raise ValueError("the ingest secret is empty; set PDCS_INGEST_SECRET")
     ledger = ledger or SeqLedger()
+    keys = keys or KeyStore(None)
     st = stats or IngestStats()
     cpu = CpuState()
 
@@ -179,22 +224,37 @@ def create_ingest_app(
         # Authenticate from the headers alone, before a byte of the body is read.
         auth = request.headers.get("authorization", "")
         device_id = request.headers.get(DEVICE_HEADER, "")
+        stamp = request.headers.get(TIMESTAMP_HEADER, "")
+        digest = request.headers.get(DIGEST_HEADER, "").lower()
         peer = request.client.host if request.client else "?"
-        if not auth.startswith("Bearer ") or not device_id:
+        if not auth.startswith(SCHEME + " ") or not device_id or not stamp.isdigit() or len(digest) != 64:
             st.rejected += 1
-            log.warning("push from %s refused: no bearer token or no %s header", peer, DEVICE_HEADER)
-            return problem(401, f"missing bearer token or {DEVICE_HEADER} / 缺少令牌或设备标识")
+            log.warning("push from %s refused: not signed (%s)", peer, auth.split(" ", 1)[0][:20] or "no Authorization")
+            return problem(401, "push not signed (update pdcs-agent) / 推送未签名，请升级 pdcs-agent")
+        now = clock()
+        if abs(now - int(stamp)) > window_s:
+            st.outside_window += 1
+            log.warning("push from %s for %r refused: timestamp %s outside ±%gs", peer, device_id, stamp, window_s)
+            return problem(
+                401, f"request time outside ±{window_s:g} s (check the clock) / 请求时间超出允许范围，请校准时钟"
+            )
         device = inventory.devices.get(device_id)
-        if device is None or not hmac.compare_digest(auth[7:].strip(), device_token(secret, device_id)):
-            st.rejected += 1  # one answer for an unknown device and a wrong token: ids are not revealed
-            log.warning("push from %s for device %r refused: unknown device or token does not match", peer, device_id)
-            return problem(403, "token does not match the device / 令牌与设备不符")
+        signature = auth[len(SCHEME) + 1 :].strip()
+        candidates = keys.keys(secret, device_id) if device is not None else []
+        if device is None or not any(signature_valid(k, device_id, stamp, digest, signature) for k in candidates):
+            st.rejected += 1  # one answer for an unknown device, a revoked one and a wrong key: ids are not revealed
+            log.warning("push from %s for device %r refused: unknown, revoked or bad signature", peer, device_id)
+            return problem(403, "signature does not match the device / 签名与设备不符")
         try:
             raw = await read_limited(request, MAX_BODY)
         except TooLarge:
             st.malformed += 1
             log.warning("push of %s from %s refused: body larger than %d bytes", device_id, peer, MAX_BODY)
             return problem(413, f"batch larger than {MAX_BODY} bytes / 批次过大")
+        if content_digest(raw) != digest:
+            st.forged += 1
+            log.warning("push from %s for %r refused: body is not the one signed", peer, device_id)
+            return problem(400, "body does not match its signature / 内容与签名不符")
         try:
             body = await asyncio.to_thread(_parse_body, raw, request.headers.get("content-encoding", ""))
         except TooLarge:
@@ -210,9 +270,14 @@ def create_ingest_app(
             st.rejected += 1
             log.warning("push from %s refused: body names %r, headers %r", peer, body["device"], device_id)
             return problem(403, "batch is for another device / 批次设备与令牌不符")
-        if ledger.is_duplicate(device_id, body["instance"], body["seq"]):
-            st.duplicates += 1
+        last = ledger.last(device_id, body["instance"])
+        if last is not None and body["seq"] <= last[0]:
+            st.duplicates += 1  # a resend after a lost acknowledgement, or a replay: not written again
             return JSONResponse({"status": "duplicate", "seq": body["seq"]})
+        if (why := _outside_window(body["time_ms"], last, now, window_s)) is not None:
+            st.outside_window += 1
+            log.warning("push of %s from %s refused: %s", device_id, peer, why)
+            return problem(422, f"{why} / 批次时间超出允许范围")
         try:
             samples = parse_samples(body["exposition"])
         except MalformedExposition as exc:
@@ -227,14 +292,15 @@ def create_ingest_app(
             st.sink_failures += 1
             log.warning("push batch of %s not stored: %s", device_id, exc)
             return problem(503, "collector cannot store the batch now; keep it and retry")
-        ledger.record(device_id, body["instance"], body["seq"])
+        ledger.record(device_id, body["instance"], body["seq"], body["time_ms"])
         st.accepted += 1
         st.points += len(points)
         return JSONResponse({"status": "ok", "seq": body["seq"], "points": len(points)})
 
     async def health(request: Request) -> Response:
         return PlainTextResponse(
-            f"ok accepted={st.accepted} duplicates={st.duplicates} rejected={st.rejected} malformed={st.malformed}\n"
+            f"ok accepted={st.accepted} duplicates={st.duplicates} rejected={st.rejected} malformed={st.malformed} "
+            f"forged={st.forged} outside_window={st.outside_window}\n"
         )
 
     app = Starlette(routes=[Route(PUSH_PATH, push, methods=["POST"]), Route("/ingest/v1/health", health)])

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
+
+if TYPE_CHECKING:
+    from collectors.ingest_keys import KeyStore
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -20,12 +24,45 @@ def _secret() -> str:
     return secret.get_secret_value()
 
 
-@app.command()
-def token(device: str = typer.Argument(..., help="Inventory device id.")) -> None:
-    """Print DEVICE's push token (for push.token in its agent.yaml)."""
-    from collectors.ingest import device_token
+KEYS_OPT = typer.Option(None, "--keys", help="Key generations file (default PDCS_INGEST_KEYS, var/ingest-keys.json).")
 
-    typer.echo(device_token(_secret(), device))
+
+def _keys(path: Path | None) -> KeyStore:
+    from collectors.ingest_keys import KeyStore
+    from pdcs.settings import Settings
+
+    return KeyStore(path or Settings().ingest_keys)
+
+
+@app.command()
+def token(device: str = typer.Argument(..., help="Inventory device id."), keys: Path | None = KEYS_OPT) -> None:
+    """Print DEVICE's push key (for push.token in its agent.yaml): its current generation."""
+    from agents.push_signature import device_key
+
+    secret = _secret()
+    state = _keys(keys).state(device)
+    if state.revoked:
+        typer.echo(f"{device}: push key revoked; `pdcs ingest rotate {device}` issues a new one", err=True)
+        raise typer.Exit(1)
+    typer.echo(device_key(secret, device, state.generation))
+
+
+@app.command()
+def rotate(device: str = typer.Argument(..., help="Inventory device id."), keys: Path | None = KEYS_OPT) -> None:
+    """Give DEVICE a new push key and print it; the previous key still works for 7 days (grace)."""
+    from agents.push_signature import device_key
+
+    secret = _secret()
+    state = _keys(keys).rotate(device)
+    typer.echo(device_key(secret, device, state.generation))
+    typer.echo(f"{device}: push key generation {state.generation}; put it in push.token of its agent", err=True)
+
+
+@app.command()
+def revoke(device: str = typer.Argument(..., help="Inventory device id."), keys: Path | None = KEYS_OPT) -> None:
+    """Refuse every push key of DEVICE from now on (the running ingest notices within a second)."""
+    _keys(keys).revoke(device)
+    typer.echo(f"{device}: push keys revoked", err=True)
 
 
 @app.command()
@@ -46,6 +83,7 @@ def serve(
     import signal
 
     from collectors.ingest import SeqLedger, create_ingest_app, spool_sink
+    from collectors.ingest_keys import KeyStore
     from collectors.ingest_server import parse_listen, serve_until
     from collectors.spool import Spool
     from collectors.writer import Writer
@@ -87,7 +125,14 @@ def serve(
             sink(points)
             loop.call_soon_threadsafe(writer.wakeup.set)
 
-        web = create_ingest_app(inv, secret, sink_and_wake, ledger=SeqLedger(folder / "ingest-ledger.json"))
+        web = create_ingest_app(
+            inv,
+            secret,
+            sink_and_wake,
+            ledger=SeqLedger(folder / "ingest-ledger.json"),
+            keys=KeyStore(settings.ingest_keys),
+            window_s=settings.ingest_window_s,
+        )
         writer_task = asyncio.create_task(writer.run(stop))
         typer.echo(f"ingest listening on {host}:{port}; spool {folder / 'ingest.sqlite'}")
         try:

@@ -42,12 +42,15 @@ async def serve_until(app: Any, host: str, port: int, stop: asyncio.Event) -> No
     await serving
 
 
-def collector_ingest_app(service: Any, inventory: Any, secret: str, ledger_path: Any) -> Any:
+def collector_ingest_app(
+    service: Any, inventory: Any, secret: str, ledger_path: Any, keys_path: Any = None, window_s: float = 86400.0
+) -> Any:
     """The ingest app writing into a running ``CollectorService``'s own spool (``pdcs collect --ingest-listen``).
 
     Call from inside the service's event loop.
     """
     from collectors.ingest import SeqLedger, create_ingest_app
+    from collectors.ingest_keys import KeyStore
     from pdcs.points import Point, to_lines
 
     loop = asyncio.get_running_loop()
@@ -56,4 +59,6 @@ def collector_ingest_app(service: Any, inventory: Any, secret: str, ledger_path:
         service.spool.append(to_lines(points))
         loop.call_soon_threadsafe(service.writer.wakeup.set)
 
-    return create_ingest_app(inventory, secret, sink, ledger=SeqLedger(ledger_path))
+    return create_ingest_app(
+        inventory, secret, sink, ledger=SeqLedger(ledger_path), keys=KeyStore(keys_path), window_s=window_s
+    )

@@ -55,6 +55,8 @@ def build(
         ]
         for s in stale:
             typer.echo(f"{s} differs from the code; run pdcs grafana build", err=True)
+        if not stale:
+            typer.echo(f"{out}: {len(built)} dashboards, as the code builds them")
         raise typer.Exit(1 if stale else 0)
     for path in write(built, out):
         typer.echo(str(path))

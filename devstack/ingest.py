@@ -38,7 +38,14 @@ class IngestServer:
 
 
 def start_ingest(
-    base: Path, *, inventory: Path, secret: str, influx_url: str, influx_db: str, port: int | None = None
+    base: Path,
+    *,
+    inventory: Path,
+    secret: str,
+    influx_url: str,
+    influx_db: str,
+    port: int | None = None,
+    env: dict[str, str] | None = None,
 ) -> IngestServer:
     port = port or free_port()
     argv = [
@@ -49,8 +56,8 @@ def start_ingest(
         "--influx-db", influx_db,
         "--spool-dir", str(base / "spool"),
     ]  # fmt: skip
-    env = {"PYTHONPATH": str(REPO), "PDCS_INGEST_SECRET": secret}
-    proc = Managed("pdcs-ingest", argv, base / "ingest.log", env=env, cwd=base).start()
+    full_env = {"PYTHONPATH": str(REPO), "PDCS_INGEST_SECRET": secret, **(env or {})}
+    proc = Managed("pdcs-ingest", argv, base / "ingest.log", env=full_env, cwd=base).start()
     server = IngestServer(f"http://127.0.0.1:{port}", port, proc)
     proc.wait_ready(server.ready, 30)
     return server

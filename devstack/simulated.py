@@ -155,13 +155,14 @@ def write_dev_inventory(
                 "vendor": vendor,
             }
         )
-    # Nothing listens here: a device that is down, as every real network has.
+    # Nothing listens here: a device that is down, as every real network has. It sits in the public
+    # library, the facility open longest (to 20:30 Tue-Fri), because device_down fires only in opening hours.
     devices.append(
         {
             "id": "sim-offline-ap",
             "name": "离线无线接入点 (no simulator)",
             "kind": "wireless_ap",
-            "facility": facility_for("township_centre", 1),
+            "facility": facility_for("public_library", 0),
             "address": f"127.0.0.1:{free_udp_port()}",
             "snmp_profile": "sim-snmpd-v2c",
         }

@@ -25,7 +25,7 @@ from inventory.loaders import crosscheck
 from inventory.loaders.csv_source import RegisterRead, Source, read_csv
 from inventory.loaders.records import Record
 from inventory.loaders.validate import SECRET_FIELDS, validate
-from inventory.loaders.xlsx_source import read_xlsx
+from inventory.loaders.xlsx_source import read_xls, read_xlsx
 from inventory.loaders.yaml_source import read_yaml
 from inventory.models import Inventory
 from inventory.problems import InventoryError, Problem
@@ -33,7 +33,7 @@ from inventory.problems import InventoryError, Problem
 __all__ = ["InventoryError", "Problem", "Source", "find_files", "load_inventory", "read_file", "read_inventory"]
 
 YAML_SUFFIXES = {".yaml", ".yml"}
-REGISTER_SUFFIXES = {".csv", ".xlsx"}
+REGISTER_SUFFIXES = {".csv", ".xlsx", ".xls"}  # .xls: found to be refused with a hint
 SUFFIXES = YAML_SUFFIXES | REGISTER_SUFFIXES
 
 
@@ -44,6 +44,8 @@ def read_file(path: Path, display: str) -> RegisterRead:
         return read_csv(path, display)
     if suffix == ".xlsx":
         return read_xlsx(path, display)
+    if suffix == ".xls":
+        return read_xls(path, display)
     return RegisterRead(*read_yaml(path, display), None)
 
 

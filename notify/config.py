@@ -224,7 +224,9 @@ class Delivery(_Model):
     batch_gap_s: float = Field(default=60.0, alias="batch_gap")
     retry_min_s: float = Field(default=10.0, alias="retry_min")
     retry_max_s: float = Field(default=300.0, alias="retry_max")
-    list_max: int = Field(default=200, ge=1, le=2000)  # alerts named per message at most (the rest: next message)
+    list_max: int = Field(default=500, ge=1, le=2000)  # alerts named per message at most (the rest: next message)
+    # While summarising (several alerts waiting), at most this many messages a minute to one channel.
+    storm_per_minute: int = Field(default=5, ge=1, le=100)
 
     @field_validator("batch_gap_s", "retry_min_s", "retry_max_s", mode="before")
     @classmethod

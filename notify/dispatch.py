@@ -304,6 +304,8 @@ class Notifier:
         channel = self.channels.get(name)
         sent = self.store.sent_in_window(name, now)
         limit = channel.per_minute if channel is not None else 1
+        if len(due) > 1:  # a storm: a few summaries a minute, the rest waits (in order) for the next minute
+            limit = min(limit, self.config.delivery.storm_per_minute)
         while due and len(sent) < limit:
             if channel is None:
                 answer, k = Answer(False, "config", self.broken.get(name, "not configured"), retry=False), 1

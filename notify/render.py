@@ -143,17 +143,6 @@ def single(
     return Outgoing(title, "\n\n".join(lines), "normal" if resolved else n.get("severity", ""), (n,))
 
 
-def _line(n: dict[str, Any], tz: str, lang: str) -> str:
-    w = _w(lang)
-    if n.get("action") == "resolve":
-        lasted = format_duration(float(n.get("duration_s", 0)), lang)
-        return f"- {_where(n)}：{n.get('description', '')}，{w['outage']} {lasted}"
-    value = f"，{n['value']}" if n.get("value") else ""
-    return (
-        f"- {_where(n)}：{n.get('description', '')}{value}（{w['since']} {clock_time(float(n.get('since', 0)), tz)}）"
-    )
-
-
 def _scope(notices: Sequence[dict[str, Any]]) -> str:
     """The smallest region all notices share (``四川省 成都市 金堂县``), else the count of regions."""
     regions = {n.get("region", "") for n in notices}
@@ -169,28 +158,35 @@ def _scope(notices: Sequence[dict[str, Any]]) -> str:
 
 
 def batch(notices: Sequence[dict[str, Any]], tz: str, lang: str = "zh", *, remaining: int = 0) -> Outgoing:
-    """One summary: how many opened and resolved, and which, grouped by facility."""
+    """One summary: how many opened and resolved, and which — grouped by rule, then facility, devices named."""
     w = _w(lang)
     opened = [n for n in notices if n.get("action") != "resolve"]
     cleared = [n for n in notices if n.get("action") == "resolve"]
-    scope = _scope(notices)
     counts = []
     if opened:
         counts.append(f"{w['new']} {len(opened)} {w['count']}")
     if cleared:
         counts.append(f"{w['cleared']} {len(cleared)} {w['count']}")
-    title = f"【{w['summary']}】{scope} {'，'.join(counts)}".strip()
+    title = f"【{w['summary']}】{_scope(notices)} {'，'.join(counts)}".strip()
     lines = []
     for label, group in ((w["new"], opened), (w["cleared"], cleared)):
         if not group:
             continue
-        by_fac: dict[str, int] = {}
+        if group is opened:
+            first = min(float(n.get("since", 0)) for n in group)
+            lines.append(f"**{label}（{len(group)}）**，{w['since']} {clock_time(first, tz)}")
+        else:
+            spans = [float(n.get("duration_s", 0)) for n in group]
+            lo, hi = format_duration(min(spans), lang), format_duration(max(spans), lang)
+            lines.append(f"**{label}（{len(group)}）**，{w['outage']} {lo if lo == hi else lo + ' – ' + hi}")
+        by_rule: dict[str, dict[str, list[str]]] = {}
         for n in group:
-            name = n.get("facility_name") or n.get("resource", "")
-            by_fac[name] = by_fac.get(name, 0) + 1
-        top = "、".join(f"{k} {v}" for k, v in sorted(by_fac.items(), key=lambda kv: -kv[1])[:10])
-        lines.append(f"**{label}（{len(group)}）**：{top}")
-        lines += [_line(n, tz, lang) for n in group]
+            where = n.get("facility_name") or n.get("region") or n.get("resource", "")
+            what = n.get("device_name") or n.get("value") or n.get("resource", "")
+            by_rule.setdefault(n.get("description") or n.get("rule", ""), {}).setdefault(where, []).append(what)
+        for description, places in by_rule.items():
+            lines.append(f"{description}：")
+            lines += [f"- {where}（{len(items)}）：{'、'.join(items)}" for where, items in places.items()]
     if remaining:
         lines.append(f"（{w['rest']} {remaining} {w['more']}）")
     worst = min((n.get("severity", "informational") for n in opened), key=_rank, default="normal")

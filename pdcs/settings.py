@@ -44,6 +44,10 @@ class Settings(BaseSettings):
     # Push ingest (collectors/ingest.py): the shared secret device tokens derive from, and where it listens.
     ingest_secret: SecretStr | None = None
     ingest_listen: str = "0.0.0.0:9732"
+    # Per-device key generations and revocations (pdcs ingest rotate|revoke), and the time window of
+    # signed pushes: request timestamps, and batch times of agents without history (collectors/ingest.py).
+    ingest_keys: Path = Path("var/ingest-keys.json")
+    ingest_window_s: float = 86400.0
     # Exporter scraping (collectors/prometheus_scrape.py): timeout, and extra sample-name patterns
     # (comma-separated fnmatch, e.g. "node_hwmon_*,windows_service_state") kept as exporter_metric.
     scrape_timeout_s: float = 10.0

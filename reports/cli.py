@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import getpass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import typer
@@ -29,6 +28,7 @@ def report(
     from pdcs.storage.influx import InfluxError, InfluxUnavailable
     from reports import FORMATS, render
     from reports.gather import STEPS, build_report
+    from reports.times import now_stamp
     from supervision import FigureError
     from supervision.periods import period as make_period
     from supervision_api.db import Database, inventory_store
@@ -92,7 +92,7 @@ def report(
         except InfluxError as exc:
             typer.echo(f"error: InfluxDB: {exc}", err=True)
             raise typer.Exit(1) from None
-        rep.generated_at = datetime.now(UTC).replace(microsecond=0).isoformat()
+        rep.generated_at = now_stamp()
         rep.generated_by = f"cli:{getpass.getuser()}"
         bar.update(task, description=f"report: render {fmt}")
         rendered = render(rep, fmt)

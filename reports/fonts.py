@@ -47,8 +47,12 @@ def _sc_number(path: Path) -> int:
     raise FontMissing(f"{path} has no {SC_INDEX_NAME} face")
 
 
-def truetype_subset(face: str, text: str) -> bytes:
-    """TrueType bytes of the SC face holding the glyphs of ``text`` (plus ASCII and common punctuation)."""
+def truetype_subset(face: str, text: str, ps_name: str | None = None) -> bytes:
+    """TrueType bytes of the SC face holding the glyphs of ``text`` (plus ASCII and common punctuation).
+
+    ``ps_name`` renames the subset (name IDs 1, 4 and 6): reportlab keeps one face per internal font name,
+    so two subsets both called NotoSansCJKsc-Regular would share the first one's glyphs, and a later PDF
+    of the same process would show boxes for every character only it uses (a name, a new label)."""
     from fontTools import subset
     from fontTools.pens.cu2quPen import Cu2QuPen
     from fontTools.pens.ttGlyphPen import TTGlyphPen
@@ -98,6 +102,11 @@ def truetype_subset(face: str, text: str) -> bytes:
     font["head"].indexToLocFormat = 0
     font["post"].formatType = 3.0
     font.sfntVersion = "\x00\x01\x00\x00"
+    if ps_name:
+        names = font["name"]
+        for name_id in (1, 4, 6):
+            names.setName(ps_name, name_id, 3, 1, 0x409)
+            names.setName(ps_name, name_id, 1, 0, 0)
     out = io.BytesIO()
     font.save(out)
     return out.getvalue()
@@ -114,7 +123,7 @@ def register(text: str) -> tuple[str, str]:
         key = (face, digest)
         if key not in _registered:
             name = f"NotoSansSC-{face}-{digest}"
-            pdfmetrics.registerFont(RLTTFont(name, io.BytesIO(truetype_subset(face, text))))
+            pdfmetrics.registerFont(RLTTFont(name, io.BytesIO(truetype_subset(face, text, name))))
             _registered[key] = name
         names.append(_registered[key])
     return names[0], names[1]

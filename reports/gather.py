@@ -8,17 +8,18 @@ scoped view, so a report never reaches outside the caller's scope.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import UTC, tzinfo
+from datetime import UTC, datetime, tzinfo
 
 from inventory.models import Inventory, region_level
-from pdcs.i18n import Lang, text
+from pdcs.i18n import Lang, label, text
 from pdcs.points import DEVICE_UP
 from pdcs.storage import InfluxDB
 from reports import labels as _labels  # noqa: F401  (registers the texts)
+from reports.check_text import check_title, evidence_sentence, mlps_item_label, severity_label
 from reports.content import Chart, Headline, Report, Section, Table, Value, num, pct
 from reports.hashing import content_sha256
 from reports.sections_extra import assessment_section, grading_section
-from reports.security import compliance, region_tags
+from reports.security import compliance, config_changes, region_tags
 from supervision import answers
 from supervision import availability as av
 from supervision import bandwidth as bw
@@ -68,7 +69,7 @@ def coverage(influx: InfluxDB, inventory: Inventory, code: str, period: Period, 
     }
 
 
-def _span_rows(items: list[av.Outage], inventory: Inventory, tz: tzinfo) -> list[list[Value]]:
+def _span_rows(items: list[av.Outage], inventory: Inventory, tz: tzinfo, lang: Lang) -> list[list[Value]]:
     rows: list[list[Value]] = []
     for o in items[:50]:
         d = o.as_dict(tz)
@@ -81,7 +82,7 @@ def _span_rows(items: list[av.Outage], inventory: Inventory, tz: tzinfo) -> list
                 num(d["in_service_s"] / 60, 1),
                 fac.name if fac else (o.facility or ""),
                 ", ".join(o.devices),
-                o.cause,
+                label("outage.cause", o.cause, lang),
             ]
         )
     return rows
@@ -143,10 +144,10 @@ def availability_section(influx: InfluxDB, inventory: Inventory, code: str, peri
     ]
     heads = [_t(c, lang) for c in cols]
     sec.tables.append(
-        Table(_t("report.av.outage_list", lang), heads, _span_rows(figs.outages, inventory, tz), "outages")
+        Table(_t("report.av.outage_list", lang), heads, _span_rows(figs.outages, inventory, tz, lang), "outages")
     )
     sec.tables.append(
-        Table(_t("report.av.no_data_list", lang), heads, _span_rows(figs.no_data, inventory, tz), "no_data")
+        Table(_t("report.av.no_data_list", lang), heads, _span_rows(figs.no_data, inventory, tz, lang), "no_data")
     )
     src_rows: list[list[Value]] = [
         [p["source"], p["start"], p["end"], p["days"], p["facilities"]] for p in result.sources
@@ -218,14 +219,36 @@ def security_section(influx: InfluxDB, inventory: Inventory, code: str, period: 
         Headline(_t("report.sec.devices", lang), len({v.device for v in comp.verdicts})),
     ]
     items = comp.by_item()
-    rows: list[list[Value]] = [[i, lv, n, p, f, pct(p / n if n else None)] for i, lv, n, p, f in items]
+    rows: list[list[Value]] = [
+        [mlps_item_label(i, lang), lv, n, p, f, pct(p / n if n else None)] for i, lv, n, p, f in items
+    ]
     cols = ["col.mlps_item", "col.mlps_level", "col.checks", "col.passed", "col.failed", "col.pass_pct"]
     sec.tables.append(Table(_t("report.sec.by_item", lang), [_t(c, lang) for c in cols], rows, "security_items"))
-    frows: list[list[Value]] = [[v.device, v.check, v.severity, v.mlps_item, v.detail] for v in failed[:50]]
+    frows: list[list[Value]] = [
+        [
+            v.device,
+            check_title(v.check, lang),
+            severity_label(v.severity, lang),
+            mlps_item_label(v.mlps_item, lang),
+            evidence_sentence(v.check, v.detail, lang),
+        ]
+        for v in failed[:50]
+    ]
     cols = ["col.device", "col.check", "col.severity", "col.mlps_item", "col.detail"]
     sec.tables.append(Table(_t("report.sec.failed", lang), [_t(c, lang) for c in cols], frows, "security_failed"))
     if rows:
         sec.charts.append(Chart(_t("report.sec.chart", lang), [str(r[0]) for r in rows], _floats(r[5] for r in rows)))
+    # Configuration history (GB/T 22239-2019 8.1.4.9 backup, 8.1.3.5 audit): what changed and when.
+    changes = config_changes(influx, code, period, devices)
+    sec.headline.append(Headline(_t("report.sec.config_changes", lang), len(changes)))
+    tz = period.start.tzinfo or UTC
+    crows: list[list[Value]] = [
+        [datetime.fromtimestamp(c.time_ns / 1e9, tz).isoformat(timespec="minutes"), c.device, c.added, c.removed,
+         c.commit]
+        for c in changes[-50:]
+    ]  # fmt: skip
+    cols = ["col.time", "col.device", "col.added", "col.removed", "col.commit"]
+    sec.tables.append(Table(_t("report.sec.config", lang), [_t(c, lang) for c in cols], crows, "config_changes"))
     if not comp.verdicts:
         sec.available = False
         sec.notes.append(_t("report.section_no_data", lang))

@@ -39,7 +39,7 @@ def _pdf(report: Report) -> bytes:
 
 FORMATS: dict[str, tuple[Callable[[Report], bytes], str, str]] = {
     "json": (_json, "application/json", "json"),
-    "csv": (_csv, "text/csv; charset=utf-8", "csv"),
+    "csv": (_csv, "application/zip", "zip"),  # one CSV per table (reports/render_csv.py)
     "xlsx": (_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
     "pdf": (_pdf, "application/pdf", "pdf"),
 }

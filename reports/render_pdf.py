@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import datetime, timedelta
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -19,12 +20,14 @@ from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from pdcs.i18n import Lang, text
 from reports import fonts
 from reports.content import Chart, Report, Value
 from reports.content import Table as DataTable
+from reports.times import BEIJING, as_time, shown
 
 MAX_ROWS = 60  # longer tables are in the CSV/XLSX; the PDF says how many were left out
 
@@ -32,7 +35,7 @@ MAX_ROWS = 60  # longer tables are in the CSV/XLSX; the PDF says how many were l
 def fmt(v: Value, lang: Lang, unit: str = "") -> str:
     if v is None:
         return text("report.no_data", lang)
-    s = f"{v:,.2f}" if isinstance(v, float) else str(v)
+    s = f"{v:,.2f}" if isinstance(v, float) else shown(v)
     if unit == "%":
         return f"{s}%"
     return f"{s} {unit}" if unit else s
@@ -105,6 +108,32 @@ def _chart(c: Chart, st: _Styles, width: float) -> Drawing:
     return d
 
 
+class _Stamp:
+    """What reportlab's PDFDate reads from a document's time stamp, for a chosen time (not the clock)."""
+
+    def __init__(self, when: datetime) -> None:
+        offset = int((when.utcoffset() or timedelta()).total_seconds())
+        self.t = when.timestamp()
+        self.lt = tuple(when.timetuple())
+        self.YMDhms = self.lt[:6]
+        self.dhh, self.dmm = offset // 3600, offset % 3600 // 60
+        self.tzname = when.tzname()
+
+
+def _canvas_dated(generated_at: str) -> Any:
+    """A canvas whose CreationDate/ModDate are the report's generation time in Beijing time (the document
+    stays invariant otherwise: the same content and stamp give the same bytes)."""
+    when = as_time(generated_at)
+
+    def make(*args: Any, **kwargs: Any) -> Canvas:
+        c = Canvas(*args, **kwargs)
+        if when is not None:
+            c._doc._timeStamp = _Stamp(when.astimezone(BEIJING))
+        return c
+
+    return make
+
+
 def render_pdf(report: Report) -> bytes:
     lang: Lang = "en" if report.language == "en" else "zh"
     static = [
@@ -115,6 +144,7 @@ def render_pdf(report: Report) -> bytes:
             "report.coverage",
             "report.generated",
             "report.generated_by",
+            "report.beijing_time",
             "report.sha256",
             "report.hash_method",
             "report.method",
@@ -135,7 +165,7 @@ def render_pdf(report: Report) -> bytes:
         topMargin=16 * mm,
         bottomMargin=18 * mm,
         title=f"{report.title} · {report.region['name']}",
-        author="pdcs",
+        author=report.generated_by or "pdcs",
         subject=f"content_sha256={report.content_sha256}",
         keywords=f"content_sha256={report.content_sha256}",
         creator="pdcs reports",
@@ -148,7 +178,7 @@ def render_pdf(report: Report) -> bytes:
         [text("report.region", lang), f"{report.region['name']}（{report.region['code']}）"],
         [
             text("report.period", lang),
-            f"{report.period['start']} — {report.period['end']}（{report.period['days']} d）",
+            f"{shown(report.period['start'])} — {shown(report.period['end'])}（{report.period['days']} d）",
         ],
         [
             text("report.coverage", lang),
@@ -157,7 +187,8 @@ def render_pdf(report: Report) -> bytes:
             f"{text('report.devices', lang)} {cov['devices']}）",
         ],
         [text("report.method", lang), cov["method"]],
-        [text("report.generated", lang), f"{report.generated_at} {report.generated_by}".strip()],
+        [text("report.generated", lang), text("report.beijing_time", lang, time=shown(report.generated_at))],
+        [text("report.generated_by", lang), report.generated_by],
     ]
     story.append(
         _grid(
@@ -203,5 +234,5 @@ def render_pdf(report: Report) -> bytes:
         canvas.drawRightString(A4[0] - 16 * mm, 9 * mm, page)
         canvas.restoreState()
 
-    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    doc.build(story, onFirstPage=footer, onLaterPages=footer, canvasmaker=_canvas_dated(report.generated_at))
     return buf.getvalue()

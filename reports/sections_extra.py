@@ -36,6 +36,12 @@ register(
         ),
         "report.as.year": ("考核年度", "Year assessed"),
         "report.as.score": ("考核总分", "Total score"),
+        "report.as.weighted_coverage": ("加权数据覆盖率", "Weighted data coverage"),
+        "report.as.missing": (
+            "数据不足：{indicator} 数据覆盖率 {coverage}%，{facilities} 个设施中 {without} 个无数据。",
+            "Insufficient data: {indicator} coverage {coverage}%, {without} of {facilities} facilities without data.",
+        ),
+        "col.inputs": ("分子 ÷ 分母", "Numerator ÷ denominator"),
         "report.as.coverage": ("指标数据覆盖率（按权重）", "Indicator coverage (by weight)"),
         "report.as.scored": ("已计分指标", "Indicators scored"),
         "report.as.table": ("考核指标明细", "Indicators"),
@@ -119,7 +125,11 @@ def assessment_section(influx: InfluxDB, inventory: Inventory, code: str, period
     sec.notes.append(text("report.as.year_note", lang, year=year))
     sec.headline = [
         Headline(text("report.as.year", lang), year),
-        Headline(text("report.as.score", lang), num(body.get("score"), 2)),
+        Headline(
+            text("report.as.score", lang),
+            num(body.get("score"), 2) if body["status"] == "scored" else body["status_text"][lang],
+        ),
+        Headline(text("report.as.weighted_coverage", lang), pct(body["weighted_coverage"]), "%"),
         Headline(text("report.as.coverage", lang), pct(body.get("coverage"))),
         Headline(text("report.as.scored", lang), f"{body['indicators_scored']}/{body['indicators']}"),
     ]
@@ -130,6 +140,7 @@ def assessment_section(influx: InfluxDB, inventory: Inventory, code: str, period
             [
                 ind["label"].get(lang) or ind["id"],
                 num(ind["value"]),
+                f"{ind['inputs']['numerator_text'][lang]} ÷ {ind['inputs']['denominator_text'][lang]}",
                 num(ind["score"], 2),
                 num(ind["weight"], 3),
                 ind["formula"][lang],
@@ -137,8 +148,29 @@ def assessment_section(influx: InfluxDB, inventory: Inventory, code: str, period
                 ind["basis"]["text"][lang] if ind["status"] == "scored" else "",
             ]
         )
-    cols = ["col.indicator", "col.value", "col.score", "col.weight", "col.formula", "col.status", "col.basis"]
+    cols = [
+        "col.indicator",
+        "col.value",
+        "col.inputs",
+        "col.score",
+        "col.weight",
+        "col.formula",
+        "col.status",
+        "col.basis",
+    ]
     sec.tables.append(Table(text("report.as.table", lang), [text(c, lang) for c in cols], rows, "assessment"))
+    if body["status"] != "scored":
+        for m in body["missing"]:
+            sec.notes.append(
+                text(
+                    "report.as.missing",
+                    lang,
+                    indicator=m["label"][lang],
+                    coverage=pct(m["data_coverage"]),
+                    without=m["facilities"] - m["facilities_with_data"],
+                    facilities=m["facilities"],
+                )
+            )
     children = [
         [c["code"], c.get("name", c["code"]), num(c.get("score"), 2), pct(c.get("coverage"))]
         for c in body.get("children", [])

@@ -12,9 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from pdcs.points import CONFIG_CHANGE
 from pdcs.storage import InfluxDB
 from supervision.grading.evidence import latest_checks
 from supervision.periods import BEIJING, Period
+from supervision.timeline import tag_where
 
 
 @dataclass(frozen=True)
@@ -86,3 +88,31 @@ def compliance(influx: InfluxDB, code: str, period: Period, devices: set[str] | 
         )
     out.verdicts.sort(key=lambda v: (v.device, v.check))
     return out
+
+
+@dataclass(frozen=True)
+class ConfigChange:
+    time_ns: int
+    device: str
+    added: int
+    removed: int
+    commit: str
+
+
+def config_changes(influx: InfluxDB, code: str, period: Period, devices: set[str] | None = None) -> list[ConfigChange]:
+    """Every stored configuration change (``config_change``, collectors/config_history) in the period, oldest first."""
+    where, params = tag_where(region_tags(code))
+    start, end = period.start_ns // 1_000_000, period.end_ns // 1_000_000
+    cond = f"time >= {start}ms AND time < {end}ms" + (f" AND {where}" if where else "")
+    q = f'SELECT "added", "removed", "commit" FROM {CONFIG_CHANGE} WHERE {cond} GROUP BY "device"'
+    out = []
+    for s in influx.query(q, params=params, epoch="ns"):
+        dev = s.tags.get("device", "")
+        if devices is not None and dev not in devices:
+            continue
+        for row in s.rows():
+            out.append(
+                ConfigChange(int(row["time"]), dev, int(row.get("added") or 0), int(row.get("removed") or 0),
+                             str(row.get("commit") or ""))
+            )  # fmt: skip
+    return sorted(out, key=lambda c: (c.time_ns, c.device))

@@ -25,7 +25,15 @@ from pdcs.i18n import both, register, text
 from pdcs.storage import InfluxDB
 from supervision.regions import level_tags
 from supervision.rollup import FacilityDays, read_facility_year
-from supervision.service_effect import SERVICE_TYPES, FacilityFacts, Ratio, declared, facility_facts, measured
+from supervision.service_effect import (
+    SERVICE_TYPES,
+    TERMINAL_TYPES,
+    FacilityFacts,
+    Ratio,
+    declared,
+    facility_facts,
+    measured,
+)
 
 RUBRIC_FILE = Path(__file__).parent / "data" / "assessment_rubric.yaml"
 CN = ZoneInfo("Asia/Shanghai")
@@ -112,6 +120,50 @@ register(
             "无数据，不计分（权重在有数据的指标间重新分配）",
             "no data: not scored (weights renormalised over scored indicators)",
         ),
+        "assessment.status.scored": ("已计分", "scored"),
+        "assessment.status.insufficient": (
+            "数据不足：加权数据覆盖率低于阈值，不给出总分（见缺失项）",
+            "insufficient data: weighted data coverage below the threshold, no total (see what is missing)",
+        ),
+        "assessment.unit.attribute_share": ("比例（设施数之比）", "share of facilities"),
+        "assessment.unit.supervised_share": ("比例（设施数之比）", "share of facilities"),
+        "assessment.unit.availability": ("比例（小时之比）", "share of hours"),
+        "assessment.unit.check_pass_rate": ("比例（检查次数之比）", "share of checks"),
+        "assessment.words.attribute_share.num": (
+            "{attribute} 为“是”的设施 {n} 个",
+            "{n} facilities with {attribute} = yes",
+        ),
+        "assessment.words.attribute_share.den": (
+            "已填报 {attribute} 的设施 {n} 个",
+            "{n} facilities stating {attribute}",
+        ),
+        "assessment.words.supervised_share.num": (
+            "全年有设备被轮询的设施 {n} 个",
+            "{n} facilities polled during the year",
+        ),
+        "assessment.words.supervised_share.den": ("有日汇总的设施 {n} 个", "{n} facilities with daily roll-ups"),
+        "assessment.words.availability.num": ("开放时间内服务 {n} 小时", "{n} hours serving in opening hours"),
+        "assessment.words.availability.den": (
+            "计划服务 {n} 小时（其中无数据 {no_data} 小时，计为未服务）",
+            "{n} scheduled hours (of which {no_data} without data, counted as not serving)",
+        ),
+        "assessment.words.check_pass_rate.num": ("通过的安全检查 {n} 次", "{n} security checks passed"),
+        "assessment.words.check_pass_rate.den": ("安全检查共 {n} 次", "{n} security checks"),
+        "assessment.unit.terminal_use_share": ("比例（时长之比）", "share of time"),
+        "assessment.unit.sessions_per_terminal_day": ("人次 / 终端·日", "sessions per terminal-day"),
+        "assessment.unit.e_reading_baseline": ("比例（设施数之比）", "share of facilities"),
+        "assessment.unit.weekly_hours": ("比例（设施数之比）", "share of facilities"),
+        "assessment.unit.satisfaction": ("比例（满分之比，按受访人数加权）", "share of the scale, respondent-weighted"),
+        "assessment.words.terminal_use_share.num": ("终端在用 {n} 秒", "{n} s of terminal time in use"),
+        "assessment.words.terminal_use_share.den": ("开放时长 × 上报终端 {n} 秒", "{n} s of opening hours × terminals"),
+        "assessment.words.sessions_per_terminal_day.num": ("服务 {n} 人次", "{n} service sessions"),
+        "assessment.words.sessions_per_terminal_day.den": ("上报终端·日 {n} 个", "{n} reporting terminal-days"),
+        "assessment.words.e_reading_baseline.num": ("达到标准的设施 {n} 个", "{n} facilities meeting the baseline"),
+        "assessment.words.e_reading_baseline.den": ("有数据的设施 {n} 个", "{n} facilities with data"),
+        "assessment.words.weekly_hours.num": ("开放时长达标的设施 {n} 个", "{n} facilities open long enough"),
+        "assessment.words.weekly_hours.den": ("有最低要求的设施 {n} 个", "{n} facilities with a minimum"),
+        "assessment.words.satisfaction.num": ("满意度 × 受访人数 {n}", "{n} = satisfaction × respondents"),
+        "assessment.words.satisfaction.den": ("受访 {n} 人", "{n} respondents"),
         "assessment.total": (
             "总分 = Σ(权重 × 得分) ÷ Σ(权重)，仅计有数据的指标；覆盖率 = 有数据指标的权重之和 ÷ 全部权重",
             "total = Σ(weight × score) ÷ Σ(weight) over indicators with data; coverage = their weight share",
@@ -177,6 +229,8 @@ class Rubric(_M):
     name: Labels
     source: str = ""
     indicators: tuple[Indicator, ...]
+    # Below this weighted data coverage the total is withheld (数据不足) — see ``total_of``.
+    min_coverage: float = Field(default=0.8, ge=0, le=1)
 
 
 def load_rubric(path: Path = RUBRIC_FILE) -> Rubric:
@@ -212,6 +266,8 @@ class Pool:
     eligible: int = 0  # facilities the indicator is about
     reporting: int = 0  # of which gave data
     measured: int = 0  # of which from the platform's measurement rather than a declaration
+    no_data: float = 0.0  # availability: scheduled hours without data (counted as not serving)
+    missing: list[str] = field(default_factory=list)  # facilities the indicator is about that gave no data
 
     def add(self, other: Pool) -> None:
         self.num += other.num
@@ -219,12 +275,27 @@ class Pool:
         self.eligible += other.eligible
         self.reporting += other.reporting
         self.measured += other.measured
+        self.no_data += other.no_data
+        self.missing.extend(other.missing)
+
+    @property
+    def coverage(self) -> float | None:
+        """The share of what the indicator is about that gave data (availability: × hours with data).
+
+        None when it is about nothing here (e.g. no cultural centre in the region).
+        """
+        if self.eligible == 0:
+            return None
+        share = self.reporting / self.eligible
+        return share * (1 - self.no_data / self.den) if self.den > 0 else share
 
 
 def facility_pool(ind: Indicator, fac: Facility, days: FacilityDays | None, facts: FacilityFacts | None = None) -> Pool:
     """One facility's numerator and denominator; a measurement replaces the declaration when it has data."""
     facts = facts or FacilityFacts()
-    if ind.measured is not None and _eligible(ind, fac):
+    if not _about(ind.source, fac, facts):
+        return Pool()
+    if ind.measured is not None:
         m = measured_pool(ind.measured, ind.source, fac, days, facts)
         if m is not None:
             return m
@@ -238,9 +309,9 @@ def _params(src: Source) -> dict[str, Any]:
     return {"min_terminals": src.min_terminals, "min_uplink_mbps": src.min_uplink_mbps, "min_weekly_hours": hours}
 
 
-def _pool(ratio: Ratio | None, *, measured: bool = False) -> Pool:
+def _pool(fac: Facility, ratio: Ratio | None, *, measured: bool = False) -> Pool:
     if ratio is None:
-        return Pool(eligible=1)
+        return Pool(eligible=1, missing=[fac.id])
     return Pool(num=ratio[0], den=ratio[1], eligible=1, reporting=1, measured=int(measured))
 
 
@@ -248,40 +319,54 @@ def measured_pool(
     m: Measured, src: Source, fac: Facility, days: FacilityDays | None, facts: FacilityFacts
 ) -> Pool | None:
     ratio = measured(m.type, m.min_share, fac, days, facts, **_params(src))
-    return None if ratio is None else _pool(ratio, measured=True)
+    return None if ratio is None else _pool(fac, ratio, measured=True)
 
 
 def service_pool(src: Source, fac: Facility, days: FacilityDays | None, facts: FacilityFacts) -> Pool:
-    if not (src.facility_kinds is None or fac.kind in src.facility_kinds):
-        return Pool()
-    return _pool(declared(src.type, fac, days, facts, **_params(src)))
+    return _pool(fac, declared(src.type, fac, days, facts, **_params(src)))
 
 
-def _eligible(ind: Indicator, fac: Facility) -> bool:
-    kinds = ind.source.facility_kinds
-    return kinds is None or fac.kind in kinds
+def _about(src: Source, fac: Facility, facts: FacilityFacts) -> bool:
+    """Whether the indicator is about this facility at all (its kind; terminals; a minimum for its kind)."""
+    if src.facility_kinds is not None and fac.kind not in src.facility_kinds:
+        return False
+    if src.type in TERMINAL_TYPES and not facts.terminals:
+        return False
+    return not (src.type == "weekly_hours" and fac.kind not in (src.min_weekly_hours or {}))
 
 
 def _declared_or_rollup(ind: Indicator, fac: Facility, days: FacilityDays | None) -> Pool:
+    """One facility's inputs to ``ind`` from its declaration or the year's roll-ups.
+
+    Availability is serving hours ÷ scheduled hours, where scheduled hours without data
+    count as not serving (``no_data``): switching monitoring off can only lower it.
+    """
     src = ind.source
+    nothing = Pool(eligible=1, missing=[fac.id])
     if src.type == "attribute_share":
         if src.facility_kinds is not None and fac.kind not in src.facility_kinds:
             return Pool()
         said = truthy(fac.attributes.get(src.attribute or ""))
         if said is None:
-            return Pool(eligible=1)
+            return nothing
         return Pool(num=float(said), den=1, eligible=1, reporting=1)
     if days is None:
-        return Pool(eligible=1)
+        return nothing
     if src.type == "supervised_share":
         return Pool(num=float(days.sums["polls"] > 0), den=1, eligible=1, reporting=1)
     if src.type == "availability":
         if days.supervised_days == 0 or days.sums["scheduled_s"] <= 0:
-            return Pool(eligible=1)
-        return Pool(num=days.sums["serving_s"], den=days.sums["scheduled_s"], eligible=1, reporting=1)
+            return nothing
+        return Pool(
+            num=days.sums["serving_s"] / 3600,
+            den=days.sums["scheduled_s"] / 3600,
+            eligible=1,
+            reporting=1,
+            no_data=days.sums["unknown_s"] / 3600,
+        )
     checks = days.sums["checks"]
     if checks <= 0:
-        return Pool(eligible=1)
+        return nothing
     return Pool(num=days.sums["checks_passed"], den=checks, eligible=1, reporting=1)
 
 
@@ -306,9 +391,28 @@ def _formula(ind: Indicator, lang: Literal["zh", "en"]) -> str:
     return f"{f}；{s}" if lang == "zh" else f"{f}; {s}"
 
 
+def _words(ind: Indicator, pool: Pool, lang: Literal["zh", "en"]) -> tuple[str, str, str]:
+    """Numerator, denominator and unit in words (hours, not seconds)."""
+    t = ind.source.type
+    key = f"assessment.words.{t}"
+    return (
+        text(f"{key}.num", lang, n=_n(pool.num), attribute=ind.source.attribute),
+        text(f"{key}.den", lang, n=_n(pool.den), no_data=_n(pool.no_data), attribute=ind.source.attribute),
+        text(f"assessment.unit.{t}", lang),
+    )
+
+
+def _n(x: float) -> str:
+    return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}"
+
+
+MISSING_LISTED = 20
+
+
 def indicator_result(ind: Indicator, pool: Pool, total_weight: float) -> dict[str, Any]:
     has_data = pool.den > 0
     value = pool.num / pool.den if has_data else None
+    words = {lang: _words(ind, pool, lang) for lang in ("zh", "en")}
     return {
         "id": ind.id,
         "label": ind.label.model_dump(),
@@ -319,9 +423,16 @@ def indicator_result(ind: Indicator, pool: Pool, total_weight: float) -> dict[st
         "inputs": {
             "numerator": pool.num,
             "denominator": pool.den,
+            "unit": "h" if ind.source.type == "availability" else "count",
+            "numerator_text": {lang: w[0] for lang, w in words.items()},
+            "denominator_text": {lang: w[1] for lang, w in words.items()},
             "facilities": pool.eligible,
             "facilities_with_data": pool.reporting,
+            "missing_facilities": sorted(pool.missing)[:MISSING_LISTED],
+            "no_data_hours": pool.no_data if ind.source.type == "availability" else None,
         },
+        "unit": {lang: w[2] for lang, w in words.items()},
+        "data_coverage": pool.coverage,
         "value": value,
         "score": ind.scoring.score(value) if value is not None else None,
         "weight": ind.weight,
@@ -336,16 +447,44 @@ def indicator_result(ind: Indicator, pool: Pool, total_weight: float) -> dict[st
     }
 
 
-def total_of(indicators: list[dict[str, Any]]) -> dict[str, Any]:
+def weighted_coverage(indicators: list[dict[str, Any]]) -> float:
+    """Σ weight × data coverage ÷ Σ weight over the indicators that are about something here."""
+    about = [i for i in indicators if i["data_coverage"] is not None]
+    w = sum(i["weight"] for i in about)
+    return sum(i["weight"] * i["data_coverage"] for i in about) / w if w else 0.0
+
+
+def total_of(indicators: list[dict[str, Any]], min_coverage: float = 0.8) -> dict[str, Any]:
+    """The total, or 数据不足 (``score`` None, ``status`` ``insufficient_data``) below ``min_coverage``."""
     scored = [i for i in indicators if i["status"] == "scored"]
     w_all = sum(i["weight"] for i in indicators)
     w = sum(i["weight"] for i in scored)
     score = sum(i["weight"] * i["score"] for i in scored) / w if w else None
     for i in indicators:
         i["weight_effective"] = i["weight"] / w if (w and i["status"] == "scored") else 0.0
+    covered = weighted_coverage(indicators)
+    enough = score is not None and covered >= min_coverage
+    missing = [
+        {
+            "id": i["id"],
+            "label": i["label"],
+            "data_coverage": i["data_coverage"],
+            "facilities": i["inputs"]["facilities"],
+            "facilities_with_data": i["inputs"]["facilities_with_data"],
+            "missing_facilities": i["inputs"]["missing_facilities"],
+            "no_data_hours": i["inputs"]["no_data_hours"],
+        }
+        for i in indicators
+        if i["data_coverage"] is not None and i["data_coverage"] < 1
+    ]
     return {
-        "score": score,
+        "score": score if enough else None,
+        "status": "scored" if enough else "insufficient_data",
+        "status_text": both("assessment.status.scored" if enough else "assessment.status.insufficient"),
         "coverage": w / w_all if w_all else 0.0,
+        "weighted_coverage": covered,
+        "min_coverage": min_coverage,
+        "missing": missing,
         "indicators_scored": len(scored),
         "indicators": len(indicators),
         "formula": both("assessment.total"),
@@ -363,12 +502,14 @@ class Assessment:
         pools = self.pools.get(code, {})
         total_weight = sum(i.weight for i in self.rubric.indicators)
         indicators = [indicator_result(i, pools.get(i.id, Pool()), total_weight) for i in self.rubric.indicators]
-        out: dict[str, Any] = {"code": code or "0", "year": self.year, **total_of(indicators), "data": indicators}
+        total = total_of(indicators, self.rubric.min_coverage)
+        out: dict[str, Any] = {"code": code or "0", "year": self.year, **total, "data": indicators}
         if children is not None:
+            kept = ("score", "status", "coverage", "weighted_coverage", "indicators_scored")
             out["children"] = [
                 {
                     "code": c,
-                    **{k: v for k, v in self.region(c).items() if k in ("score", "coverage", "indicators_scored")},
+                    **{k: v for k, v in self.region(c).items() if k in kept},
                 }
                 for c in children
             ]

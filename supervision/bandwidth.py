@@ -14,13 +14,13 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, tzinfo
+from datetime import datetime, tzinfo
 from typing import Any
 
 from inventory.models import Facility, Inventory
 from pdcs.points import INTERFACE
 from pdcs.storage import InfluxDB
-from supervision.periods import Period
+from supervision.periods import BEIJING, Period
 from supervision.regions import level_tags
 from supervision.timeline import tag_where
 
@@ -165,10 +165,13 @@ def region_bandwidth(
         for s in ups:
             total.add(s)
         capacity += facility_capacity(f, ups) or 0.0
-    tz = period.start.tzinfo or UTC  # busiest hours in the asker's time zone
+    # Busiest hours in local time: the facilities' own zone when they share one, else Beijing time
+    # (not the zone the period happened to be written in — a county and its library agree).
+    zones = {f.timezone for f in facilities}
+    tz = facilities[0].tz if len(zones) == 1 else BEIJING
     return {
         "period": period.as_dict(),
-        "facilities_with_data": len(per_facility),
+        "facilities_with_data": sum(1 for f in per_facility if f["samples"]),  # not those whose links sent nothing
         "facilities": len(facilities),
         **figures(total, capacity or None, tz),
         "data": per_facility,

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from supervision import FigureError
 
 MAX_PERIOD_DAYS = 366 * 5  # the roll-up retention
+BEIJING = ZoneInfo("Asia/Shanghai")
 
 
 class Period(NamedTuple):
@@ -57,8 +58,8 @@ def period(
     now: datetime | None = None,
     max_days: int = MAX_PERIOD_DAYS,
 ) -> Period:
-    """The period ``[start, end)``; a missing end is now, a missing start is ``default`` before end."""
-    end_dt = parse_time(end, "end") if end else (now or datetime.now(UTC))
+    """The period ``[start, end)``; a missing end is now (Beijing time), a missing start is ``default`` before end."""
+    end_dt = parse_time(end, "end") if end else (now or datetime.now(BEIJING))  # answers in Beijing time
     start_dt = parse_time(start, "start") if start else end_dt - default
     if end_dt <= start_dt:
         raise FigureError("error.empty_period", start=start_dt.isoformat(), end=end_dt.isoformat())
@@ -66,9 +67,6 @@ def period(
     if days > max_days:
         raise FigureError("error.period_too_long", days=round(days, 1), max_days=max_days)
     return Period(start_dt, end_dt)
-
-
-BEIJING = ZoneInfo("Asia/Shanghai")
 
 
 def year_period(year: int) -> Period:

@@ -34,6 +34,7 @@ from supervision.usage import UsageSums, read_usage_year, terminals_of
 SERVICE_TYPES = frozenset(
     {"terminal_use_share", "sessions_per_terminal_day", "e_reading_baseline", "weekly_hours", "satisfaction"}
 )
+TERMINAL_TYPES = frozenset({"terminal_use_share", "sessions_per_terminal_day"})
 WIRELESS_KINDS = frozenset({DeviceKind.WIRELESS_AP, DeviceKind.WIRELESS_CONTROLLER})
 
 Ratio = tuple[float, float]  # numerator, denominator

@@ -36,23 +36,38 @@ class PollSeries:
     keeps a day of minute polls per device in memory (``recent_polls``).
     """
 
-    __slots__ = ("times", "ups")
+    __slots__ = ("times", "trap_times", "ups")
 
-    def __init__(self, times: array[int] | None = None, ups: bytearray | None = None) -> None:
+    def __init__(
+        self, times: array[int] | None = None, ups: bytearray | None = None, trap_times: array[int] | None = None
+    ) -> None:
         self.times: array[int] = times if times is not None else array("q")
         self.ups = ups if ups is not None else bytearray()
+        # Times of the points among ``times`` that came from SNMP traps (``source=trap``, an uplink
+        # linkDown): they tell the state like a poll, but are not polls (``counts`` leaves them out).
+        self.trap_times: array[int] = trap_times if trap_times is not None else array("q")
 
     @classmethod
-    def of(cls, polls: Iterable[tuple[int, int]]) -> PollSeries:
-        """From ``(t_ms, up)`` pairs in any order; equal times keep their given order (the later one counts)."""
+    def of(cls, polls: Iterable[tuple[int, int]], traps: Iterable[int] = ()) -> PollSeries:
+        """From ``(t_ms, up)`` pairs in any order; equal times keep their given order (the later one counts).
+
+        ``traps``: the times of those points that came from traps (sorted here).
+        """
         pairs = sorted(polls, key=lambda p: p[0])
-        return cls(array("q", [t for t, _ in pairs]), bytearray(1 if up else 0 for _, up in pairs))
+        return cls(
+            array("q", [t for t, _ in pairs]), bytearray(1 if up else 0 for _, up in pairs), array("q", sorted(traps))
+        )
 
     def __len__(self) -> int:
         return len(self.times)
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, PollSeries) and self.times == other.times and self.ups == other.ups
+        return (
+            isinstance(other, PollSeries)
+            and self.times == other.times
+            and self.ups == other.ups
+            and self.trap_times == other.trap_times
+        )
 
     def __repr__(self) -> str:
         return f"PollSeries({list(zip(self.times, self.ups, strict=True))})"
@@ -60,20 +75,24 @@ class PollSeries:
     def window(self, start_ms: int, end_ms: int) -> PollSeries:
         """A copy of the polls with ``start_ms <= t < end_ms``."""
         i, j = bisect_left(self.times, start_ms), bisect_left(self.times, end_ms)
-        return PollSeries(self.times[i:j], self.ups[i:j])
+        a, b = bisect_left(self.trap_times, start_ms), bisect_left(self.trap_times, end_ms)
+        return PollSeries(self.times[i:j], self.ups[i:j], self.trap_times[a:b])
 
     def counts(self, start_ms: int, end_ms: int) -> tuple[int, int]:
-        """(polls, polls answered up) with ``start_ms <= t < end_ms``."""
+        """(polls, polls answered up) with ``start_ms <= t < end_ms``; trap points are not polls (they say down)."""
         i, j = bisect_left(self.times, start_ms), bisect_left(self.times, end_ms)
-        return j - i, sum(self.ups[i:j])
+        traps = bisect_left(self.trap_times, end_ms) - bisect_left(self.trap_times, start_ms)
+        return j - i - traps, sum(self.ups[i:j])
 
     def replace_from(self, cut_ms: int, newer: PollSeries) -> None:
         """Drop the polls at or after ``cut_ms`` and append ``newer`` (all at or after ``cut_ms``)."""
         i = bisect_left(self.times, cut_ms)
         del self.times[i:]
         del self.ups[i:]
+        del self.trap_times[bisect_left(self.trap_times, cut_ms) :]
         self.times.extend(newer.times)
         self.ups.extend(newer.ups)
+        self.trap_times.extend(newer.trap_times)
 
 
 def run_starts(polls: PollSeries, max_gap_ms: int) -> list[int]:
@@ -152,6 +171,12 @@ def fetch_polls(influx: InfluxDB, tags: dict[str, str], start_ms: int, end_ms: i
     cond = f"time >= {start_ms}ms" + (f" AND time < {end_ms}ms" if end_ms is not None else "")
     cond += f" AND {where}" if where else ""
     rows: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for s in influx.query(f"SELECT up FROM {DEVICE_UP} WHERE {cond} GROUP BY device", params=params):
-        rows[s.tags.get("device", "")].extend((int(t), int(up)) for t, up in s.values if up is not None)
-    return {dev: PollSeries.of(polls) for dev, polls in rows.items()}
+    traps: dict[str, list[int]] = defaultdict(list)
+    q = f'SELECT up FROM {DEVICE_UP} WHERE {cond} GROUP BY device, "source"'
+    for s in influx.query(q, params=params):
+        dev = s.tags.get("device", "")
+        pts = [(int(t), int(up)) for t, up in s.values if up is not None]
+        rows[dev].extend(pts)
+        if s.tags.get("source") == "trap":
+            traps[dev].extend(t for t, _ in pts)
+    return {dev: PollSeries.of(polls, traps.get(dev, ())) for dev, polls in rows.items()}

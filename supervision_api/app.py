@@ -17,6 +17,7 @@ from supervision_api.access.auth import current_user
 from supervision_api.access.store import attach_database
 from supervision_api.routes import (
     audit_log,
+    config_history,
     device_changes,
     devices,
     facilities,
@@ -42,6 +43,7 @@ ROUTERS: list[APIRouter] = [
     reports.router,
     pages.router,
     grading.router,
+    config_history.router,
 ]
 
 # Routers answered without an API token: /health (a total, no names) and the inspectors' web

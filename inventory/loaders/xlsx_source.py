@@ -63,6 +63,8 @@ def cell_text(value: Any) -> str:
 
 
 def _sheet_rows(sheet: Any) -> Iterator[Row]:
+    # Some writers (older WPS, scripts) store a wrong <dimension>; read every row that is there instead.
+    sheet.reset_dimensions()
     for row in sheet.iter_rows():
         cells = [c for c in row if c.__class__.__name__ != "EmptyCell"]
         if not cells:
@@ -75,6 +77,11 @@ def _sheet_rows(sheet: Any) -> Iterator[Row]:
         yield number, texts
 
 
+def read_xls(path: Path, display: str) -> RegisterRead:
+    """An Excel 97-2003 workbook is not read; say so rather than pass it over in silence."""
+    return RegisterRead([], [Problem.of(display, 1, "xlsx", "inventory.xls")], None)
+
+
 def read_xlsx(path: Path, display: str) -> RegisterRead:
     data, problems = read_bytes(path, display)
     if data is None:
@@ -84,19 +91,18 @@ def read_xlsx(path: Path, display: str) -> RegisterRead:
         with zipfile.ZipFile(path) as z:
             unpacked = sum(i.file_size for i in z.infolist())
     except (zipfile.BadZipFile, OSError):
-        return RegisterRead(
-            [], [Problem(display, 1, "xlsx", "not an Excel workbook (.xlsx); save it again from Excel/WPS")], None
-        )
+        return RegisterRead([], [Problem.of(display, 1, "xlsx", "inventory.not_xlsx")], None)
     if unpacked > limit:
-        message = f"unpacks to more than {limit} bytes (limit PDCS_XLSX_MAX_UNPACKED_BYTES)"
-        return RegisterRead([], [Problem(display, 1, "xlsx", message)], None)
+        variable = "PDCS_XLSX_MAX_UNPACKED_BYTES"
+        too_large = Problem.of(display, 1, "xlsx", "inventory.xlsx_too_large", limit=limit, variable=variable)
+        return RegisterRead([], [too_large], None)
 
     from openpyxl import load_workbook
 
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on a damaged workbook
-        return RegisterRead([], [Problem(display, 1, "xlsx", f"cannot be read as a workbook: {exc}")], None)
+        return RegisterRead([], [Problem.of(display, 1, "xlsx", "inventory.xlsx_unreadable", error=str(exc))], None)
     records: list[Record] = []
     sheets = register_sheets(book.sheetnames)
     try:

@@ -107,9 +107,9 @@ def availability(
         return
     zh = lg == "zh"
     head = (
-        ["名称", "计划服务(小时)", "服务(小时)", "停服(小时)", "无数据(小时)", "覆盖率", "可用率"]
+        ["名称", "计划(h)", "服务(h)", "停服(h)", "无数据(h)", "覆盖率", "可用率"]
         if zh
-        else ["name", "scheduled (h)", "up (h)", "down (h)", "no data (h)", "coverage", "availability"]
+        else ["name", "sched. (h)", "up (h)", "down (h)", "no data (h)", "coverage", "avail."]
     )
 
     def row(name: str, figures: dict[str, Any]) -> list[str]:

@@ -54,7 +54,6 @@ class Database:
 
         migrate.upgrade(self.engine)
 
-
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A session committed on success and rolled back on error."""

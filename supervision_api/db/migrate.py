@@ -9,9 +9,12 @@ running on it could write rows the newer code misreads, so :class:`SchemaTooNew`
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -121,12 +124,13 @@ def _known() -> frozenset[str]:
 def upgrade(engine: Engine, target: str = "head", attempts: int = 5) -> Revisions:
     """Migrate ``engine``'s database to ``target`` (this code's head by default).
 
-    Several processes may start on one database at once: PostgreSQL serialises them with an
-    advisory lock (``env.py``); on SQLite the loser of the write lock retries.
+    Several processes may start on one database at once (``pdcs api --workers N``): PostgreSQL
+    serialises them with an advisory lock (``env.py``), a SQLite file with a lock file beside it
+    (``<file>.migrate.lock``); the others then find the work done.
     """
     for attempt in range(attempts):
         try:
-            with _lock:
+            with _lock, _sqlite_file_lock(engine):
                 before = check_not_newer(engine)
                 with engine.begin() as conn:
                     cfg = _config()
@@ -139,11 +143,22 @@ def upgrade(engine: Engine, target: str = "head", attempts: int = 5) -> Revision
             if done.changed:
                 log.info("database %s: schema %s → %s", safe_url(engine), before or "-", done.after)
             return done
-        except OperationalError:
+        except OperationalError:  # SQLite: another process held the write lock past the timeout
             if attempt == attempts - 1 or engine.dialect.name != "sqlite":
                 raise
             time.sleep(0.5 + attempt)
     raise AssertionError("unreachable")
+
+
+@contextmanager
+def _sqlite_file_lock(engine: Engine) -> Iterator[None]:
+    path = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not path or path == ":memory:":
+        yield
+        return
+    with open(f"{path}.migrate.lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file closes
+        yield
 
 
 def autogenerate(message: str) -> Path:

@@ -54,6 +54,12 @@ class Principal:
     name: str
     role: Role
     scope: str  # "" = the nation
+    display_name: str = ""  # 王检查员; empty when none was given
+
+    @property
+    def shown_name(self) -> str:
+        """The name pages and reports show: the display name, else the login."""
+        return self.display_name or self.name
 
     @property
     def is_admin(self) -> bool:
@@ -151,4 +157,6 @@ def authenticate(session: Session, token: str) -> Principal | None:
         last = last.replace(tzinfo=UTC)  # SQLite gives naive datetimes back
     if last is None or now - last > LAST_USED_GRANULARITY:
         row.last_used_at = now  # a write at most every few minutes per token, not one per request
-    return Principal(user_id=user.id, name=user.name, role=Role(user.role), scope=user.scope)
+    return Principal(
+        user_id=user.id, name=user.name, role=Role(user.role), scope=user.scope, display_name=user.display_name or ""
+    )

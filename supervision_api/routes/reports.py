@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 
 from reports import render
 from reports.gather import build_report
+from reports.times import now_stamp
 from supervision.periods import Period
 from supervision_api.access.auth import CurrentUser
 from supervision_api.access.store import record
@@ -41,8 +41,8 @@ def region_report(
     format: Annotated[Format, Query(description="json, csv, xlsx or pdf")] = "json",
 ) -> Response:
     report = build_report(influx, inventory, region.code, period, lang)
-    report.generated_at = datetime.now(UTC).replace(microsecond=0).isoformat()
-    report.generated_by = user.name
+    report.generated_at = now_stamp()
+    report.generated_by = user.shown_name
     out = render(report, format)
     record(
         state,

@@ -32,10 +32,15 @@ class Basis(Answer):
 
 
 class Inputs(Answer):
-    numerator: float
+    numerator: float = Field(description="in `unit`: hours for availability, else a count")
     denominator: float
+    unit: Literal["h", "count"]
+    numerator_text: Labels = Field(description="the numerator in words, e.g. 开放时间内服务 92.25 小时")
+    denominator_text: Labels
     facilities: int
     facilities_with_data: int
+    missing_facilities: list[str] = Field(description="facilities without data for it (at most 20 listed)")
+    no_data_hours: float | None = Field(description="availability: scheduled hours without data (not serving)")
 
 
 class IndicatorResult(Answer):
@@ -46,6 +51,8 @@ class IndicatorResult(Answer):
     measured_source: MeasuredSource | None = None
     formula: Labels
     inputs: Inputs
+    unit: Labels
+    data_coverage: float | None = Field(description="share of what it is about that gave data; null: about nothing")
     value: float | None
     score: float | None
     weight: float
@@ -60,8 +67,20 @@ class ChildScore(Answer):
     code: str
     name: str
     score: float | None
+    status: Literal["scored", "insufficient_data"]
     coverage: float
+    weighted_coverage: float
     indicators_scored: int
+
+
+class Missing(Answer):
+    id: str
+    label: Labels
+    data_coverage: float | None
+    facilities: int
+    facilities_with_data: int
+    missing_facilities: list[str]
+    no_data_hours: float | None
 
 
 class Rubric(Answer):
@@ -74,8 +93,16 @@ class Assessment(Answer):
     rubric: Rubric
     code: str
     year: int
-    score: float | None = Field(description="weighted over scored indicators; null when none has data")
+    score: float | None = Field(
+        description="weighted over scored indicators; null (数据不足) when none has data or the weighted data "
+        "coverage is below min_coverage"
+    )
+    status: Literal["scored", "insufficient_data"]
+    status_text: Labels
     coverage: float = Field(description="weight share of the scored indicators")
+    weighted_coverage: float = Field(description="Σ weight × data coverage ÷ Σ weight (indicators about something)")
+    min_coverage: float
+    missing: list[Missing] = Field(description="what is missing: indicators with data coverage below 100 %")
     indicators_scored: int
     indicators: int
     formula: Labels

@@ -63,9 +63,9 @@ BINARY = {"schema": {"type": "string", "format": "binary"}}
 REPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
         "model": ReportDocument,
-        "description": "The report: JSON (schema below), CSV, XLSX or PDF as `format=` asks",
+        "description": "The report: JSON (schema below), CSV (zip, one CSV per table), XLSX or PDF as `format=` asks",
         "content": {
-            "text/csv": BINARY,
+            "application/zip": BINARY,
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": BINARY,
             "application/pdf": BINARY,
         },

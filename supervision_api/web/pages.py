@@ -23,6 +23,7 @@ from reports import render
 from reports.content import Report
 from reports.gather import build_report
 from reports.render_pdf import fmt as fmt_value
+from reports.times import now_stamp
 from supervision import FigureError
 from supervision.periods import Period
 from supervision.regions import UnknownRegion, normalise_region
@@ -189,8 +190,8 @@ def download(
         rep, per, code = _report(state, user, region, start, end)
     except _Refused as exc:
         return Response(str(exc), status_code=exc.status, media_type="text/plain; charset=utf-8")
-    rep.generated_at = datetime.now(TZ).replace(microsecond=0).isoformat()
-    rep.generated_by = user.name
+    rep.generated_at = now_stamp()
+    rep.generated_by = user.shown_name
     out = render(rep, format)
     record(
         state,

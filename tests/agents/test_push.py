@@ -6,7 +6,6 @@ after it comes back every batch the agent spooled is in InfluxDB exactly once.
 
 from __future__ import annotations
 
-import gzip
 import json
 import time
 from collections.abc import Callable
@@ -21,6 +20,7 @@ from devstack.influxdb import InfluxServer
 from devstack.ingest import IngestServer, start_ingest
 from pdcs.storage import InfluxDB
 from tests.agents.conftest import seed
+from tests.support.push import push
 
 SECRET = "test-ingest-secret-4g"
 DEVICE = "jt-wufeng-kiosk01"
@@ -66,17 +66,7 @@ def _count(influx: InfluxDB) -> int:
 
 
 def _post(ingest: IngestServer, body: bytes, token: str) -> httpx.Response:
-    return httpx.post(
-        ingest.push_url,
-        content=gzip.compress(body),
-        headers={
-            "Authorization": f"Bearer {token}",
-            "X-PDCS-Device": json.loads(body)["device"],
-            "Content-Encoding": "gzip",
-            "Content-Type": "application/json",
-        },
-        timeout=10,
-    )
+    return push(ingest.push_url, body, token, json.loads(body)["device"])
 
 
 def test_push_through_an_outage_loses_nothing_and_writes_nothing_twice(

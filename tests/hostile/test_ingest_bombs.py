@@ -2,7 +2,7 @@
 
 The attack: 398 KB of gzip (a few hundred MB of zeros) posted to the ingest that listens on
 0.0.0.0 for 4G terminals, without a token; the ingest decompressed first and grew to 893 MB.
-Now: refused from the headers alone (401/403), or — with a stolen token — 413 after at most
+Now: refused from the headers alone (401/403), or — with a stolen key — 413 after at most
 16 MB of output; /ingest/v1/health answers within 2 s meanwhile and the process's peak memory
 (VmHWM) stays bounded; nothing reaches InfluxDB.
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import time
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from agents.push_signature import sign
 from collectors.ingest import MAX_BODY, MAX_DECOMPRESSED, TooLarge, device_token, gunzip_limited
 from devstack.influxdb import InfluxServer
 from devstack.ingest import IngestServer, start_ingest
@@ -64,27 +66,29 @@ def test_bombs_are_refused_and_the_ingest_stays_small(ingest: IngestServer, infl
     assert len(bomb) < MAX_BODY  # under the wire limit: only the decompressed limit stops it
     pid = ingest.process.pid
     before = rss_kb(pid)
-    good = {"Authorization": f"Bearer {device_token(SECRET, DEVICE)}", "X-PDCS-Device": DEVICE}
+    key = device_token(SECRET, DEVICE)
     with HealthWatch(f"{ingest.url}/ingest/v1/health") as watch:
         for _ in range(3):
-            assert _post(ingest, bomb, {}).status_code == 401  # no token: the body is never read
-            wrong = {"Authorization": "Bearer 00", "X-PDCS-Device": DEVICE}
-            assert _post(ingest, bomb, wrong).status_code == 403
-            unknown = {"Authorization": f"Bearer {device_token(SECRET, 'nope')}", "X-PDCS-Device": "nope"}
+            assert _post(ingest, bomb, {}).status_code == 401  # unsigned: the body is never read
+            bearer = {"Authorization": f"Bearer {key}", "X-PDCS-Device": DEVICE}
+            assert _post(ingest, bomb, bearer).status_code == 401  # the old bearer scheme is gone
+            assert _post(ingest, bomb, sign("0" * 40, DEVICE, bomb, int(time.time()))).status_code == 403
+            unknown = sign(device_token(SECRET, "nope"), "nope", bomb, int(time.time()))
             assert _post(ingest, bomb, unknown).status_code == 403  # same answer: ids are not revealed
-            r = _post(ingest, bomb, good)  # a stolen token: inflated no further than the limit
+            r = _post(ingest, bomb, sign(key, DEVICE, bomb, int(time.time())))  # a stolen key: inflated no further
             assert r.status_code == 413 and str(MAX_DECOMPRESSED) in r.json()["detail"]
-            big = _post(ingest, b"\0" * (MAX_BODY + 1), good)
+            big_body = b"\0" * (MAX_BODY + 1)
+            big = _post(ingest, big_body, sign(key, DEVICE, big_body, int(time.time())))
             assert big.status_code == 413 and str(MAX_BODY) in big.json()["detail"]
     assert watch.all_answered(), watch.answers
     # the limit is 16 MB of output; allow the interpreter its slack, far below the 400 MB the bomb holds
     assert peak_kb(pid) < before + 80 * 1024, (before, peak_kb(pid))
-    assert "rejected=9" in ingest.health() and "malformed=6" in ingest.health()
+    assert "rejected=12" in ingest.health() and "malformed=6" in ingest.health()
     assert not influx.query("SELECT count(*) FROM device_up")
 
 
 def test_a_batch_for_another_device_is_refused(ingest: IngestServer, influx: InfluxDB) -> None:
     body = json.dumps({"device": "jt-wufeng-ert01", "instance": "i", "seq": 1, "time_ms": 1, "exposition": ""}).encode()
-    headers = {"Authorization": f"Bearer {device_token(SECRET, DEVICE)}", "X-PDCS-Device": DEVICE}
-    assert _post(ingest, gzip.compress(body), headers).status_code == 403
+    data = gzip.compress(body)
+    assert _post(ingest, data, sign(device_token(SECRET, DEVICE), DEVICE, data, int(time.time()))).status_code == 403
     assert not influx.query("SELECT count(*) FROM device_up")

@@ -86,6 +86,7 @@ def _workbook(path: Path) -> None:
     dev.append(["jt-lib-sw01", "图书馆核心交换机", "交换机/路由器", "jt-lib", "10.51.121.1", "huawei", "是"])
     dev.append(["jt-lib-ert01", "电子阅览终端01", "电子阅览终端", "jt-lib", "10.51.121.31", None, True])
     dev.append(["jt-zz-ap01", "赵镇AP", "无线接入点", "jt-libb", "10.51.123.11", "h3c", "是"])  # row 5: facility
+    dev.append(["jt-lib-sw01", "重复的交换机", "交换机/路由器", "jt-lib", "10.51.121.2", "huawei", "是"])  # row 6: id
     book.save(path)
 
 
@@ -98,6 +99,7 @@ def test_an_xlsx_register_with_merged_titles_and_chinese_headers(tmp_path: Path)
     assert [(p.file, p.line, p.column, p.field) for p in problems] == [
         (fac_sheet, 6, "C", "facilities[jt-museum].kind"),
         (dev_sheet, 5, "D", "devices[jt-zz-ap01].facility"),
+        (dev_sheet, 6, "A", "devices[jt-lib-sw01]"),
     ]
     assert str(problems[1]) == (
         f"{dev_sheet}:5:D: devices[jt-zz-ap01].facility: unknown facility 'jt-libb'; did you mean 'jt-lib'?"
@@ -112,7 +114,7 @@ def test_an_xlsx_register_with_merged_titles_and_chinese_headers(tmp_path: Path)
     assert [str(s) for s in zz.opening_hours["mon"]] == ["08:30-12:00", "14:00-17:30"]  # full-width comma
     assert inv.devices["jt-lib-ert01"].kind is DeviceKind.E_READING_TERMINAL and inv.devices["jt-lib-ert01"].enabled
     assert "说明" not in {s for src in sources for s in src.sheets}
-    assert [(s.format, s.sheets, s.rows) for s in sources] == [("XLSX", ("场馆登记", "设备台账"), 6)]
+    assert [(s.format, s.sheets, s.rows) for s in sources] == [("XLSX", ("场馆登记", "设备台账"), 7)]
 
 
 def test_a_workbook_without_named_sheets_is_read_from_its_first_sheet(tmp_path: Path) -> None:
@@ -202,6 +204,10 @@ def test_a_zip_bomb_workbook_is_refused_unopened(tmp_path: Path, monkeypatch: py
     assert "PDCS_XLSX_MAX_UNPACKED_BYTES" in problems[0].message and "上限" in problems[0].text("zh")
     (folder / "bomb.xlsx").write_bytes(b"not a zip")
     assert "Excel" in read_inventory(folder)[1][0].message
+    (folder / "bomb.xlsx").unlink()
+    (folder / "旧台账.xls").write_bytes(b"\xd0\xcf\x11\xe0")  # an OLE2 (Excel 97-2003) file is named, not skipped
+    [old] = read_inventory(folder)[1]
+    assert old.file.endswith("旧台账.xls") and ".xlsx" in old.message and "另存为" in old.text("zh")
 
 
 def test_export_writes_a_workbook_that_loads_back_to_the_same_inventory(

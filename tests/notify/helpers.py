@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 from alert_rules.load import load_rules
@@ -58,6 +59,7 @@ def county_inventory(devices: int = 500, per_facility: int = 10) -> Inventory:
     )
 
 
+@functools.cache
 def rule(name: str = "device_down") -> Rule:
     return next(r for r in load_rules() if r.name == name)
 

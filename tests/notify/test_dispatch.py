@@ -104,9 +104,13 @@ def test_storm_of_500_devices_in_one_county(robots: RobotServer, backup: RobotSe
     assert all(str(inv.devices[d].name) in text for d in devices)  # which: every device named
     assert all("告警汇总" in m.text and "新增告警" in m.text for m in opened)  # how many: in every title
     assert "金堂县第1服务点" in text and "四川省 成都市 金堂县" in text
-    # All resolve 20 minutes later.
+    # Power comes back: all resolve — while the DingTalk service is down for 10 minutes.
+    robots.down = True
     t1 = clock.t
     n.intake([notice(inv, d, T0 - 300, t1, resolve=True) for d in devices])
+    _run(n, clock, 600)
+    assert n.store.queued("jt") == len(devices)  # kept, not dropped
+    robots.down = False
     _run(n, clock, 600)
     cleared = robots.of("dingtalk")[len(opened) :]
     assert n.store.queued() == 0 and robots.refused == []

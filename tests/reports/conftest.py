@@ -72,10 +72,20 @@ def scenario(influx: InfluxDB, inventory: Inventory) -> InfluxDB:
         points.append(Point(INTERFACE, tags, {"in_bps": 20e6, "out_bps": 5e6, "speed_bps": 1_000_000_000}, _ns(t)))
         t += timedelta(minutes=5)
     checks = [
-        ("jt-lib-sw1", "ssh_password_auth", "8.1.4.1", "high", "fail", "password authentication enabled"),
-        ("jt-lib-sw1", "ntp", "8.1.4.3", "medium", "pass", "ntp server 10.0.0.1"),
-        ("jt-wh-sw1", "ssh_password_auth", "8.1.4.1", "high", "pass", "keys only"),
-        ("dy-lib-sw1", "ssh_password_auth", "8.1.4.1", "high", "fail", "outside the county"),
+        # real baseline rules, with the evidence their audits write (collectors/ssh_audit/checks.py)
+        ("jt-lib-sw1", "ios-ssh-v2", "8.1.4.1", "high", "fail", "no line matches /^ip ssh version 2$/"),
+        ("jt-lib-sw1", "ios-ntp", "8.1.4.3", "medium", "pass", "ntp server 10.0.0.1"),
+        (
+            "jt-wh-sw1",  # 文化馆 declares no MLPS grading: its checks count in the security section only
+            "ios-snmp-no-default-community",
+            "8.1.4.2",
+            "high",
+            "fail",
+            "forbidden /^snmp-server community (public|private)\\b/ is configured; snmp-server community public RO",
+        ),
+        ("jt-wh-sw1", "ios-login-banner", "", "low", "fail", "no line matches /^banner (login|motd) /"),
+        ("jt-wh-sw1", "ios-ssh-v2", "8.1.4.1", "high", "pass", "ip ssh version 2"),
+        ("dy-lib-sw1", "ios-ssh-v2", "8.1.4.1", "high", "fail", "outside the county"),
     ]
     for dev, check, item, sev, status, detail in checks:
         ctags = inventory.device_tags(inventory.devices[dev]) | {

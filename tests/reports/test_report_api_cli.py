@@ -22,11 +22,16 @@ PERIOD_Q = "start=2026-11-02T00:00:00%2B08:00&end=2026-11-05T00:00:00%2B08:00"
 def test_report_through_the_api(scenario: InfluxDB, api: Api) -> None:
     inspector = api.client(Role.PROVINCE_INSPECTOR, "51", name="wang")
     hashes = set()
-    for fmt, media in (("json", "application/json"), ("csv", "text/csv"), ("xlsx", "spreadsheetml"), ("pdf", "pdf")):
+    formats = (
+        ("json", "application/json", "json"),
+        ("csv", "application/zip", "zip"),
+        ("xlsx", "spreadsheetml", "xlsx"),
+    )
+    for fmt, media, ext in (*formats, ("pdf", "pdf", "pdf")):
         r = inspector.get(f"/regions/510121/report?format={fmt}&{PERIOD_Q}")
         assert r.status_code == 200, r.text[:300]
         assert media in r.headers["content-type"]
-        assert r.headers["content-disposition"] == f'attachment; filename="pdcs-report-510121-20261102-20261105.{fmt}"'
+        assert r.headers["content-disposition"] == f'attachment; filename="pdcs-report-510121-20261102-20261105.{ext}"'
         hashes.add(r.headers["x-content-sha256"])
     assert len(hashes) == 1  # one content, four renderings
     body = inspector.get(f"/regions/510121/report?{PERIOD_Q}").json()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import zipfile
 from datetime import timedelta
 
 from openpyxl import load_workbook
@@ -54,9 +55,22 @@ def test_figures_worked_by_hand(scenario: InfluxDB, inventory: Inventory) -> Non
     assert bw["平均入速率"] == 20.0 and bw["平均出速率"] == 5.0 and bw["P95 利用率"] == 20.0
 
     sec = headline(rep, "security")
-    assert sec["检查项（设备×检查）"] == 3 and sec["通过率"] == 66.67 and sec["未通过的高危/严重项"] == 1
-    assert table(rep, "security_items") == [["8.1.4.1", "2", 2, 1, 1, 50.0], ["8.1.4.3", "2", 1, 1, 0, 100.0]]
-    assert [r[0] for r in table(rep, "security_failed")] == ["jt-lib-sw1"]  # not dy-lib-sw1 (another county)
+    assert sec["检查项（设备×检查）"] == 5 and sec["通过率"] == 40.0 and sec["未通过的高危/严重项"] == 2
+    assert table(rep, "security_items") == [
+        ["未对应等保条款（良好实践）", "2", 1, 0, 1, 0.0],
+        ["8.1.4.1 身份鉴别", "2", 2, 1, 1, 50.0],
+        ["8.1.4.2 访问控制", "2", 1, 0, 1, 0.0],
+        ["8.1.4.3 安全审计", "2", 1, 1, 0, 100.0],
+    ]
+    failed = table(rep, "security_failed")
+    assert [r[0] for r in failed] == ["jt-lib-sw1", "jt-wh-sw1", "jt-wh-sw1"]  # not dy-lib-sw1 (another county)
+    assert failed[0][1:] == [
+        "SSH使用第2版协议",
+        "高",
+        "8.1.4.1 身份鉴别",
+        '配置中缺少要求的内容；整改：全局配置 "ip ssh version 2"，禁用存在已知缺陷的 SSHv1。',
+    ]
+    assert failed[1][4] == "配置了不允许的内容：“snmp-server community public RO”。"
 
     assert headline(rep, "grading") == {"已申报定级的设施": 1, "已测评设施": 1, "平均得分": 50.0, "高风险项": 1}
     assert table(rep, "grading") == [["jt-lib", "金堂县图书馆", "第二级", 50.0, "2/11", "差"]]
@@ -65,9 +79,12 @@ def test_figures_worked_by_hand(scenario: InfluxDB, inventory: Inventory) -> Non
     expected = answers.assessment(scenario, inventory, "510121", 2026, "zh")
     asm = headline(rep, "assessment")
     assert asm["考核年度"] == 2026 and asm["已计分指标"] == f"{expected['indicators_scored']}/{expected['indicators']}"
-    assert asm["考核总分"] == (round(expected["score"], 2) if expected["score"] is not None else None)
-    no_data = [r for r in table(rep, "assessment") if r[2] is None]
-    assert no_data and all(r[5] for r in no_data)  # indicators without data say so, and score nothing
+    # No roll-ups in this scenario: the assessment is withheld (数据不足), not shown as a number.
+    assert expected["status"] == "insufficient_data"
+    assert asm["考核总分"] == expected["status_text"]["zh"]
+    no_data = [r for r in table(rep, "assessment") if r[3] is None]
+    assert no_data and all(r[6] for r in no_data)  # indicators without data say so, and score nothing
+    assert any("÷" in str(r[2]) and "小时" in str(r[2]) for r in table(rep, "assessment"))  # inputs in words
     assert all(s.method for s in rep.sections)
 
 
@@ -94,15 +111,19 @@ def test_every_format_carries_the_hash(scenario: InfluxDB, inventory: Inventory)
     doc = json.loads(render(rep, "json").body)
     assert doc["content_sha256"] == digest and doc["hash_method"].startswith("SHA-256")
 
-    text = render(rep, "csv").body.decode("utf-8-sig")
-    rows = list(csv.reader(io.StringIO(text)))
-    assert rows[-2] == ["content_sha256", digest]
-    assert ["jt-wh", "金堂县文化馆", "24.0", "22.0", "2.0", "0.0", "100.0", "91.67"] in rows
+    with zipfile.ZipFile(io.BytesIO(render(rep, "csv").body)) as z:
+        files = {n: z.read(n) for n in z.namelist()}
+    assert all(body.startswith("\ufeff".encode()) for body in files.values())  # a BOM, so Excel reads UTF-8
+    tables = {n: list(csv.reader(io.StringIO(b.decode("utf-8-sig")))) for n, b in files.items()}
+    summary = tables.pop(min(tables))
+    assert summary[-2] == ["content_sha256", digest]
+    assert ["jt-wh", "金堂县文化馆", "24.0", "22.0", "2.0", "0.0", "100.0", "91.67"] in next(iter(tables.values()))
+    assert all(len(set(map(len, rows[:1]))) == 1 for rows in tables.values())  # one table per file
 
     wb = load_workbook(io.BytesIO(render(rep, "xlsx").body))
     assert wb.properties.identifier == digest
     assert wb["校验"]["B1"].value == digest
-    assert wb["availability"]["B2"].value == "名称"
+    assert wb["下级区划／设施可用率"]["B2"].value == "名称"
 
     pdf = render(rep, "pdf").body
     assert pdf.startswith(b"%PDF") and digest.encode() in pdf  # in the metadata (subject/keywords)

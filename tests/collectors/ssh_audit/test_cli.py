@@ -6,12 +6,15 @@ import json
 import subprocess
 from pathlib import Path
 
+from collectors.ssh_audit.rules import load_rules, rules_for
 from devstack.fake_ios import FakeIosServer
 from devstack.influxdb import InfluxServer
 from pdcs.storage import InfluxDB
 from tests.support.cli import pdcs_argv, pdcs_env
 
 from .conftest import ENABLE, PASSWORD
+
+N_IOS = len(rules_for(load_rules(), "cisco_ios"))
 
 
 def _inventory(folder: Path, fake_ios: FakeIosServer) -> Path:
@@ -52,13 +55,13 @@ def test_audit_command(tmp_path: Path, fake_ios: FakeIosServer, influx_server: I
     everything = _run("--inventory", str(inv), "--records", str(records), "--write", **env)
     assert everything.returncode == 1, everything.stderr  # town-sw fails
     assert "town-sw（cisco_ios）：通过 0 项" in everything.stdout
-    assert "lib-sw（cisco_ios）：通过 16 项，不通过 0 项" in everything.stdout
+    assert f"lib-sw（cisco_ios）：通过 {N_IOS} 项，不通过 0 项" in everything.stdout
     assert "[2/2]" in everything.stderr  # progress
     assert {p.name for p in records.iterdir()} == {"lib-sw.json", "town-sw.json"}
     assert PASSWORD not in everything.stdout + everything.stderr
     with InfluxDB(url=influx_server.url, database=db) as client:
         counts = client.query('SELECT count("status") FROM "security_check" GROUP BY "device"')
-        assert {s.tags["device"]: s.rows()[0]["count"] for s in counts} == {"lib-sw": 16, "town-sw": 16}
+        assert {s.tags["device"]: s.rows()[0]["count"] for s in counts} == {"lib-sw": N_IOS, "town-sw": N_IOS}
         client.execute(f'DROP DATABASE "{db}"')
 
     county = _run("--inventory", str(inv), "--records", str(records), "--region", "510121", "--json", "--lang", "en")

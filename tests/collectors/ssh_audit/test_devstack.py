@@ -6,6 +6,7 @@ import json
 import subprocess
 from pathlib import Path
 
+from collectors.ssh_audit.rules import load_rules, rules_for
 from devstack.fake_ios import dev_ios_devices, start_fake_ios
 from devstack.procs import Managed
 from devstack.simulated import write_dev_inventory
@@ -14,6 +15,8 @@ from devstack.snmpsim import SnmpsimServer
 from inventory.load import load_inventory
 from tests.conftest import EXAMPLES
 from tests.support.cli import pdcs_argv, pdcs_env
+
+N_IOS = len(rules_for(load_rules(), "cisco_ios"))
 
 
 def test_dev_inventory_carries_auditable_switches(tmp_path: Path, snmpd: SnmpdServer) -> None:
@@ -34,7 +37,7 @@ def test_dev_inventory_carries_auditable_switches(tmp_path: Path, snmpd: SnmpdSe
         )
         assert run.returncode == 1, run.stderr
         summary = {r["device"]: r["summary"] for r in json.loads(run.stdout)}
-        assert summary["sim-ios-compliant"] == {"pass": 16, "fail": 0, "unknown": 0}
-        assert summary["sim-ios-noncompliant"] == {"pass": 0, "fail": 16, "unknown": 0}
+        assert summary["sim-ios-compliant"] == {"pass": N_IOS, "fail": 0, "unknown": 0}
+        assert summary["sim-ios-noncompliant"] == {"pass": 0, "fail": N_IOS, "unknown": 0}
     finally:
         ios.stop()

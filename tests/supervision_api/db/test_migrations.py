@@ -113,6 +113,22 @@ def test_the_api_refuses_to_start_on_a_newer_database(tmp_path: Path) -> None:
         attach_database(state)
 
 
+def test_pdcs_api_refuses_to_start_on_a_newer_database(tmp_path: Path, examples_dir: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'api.sqlite'}"
+    newer = Database(url)
+    newer.create_schema()
+    with newer.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = 'f00d0000'"))
+    newer.dispose()
+    result = runner.invoke(
+        app,
+        ["api", "--inventory", str(examples_dir), "--port", "1"],
+        env={"PDCS_DATABASE_URL": url, "PDCS_LANGUAGE": "zh"},
+    )
+    assert result.exit_code == 1  # before uvicorn binds anything
+    assert "f00d0000" in result.output and "比本程序" in result.output
+
+
 def test_migrations_ship_in_the_package() -> None:
     """The wheel carries the migrations (package data), so an installed pdcs can upgrade."""
     import tomllib
@@ -123,3 +139,26 @@ def test_migrations_ship_in_the_package() -> None:
     assert "script.py.mako" in patterns
     assert (migrate.MIGRATIONS_DIR / "script.py.mako").is_file()
     assert (migrate.MIGRATIONS_DIR / "versions" / "__init__.py").is_file()  # a package: found by setuptools
+
+
+def _upgrade_in_a_process(url: str) -> str:
+    from supervision_api.db.engine import make_engine
+
+    engine = make_engine(url)
+    try:
+        return migrate.upgrade(engine).after
+    finally:
+        engine.dispose()
+
+
+def test_workers_starting_together_migrate_once(empty_database_url: str) -> None:
+    """API workers (``pdcs api --workers N``) start at once on one fresh database: all come up at the head."""
+    import multiprocessing
+
+    with multiprocessing.get_context("spawn").Pool(3) as pool:
+        results = pool.map(_upgrade_in_a_process, [empty_database_url] * 3)
+    assert results == [migrate.head()] * 3
+    db = Database(empty_database_url)
+    with db.engine.connect() as conn:
+        assert conn.scalar(text("SELECT COUNT(*) FROM alembic_version")) == 1
+    db.dispose()

@@ -67,7 +67,7 @@ def test_sign_in_pick_read_download(served: Served, browser: webdriver.Chrome, t
         "二、出口带宽",
         "20.00 Mbps",
         "三、安全合规检查",
-        "66.67%",
+        "40.00%",
     ):
         assert words in result, words
     digest = browser.find_element(By.ID, "sha256").text
