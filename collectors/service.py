@@ -101,11 +101,13 @@ class CollectorService:
         config: ServiceConfig,
         settings: Settings | None = None,
     ) -> None:
-        """``settings`` configure the agent scraper and the SSH audits (defaults: ``Settings``'s defaults)."""
+        """``settings`` configure the agent scraper, the SSH audits and the heartbeats to Alerta
+        (default: the environment's, without a ``.env`` file)."""
         self.inventory = inventory
         self.config = config
         self.influx = influx
-        self.collectors = Collectors.of(inventory, settings or Settings(_env_file=None))  # type: ignore[call-arg]
+        self.settings = settings or Settings(_env_file=None)  # type: ignore[call-arg]
+        self.collectors = Collectors.of(inventory, self.settings)
         self.snmp = self.collectors.snmp
         self.jobs = build_jobs(inventory, self.collectors, config.regions)
         self.spool = Spool(spool_path, max_points=config.spool_max_points)
@@ -211,7 +213,7 @@ class CollectorService:
 
         timeout_s = int(3 * self.scheduler.period_s)
         tags = ["pdcs", "collector", *self.config.regions]
-        return send_heartbeat(f"pdcs-collector/{self.config.name}", timeout_s, tags=tags)
+        return send_heartbeat(f"pdcs-collector/{self.config.name}", timeout_s, settings=self.settings, tags=tags)
 
     # -- running -----------------------------------------------------------------
     async def run_once(self, *, drain: bool = True) -> CycleStats:

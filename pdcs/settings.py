@@ -119,8 +119,7 @@ class Settings(BaseSettings):
         from pdcs.storage import layout
 
         with self.influx() as db:
-            db.ensure_database(RETENTION_POLICIES)
-            layout.stamp_if_new(db)
+            layout.ensure(db, RETENTION_POLICIES)
 
 
 # ``pdcs dev up`` writes where its servers listen into this file (shell ``export`` lines);
