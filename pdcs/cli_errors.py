@@ -139,10 +139,7 @@ def _has_request(exc: httpx.TransportError) -> bool:
 
 
 def _database_error(exc: BaseException, lang: Lang) -> str | None:
-    try:
-        from sqlalchemy.exc import DBAPIError, OperationalError
-    except ImportError:  # pragma: no cover — sqlalchemy is a dependency of the API
-        return None
+    from sqlalchemy.exc import DBAPIError, OperationalError  # a dependency: imported when an error is shown
     if not isinstance(exc, (OperationalError, DBAPIError)):
         return None
     url = os.environ.get("PDCS_DATABASE_URL", "sqlite:///var/pdcs.sqlite")
