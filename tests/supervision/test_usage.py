@@ -203,3 +203,18 @@ def test_usage_in_the_api(client: TestClient, rolled_usage: tuple[InfluxDB, Inve
     one = client.get("/facilities/yd/usage", params=period).json()
     assert one["data"] == body["data"] and one["name"] == "云顶综合文化服务中心"
     assert "服务人次" in body["method"]["zh"]
+
+
+def test_usage_section_of_the_report(rolled_usage: tuple[InfluxDB, Inventory]) -> None:
+    from reports.gather import build_report
+
+    influx, inv = rolled_usage
+    period = Period(datetime(2026, 11, 29, tzinfo=SH), datetime(2026, 12, 2, tzinfo=SH))
+    sec = next(s for s in build_report(influx, inv, "510121", period).sections if s.key == "usage")
+    assert sec.title == "六、服务效能" and sec.available
+    head = {h.label: h.value for h in sec.headline}
+    assert head["服务人次"] == 7 and head["用户服务时长（小时）"] == pytest.approx(24000 / 3600, abs=0.01)
+    assert head["设备开机时长（小时）"] == 56.0
+    row = sec.tables[0].rows[0]
+    assert row[0] == "云顶综合文化服务中心" and row[2] == 7 and row[6] == 3
+    assert row[7] is None  # no Wi-Fi data: empty, not 0
