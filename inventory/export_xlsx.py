@@ -47,6 +47,8 @@ HEADERS_ZH: dict[str, str] = {
     "address": "地址",
     "lat": "纬度",
     "lon": "经度",
+    "commissioned": "投运日期",
+    "decommissioned": "停用日期",
     "facility": "场馆编号",
     "snmp_profile": "SNMP凭据",
     "ssh_profile": "SSH凭据",
