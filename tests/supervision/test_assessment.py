@@ -54,7 +54,7 @@ def test_county_scores_explain_themselves(client: TestClient, rolled: InfluxDB) 
     assert (inputs["numerator"], inputs["denominator"], inputs["facilities"], inputs["facilities_with_data"]) == (
         2, 3, 3, 3
     )  # fmt: skip
-    assert inputs["numerator_text"]["zh"] == "wireless_coverage 为“是”的设施 2 个"
+    assert inputs["numerator_text"]["zh"] == "填报为“是”的设施 2 个"
     av = ind["availability"]["inputs"]
     assert (av["unit"], av["numerator"], av["denominator"], av["no_data_hours"]) == ("h", 92.25, 96, 0)
     assert av["numerator_text"]["zh"] == "开放时间内服务 92.25 小时"
