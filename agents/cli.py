@@ -96,7 +96,20 @@ def cmd_run(cfg: AgentConfig) -> int:
 
         pusher = Pusher(cfg.push, cfg.device, lambda: generate_latest(registry))
         registry.register(pusher)
-    httpd = make_server(cfg.listen_host, cfg.listen_port, registry, sched.results)
+    tls = (cfg.tls_cert, cfg.tls_key) if cfg.tls_cert and cfg.tls_key else None
+    httpd = make_server(
+        cfg.listen_host,
+        cfg.listen_port,
+        registry,
+        sched.results,
+        token=cfg.scrape_token,
+        open_=cfg.scrape_open,
+        tls=tls,
+    )
+    if cfg.scrape_open:
+        log.warning("scrape_token: open — /metrics and /checks answer anyone who reaches this port")
+    elif not cfg.scrape_token:
+        log.warning("no scrape_token configured: /metrics and /checks refuse every request")
     stop = threading.Event()
 
     def _on_signal(signum: int, frame: FrameType | None) -> None:

@@ -66,6 +66,12 @@ class AgentConfig:
     checks_root: Path = Path("/")
     push: PushConfig | None = None
     usage: UsageConfig = field(default_factory=UsageConfig)
+    # /metrics and /checks: the bearer token the collector sends (`pdcs ingest scrape-token DEVICE`);
+    # None refuses every scrape unless scrape_open (`scrape_token: open`, not recommended).
+    scrape_token: str | None = field(default=None, repr=False)
+    scrape_open: bool = False
+    tls_cert: Path | None = None  # serve /metrics over HTTPS with this certificate chain and key
+    tls_key: Path | None = None
 
 
 def _usage(source: str, raw: Any, base: Path) -> UsageConfig:
@@ -127,7 +133,8 @@ def parse_config(data: Any, source: str = "agent.yaml", base: Path = Path(".")) 
         data = {}
     if not isinstance(data, dict):
         raise ConfigError(f"{source}: must be a mapping")
-    known = {"device", "listen", "kiosk_app", "disks", "services", "probes", "mlps_level", "checks", "push", "usage"}
+    known = {"device", "listen", "kiosk_app", "disks", "services", "probes", "mlps_level", "checks", "push", "usage",
+             "scrape_token", "tls"}  # fmt: skip
     for key in data:
         if key not in known:
             raise ConfigError(f"{source}: {key}: unknown setting (known: {', '.join(sorted(known))})")
@@ -139,6 +146,15 @@ def parse_config(data: Any, source: str = "agent.yaml", base: Path = Path(".")) 
         if not port.isdigit() or not 0 < int(port) < 65536:
             raise ConfigError(f"{source}: listen: must be HOST:PORT (got {data['listen']!r})")
         kw["listen_host"], kw["listen_port"] = host or "0.0.0.0", int(port)
+    if data.get("scrape_token") == "open":
+        kw["scrape_open"] = True
+    elif data.get("scrape_token") is not None:
+        kw["scrape_token"] = _token(f"{source}: scrape_token", data["scrape_token"], base)
+    if data.get("tls") is not None:
+        tls = data["tls"]
+        if not isinstance(tls, dict) or not tls.get("cert") or not tls.get("key"):
+            raise ConfigError(f"{source}: tls: give cert and key (PEM file paths)")
+        kw["tls_cert"], kw["tls_key"] = (base / str(tls["cert"]), base / str(tls["key"]))
     if "kiosk_app" in data:
         kw["kiosk_app"] = str(data["kiosk_app"] or "")
     if "disks" in data:

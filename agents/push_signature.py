@@ -8,6 +8,10 @@ Shared by the agent (signs) and the collector's ingest (verifies); standard libr
   moves a device to the next generation (the previous key works for a grace period) and
   ``pdcs ingest revoke`` refuses every key of the device. The key never travels: only
   signatures do.
+- **Scrape tokens** (the other direction): the collector reads an agent's ``/metrics``
+  with ``Authorization: Bearer`` :func:`scrape_token` (HMAC of ``PDCS_SCRAPE_SECRET``
+  and the device id; ``pdcs ingest scrape-token DEVICE`` prints it for the agent's
+  ``scrape_token``).
 - **Request**: headers ``X-PDCS-Device``, ``X-PDCS-Timestamp`` (Unix seconds, when sent),
   ``X-PDCS-Content-SHA256`` (hex SHA-256 of the body bytes as sent, gzip included) and
   ``Authorization: PDCS-HMAC-SHA256 <hex>`` = HMAC-SHA256(key, string to sign) over
@@ -30,6 +34,11 @@ def device_key(secret: str, device: str, generation: int = 0) -> str:
     """The push key of ``device`` at ``generation``, derived from the collector's secret."""
     label = f"pdcs-push:{device}" if generation == 0 else f"pdcs-push:{device}:{generation}"
     return hmac.new(secret.encode(), label.encode(), hashlib.sha256).hexdigest()[:40]
+
+
+def scrape_token(secret: str, device: str) -> str:
+    """The bearer token a collector sends to ``device``'s agent (``/metrics``, ``/checks``)."""
+    return hmac.new(secret.encode(), f"pdcs-scrape:{device}".encode(), hashlib.sha256).hexdigest()[:40]
 
 
 def content_digest(body: bytes) -> str:

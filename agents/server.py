@@ -1,16 +1,24 @@
 """The agent's HTTP endpoint: ``/metrics`` (Prometheus text), ``/checks`` (JSON), ``/healthz``.
 
 The standard library's threading HTTP server: nothing heavier is needed to
-answer a scrape a minute.
+answer a scrape a minute. ``/metrics`` and ``/checks`` tell how to attack the
+terminal (missing lockout, open firewall, pending updates), so they need
+``Authorization: Bearer <scrape token>`` unless the configuration says
+``scrape_token: open``; without a token configured they refuse every request.
+Refusals are logged with the caller's address. With ``tls`` configured the
+socket is wrapped in TLS (HTTPS).
 """
 
 from __future__ import annotations
 
+import hmac
 import json
 import logging
+import ssl
 import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 from prometheus_client.exposition import CONTENT_TYPE_LATEST, generate_latest
 from prometheus_client.registry import CollectorRegistry
@@ -21,14 +29,33 @@ log = logging.getLogger(__name__)
 
 
 def make_server(
-    host: str, port: int, registry: CollectorRegistry, checks: Callable[[], list[CheckResult]]
+    host: str,
+    port: int,
+    registry: CollectorRegistry,
+    checks: Callable[[], list[CheckResult]],
+    *,
+    token: str | None = None,
+    open_: bool = False,
+    tls: tuple[Path, Path] | None = None,
 ) -> ThreadingHTTPServer:
     class Handler(BaseHTTPRequestHandler):
         server_version = "pdcs-agent"
 
+        def _allowed(self) -> bool:
+            if open_:
+                return True
+            given = self.headers.get("Authorization", "")
+            if token and given.startswith("Bearer ") and hmac.compare_digest(given[7:].strip(), token):
+                return True
+            log.warning("refused %s from %s: %s", self.path.split("?", 1)[0], self.client_address[0],
+                        "no scrape_token configured" if not token else "missing or wrong bearer token")  # fmt: skip
+            return False
+
         def do_GET(self) -> None:
             path = self.path.split("?", 1)[0]
-            if path == "/metrics":
+            if path in ("/metrics", "/checks") and not self._allowed():
+                self._send(401, "text/plain; charset=utf-8", "bearer token required / 需要令牌\n".encode())
+            elif path == "/metrics":
                 self._send(200, CONTENT_TYPE_LATEST, generate_latest(registry))
             elif path == "/checks":
                 data = [r.as_dict() for r in checks()]
@@ -51,6 +78,11 @@ def make_server(
 
     httpd = ThreadingHTTPServer((host, port), Handler)
     httpd.daemon_threads = True
+    if tls is not None:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+        ctx.load_cert_chain(str(tls[0]), str(tls[1]))
+        httpd.socket = ctx.wrap_socket(httpd.socket, server_side=True)
     return httpd
 
 

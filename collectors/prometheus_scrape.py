@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from agents.push_signature import scrape_token
 from collectors.base import Target
 from collectors.exposition_map import (
     DEFAULT_ALLOW,
@@ -45,8 +46,10 @@ class PrometheusScrapeCollector:
         timeout_s: float = 10.0,
         allow: Sequence[str] = DEFAULT_ALLOW,
         client: httpx.AsyncClient | None = None,
+        scrape_secret: str | None = None,
     ) -> None:
         self.timeout_s = timeout_s
+        self.scrape_secret = scrape_secret  # per-device bearer tokens for pdcs-agent's /metrics
         self.allow = tuple(allow)
         self._client = client
         self.cpu = CpuState()
@@ -78,7 +81,12 @@ class PrometheusScrapeCollector:
             return [down_point(target.tags, ts, "agent", "no agent_url in the inventory")]
         started = time.perf_counter()
         try:
-            resp = await self.client.get(metrics_url(url), timeout=self.timeout_s)
+            headers = (
+                {"Authorization": f"Bearer {scrape_token(self.scrape_secret, target.device.id)}"}
+                if self.scrape_secret
+                else None
+            )
+            resp = await self.client.get(metrics_url(url), timeout=self.timeout_s, headers=headers)
         except httpx.TimeoutException:
             self.failed += 1
             return [down_point(target.tags, ts, "agent", f"scrape timed out after {self.timeout_s:g}s")]
@@ -109,4 +117,7 @@ def collector_for(settings: Settings) -> PrometheusScrapeCollector:
     allow-list; ``PDCS_SCRAPE_TIMEOUT_S``, ``PDCS_SCRAPE_ALLOW``) tune it.
     """
     extra = tuple(p.strip() for p in settings.scrape_allow.split(",") if p.strip())
-    return PrometheusScrapeCollector(timeout_s=settings.scrape_timeout_s, allow=DEFAULT_ALLOW + extra)
+    secret = settings.scrape_secret.get_secret_value() if settings.scrape_secret else None
+    return PrometheusScrapeCollector(
+        timeout_s=settings.scrape_timeout_s, allow=DEFAULT_ALLOW + extra, scrape_secret=secret
+    )

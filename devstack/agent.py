@@ -37,7 +37,8 @@ def start_agent(base: Path, config: dict[str, Any] | None = None, port: int | No
     """Start ``python -m agents run`` with ``config`` (YAML mapping) listening on 127.0.0.1."""
     base.mkdir(parents=True, exist_ok=True)
     port = port or free_port()
-    cfg = {**(config or {}), "listen": f"127.0.0.1:{port}"}
+    # The local stack's agents answer scrapes without a token unless the caller configures one.
+    cfg = {"scrape_token": "open", **(config or {}), "listen": f"127.0.0.1:{port}"}
     path = base / "agent.yaml"
     path.write_text(yaml.safe_dump(cfg, allow_unicode=True), encoding="utf-8")
     argv = [sys.executable, "-m", "agents", "--config", str(path), "run"]

@@ -35,6 +35,7 @@ from pydantic import (
     model_validator,
 )
 
+from inventory.texts import Invalid, Unresolved
 from pdcs import yaml_guard
 
 REGION_CODE = re.compile(r"^\d{2}(\d{2}(\d{2})?)?$")
@@ -78,20 +79,20 @@ class Region(_Model):
     @classmethod
     def _code(cls, v: str) -> str:
         if not REGION_CODE.match(v):
-            raise ValueError("must be a GB/T 2260 code of 2 (province), 4 (city) or 6 (county) digits")
+            raise Invalid("inventory.region_code")
         if v.endswith("00"):
-            raise ValueError("must not end in 00: give the short code (51, 5101, 510124)")
+            raise Invalid("inventory.region_short")
         return v
 
     @model_validator(mode="after")
     def _parent(self) -> Region:
         expected = parent_code(self.code)
         if self.parent is not None and self.parent != expected:
-            raise ValueError(
-                f"parent: {self.parent!r} does not contain {self.code!r}; a GB/T 2260 code sits under {expected!r}"
-                if expected
-                else f"parent: a province has no parent (got {self.parent!r})"
-            )
+            if expected:
+                raise Invalid(
+                    "inventory.region_parent", at="parent", parent=self.parent, code=self.code, expected=expected
+                )
+            raise Invalid("inventory.province_parent", at="parent", parent=self.parent)
         return self
 
     @property
@@ -150,13 +151,13 @@ class OpeningSpan(_Model):
     def parse(cls, text: str) -> OpeningSpan:
         m = _SPAN.match(text.strip())
         if not m:
-            raise ValueError(f"opening span {text!r} is not HH:MM-HH:MM")
+            raise Invalid("inventory.span_format", span=text)
         h1, m1, h2, m2 = (int(g) for g in m.groups())
         if h1 > 23 or m1 > 59 or h2 > 24 or m2 > 59 or (h2 == 24 and m2):
-            raise ValueError(f"opening span {text!r} has an impossible time")
+            raise Invalid("inventory.span_time", span=text)
         start, end = h1 * 60 + m1, h2 * 60 + m2
         if end <= start:
-            raise ValueError(f"opening span {text!r} ends before it starts")
+            raise Invalid("inventory.span_order", span=text)
         return cls(start=time(h1, m1), end_minute=end)
 
     @property
@@ -181,7 +182,7 @@ def weekday_key(day: object) -> str:
     """``mon``..``sun`` for a weekday as written (``Mon``, ``monday``, ``周一``)."""
     key = _DAY_NAMES.get(str(day).strip().lower())
     if key is None:
-        raise ValueError("unknown weekday (use mon, tue, wed, thu, fri, sat, sun)")
+        raise Invalid("inventory.weekday_unknown")
     return key
 
 
@@ -194,7 +195,7 @@ def parse_day_spans(spans: object) -> tuple[OpeningSpan, ...]:
     parsed = tuple(sorted(parsed, key=lambda s: s.start_minute))
     for a, b in itertools.pairwise(parsed):
         if b.start_minute < a.end_minute:
-            raise ValueError(f"opening spans {a} and {b} overlap")
+            raise Invalid("inventory.span_overlap", a=str(a), b=str(b))
     return parsed
 
 
@@ -290,6 +291,11 @@ class Facility(_Model):
     special_days: tuple[SpecialDay, ...] = ()  # dated closures and special hours, each with its reason
     uplink_mbps: float | None = Field(default=None, gt=0)
     address: str | None = None
+    # Where it is, WGS-84 degrees (GPS, as surveyed; not the GCJ-02 "Mars" coordinates of 高德/腾讯 web maps,
+    # which GB 20263 requires public Chinese maps to show — convert before overlaying). Optional: the
+    # inspectors' page maps the facilities that have both.
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
     # Free-form facts used by the annual assessment (e.g. digital_library_service: true).
     attributes: dict[str, str | int | float | bool] = Field(default_factory=dict)
     # MLPS grading declaration (GB/T 22240); None: the facility's system has not been graded.
@@ -301,7 +307,7 @@ class Facility(_Model):
     @classmethod
     def _county(cls, v: str) -> str:
         if not re.match(r"^\d{6}$", v) or v.endswith("00"):
-            raise ValueError("must be a 6-digit GB/T 2260 county code")
+            raise Invalid("inventory.county_code")
         return v
 
     @field_validator("timezone")
@@ -310,7 +316,7 @@ class Facility(_Model):
         try:
             ZoneInfo(v)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {v!r} (use an IANA name such as Asia/Shanghai)") from None
+            raise Invalid("inventory.timezone", zone=v) from None
         return v
 
     @field_validator("opening_hours", mode="before")
@@ -323,11 +329,11 @@ class Facility(_Model):
             try:
                 key = weekday_key(day)
                 if key in out:
-                    raise ValueError("weekday given twice")
+                    raise Invalid("inventory.weekday_twice")
                 out[key] = parse_day_spans(spans)
-            except ValueError as exc:
-                # Prefix the weekday as written so the loader can point at that weekday's line.
-                raise ValueError(f"{day}: {exc}") from None
+            except Invalid as exc:
+                # Name the weekday as written so the loader can point at that weekday's line.
+                raise Invalid(exc.code, **exc.params, at=str(day)) from None
         return {k: v for k, v in out.items() if v}
 
     @field_validator("holiday_hours", mode="before")
@@ -370,13 +376,13 @@ class Device(_Model):
     @classmethod
     def _url(cls, v: str | None) -> str | None:
         if v is not None and not re.match(r"^https?://", v):
-            raise ValueError("must be an http:// or https:// URL")
+            raise Invalid("inventory.url")
         return v
 
     @model_validator(mode="after")
     def _needs_address(self) -> Device:
         if (self.snmp_profile or self.ssh_profile) and not self.address:
-            raise ValueError("address: a device with an SNMP or SSH profile needs a management address")
+            raise Invalid("inventory.needs_address", at="address")
         return self
 
     def host_port(self, default_port: int) -> tuple[str, int]:
@@ -406,9 +412,9 @@ class SecretRef(_Model):
     @model_validator(mode="after")
     def _one_source(self) -> SecretRef:
         if bool(self.env) == bool(self.file):
-            raise ValueError("give exactly one of env: VARIABLE or file: PATH (with key:)")
+            raise Invalid("inventory.secret_one_source")
         if self.file and not self.key:
-            raise ValueError("a secrets file reference needs key:")
+            raise Invalid("inventory.secret_key")
         return self
 
     def describe(self) -> str:
@@ -419,7 +425,7 @@ class SecretRef(_Model):
         if self.env:
             value = os.environ.get(self.env)
             if value is None:
-                raise LookupError(f"environment variable {self.env} is not set")
+                raise Unresolved("inventory.env_unset", name=self.env)
             return SecretStr(value)
         assert self.file and self.key
         path = Path(self.file)
@@ -428,11 +434,11 @@ class SecretRef(_Model):
         try:
             data = yaml_guard.safe_load(path.read_text(encoding="utf-8")) or {}
         except OSError as exc:
-            raise LookupError(f"secrets file {path} cannot be read: {exc.strerror}") from None
+            raise Unresolved("inventory.secrets_unreadable", path=str(path), error=exc.strerror) from None
         except yaml.YAMLError:  # the message could quote the file, which holds secrets
-            raise LookupError(f"secrets file {path} is not valid YAML (or exceeds the YAML limits)") from None
+            raise Unresolved("inventory.secrets_yaml", path=str(path)) from None
         if not isinstance(data, dict) or self.key not in data:
-            raise LookupError(f"secrets file {path} has no key {self.key!r}")
+            raise Unresolved("inventory.secrets_no_key", path=str(path), key=self.key)
         return SecretStr(str(data[self.key]))
 
 
@@ -464,16 +470,16 @@ class SnmpProfile(_Model):
     def _complete(self) -> SnmpProfile:
         if self.version in ("1", "2c"):
             if self.community is None:
-                raise ValueError(f"community: SNMP v{self.version} needs a community reference")
+                raise Invalid("inventory.snmp_community", at="community", version=self.version)
         else:
             if not self.user:
-                raise ValueError("user: SNMPv3 needs a user name")
+                raise Invalid("inventory.snmp_user", at="user")
             if (self.auth_protocol is None) != (self.auth_key is None):
-                raise ValueError("auth_key: give auth_protocol and auth_key together")
+                raise Invalid("inventory.snmp_auth_pair", at="auth_key")
             if (self.priv_protocol is None) != (self.priv_key is None):
-                raise ValueError("priv_key: give priv_protocol and priv_key together")
+                raise Invalid("inventory.snmp_priv_pair", at="priv_key")
             if self.priv_protocol and not self.auth_protocol:
-                raise ValueError("auth_protocol: privacy (authPriv) needs authentication too")
+                raise Invalid("inventory.snmp_priv_needs_auth", at="auth_protocol")
         return self
 
     @property
@@ -498,7 +504,7 @@ class SshProfile(_Model):
     @model_validator(mode="after")
     def _auth(self) -> SshProfile:
         if self.password is None and self.key_file is None:
-            raise ValueError("password: give a password reference or a key_file")
+            raise Invalid("inventory.ssh_password", at="password")
         return self
 
 

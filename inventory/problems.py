@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import NamedTuple
 
-from inventory.messages import localise
+from inventory.texts import CodedError, render
+
+Params = tuple[tuple[str, object], ...]  # sorted (name, value) pairs: a problem stays hashable
+
+
+def _params(values: Mapping[str, object]) -> Params:
+    return tuple(sorted(values.items()))
 
 
 class Problem(NamedTuple):
@@ -16,7 +23,8 @@ class Problem(NamedTuple):
 
     ``field`` names the object and the field (``devices[jt-lib-sw1].snmp_profile``),
     or ``header``/``yaml``/``csv``/the section name for file-level mistakes.
-    Messages never quote a secret's value.
+    ``message`` is the English text; ``code`` and ``params`` key it in the catalogue
+    (``inventory/texts.py``) for the other language. Messages never quote a secret's value.
     """
 
     file: str
@@ -24,6 +32,20 @@ class Problem(NamedTuple):
     field: str
     message: str
     column: str = ""  # spreadsheet column letter in a register; "" in YAML
+    code: str = ""  # catalogue key: inventory.*, pydantic.<error type>, yaml.*
+    params: Params = ()
+
+    @classmethod
+    def of(cls, file: str, line: int, field: str, code: str, letter: str = "", /, **params: object) -> Problem:
+        """A problem keyed by ``code`` (``letter``: the register column); its English message from the catalogue."""
+        return cls(file, line, field, render(code, params, "en") or code, letter, code, _params(params))
+
+    @classmethod
+    def from_error(cls, file: str, line: int, field: str, exc: Exception, column: str = "") -> Problem:
+        """A problem from an error a check raised (keyed when it is a ``CodedError``)."""
+        if isinstance(exc, CodedError):
+            return cls(file, line, field, str(exc), column, exc.code, _params(exc.params))
+        return cls(file, line, field, str(exc), column)
 
     @property
     def where(self) -> str:
@@ -34,8 +56,11 @@ class Problem(NamedTuple):
         return f"{self.where}: {self.field}: {self.message}"
 
     def text(self, lang: str = "zh") -> str:
-        """As ``__str__``, the message in ``lang`` (``zh``: Simplified Chinese; ``en``)."""
-        return f"{self.where}: {self.field}: {localise(self.message, lang)}"
+        """As ``__str__``, the message in ``lang`` (``zh``: Simplified Chinese; ``en``: the message itself).
+
+        A problem without a catalogue entry shows its English message, never nothing."""
+        shown = render(self.code, dict(self.params), "zh") if lang == "zh" and self.code else None
+        return f"{self.where}: {self.field}: {shown or self.message}"
 
 
 class InventoryError(Exception):

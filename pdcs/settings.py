@@ -52,6 +52,8 @@ class Settings(BaseSettings):
     # (comma-separated fnmatch, e.g. "node_hwmon_*,windows_service_state") kept as exporter_metric.
     scrape_timeout_s: float = 10.0
     scrape_allow: str = ""
+    # Per-device bearer tokens for agents' /metrics derive from it (agents/push_signature.scrape_token).
+    scrape_secret: SecretStr | None = None
 
     # Alerting (alert_rules/): where Alerta is and how the evaluator talks to it.
     alerta_url: str | None = None  # PDCS_ALERTA_URL; unset: no heartbeats are sent
@@ -74,6 +76,13 @@ class Settings(BaseSettings):
     # Configuration history (collectors/config_history): the git repository of this
     # collector's device configurations; the API reads the same folder.
     config_history_dir: Path = Path("var/config-history")
+
+    # Probes (collectors/probes): ICMP echo for devices with an address but no SNMP profile and
+    # no agent; service probes (TCP, HTTP(S), DNS) declared in a YAML file.
+    icmp_interval_s: float = 60.0
+    icmp_timeout_s: float = 1.0
+    icmp_concurrency: int = 500
+    probes: Path | None = None  # PDCS_PROBES: the service probes file; none when unset
 
     # The API's cache of recent polls (supervision/recent_polls.py): polls that
     # arrive later than 2 min after their time show within this many seconds; 0 polls held = off.

@@ -58,18 +58,23 @@ class YamlLimits:
 
 
 class YamlLimitError(yaml.MarkedYAMLError):
-    """A document refused by a limit; ``problem`` is the English message, ``code`` a stable key."""
+    """A document refused by a limit; ``problem`` is the English message, ``code`` a stable key and
+    ``params`` its values (``limit``, the ``variable`` that sets it) for the message catalogue."""
 
-    def __init__(self, code: str, problem: str, node: Node | None = None) -> None:
+    def __init__(self, code: str, problem: str, node: Node | None = None, **params: object) -> None:
         super().__init__(problem=problem, problem_mark=node.start_mark if node is not None else None)
         self.code = code
+        self.params = params
 
 
 def check_size(text: str | bytes, limits: YamlLimits | None = None) -> None:
     lim = limits or YamlLimits.from_env()
     if len(text) > lim.max_bytes:
         raise YamlLimitError(
-            "yaml.too_large", f"document larger than {lim.max_bytes} bytes (limit PDCS_YAML_MAX_BYTES)"
+            "yaml.too_large",
+            f"document larger than {lim.max_bytes} bytes (limit PDCS_YAML_MAX_BYTES)",
+            limit=lim.max_bytes,
+            variable="PDCS_YAML_MAX_BYTES",
         )
 
 
@@ -93,7 +98,11 @@ def check_graph(root: Node | None, limits: YamlLimits | None = None) -> None:
             depth[key] = 1 + max((depth[id(k)] for k in kids), default=0)
             if depth[key] > lim.max_depth:  # an alias can carry a deep subtree deeper
                 raise YamlLimitError(
-                    "yaml.too_deep", f"nested deeper than {lim.max_depth} levels (limit PDCS_YAML_MAX_DEPTH)", node
+                    "yaml.too_deep",
+                    f"nested deeper than {lim.max_depth} levels (limit PDCS_YAML_MAX_DEPTH)",
+                    node,
+                    limit=lim.max_depth,
+                    variable="PDCS_YAML_MAX_DEPTH",
                 )
             continue
         if key in size:
@@ -103,7 +112,11 @@ def check_graph(root: Node | None, limits: YamlLimits | None = None) -> None:
         open_nodes.add(key)
         if len(open_nodes) > lim.max_depth:
             raise YamlLimitError(
-                "yaml.too_deep", f"nested deeper than {lim.max_depth} levels (limit PDCS_YAML_MAX_DEPTH)", node
+                "yaml.too_deep",
+                f"nested deeper than {lim.max_depth} levels (limit PDCS_YAML_MAX_DEPTH)",
+                node,
+                limit=lim.max_depth,
+                variable="PDCS_YAML_MAX_DEPTH",
             )
         stack.append((node, True))
         kids = _children(node)
@@ -112,7 +125,11 @@ def check_graph(root: Node | None, limits: YamlLimits | None = None) -> None:
     aliases = refs - (len(size) - 1)
     if aliases > lim.max_aliases:
         raise YamlLimitError(
-            "yaml.too_many_aliases", f"more than {lim.max_aliases} aliases (limit PDCS_YAML_MAX_ALIASES)", root
+            "yaml.too_many_aliases",
+            f"more than {lim.max_aliases} aliases (limit PDCS_YAML_MAX_ALIASES)",
+            root,
+            limit=lim.max_aliases,
+            variable="PDCS_YAML_MAX_ALIASES",
         )
     if size[id(root)] - len(size) > lim.max_alias_nodes:
         raise YamlLimitError(
@@ -120,6 +137,8 @@ def check_graph(root: Node | None, limits: YamlLimits | None = None) -> None:
             f"aliases would expand to more than {lim.max_alias_nodes} extra nodes "
             "(an alias bomb; limit PDCS_YAML_MAX_ALIAS_NODES)",
             root,
+            limit=lim.max_alias_nodes,
+            variable="PDCS_YAML_MAX_ALIAS_NODES",
         )
 
 
@@ -141,7 +160,10 @@ def compose(
         root = yaml.compose(text, Loader=loader)
     except RecursionError:
         raise YamlLimitError(
-            "yaml.too_deep", f"nested deeper than {lim.max_depth} levels (limit PDCS_YAML_MAX_DEPTH)"
+            "yaml.too_deep",
+            f"nested deeper than {lim.max_depth} levels (limit PDCS_YAML_MAX_DEPTH)",
+            limit=lim.max_depth,
+            variable="PDCS_YAML_MAX_DEPTH",
         ) from None
     check_graph(root, lim)
     return root

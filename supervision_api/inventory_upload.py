@@ -47,7 +47,7 @@ def _read(files: list[tuple[str, bytes]]) -> tuple[list[Record], list[Problem]]:
             display = PurePath(name.replace("\\", "/")).name or f"upload-{i}"
             suffix = PurePath(display).suffix.lower()
             if suffix not in SUFFIXES:
-                problems.append(Problem(display, 1, "file", "not an inventory file: upload .yaml, .yml, .csv or .xlsx"))
+                problems.append(Problem.of(display, 1, "file", "inventory.not_inventory_file"))
                 continue
             path = Path(tmp) / f"{i}{suffix}"  # never a path the client chose
             path.write_bytes(content)
@@ -121,12 +121,12 @@ def merge_upload(files: list[tuple[str, bytes]], current: Inventory, who: Princi
                 regions.append(_region(section, before, current.facilities))
             if any(r is None for r in regions):
                 if not who.is_admin:
-                    forbidden.append(
-                        Problem(rec.file, rec.line, rec.label(), "only administrators may change credential profiles")
-                    )
+                    forbidden.append(Problem.of(rec.file, rec.line, rec.label(), "inventory.admin_only_profiles"))
             elif not all(who.may_see(r or "") for r in regions):
                 forbidden.append(
-                    Problem(rec.file, rec.line, rec.label(), f"outside your scope ({who.scope or 'nation'})")
+                    Problem.of(rec.file, rec.line, rec.label(), "inventory.outside_scope", scope=who.scope)
+                    if who.scope
+                    else Problem.of(rec.file, rec.line, rec.label(), "inventory.outside_scope.nation")
                 )
     if forbidden:
         return UploadResult(None, forbidden=forbidden)

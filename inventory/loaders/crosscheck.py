@@ -16,14 +16,6 @@ from inventory.problems import Problem
 
 Valid = Mapping[str, list[tuple[Record, BaseModel]]]
 
-_NOUN = {
-    "regions": "region code",
-    "facilities": "facility id",
-    "devices": "device id",
-    "snmp_profiles": "SNMP profile name",
-    "ssh_profiles": "SSH profile name",
-}
-
 
 def duplicates(records: Iterable[Record]) -> list[Problem]:
     """Every repeat of an id within a section, naming where it was first defined."""
@@ -35,28 +27,32 @@ def duplicates(records: Iterable[Record]) -> list[Problem]:
             continue
         prev = first.setdefault((rec.section, ident), rec)
         if prev is not rec:
+            where = f"{prev.file}:{prev.line}"
             problems.append(
-                Problem(
+                Problem.of(
                     rec.file,
                     rec.line,
                     rec.label(),
-                    f"duplicate {_NOUN[rec.section]} {ident!r}; first defined at {prev.file}:{prev.line}",
+                    f"inventory.duplicate.{rec.section}",
                     rec.locator.column_of((SECTIONS[rec.section],)),  # the id's column, in a register
+                    id=ident,
+                    where=where,
                 )
             )
     return problems
 
 
-def _unknown(what: str, name: str, known: Iterable[str]) -> str:
+def _unknown(rec: Record, attr: str, name: str, known: Iterable[str]) -> Problem:
+    """An unknown reference, with the closest defined name, else the names defined."""
     names = sorted(known)
+    code = f"inventory.unknown.{attr}"
     close = difflib.get_close_matches(name, names, n=1)
     if close:
-        hint = f"; did you mean {close[0]!r}?"
-    elif names:
-        hint = f"; known: {', '.join(names[:10])}" + (", …" if len(names) > 10 else "")
-    else:
-        hint = f"; no {what} is defined"
-    return f"unknown {what} {name!r}{hint}"
+        return rec.problem((attr,), f"{code}.close", name=name, close=close[0])
+    if names:
+        listed = ", ".join(names[:10]) + (", …" if len(names) > 10 else "")
+        return rec.problem((attr,), f"{code}.known", name=name, known=listed)
+    return rec.problem((attr,), f"{code}.none", name=name)
 
 
 def references(records: Iterable[Record], valid: Valid, broken: Mapping[str, set[str]]) -> list[Problem]:
@@ -70,15 +66,11 @@ def references(records: Iterable[Record], valid: Valid, broken: Mapping[str, set
     names: dict[str, set[str]] = defaultdict(set)
     for section in SECTIONS:
         names[section] = {rec.ident for rec, _ in valid.get(section, []) if rec.ident} | broken.get(section, set())
-    refs = (
-        ("facility", "facilities", "facility"),
-        ("snmp_profile", "snmp_profiles", "SNMP profile"),
-        ("ssh_profile", "ssh_profiles", "SSH profile"),
-    )
+    refs = (("facility", "facilities"), ("snmp_profile", "snmp_profiles"), ("ssh_profile", "ssh_profiles"))
     for rec in records:
         if rec.section != "devices":
             continue
-        for attr, section, what in refs:
+        for attr, section in refs:
             target = rec.data.get(attr)
             if not isinstance(target, str) or not target.strip():
                 continue  # missing or mistyped: the record's own check says so
@@ -86,9 +78,7 @@ def references(records: Iterable[Record], valid: Valid, broken: Mapping[str, set
             known = names[section]
             if target in known:
                 continue
-            problems.append(
-                rec.problem((attr,), _unknown(what, target, known))
-            )
+            problems.append(_unknown(rec, attr, target, known))
     return problems
 
 
@@ -107,10 +97,10 @@ def regions(valid: Valid) -> list[Problem]:
         under = [
             f"{c} {r.name}" for c, r in sorted(declared.items()) if c.startswith(city) and region_level(c) == "county"
         ]
-        listing = f"declared counties there: {', '.join(under)}" if under else "no counties are declared there"
+        code = "inventory.county_not_declared" + ("" if under else ".none")
         problems.append(
             rec.problem(
-                ("county",), f"county {county!r} is not declared under {declared[city].name} ({city}); {listing}"
+                ("county",), code, county=county, city_name=declared[city].name, city=city, counties=", ".join(under)
             )
         )
     return problems
@@ -128,5 +118,5 @@ def secrets(valid: Valid, base_dir: Path) -> list[Problem]:
                 try:
                     ref.resolve(base_dir)
                 except LookupError as exc:  # its message names the reference, not a value
-                    problems.append(rec.problem((name,), str(exc)))
+                    problems.append(rec.problem_from((name,), exc))
     return problems

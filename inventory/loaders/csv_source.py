@@ -43,6 +43,8 @@ FACILITY_COLUMNS = (
     "holiday_calendar",
     "uplink_mbps",
     "address",
+    "lat",
+    "lon",
     *WEEKDAYS,
     "mlps.harm_object",
     "mlps.harm_degree",
@@ -78,6 +80,8 @@ HEADER_ALIASES: dict[str, str] = {
     "上行带宽mbps": "uplink_mbps",
     "上行带宽(mbps)": "uplink_mbps",
     "地址": "address",
+    "纬度": "lat",
+    "经度": "lon",
     "管理地址": "address",
     "场馆": "facility",
     "场馆编号": "facility",
@@ -191,37 +195,33 @@ def records_from_rows(rows: Iterable[Row], display: str) -> tuple[list[Record], 
     columns = [_column(c) for c in raw_header]
     letters = {col: get_column_letter(i + 1) for i, col in enumerate(columns)}
 
-    def header_problem(message: str, col: str = "") -> Problem:
-        return Problem(display, header_line, "header", message, letters.get(col, ""))
+    def header_problem(code: str, col: str = "", **params: object) -> Problem:
+        return Problem.of(display, header_line, "header", code, letters.get(col, ""), **params)
 
     section = "devices" if "facility" in columns else "facilities" if "county" in columns else None
     if section is None:
-        return [], [
-            header_problem(
-                "cannot tell the register's type: a facilities register has a 'county' column, "
-                "a devices register a 'facility' column"
-            )
-        ]
+        return [], [header_problem("inventory.register_type")]
     allowed = FACILITY_COLUMNS if section == "facilities" else DEVICE_COLUMNS
     header_ok = True
     for i, (col, raw) in enumerate(zip(columns, raw_header, strict=True)):
         if col not in allowed and not (section == "facilities" and col.startswith(ATTRIBUTE_PREFIX)):
-            extra = f", or {ATTRIBUTE_PREFIX}NAME for attributes" if section == "facilities" else ""
             problems.append(
-                Problem(
+                Problem.of(
                     display,
                     header_line,
                     "header",
-                    f"unknown column {raw.strip()!r} in a {section} register; allowed: {', '.join(allowed)}{extra}",
+                    f"inventory.unknown_column.{section}",
                     get_column_letter(i + 1),
+                    column=raw.strip(),
+                    allowed=", ".join(allowed),
                 )
             )
     for col in dict.fromkeys(c for c in columns if columns.count(c) > 1):
-        problems.append(header_problem(f"column {col!r} appears more than once", col))
+        problems.append(header_problem("inventory.column_twice", col, column=col))
         header_ok = False
     for col in REQUIRED[section]:
         if col not in columns:
-            problems.append(header_problem(f"missing column {col!r} for a {section} register"))
+            problems.append(header_problem(f"inventory.missing_column.{section}", column=col))
             header_ok = False
     if not header_ok:
         return [], problems
@@ -231,18 +231,23 @@ def records_from_rows(rows: Iterable[Row], display: str) -> tuple[list[Record], 
     limit = max_rows()
     for start, row in rest:
         if index >= limit:
-            return [], [*problems, Problem(display, start, "csv", f"more than {limit} rows (limit PDCS_CSV_MAX_ROWS)")]
+            too_many = Problem.of(
+                display, start, "csv", "inventory.too_many_rows", limit=limit, variable="PDCS_CSV_MAX_ROWS"
+            )
+            return [], [*problems, too_many]
         if not any(cell.strip() for cell in row) or row[0].lstrip().startswith("#"):
             continue  # blank lines and comment rows
         if len(row) > len(columns) and any(c.strip() for c in row[len(columns) :]):
             extra_at = next(i for i in range(len(columns), len(row)) if row[i].strip())
             problems.append(
-                Problem(
+                Problem.of(
                     display,
                     start,
                     f"{section}[{row[0].strip() or index}]",
-                    f"row has {len(row)} cells but the header has {len(columns)} columns",
+                    "inventory.row_cells",
                     get_column_letter(extra_at + 1),
+                    cells=len(row),
+                    columns=len(columns),
                 )
             )
         data: dict[str, object] = {}
@@ -281,8 +286,7 @@ def read_csv(path: Path, display: str) -> RegisterRead:
     try:
         text, encoding = text_encoding.decode(data)
     except text_encoding.UndecodableError as exc:
-        message = "not text in UTF-8, GB18030/GBK or UTF-16; save it again as CSV (UTF-8 or the default)"
-        return RegisterRead([], [Problem(display, exc.line, "encoding", message)], None)
+        return RegisterRead([], [Problem.of(display, exc.line, "encoding", "inventory.not_text")], None)
     errors: list[Problem] = []
     records, found = records_from_rows(_csv_rows(text, display, errors), display)
     rows = len(records)
@@ -301,4 +305,4 @@ def _csv_rows(text: str, display: str, errors: list[Problem]) -> Iterator[Row]:
             start, last = last + 1, reader.line_num
             yield start, row
     except csv.Error as exc:
-        errors.append(Problem(display, reader.line_num, "csv", f"cannot be read as CSV: {exc}"))
+        errors.append(Problem.of(display, reader.line_num, "csv", "inventory.csv_unreadable", error=str(exc)))

@@ -78,6 +78,12 @@ class Record:
         head = f"{self.section}[{self.ident or self.index}]"
         return head + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)
 
-    def problem(self, path: Path_, message: str) -> Problem:
-        """A problem with ``path``'s field of this object, at its line (and column, in a register)."""
-        return Problem(self.file, self.locator.line_of(path), self.label(path), message, self.locator.column_of(path))
+    def problem(self, path: Path_, code: str, /, **params: object) -> Problem:
+        """A problem ``code`` with ``path``'s field of this object, at its line (and column, in a register)."""
+        line, label, column = self.locator.line_of(path), self.label(path), self.locator.column_of(path)
+        return Problem.of(self.file, line, label, code, column, **params)
+
+    def problem_from(self, path: Path_, exc: Exception) -> Problem:
+        """As :meth:`problem`, from an error a check raised."""
+        line, label, column = self.locator.line_of(path), self.label(path), self.locator.column_of(path)
+        return Problem.from_error(self.file, line, label, exc, column)

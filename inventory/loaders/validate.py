@@ -7,7 +7,6 @@ and accepts the Chinese names of facility and device kinds.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -28,6 +27,7 @@ from inventory.models import (
     weekday_key,
 )
 from inventory.problems import Problem
+from inventory.texts import Invalid, choices_zh
 
 MODELS: dict[str, type[BaseModel]] = {
     "regions": Region,
@@ -40,7 +40,6 @@ SECRET_FIELDS: dict[str, tuple[str, ...]] = {
     "snmp_profiles": ("community", "auth_key", "priv_key"),
     "ssh_profiles": ("password", "secret"),
 }
-INLINE_SECRET = "secrets must not be written in the inventory: give {env: VARIABLE} or {file: secrets.yaml, key: NAME}"
 _PLACEHOLDER = {"env": "PDCS_INLINE_SECRET_REMOVED"}
 
 # Chinese names (and the common short forms staff write) -> kind values.
@@ -66,24 +65,36 @@ DEVICE_KIND_ALIASES: dict[str, str] = {
     "路由器": DeviceKind.SWITCH.value,
 }
 KIND_ALIASES = {"facilities": FACILITY_KIND_ALIASES, "devices": DEVICE_KIND_ALIASES}
-_KIND_HINT = {
-    "facilities": " (or the Chinese names: " + ", ".join(FACILITY_KIND_ZH.values()) + ")",
-    "devices": " (or the Chinese names: " + ", ".join(DEVICE_KIND_ZH.values()) + ")",
-}
-_NAMED_FIELD = re.compile(r"^([A-Za-z_]\w*): (.+)$", re.S)
+_KIND_NAMES = {"facilities": ", ".join(FACILITY_KIND_ZH.values()), "devices": ", ".join(DEVICE_KIND_ZH.values())}
 
 
-def _message(err: Any, model: type[BaseModel], section: str, loc: Path_) -> str:
-    kind = err["type"]
+def _problem(record: Record, err: Any, model: type[BaseModel]) -> Problem:
+    """One pydantic error as a problem keyed by its type (ours: the ``Invalid`` a validator raised)."""
+    loc: Path_ = tuple(err["loc"])
+    kind, ctx = err["type"], dict(err.get("ctx") or {})
+    section = record.section
+    error = ctx.get("error")
+    if kind == "value_error" and isinstance(error, Invalid):
+        at = error.params.get("at")
+        # A model-level check names the field it blames ("address", a weekday): point at it.
+        if isinstance(at, str) and ((not loc and at in model.model_fields) or loc == ("opening_hours",)):
+            return record.problem((*loc, at), error.code, **error.params)
+        return record.problem_from(loc, error)
     if kind == "extra_forbidden":
         owner: type[BaseModel] = SecretRef if len(loc) == 2 and loc[0] in SECRET_FIELDS.get(section, ()) else model
         if len(loc) == 1 or owner is SecretRef:
-            return f"unknown field; allowed: {', '.join(owner.model_fields)}"
-        return "unknown field"
-    msg = str(err["msg"]).removeprefix("Value error, ")
-    if kind == "enum" and loc == ("kind",):
-        msg += _KIND_HINT.get(section, "")
-    return msg
+            return record.problem(loc, "inventory.unknown_field_allowed", allowed=", ".join(owner.model_fields))
+        return record.problem(loc, "inventory.unknown_field")
+    message = str(err["msg"]).removeprefix("Value error, ")
+    params: dict[str, object] = {k: v for k, v in ctx.items() if isinstance(v, str | int | float)}
+    code = f"pydantic.{kind}"
+    if kind in ("enum", "literal_error") and isinstance(ctx.get("expected"), str):
+        params["choices"] = choices_zh(ctx["expected"])
+        if kind == "enum" and loc == ("kind",) and section in _KIND_NAMES:
+            code, params["names"] = "pydantic.enum.kind", _KIND_NAMES[section]
+            message += f" (or the Chinese names: {_KIND_NAMES[section]})"
+    problem = record.problem(loc, code, **params)
+    return problem._replace(message=message)  # pydantic's own English, as it wrote it
 
 
 def validate(record: Record) -> tuple[BaseModel | None, list[Problem]]:
@@ -100,7 +111,7 @@ def validate(record: Record) -> tuple[BaseModel | None, list[Problem]]:
     for name in SECRET_FIELDS.get(record.section, ()):
         value = data.get(name)
         if value is not None and not isinstance(value, dict):
-            problems.append(record.problem((name,), INLINE_SECRET))
+            problems.append(record.problem((name,), "inventory.inline_secret"))
             data = {**data, name: _PLACEHOLDER}  # keep checking the other fields
 
     hours = data.get("opening_hours")
@@ -113,11 +124,11 @@ def validate(record: Record) -> tuple[BaseModel | None, list[Problem]]:
             try:
                 key = weekday_key(day)
                 if key in seen:
-                    raise ValueError("weekday given twice")
+                    raise Invalid("inventory.weekday_twice")
                 seen.add(key)
                 parse_day_spans(spans)
-            except ValueError as exc:
-                problems.append(record.problem(path, str(exc)))
+            except Invalid as exc:
+                problems.append(record.problem_from(path, exc))
                 bad = True
         if bad:
             data = {**data, "opening_hours": {}}
@@ -125,13 +136,7 @@ def validate(record: Record) -> tuple[BaseModel | None, list[Problem]]:
     try:
         obj = model.model_validate(data)
     except ValidationError as exc:
-        for err in exc.errors(include_url=False, include_input=False, include_context=False):
-            loc: Path_ = tuple(err["loc"])
-            msg = _message(err, model, record.section, loc)
-            # Validators name the field they blame first ("address: …", "mon: …"): point at it.
-            m = _NAMED_FIELD.match(msg)
-            if m and ((not loc and m[1] in model.model_fields) or loc == ("opening_hours",)):
-                loc, msg = (*loc, m[1]), m[2]
-            problems.append(record.problem(loc, msg))
+        for err in exc.errors(include_url=False, include_input=False, include_context=True):
+            problems.append(_problem(record, err, model))
         return None, problems
     return (None if problems else obj), problems

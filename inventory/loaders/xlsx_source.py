@@ -79,8 +79,7 @@ def _sheet_rows(sheet: Any) -> Iterator[Row]:
 
 def read_xls(path: Path, display: str) -> RegisterRead:
     """An Excel 97-2003 workbook is not read; say so rather than pass it over in silence."""
-    message = "an Excel 97-2003 workbook (.xls): save it as .xlsx (Excel/WPS: 另存为 Excel 工作簿)"
-    return RegisterRead([], [Problem(display, 1, "xlsx", message)], None)
+    return RegisterRead([], [Problem.of(display, 1, "xlsx", "inventory.xls")], None)
 
 
 def read_xlsx(path: Path, display: str) -> RegisterRead:
@@ -92,19 +91,18 @@ def read_xlsx(path: Path, display: str) -> RegisterRead:
         with zipfile.ZipFile(path) as z:
             unpacked = sum(i.file_size for i in z.infolist())
     except (zipfile.BadZipFile, OSError):
-        return RegisterRead(
-            [], [Problem(display, 1, "xlsx", "not an Excel workbook (.xlsx); save it again from Excel/WPS")], None
-        )
+        return RegisterRead([], [Problem.of(display, 1, "xlsx", "inventory.not_xlsx")], None)
     if unpacked > limit:
-        message = f"unpacks to more than {limit} bytes (limit PDCS_XLSX_MAX_UNPACKED_BYTES)"
-        return RegisterRead([], [Problem(display, 1, "xlsx", message)], None)
+        variable = "PDCS_XLSX_MAX_UNPACKED_BYTES"
+        too_large = Problem.of(display, 1, "xlsx", "inventory.xlsx_too_large", limit=limit, variable=variable)
+        return RegisterRead([], [too_large], None)
 
     from openpyxl import load_workbook
 
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on a damaged workbook
-        return RegisterRead([], [Problem(display, 1, "xlsx", f"cannot be read as a workbook: {exc}")], None)
+        return RegisterRead([], [Problem.of(display, 1, "xlsx", "inventory.xlsx_unreadable", error=str(exc))], None)
     records: list[Record] = []
     sheets = register_sheets(book.sheetnames)
     try:
@@ -119,3 +117,8 @@ def read_xlsx(path: Path, display: str) -> RegisterRead:
     finally:
         book.close()
     return RegisterRead(records, problems, Source(display, "XLSX", sheets=tuple(sheets), rows=len(records)))
+
+
+def sheet_rows(sheet: Any) -> Iterator[Row]:
+    """(row number, cells as text) of a worksheet's non-empty rows (for other tabular imports)."""
+    return _sheet_rows(sheet)

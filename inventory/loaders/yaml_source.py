@@ -97,7 +97,7 @@ def _repeated_keys(item: MappingNode, display: str, label: str) -> list[Problem]
     for k, _ in item.value:
         name, line = str(k.value), k.start_mark.line + 1
         if name in first:
-            out.append(Problem(display, line, f"{label}.{name}", f"field given twice (first at line {first[name]})"))
+            out.append(Problem.of(display, line, f"{label}.{name}", "inventory.field_twice", first=first[name]))
         first.setdefault(name, line)
     return out
 
@@ -107,10 +107,11 @@ def read_bytes(path: Path, display: str) -> tuple[bytes | None, list[Problem]]:
     limit = yaml_guard.YamlLimits.from_env().max_bytes
     try:
         if path.stat().st_size > limit:
-            return None, [Problem(display, 1, "file", f"larger than {limit} bytes (limit PDCS_YAML_MAX_BYTES)")]
+            variable = "PDCS_YAML_MAX_BYTES"
+            return None, [Problem.of(display, 1, "file", "inventory.file_too_large", limit=limit, variable=variable)]
         return path.read_bytes(), []
     except OSError as exc:
-        return None, [Problem(display, 1, "file", f"cannot be read: {exc.strerror}")]
+        return None, [Problem.of(display, 1, "file", "inventory.unreadable", error=exc.strerror)]
 
 
 def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
@@ -122,7 +123,7 @@ def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
         return data.decode("utf-8-sig"), []
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        return None, [Problem(display, line, "encoding", "not UTF-8; save the file as UTF-8 (CSV UTF-8 in Excel/WPS)")]
+        return None, [Problem.of(display, line, "encoding", "inventory.not_utf8")]
 
 
 def read_yaml(path: Path, display: str) -> tuple[list[Record], list[Problem]]:
@@ -133,21 +134,19 @@ def read_yaml(path: Path, display: str) -> tuple[list[Record], list[Problem]]:
         root = yaml_guard.compose(text, _Loader)
     except yaml_guard.YamlLimitError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else 1
-        return [], [Problem(display, line, "yaml", f"refused: {exc.problem}")]
+        return [], [Problem.of(display, line, "yaml", exc.code, **exc.params)]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
         what = " ".join(filter(None, [exc.context, exc.problem]))
-        return [], [Problem(display, line, "yaml", f"not valid YAML: {what}")]
+        return [], [Problem.of(display, line, "yaml", "inventory.not_yaml", error=what)]
     except yaml.YAMLError as exc:
-        return [], [Problem(display, 1, "yaml", f"not valid YAML: {exc}")]
+        return [], [Problem.of(display, 1, "yaml", "inventory.not_yaml", error=str(exc))]
     if root is None or (isinstance(root, ScalarNode) and root.tag.endswith(":null")):
         return [], []
     allowed = ", ".join(SECTIONS)
     if not isinstance(root, MappingNode):
-        return [], [
-            Problem(display, root.start_mark.line + 1, "yaml", f"the file must be a mapping of sections ({allowed})")
-        ]
+        return [], [Problem.of(display, root.start_mark.line + 1, "yaml", "inventory.not_sections", allowed=allowed)]
 
     records: list[Record] = []
     constructor = SafeConstructor()
@@ -156,30 +155,29 @@ def read_yaml(path: Path, display: str) -> tuple[list[Record], list[Problem]]:
         line = key_node.start_mark.line + 1
         section = key_node.value if isinstance(key_node, ScalarNode) else None
         if section not in SECTIONS:
-            problems.append(Problem(display, line, str(section), f"unknown section; allowed: {allowed}"))
+            problems.append(Problem.of(display, line, str(section), "inventory.unknown_section", allowed=allowed))
             continue
         if section in seen_sections:
-            problems.append(
-                Problem(
-                    display, line, section, f"section given twice in this file (first at line {seen_sections[section]})"
-                )
-            )
+            first = seen_sections[section]
+            problems.append(Problem.of(display, line, section, "inventory.section_twice", first=first))
             continue
         seen_sections[section] = line
         if isinstance(value_node, ScalarNode) and value_node.tag.endswith(":null"):
             continue  # an empty section
         if not isinstance(value_node, SequenceNode):
-            problems.append(Problem(display, line, section, "must be a list of objects (items starting with '- ')"))
+            problems.append(Problem.of(display, line, section, "inventory.not_list"))
             continue
         for index, item in enumerate(value_node.value):
             item_line = item.start_mark.line + 1
             if not isinstance(item, MappingNode):
-                problems.append(Problem(display, item_line, f"{section}[{index}]", "must be an object of field: value"))
+                problems.append(Problem.of(display, item_line, f"{section}[{index}]", "inventory.not_object"))
                 continue
             try:
                 data = _construct(item, constructor)
             except (yaml.YAMLError, TypeError) as exc:  # a bad tag, an unhashable key
-                problems.append(Problem(display, item_line, f"{section}[{index}]", f"cannot read value: {exc}"))
+                problems.append(
+                    Problem.of(display, item_line, f"{section}[{index}]", "inventory.value_unreadable", error=str(exc))
+                )
                 continue
             assert isinstance(data, dict)
             if len(data) != len(item.value):  # PyYAML keeps the last of repeated keys: say so

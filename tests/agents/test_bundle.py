@@ -57,7 +57,9 @@ def test_bundle_installs_offline_and_runs(tmp_path: Path, archive: Path) -> None
     launcher = str(root / "opt/pdcs-agent/bin/pdcs-agent")
     clean = {"PATH": "/usr/bin:/bin"}
     port = free_port()
-    config.write_text(config.read_text().replace("0.0.0.0:9750", f"127.0.0.1:{port}"), encoding="utf-8")
+    (tmp_path / "scrape-token").write_text("s3cret-scrape\n", encoding="utf-8")
+    text = config.read_text().replace("0.0.0.0:9750", f"127.0.0.1:{port}")
+    config.write_text(text + f"scrape_token: {{file: {tmp_path / 'scrape-token'}}}\n", encoding="utf-8")
     checks = subprocess.run(
         [launcher, "--config", str(config), "checks", "--json"], env=clean, capture_output=True, text=True, timeout=120
     )
@@ -69,7 +71,9 @@ def test_bundle_installs_offline_and_runs(tmp_path: Path, archive: Path) -> None
     agent.start()
     try:
         agent.wait_ready(lambda: httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200)
-        metrics = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
+        assert httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5).status_code == 401
+        auth = {"Authorization": "Bearer s3cret-scrape"}
+        metrics = httpx.get(f"http://127.0.0.1:{port}/metrics", headers=auth, timeout=5).text
         assert f'version="{__version__}"' in metrics and "pdcs_host_memory_used_percent" in metrics
     finally:
         agent.stop()

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from inventory.messages import CATALOGUE, localise
+from inventory.problems import Problem
+from inventory.texts import TEXTS, choices_zh
 from tests.inventory.helpers import DATA, problems
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -27,26 +28,30 @@ def test_every_problem_of_every_broken_file_reads_in_chinese(path: Path) -> None
         assert p.text("en") == str(p)
 
 
+def _zh(code: str, **params: object) -> str:
+    return Problem.of("f", 1, "x", code, **params).text("zh").removeprefix("f:1: x: ")
+
+
 def test_renderings_keep_names_and_values() -> None:
     assert (
-        localise("unknown facility 'jt-libb'; did you mean 'jt-lib'?") == "未定义的场馆 'jt-libb'；是否应为 'jt-lib'？"
+        _zh("inventory.unknown.facility.close", name="jt-libb", close="jt-lib")
+        == "未定义的场馆 'jt-libb'；是否应为 'jt-lib'？"
     )
-    assert (
-        localise("unknown SNMP profile 'x'; no SNMP profile is defined")
-        == "未定义的SNMP 凭据 'x'；尚未定义任何SNMP 凭据"
-    )
-    assert (
-        localise("duplicate device id 'sw1'; first defined at a.yaml:3") == "设备编号 'sw1' 重复；首次定义于 a.yaml:3"
-    )
-    assert localise("Input should be 'snmp' or 'agent'") == "应为 'snmp'、'agent' 之一"
-    assert localise("row has 9 cells but the header has 7 columns") == "这一行有 9 个单元格，表头只有 7 列"
-    assert localise("outside your scope (nation)") == "超出您的权限范围（全国）"
-    assert localise("something new") == "something new"  # not in the catalogue: shown as it is
-    assert localise("Field required", "en") == "Field required"
+    assert _zh("inventory.unknown.snmp_profile.none", name="x") == "未定义的SNMP 凭据 'x'；尚未定义任何SNMP 凭据"
+    assert _zh("inventory.duplicate.devices", id="sw1", where="a.yaml:3") == "设备编号 'sw1' 重复；首次定义于 a.yaml:3"
+    expected = "'snmp' or 'agent'"
+    assert _zh("pydantic.literal_error", expected=expected, choices=choices_zh(expected)) == "应为 'snmp'、'agent' 之一"
+    assert _zh("inventory.row_cells", cells=9, columns=7) == "这一行有 9 个单元格，表头只有 7 列"
+    assert _zh("inventory.outside_scope.nation") == "超出您的权限范围（全国）"
+    new = Problem("f", 1, "x", "something new", code="inventory.not_in_the_catalogue")
+    assert new.text("zh") == "f:1: x: something new"  # not in the catalogue: shown as it is
+    missing = Problem("f", 1, "x", "Field required", code="pydantic.missing")
+    assert missing.text("en") == "f:1: x: Field required"
 
 
-def test_catalogue_patterns_compile_and_do_not_shadow_each_other() -> None:
-    plain = [p for p, _ in CATALOGUE if not any(c in p for c in "()[]?*+\\")]
-    for text in plain:  # a literal pattern must be answered by its own entry, not an earlier one
-        hits = [i for i, (p, _) in enumerate(CATALOGUE) if re.fullmatch(p, text, re.S)]
-        assert hits[0] == [p for p, _ in CATALOGUE].index(text)
+def test_every_key_has_both_languages_with_the_same_parameters() -> None:
+    fields = re.compile(r"(?<!\{)\{(\w+)")
+    for key, (zh, en) in TEXTS.items():
+        assert zh and en, key
+        assert CJK.search(zh), f"{key}: the Chinese text has no Chinese"
+        assert set(fields.findall(zh)) <= set(fields.findall(en)) | {"choices"}, key
