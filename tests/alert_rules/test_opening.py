@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from alert_rules.opening import is_open
 from inventory.models import Facility, FacilityKind, OpeningSpan
@@ -10,7 +11,7 @@ from inventory.models import Facility, FacilityKind, OpeningSpan
 CST = dt.timezone(dt.timedelta(hours=8))
 
 
-def library(holidays: bool = True, on_holidays: str | None = "closed") -> Facility:
+def library(holidays: bool = True, on_holidays: Literal["open", "closed"] | None = "closed") -> Facility:
     return Facility(
         id="L",
         name="图书馆",
