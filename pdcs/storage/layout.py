@@ -107,7 +107,10 @@ def stamped_version(influx: InfluxDB) -> int | None:
 
 def has_data(influx: InfluxDB) -> bool:
     """Whether the database holds any measurement outside ``pdcs_meta``."""
-    names = {r["name"] for s in influx.query("SHOW MEASUREMENTS") for r in s.rows()}
+    try:
+        names = {r["name"] for s in influx.query("SHOW MEASUREMENTS") for r in s.rows()}
+    except InfluxSchemaMissing:  # no database yet
+        return False
     return bool(names - {VERSION_MEASUREMENT, CHECKPOINT_MEASUREMENT})
 
 
