@@ -171,11 +171,11 @@ class Notifier:
                     continue
                 for c in r.channels:
                     targets[c] = min(targets.get(c, math.inf), self._not_before(r, n, now))
-            for r in routes:  # escalation channels that heard of it hear of the resolve too
+            for r in routes:  # escalation channels that heard of it hear of the resolve too (after it, in order)
                 for step in r.escalate:
                     for c in step.channels:
                         if c in told and r.resolved:
-                            targets.setdefault(c, now)
+                            targets.setdefault(c, self._not_before(r.model_copy(update={"digest_s": 0.0}), n, now))
             for c, t in targets.items():
                 if c in told:
                     self.store.enqueue(c, n, now, t)

@@ -28,6 +28,7 @@ from supervision_api.routes import (
     me,
     regions,
     reports,
+    syslog,
 )
 from supervision_api.state import AppState
 from supervision_api.web import pages, views
@@ -46,6 +47,7 @@ ROUTERS: list[APIRouter] = [
     views.router,
     grading.router,
     config_history.router,
+    syslog.router,
 ]
 
 # Routers answered without an API token: /health (a total, no names) and the inspectors' web
