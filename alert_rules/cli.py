@@ -345,3 +345,72 @@ def maintenance_windows(
         state = f"进行中 active until {occ[1]:%Y-%m-%d %H:%M}" if occ else "未开始 inactive"
         later = f"; next {nxt:%Y-%m-%d %a %H:%M %Z}" if nxt else ""
         typer.echo(f"{w.name}  [{scope}]  {state}{later}  {w.reason}".rstrip())
+
+
+@maintenance_app.command("add-window")
+def maintenance_add_window(
+    path: Path = typer.Argument(..., help="The recurring windows file (YAML); created when missing."),
+    name: str = typer.Option(..., "--name", help="Shown to engineers and in Alerta's history."),
+    reason: str = typer.Option("", "--reason", help="Why (e.g. 例行检修)."),
+    device: str | None = typer.Option(None, "--device", help="A device id."),
+    facility: str | None = typer.Option(None, "--facility", help="A facility id."),
+    region: str | None = typer.Option(None, "--region", help="A GB/T 2260 code (51, 5101, 510121) and all below it."),
+    weekly: str | None = typer.Option(None, "--weekly", help="Weekdays, e.g. mon,thu."),
+    monthly_days: str | None = typer.Option(
+        None, "--monthly-days", help="Days of the month, e.g. 1,15 (-1: the last)."
+    ),
+    monthly_week: int | None = typer.Option(None, "--monthly-week", help="1..4 or -1 (the last), with --monthly-day."),
+    monthly_day: str | None = typer.Option(None, "--monthly-day", help="mon … sun, with --monthly-week."),
+    start: str = typer.Option(..., "--start", help="HH:MM for a recurring window; an ISO time with --dated."),
+    end: str = typer.Option(..., "--end", help="HH:MM (before --start: past midnight); an ISO time with --dated."),
+    dated: bool = typer.Option(False, "--dated", help="A dated range: --start and --end are ISO times."),
+    skip_holidays: bool = typer.Option(False, "--skip-holidays", help="Not on official public holidays."),
+) -> None:
+    """Add a recurring (or dated) maintenance window to the windows file, validated first."""
+    import yaml
+    from pydantic import ValidationError
+
+    from alert_rules.maintenance import MaintenanceError, Window, load_maintenance
+
+    entry: dict[str, Any] = {"name": name}
+    if reason:
+        entry["reason"] = reason
+    for key, value in (("device", device), ("facility", facility), ("region", region)):
+        if value is not None:
+            entry[key] = value
+    span = {"start": start, "end": end}
+    if dated:
+        entry["dates"] = span
+    elif weekly:
+        entry["weekly"] = {"days": [d.strip() for d in weekly.split(",") if d.strip()], **span}
+    elif monthly_days:
+        entry["monthly"] = {"days": [int(d) for d in monthly_days.split(",") if d.strip()], **span}
+    elif monthly_week is not None or monthly_day is not None:
+        entry["monthly"] = {"week": monthly_week, "day": monthly_day, **span}
+    if skip_holidays:
+        entry["holidays"] = "skip"
+    try:
+        Window.model_validate(entry)
+    except ValidationError as exc:
+        for err in exc.errors():
+            where = ".".join(str(p) for p in err["loc"]) or "window"
+            typer.echo(f"{where}: {err['msg'].removeprefix('Value error, ')}", err=True)
+        raise typer.Exit(2) from None
+    if path.exists():
+        try:
+            load_maintenance(path)
+        except MaintenanceError as exc:
+            for p in exc.problems:
+                typer.echo(p, err=True)
+            raise typer.Exit(1) from None
+        text = path.read_text(encoding="utf-8")
+        if not text.strip():
+            text = "windows:\n"
+    else:
+        text = "windows:\n"
+    if not text.endswith("\n"):
+        text += "\n"
+    block = yaml.safe_dump([entry], allow_unicode=True, sort_keys=False, default_flow_style=None)
+    path.write_text(text + "".join("  " + line + "\n" for line in block.splitlines()), encoding="utf-8")
+    schedule = load_maintenance(path)  # what was written reads back
+    typer.echo(f"{path}: {len(schedule.windows)} window(s); added {name}")

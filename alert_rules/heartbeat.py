@@ -17,15 +17,12 @@ from pdcs.settings import Settings
 log = logging.getLogger(__name__)
 
 
-def send_heartbeat(
-    origin: str, timeout_s: int, *, settings: Settings | None = None, tags: list[str] | None = None
-) -> bool:
+def send_heartbeat(origin: str, timeout_s: int, *, settings: Settings, tags: list[str] | None = None) -> bool:
     """Tell Alerta ``origin`` is alive for ``timeout_s`` seconds; False (logged) when it could not.
 
     The collector's service loop calls this once per cycle, e.g.
-    ``send_heartbeat(f"pdcs-collector/{name}", timeout_s=int(3 * interval_s))``.
+    ``send_heartbeat(f"pdcs-collector/{name}", timeout_s=int(3 * interval_s), settings=settings)``.
     """
-    settings = settings or Settings()
     if not settings.alerta_url:
         return False  # Alerta not configured for this deployment
     key = settings.alerta_key()

@@ -183,6 +183,24 @@ class Window(_Model):
                 return t0, t1
         return None
 
+    def occurrences(self, start: dt.datetime, end: dt.datetime) -> list[tuple[dt.datetime, dt.datetime]]:
+        """Every occurrence overlapping [start, end) (aware), in order."""
+        if self.dates is not None:
+            t0, t1 = Dated._aware(self.dates.start, self.tz), Dated._aware(self.dates.end, self.tz)
+            return [(t0, t1)] if t0 < end and start < t1 else []
+        slot = self.weekly or self.monthly
+        assert slot is not None
+        out = []
+        day = start.astimezone(self.tz).date() - dt.timedelta(days=1)
+        last = end.astimezone(self.tz).date()
+        while day <= last:
+            if slot.applies(day) and not (self.holidays == "skip" and _holiday(day)):
+                t0, t1 = slot.span(day, self.tz)
+                if t0 < end and start < t1:
+                    out.append((t0, t1))
+            day += dt.timedelta(days=1)
+        return out
+
     def next_start(self, after: dt.datetime, horizon_days: int = 400) -> dt.datetime | None:
         """When the next occurrence begins after ``after`` (aware), within ``horizon_days``; None if none."""
         if self.dates is not None:
@@ -214,6 +232,20 @@ class MaintenanceSchedule(_Model):
             if w.covers(tags, resource) and w.occurrence(when) is not None:
                 return w
         return None
+
+    def planned(self, tags: dict[str, str], start: float, end: float) -> list[tuple[str, float, float]]:
+        """The planned maintenance covering a resource within [start, end): (window name, start, end) in seconds.
+
+        For the supervision figures: an outage overlapping these spans was planned (it still
+        counts against availability inside opening hours; see the module's docstring)."""
+        t0, t1 = dt.datetime.fromtimestamp(start, dt.UTC), dt.datetime.fromtimestamp(end, dt.UTC)
+        spans = [
+            (w.name, a.timestamp(), b.timestamp())
+            for w in self.windows
+            if w.covers(tags)
+            for a, b in w.occurrences(t0, t1)
+        ]
+        return sorted(spans, key=lambda x: x[1])
 
 
 class MaintenanceError(Exception):

@@ -86,7 +86,13 @@ def collect(
     except Exception as exc:  # InfluxDB may be down at start: points wait in the spool
         typer.echo(f"InfluxDB not ready ({exc.__class__.__name__}); points will wait in the spool", err=True)
     spool_path = (spool_dir or settings.spool_dir) / f"{name}.sqlite"
-    service = CollectorService(inv, influx, spool_path, config, settings)
+    from collectors.probes.spec import ProbesError
+
+    try:
+        service = CollectorService(inv, influx, spool_path, config, settings)
+    except ProbesError as exc:  # every problem of the probes file, file: probes[i].field: message
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
     if not service.jobs and ingest is None:
         typer.echo("no devices to collect in this inventory/region", err=True)
         raise typer.Exit(1)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
+
+from pdcs.cli_context import INFLUX_DB_OPT, INFLUX_URL_OPT, INVENTORY_OPT
 
 if TYPE_CHECKING:
     from collectors.ingest_keys import KeyStore
@@ -80,12 +81,10 @@ def revoke(device: str = typer.Argument(..., help="Inventory device id."), keys:
 
 @app.command()
 def serve(
-    inventory: Path = typer.Option(
-        Path(os.environ.get("PDCS_INVENTORY", "inventory/examples")), "--inventory", "-i", help="Inventory folder."
-    ),
+    inventory: Path | None = INVENTORY_OPT,
     listen: str | None = typer.Option(None, "--listen", help="HOST:PORT (default PDCS_INGEST_LISTEN, 0.0.0.0:9732)."),
-    influx_url: str | None = typer.Option(None, "--influx-url", help="InfluxDB base URL (default PDCS_INFLUX_URL)."),
-    influx_db: str | None = typer.Option(None, "--influx-db", help="InfluxDB database (default PDCS_INFLUX_DB)."),
+    influx_url: str | None = INFLUX_URL_OPT,
+    influx_db: str | None = INFLUX_DB_OPT,
     spool_dir: Path | None = typer.Option(None, "--spool-dir", help="Folder of the durable spool (PDCS_SPOOL_DIR)."),
 ) -> None:
     """Accept agent pushes into a durable spool; a writer drains it into InfluxDB.
@@ -100,23 +99,15 @@ def serve(
     from collectors.ingest_server import parse_listen, serve_until
     from collectors.spool import Spool
     from collectors.writer import Writer
-    from inventory.load import InventoryError, load_inventory
+    from pdcs.cli_context import open_context
     from pdcs.points import Point
-    from pdcs.settings import Settings
 
     secret = _secret()
-    settings = Settings()
-    settings.influx_url = influx_url or settings.influx_url
-    settings.influx_db = influx_db or settings.influx_db
+    settings, inv = open_context(inventory, influx_url, influx_db, exit_code=2)
     try:
         host, port = parse_listen(listen or settings.ingest_listen)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--listen") from None
-    try:
-        inv = load_inventory(inventory)
-    except InventoryError as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(2) from None
     folder = spool_dir or settings.spool_dir
     spool = Spool(folder / "ingest.sqlite")
     influx = settings.influx()

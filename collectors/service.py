@@ -21,6 +21,9 @@ from pathlib import Path
 from collectors import prometheus_scrape
 from collectors.base import Collector, Target
 from collectors.config import ServiceConfig
+from collectors.probes.collector import ServiceProbeCollector
+from collectors.probes.icmp import IcmpCollector
+from collectors.probes.spec import load_probes
 from collectors.prometheus_scrape import PrometheusScrapeCollector
 from collectors.scheduler import CycleStats, Job, Scheduler
 from collectors.snmp.collector import SnmpCollector
@@ -46,22 +49,32 @@ class Collectors:
     snmp: SnmpCollector
     agent: PrometheusScrapeCollector
     audit: SshAuditCollector
+    icmp: IcmpCollector
+    probes: ServiceProbeCollector
 
     @classmethod
     def of(cls, inventory: Inventory, settings: Settings) -> Collectors:
+        """Raises ``ProbesError`` (every problem of the probes file) when ``settings.probes`` is broken."""
         return cls(
             SnmpCollector(inventory.snmp_profiles),
             prometheus_scrape.collector_for(settings),
             ssh_audit.collector_for(inventory, settings),
+            IcmpCollector(
+                timeout_s=settings.icmp_timeout_s,
+                concurrency=settings.icmp_concurrency,
+                interval_s=settings.icmp_interval_s,
+            ),
+            ServiceProbeCollector(load_probes(settings.probes, inventory) if settings.probes else ()),
         )
 
     def all(self) -> tuple[Collector, ...]:
-        return (self.snmp, self.agent, self.audit)
+        return (self.snmp, self.agent, self.audit, self.icmp, self.probes)
 
 
 def build_jobs(inventory: Inventory, collectors: Collectors, regions: Sequence[str] = ()) -> list[Job]:
     """SNMP for devices with an ``snmp_profile``, scraping for an ``agent_url``, SSH audits (detached,
-    on their own long interval) for an ``ssh_profile`` where the audit applies."""
+    on their own long interval) for an ``ssh_profile`` where the audit applies; ICMP echo for a device
+    with an address and neither SNMP nor an agent; its service probes where the probes file has some."""
     jobs: list[Job] = []
     for dev in inventory.devices_in(list(regions) if regions else None):
         target = Target.of(inventory, dev)
@@ -72,6 +85,10 @@ def build_jobs(inventory: Inventory, collectors: Collectors, regions: Sequence[s
             jobs.append(Job(target, collectors.agent, AGENT_INTERVAL_S))
         if dev.ssh_profile and collectors.audit.applies_to(dev):
             jobs.append(Job(target, collectors.audit, collectors.audit.interval_s, detached=True))
+        if dev.address and not dev.snmp_profile and not dev.agent_url:
+            jobs.append(Job(target, collectors.icmp, collectors.icmp.interval_s))
+        if dev.id in collectors.probes.by_device:
+            jobs.append(Job(target, collectors.probes, collectors.probes.interval_of(dev.id)))
     return jobs
 
 
@@ -84,11 +101,13 @@ class CollectorService:
         config: ServiceConfig,
         settings: Settings | None = None,
     ) -> None:
-        """``settings`` configure the agent scraper and the SSH audits (defaults: ``Settings``'s defaults)."""
+        """``settings`` configure the agent scraper, the SSH audits and the heartbeats to Alerta
+        (default: the environment's, without a ``.env`` file)."""
         self.inventory = inventory
         self.config = config
         self.influx = influx
-        self.collectors = Collectors.of(inventory, settings or Settings(_env_file=None))  # type: ignore[call-arg]
+        self.settings = settings or Settings(_env_file=None)  # type: ignore[call-arg]
+        self.collectors = Collectors.of(inventory, self.settings)
         self.snmp = self.collectors.snmp
         self.jobs = build_jobs(inventory, self.collectors, config.regions)
         self.spool = Spool(spool_path, max_points=config.spool_max_points)
@@ -194,7 +213,7 @@ class CollectorService:
 
         timeout_s = int(3 * self.scheduler.period_s)
         tags = ["pdcs", "collector", *self.config.regions]
-        return send_heartbeat(f"pdcs-collector/{self.config.name}", timeout_s, tags=tags)
+        return send_heartbeat(f"pdcs-collector/{self.config.name}", timeout_s, settings=self.settings, tags=tags)
 
     # -- running -----------------------------------------------------------------
     async def run_once(self, *, drain: bool = True) -> CycleStats:

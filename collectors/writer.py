@@ -24,6 +24,7 @@ from collections.abc import Sequence
 
 from collectors.spool import Spool
 from pdcs.settings import RAW_RP, RETENTION_POLICIES
+from pdcs.storage import layout
 from pdcs.storage.influx import InfluxDB, InfluxError, InfluxSchemaMissing, InfluxUnavailable
 
 log = logging.getLogger(__name__)
@@ -78,7 +79,7 @@ class Writer:
                 self.influx.write_lines(lines, retention_policy=self.retention_policy)
             except InfluxSchemaMissing as exc:
                 log.warning("InfluxDB: %s; creating database %s and its retention policies", exc, self.influx.database)
-                self.influx.ensure_database(self.schema)
+                layout.ensure(self.influx, self.schema)
                 self.schema_created += 1
                 self.influx.write_lines(lines, retention_policy=self.retention_policy)
             return len(lines), 0

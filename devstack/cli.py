@@ -91,11 +91,12 @@ def up(
         if alerta is not None:  # the collector's heartbeats and the evaluator's alerts go there
             env |= {"PDCS_ALERTA_URL": alerta.url, "PDCS_ALERTA_API_KEY": alerta.admin_key}
             env |= {"PDCS_ALERTA_ENVIRONMENT": DEV_ENVIRONMENT}
-            from devstack.notify_sink import start_channel_sink
+            from devstack.notify_sink import start_channel_sink, write_dev_maintenance
 
             sink, notify_config = start_channel_sink(workdir, echo=lambda line: typer.echo(line))
             stopping.append(sink)
             env |= {"PDCS_NOTIFY_CONFIG": str(notify_config)}
+            env |= {"PDCS_MAINTENANCE_FILE": str(write_dev_maintenance(workdir))}
         py = [sys.executable, "-m", "pdcs"]
         collector = Managed(
             "collector",
@@ -195,6 +196,7 @@ def _write_env_file(
     if alerta is not None:
         values |= {"PDCS_ALERTA_URL": alerta.url, "PDCS_ALERTA_API_KEY_FILE": str(workdir / "alerta-key")}
         values |= {"PDCS_ALERTA_ENVIRONMENT": DEV_ENVIRONMENT, "PDCS_NOTIFY_CONFIG": str(workdir / "notify.yaml")}
+        values |= {"PDCS_MAINTENANCE_FILE": str(workdir / "maintenance.yaml")}
     path = workdir / "env"
     write_env_file(path, values)
     return path
@@ -264,6 +266,7 @@ def _print_where_to_look(
   notifications  a local DingTalk/WeCom/Feishu sink: each message it receives is printed here
                  and kept in {workdir}/notify-sink.log (channels and routes: {workdir}/notify.yaml)
                  pdcs notify test dev-county   (sends a test message to the county's group)
+  maintenance    {workdir}/maintenance.yaml (recurring windows; pdcs maintenance windows FILE)
 """
         if alerta is not None
         else "  Alerta         not started\n"

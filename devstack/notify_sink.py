@@ -79,3 +79,19 @@ health: {{failing_for: 10m, channels: [dev-ops]}}
         encoding="utf-8",
     )
     return sink, config
+
+
+def write_dev_maintenance(workdir: Path) -> Path:
+    """``<workdir>/maintenance.yaml``: an example recurring window (edit it, or ``pdcs maintenance add-window``)."""
+    path = workdir / "maintenance.yaml"
+    path.write_text(
+        "# Recurring maintenance windows for pdcs dev up (alert_rules/maintenance.py).\n"
+        "windows:\n"
+        "  - name: 每月第一个周六凌晨例行维护\n"
+        "    reason: 示例窗口：全省设备例行维护\n"
+        '    region: "51"\n'
+        '    monthly: {week: 1, day: sat, start: "02:00", end: "04:00"}\n'
+        "    holidays: skip\n",
+        encoding="utf-8",
+    )
+    return path

@@ -45,6 +45,8 @@ HEADERS_ZH: dict[str, str] = {
     "holiday_calendar": "执行法定节假日",
     "uplink_mbps": "上行带宽(Mbps)",
     "address": "地址",
+    "lat": "纬度",
+    "lon": "经度",
     "facility": "场馆编号",
     "snmp_profile": "SNMP凭据",
     "ssh_profile": "SSH凭据",
@@ -110,6 +112,8 @@ def facility_row(f: Facility, columns: list[str], lang: Lang) -> list[object]:
         "holiday_calendar": _yes_no(f.holiday_calendar, lang),
         "uplink_mbps": f.uplink_mbps,
         "address": f.address,
+        "lat": f.lat,
+        "lon": f.lon,
         **{w: ",".join(str(s) for s in hours[w]) if w in hours else _CLOSED[lang] for w in WEEKDAYS},
     }
     if f.mlps is not None:

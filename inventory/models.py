@@ -259,6 +259,11 @@ class Facility(_Model):
     holiday_calendar: bool = True  # follows China's official holidays and adjusted working days
     uplink_mbps: float | None = Field(default=None, gt=0)
     address: str | None = None
+    # Where it is, WGS-84 degrees (GPS, as surveyed; not the GCJ-02 "Mars" coordinates of 高德/腾讯 web maps,
+    # which GB 20263 requires public Chinese maps to show — convert before overlaying). Optional: the
+    # inspectors' page maps the facilities that have both.
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
     # Free-form facts used by the annual assessment (e.g. digital_library_service: true).
     attributes: dict[str, str | int | float | bool] = Field(default_factory=dict)
     # MLPS grading declaration (GB/T 22240); None: the facility's system has not been graded.

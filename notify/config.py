@@ -16,7 +16,16 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from alert_rules.model import Links, Severity, parse_duration
 from inventory.models import FacilityKind, SecretRef
@@ -29,11 +38,8 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-def _duration(v: object) -> float:
-    return parse_duration(v)
-
-
-Duration = Annotated[float, Field(ge=0)]
+# "30s", "5m", "1h", "1d" or seconds (alert_rules.model.parse_duration, the rules' own syntax).
+Duration = Annotated[float, BeforeValidator(parse_duration)]
 # A value that may be written plainly or, when it is a secret, as a reference.
 MaybeSecret = SecretRef | str
 
@@ -177,13 +183,8 @@ class QuietHours(_Model):
 class Escalation(_Model):
     """After ``after`` open and unacknowledged in Alerta, also tell ``channels``."""
 
-    after_s: float = Field(alias="after")
+    after_s: Duration = Field(alias="after")
     channels: tuple[str, ...] = Field(min_length=1)
-
-    @field_validator("after_s", mode="before")
-    @classmethod
-    def _after(cls, v: object) -> float:
-        return _duration(v)
 
 
 class Route(_Model):
@@ -194,44 +195,29 @@ class Route(_Model):
     quiet_hours: QuietHours | None = None
     # Roll-up: hold this route's notices and send them together at most once per period
     # (a province group reading its counties' faults as one digest).
-    digest_s: float = Field(default=0.0, alias="digest")
+    digest_s: Duration = Field(default=0.0, alias="digest")
     escalate: tuple[Escalation, ...] = ()
     resolved: bool = True  # also send 已恢复
-
-    @field_validator("digest_s", mode="before")
-    @classmethod
-    def _digest(cls, v: object) -> float:
-        return _duration(v)
 
 
 class Health(_Model):
     """A channel failing this long raises its own alert on the ``channels`` given here."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-    failing_s: float = Field(default=600.0, alias="failing_for")
+    failing_s: Duration = Field(default=600.0, alias="failing_for")
     channels: tuple[str, ...] = ()
-
-    @field_validator("failing_s", mode="before")
-    @classmethod
-    def _failing(cls, v: object) -> float:
-        return _duration(v)
 
 
 class Delivery(_Model):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
     # After a message carrying several alerts, the next to the same channel waits this long,
     # so a storm becomes a few summaries a minute.
-    batch_gap_s: float = Field(default=60.0, alias="batch_gap")
-    retry_min_s: float = Field(default=10.0, alias="retry_min")
-    retry_max_s: float = Field(default=300.0, alias="retry_max")
+    batch_gap_s: Duration = Field(default=60.0, alias="batch_gap")
+    retry_min_s: Duration = Field(default=10.0, alias="retry_min")
+    retry_max_s: Duration = Field(default=300.0, alias="retry_max")
     list_max: int = Field(default=500, ge=1, le=2000)  # alerts named per message at most (the rest: next message)
     # While summarising (several alerts waiting), at most this many messages a minute to one channel.
     storm_per_minute: int = Field(default=5, ge=1, le=100)
-
-    @field_validator("batch_gap_s", "retry_min_s", "retry_max_s", mode="before")
-    @classmethod
-    def _d(cls, v: object) -> float:
-        return _duration(v)
 
 
 class NotifyConfig(_Model):

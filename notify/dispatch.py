@@ -171,11 +171,11 @@ class Notifier:
                     continue
                 for c in r.channels:
                     targets[c] = min(targets.get(c, math.inf), self._not_before(r, n, now))
-            for r in routes:  # escalation channels that heard of it hear of the resolve too
+            for r in routes:  # escalation channels that heard of it hear of the resolve too (after it, in order)
                 for step in r.escalate:
                     for c in step.channels:
                         if c in told and r.resolved:
-                            targets.setdefault(c, now)
+                            targets.setdefault(c, self._not_before(r.model_copy(update={"digest_s": 0.0}), n, now))
             for c, t in targets.items():
                 if c in told:
                     self.store.enqueue(c, n, now, t)
@@ -192,35 +192,36 @@ class Notifier:
         self.store.put_open(OpenAlert(key, n, [r.name for r in routes], sorted(targets)))
 
     # -- escalation ------------------------------------------------------------
-    def _steps(self, alert: OpenAlert) -> list[Escalation]:
+    def _steps(self, alert: OpenAlert) -> list[tuple[Route, Escalation]]:
         by_name = {r.name: r for r in self.config.routes}
-        steps = [s for name in alert.routes if name in by_name for s in by_name[name].escalate]
-        return sorted(steps, key=lambda s: s.after_s)
+        steps = [(by_name[name], s) for name in alert.routes if name in by_name for s in by_name[name].escalate]
+        return sorted(steps, key=lambda rs: rs[1].after_s)
 
     def escalate(self, now: float, report: PumpReport) -> None:
-        due: list[tuple[OpenAlert, Escalation]] = []
+        due: list[tuple[OpenAlert, Route, Escalation]] = []
         for alert in self.store.open_alerts():
             steps = self._steps(alert)
-            if (
-                alert.escalated < len(steps)
-                and now - float(alert.notice.get("since", now)) >= steps[alert.escalated].after_s
-            ):
-                due.append((alert, steps[alert.escalated]))
+            since = float(alert.notice.get("since", now))
+            if alert.escalated < len(steps) and now - since >= steps[alert.escalated][1].after_s:
+                due.append((alert, *steps[alert.escalated]))
         if not due:
             return
         acked: set[str] = set()
         if self.acked is not None:
             try:
-                acked = self.acked([a.notice for a, _ in due])
+                acked = self.acked([a.notice for a, _, _ in due])
             except Exception as exc:  # Alerta unreachable: escalate rather than stay silent
                 log.warning("cannot ask Alerta which alerts are acknowledged, escalating: %s", exc)
         with self.store.transaction():
-            for alert, step in due:
+            for alert, route, step in due:
                 if alert.key in acked:
                     continue  # acknowledged in Alerta: somebody is on it
-                n = {**alert.notice, "escalated_after": step.after_s, "duration_s": now - float(alert.notice["since"])}
+                since = float(alert.notice["since"])
+                n = {**alert.notice, "escalated_after": step.after_s, "duration_s": now - since}
+                # The route's quiet hours hold an escalation too (a critical one, or an open facility's, goes).
+                not_before = self._not_before(route.model_copy(update={"digest_s": 0.0}), n, now)
                 for c in step.channels:
-                    self.store.enqueue(c, n, now, now)
+                    self.store.enqueue(c, n, now, not_before)
                 alert.told = sorted(set(alert.told) | set(step.channels))
                 alert.escalated += 1
                 self.store.put_open(alert)

@@ -145,7 +145,7 @@ def single(
 
 def _scope(notices: Sequence[dict[str, Any]]) -> str:
     """The smallest region all notices share (``四川省 成都市 金堂县``), else the count of regions."""
-    regions = {n.get("region", "") for n in notices}
+    regions = {str(n.get("region", "")) for n in notices}
     if len(regions) == 1:
         return next(iter(regions))
     parts = [r.split() for r in regions if r]

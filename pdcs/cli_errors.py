@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from typing import Protocol, runtime_checkable
 
 import httpx
 import typer
@@ -52,6 +53,13 @@ register(
         ),
     }
 )
+
+
+@runtime_checkable
+class Speaks(Protocol):
+    """An exception with its own message per language (``supervision_api.db.migrate.SchemaTooNew``)."""
+
+    def text(self, lang: Lang = "zh") -> str: ...
 
 
 def wants_debug(argv: Sequence[str]) -> bool:
@@ -116,6 +124,8 @@ def describe(exc: BaseException, lang: Lang) -> tuple[str, int]:
         return database, 1
     if isinstance(exc, OSError) and exc.filename is not None:
         return text("cli.file", lang, path=exc.filename, detail=exc.strerror or str(exc)), 1
+    if isinstance(exc, Speaks):  # an error that says itself in both languages (a database newer than the code)
+        return exc.text(lang), 1
     detail = str(exc).splitlines()[0] if str(exc) else ""
     return text("cli.internal", lang, kind=type(exc).__name__, detail=detail), 1
 
@@ -129,10 +139,7 @@ def _has_request(exc: httpx.TransportError) -> bool:
 
 
 def _database_error(exc: BaseException, lang: Lang) -> str | None:
-    try:
-        from sqlalchemy.exc import DBAPIError, OperationalError
-    except ImportError:  # pragma: no cover — sqlalchemy is a dependency of the API
-        return None
+    from sqlalchemy.exc import DBAPIError, OperationalError  # a dependency: imported when an error is shown
     if not isinstance(exc, (OperationalError, DBAPIError)):
         return None
     url = os.environ.get("PDCS_DATABASE_URL", "sqlite:///var/pdcs.sqlite")

@@ -27,6 +27,7 @@ SNMP_TRAP = "snmp_trap"
 SERVICE_PROBE = "service_probe"
 TERMINAL_SESSION = "terminal_session"
 CONFIG_CHANGE = "config_change"
+SYSLOG = "syslog"
 
 _MEAS_ESC = str.maketrans({",": r"\,", " ": r"\ ", "\n": r"\n"})
 _KEY_ESC = str.maketrans({",": r"\,", "=": r"\=", " ": r"\ ", "\n": r"\n"})

@@ -78,6 +78,19 @@ class Settings(BaseSettings):
     # collector's device configurations; the API reads the same folder.
     config_history_dir: Path = Path("var/config-history")
 
+    # Probes (collectors/probes): ICMP echo for devices with an address but no SNMP profile and
+    # no agent; service probes (TCP, HTTP(S), DNS) declared in a YAML file.
+    icmp_interval_s: float = 60.0
+    icmp_timeout_s: float = 1.0
+    icmp_concurrency: int = 500
+    probes: Path | None = None  # PDCS_PROBES: the service probes file; none when unset
+
+    # Syslog (collectors/syslog): the rsyslog store (one JSON-lines file per sender and day),
+    # how long it is kept (at least 180 days: Cybersecurity Law Art. 21) and the indexer's state.
+    syslog_store: Path = Path("var/syslog")
+    syslog_retention_days: int = 180
+    syslog_state: Path = Path("var/syslog-index.json")
+
     # The API's cache of recent polls (supervision/recent_polls.py): polls that
     # arrive later than 2 min after their time show within this many seconds; 0 polls held = off.
     api_poll_cache_s: float = 60.0
@@ -107,8 +120,7 @@ class Settings(BaseSettings):
         from pdcs.storage import layout
 
         with self.influx() as db:
-            db.ensure_database(RETENTION_POLICIES)
-            layout.stamp_if_new(db)
+            layout.ensure(db, RETENTION_POLICIES)
 
 
 # ``pdcs dev up`` writes where its servers listen into this file (shell ``export`` lines);

@@ -53,6 +53,7 @@ register(
         ),
         "col.formula": ("计算公式", "Formula"),
         "col.status": ("状态", "Status"),
+        "col.basis": ("数据依据", "Basis"),
         "col.conclusion_short": ("结论", "Conclusion"),
         "col.items": ("已测评项/总项", "Items assessed/total"),
     }
@@ -144,9 +145,19 @@ def assessment_section(influx: InfluxDB, inventory: Inventory, code: str, period
                 num(ind["weight"], 3),
                 ind["formula"][lang],
                 status if ind["status"] != "scored" else "",
+                ind["basis"]["text"][lang] if ind["status"] == "scored" else "",
             ]
         )
-    cols = ["col.indicator", "col.value", "col.inputs", "col.score", "col.weight", "col.formula", "col.status"]
+    cols = [
+        "col.indicator",
+        "col.value",
+        "col.inputs",
+        "col.score",
+        "col.weight",
+        "col.formula",
+        "col.status",
+        "col.basis",
+    ]
     sec.tables.append(Table(text("report.as.table", lang), [text(c, lang) for c in cols], rows, "assessment"))
     if body["status"] != "scored":
         for m in body["missing"]:

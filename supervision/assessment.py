@@ -25,11 +25,32 @@ from pdcs.i18n import both, register, text
 from pdcs.storage import InfluxDB
 from supervision.regions import level_tags
 from supervision.rollup import FacilityDays, read_facility_year
+from supervision.service_effect import (
+    SERVICE_TYPES,
+    TERMINAL_TYPES,
+    FacilityFacts,
+    Ratio,
+    declared,
+    facility_facts,
+    measured,
+)
 
 RUBRIC_FILE = Path(__file__).parent / "data" / "assessment_rubric.yaml"
 CN = ZoneInfo("Asia/Shanghai")
 
-SourceType = Literal["attribute_share", "supervised_share", "availability", "check_pass_rate"]
+SourceType = Literal[
+    "attribute_share",
+    "supervised_share",
+    "availability",
+    "check_pass_rate",
+    # service effect (supervision/usage.py, service_effect.py)
+    "terminal_use_share",
+    "sessions_per_terminal_day",
+    "e_reading_baseline",
+    "weekly_hours",
+    "satisfaction",
+]
+MeasuredType = Literal["wifi_coverage", "service_probe", "terminals_and_uplink", "weekly_hours_served"]
 
 register(
     {
@@ -48,6 +69,47 @@ register(
         "assessment.formula.check_pass_rate": (
             "通过的安全检查次数 ÷ 安全检查总次数",
             "passed security checks ÷ all security checks",
+        ),
+        "assessment.formula.terminal_use_share": (
+            "终端在用时长（开放时间内）÷（开放时长 × 有上报的终端数）",
+            "terminal time in use (in opening hours) ÷ (opening hours × reporting terminals)",
+        ),
+        "assessment.formula.sessions_per_terminal_day": (
+            "服务人次 ÷ 有上报的终端·日数",
+            "service sessions ÷ reporting terminal-days",
+        ),
+        "assessment.formula.e_reading_baseline": (
+            "终端不少于 {min_terminals} 台且出口带宽不低于 {min_uplink_mbps} Mbit/s 的{kinds}数 ÷ {kinds}数",
+            "{kinds} with at least {min_terminals} terminals and {min_uplink_mbps} Mbit/s uplink ÷ all {kinds}",
+        ),
+        "assessment.formula.weekly_hours": (
+            "每周开放时长达到该类设施最低要求的设施数 ÷ 有最低要求的设施数",
+            "facilities open at least their kind's weekly minimum ÷ facilities whose kind has one",
+        ),
+        "assessment.formula.satisfaction": (
+            "第三方满意度调查得分（按受访人数加权，折算为 0–1）",
+            "third-party satisfaction score (weighted by respondents, scaled to 0–1)",
+        ),
+        "assessment.measured.wifi_coverage": (
+            "；有无线设备且受监管的设施按实测：开放时间内至少一台 AP 在线 ≥ {min_share} 且有终端接入",
+            "; measured where the facility has wireless devices under supervision: an AP up ≥ {min_share} "
+            "of opening hours and clients seen",
+        ),
+        "assessment.measured.service_probe": (
+            "；填报了服务网址且有探测的设施按实测：开放时间内探测成功 ≥ {min_share}",
+            "; measured where the declared service URL was probed: answered ≥ {min_share} of probes in opening hours",
+        ),
+        "assessment.measured.terminals_and_uplink": (
+            "；有终端上报和出口带宽数据的设施按实测（当年单日上报终端数最高值、出口容量）",
+            "; measured where terminals reported and the uplink capacity is known (most terminals in a day, capacity)",
+        ),
+        "assessment.measured.weekly_hours_served": (
+            "；受监管满一周的设施按实测（开放时间内实际服务时长 ÷ 受监管周数）",
+            "; measured for facilities supervised a week or more (serving time in opening hours per supervised week)",
+        ),
+        "assessment.basis": (
+            "{measured} 个设施按实测、{declared} 个设施按填报",
+            "{measured} facilities measured, {declared} as declared",
         ),
         "assessment.scoring.linear": ("得分 = min(1, 值 ÷ {target}) × 100", "score = min(1, value ÷ {target}) × 100"),
         "assessment.scoring.band": (
@@ -87,6 +149,21 @@ register(
         ),
         "assessment.words.check_pass_rate.num": ("通过的安全检查 {n} 次", "{n} security checks passed"),
         "assessment.words.check_pass_rate.den": ("安全检查共 {n} 次", "{n} security checks"),
+        "assessment.unit.terminal_use_share": ("比例（时长之比）", "share of time"),
+        "assessment.unit.sessions_per_terminal_day": ("人次 / 终端·日", "sessions per terminal-day"),
+        "assessment.unit.e_reading_baseline": ("比例（设施数之比）", "share of facilities"),
+        "assessment.unit.weekly_hours": ("比例（设施数之比）", "share of facilities"),
+        "assessment.unit.satisfaction": ("比例（满分之比，按受访人数加权）", "share of the scale, respondent-weighted"),
+        "assessment.words.terminal_use_share.num": ("终端在用 {n} 秒", "{n} s of terminal time in use"),
+        "assessment.words.terminal_use_share.den": ("开放时长 × 上报终端 {n} 秒", "{n} s of opening hours × terminals"),
+        "assessment.words.sessions_per_terminal_day.num": ("服务 {n} 人次", "{n} service sessions"),
+        "assessment.words.sessions_per_terminal_day.den": ("上报终端·日 {n} 个", "{n} reporting terminal-days"),
+        "assessment.words.e_reading_baseline.num": ("达到标准的设施 {n} 个", "{n} facilities meeting the baseline"),
+        "assessment.words.e_reading_baseline.den": ("有数据的设施 {n} 个", "{n} facilities with data"),
+        "assessment.words.weekly_hours.num": ("开放时长达标的设施 {n} 个", "{n} facilities open long enough"),
+        "assessment.words.weekly_hours.den": ("有最低要求的设施 {n} 个", "{n} facilities with a minimum"),
+        "assessment.words.satisfaction.num": ("满意度 × 受访人数 {n}", "{n} = satisfaction × respondents"),
+        "assessment.words.satisfaction.den": ("受访 {n} 人", "{n} respondents"),
         "assessment.total": (
             "总分 = Σ(权重 × 得分) ÷ Σ(权重)，仅计有数据的指标；覆盖率 = 有数据指标的权重之和 ÷ 全部权重",
             "total = Σ(weight × score) ÷ Σ(weight) over indicators with data; coverage = their weight share",
@@ -108,6 +185,19 @@ class Source(_M):
     type: SourceType
     attribute: str | None = None
     facility_kinds: tuple[FacilityKind, ...] | None = None
+    # e_reading_baseline: the 2012 plan's room (文社文发〔2012〕5号: ≥ 10 terminals, ≥ 2 Mbit/s uplink)
+    min_terminals: int | None = None
+    min_uplink_mbps: float | None = None
+    # weekly_hours: minimum weekly opening hours per facility kind (kinds not listed have none)
+    min_weekly_hours: dict[FacilityKind, float] | None = None
+    # satisfaction: the survey scale's top (a score of ``scale_max`` is 1.0)
+
+
+class Measured(_M):
+    """A measured alternative to a declared source: used for a facility whenever the platform has the data."""
+
+    type: MeasuredType
+    min_share: float = Field(default=0.8, gt=0, le=1)  # wifi_coverage, service_probe: share of opening hours
 
 
 class Scoring(_M):
@@ -130,6 +220,7 @@ class Indicator(_M):
     label: Labels
     target_text: str = ""
     source: Source
+    measured: Measured | None = None
     scoring: Scoring
     weight: float = Field(gt=0)
 
@@ -174,6 +265,7 @@ class Pool:
     den: float = 0.0
     eligible: int = 0  # facilities the indicator is about
     reporting: int = 0  # of which gave data
+    measured: int = 0  # of which from the platform's measurement rather than a declaration
     no_data: float = 0.0  # availability: scheduled hours without data (counted as not serving)
     missing: list[str] = field(default_factory=list)  # facilities the indicator is about that gave no data
 
@@ -182,6 +274,7 @@ class Pool:
         self.den += other.den
         self.eligible += other.eligible
         self.reporting += other.reporting
+        self.measured += other.measured
         self.no_data += other.no_data
         self.missing.extend(other.missing)
 
@@ -197,8 +290,53 @@ class Pool:
         return share * (1 - self.no_data / self.den) if self.den > 0 else share
 
 
-def facility_pool(ind: Indicator, fac: Facility, days: FacilityDays | None) -> Pool:
-    """One facility's inputs to ``ind``.
+def facility_pool(ind: Indicator, fac: Facility, days: FacilityDays | None, facts: FacilityFacts | None = None) -> Pool:
+    """One facility's numerator and denominator; a measurement replaces the declaration when it has data."""
+    facts = facts or FacilityFacts()
+    if not _about(ind.source, fac, facts):
+        return Pool()
+    if ind.measured is not None:
+        m = measured_pool(ind.measured, ind.source, fac, days, facts)
+        if m is not None:
+            return m
+    if ind.source.type in SERVICE_TYPES:
+        return service_pool(ind.source, fac, days, facts)
+    return _declared_or_rollup(ind, fac, days)
+
+
+def _params(src: Source) -> dict[str, Any]:
+    hours = {k.value: v for k, v in (src.min_weekly_hours or {}).items()}
+    return {"min_terminals": src.min_terminals, "min_uplink_mbps": src.min_uplink_mbps, "min_weekly_hours": hours}
+
+
+def _pool(fac: Facility, ratio: Ratio | None, *, measured: bool = False) -> Pool:
+    if ratio is None:
+        return Pool(eligible=1, missing=[fac.id])
+    return Pool(num=ratio[0], den=ratio[1], eligible=1, reporting=1, measured=int(measured))
+
+
+def measured_pool(
+    m: Measured, src: Source, fac: Facility, days: FacilityDays | None, facts: FacilityFacts
+) -> Pool | None:
+    ratio = measured(m.type, m.min_share, fac, days, facts, **_params(src))
+    return None if ratio is None else _pool(fac, ratio, measured=True)
+
+
+def service_pool(src: Source, fac: Facility, days: FacilityDays | None, facts: FacilityFacts) -> Pool:
+    return _pool(fac, declared(src.type, fac, days, facts, **_params(src)))
+
+
+def _about(src: Source, fac: Facility, facts: FacilityFacts) -> bool:
+    """Whether the indicator is about this facility at all (its kind; terminals; a minimum for its kind)."""
+    if src.facility_kinds is not None and fac.kind not in src.facility_kinds:
+        return False
+    if src.type in TERMINAL_TYPES and not facts.terminals:
+        return False
+    return not (src.type == "weekly_hours" and fac.kind not in (src.min_weekly_hours or {}))
+
+
+def _declared_or_rollup(ind: Indicator, fac: Facility, days: FacilityDays | None) -> Pool:
+    """One facility's inputs to ``ind`` from its declaration or the year's roll-ups.
 
     Availability is serving hours ÷ scheduled hours, where scheduled hours without data
     count as not serving (``no_data``): switching monitoring off can only lower it.
@@ -239,7 +377,16 @@ def _formula(ind: Indicator, lang: Literal["zh", "en"]) -> str:
     kinds_text = ("、" if lang == "zh" else ", ").join(names[k] for k in kinds) or (
         "设施" if lang == "zh" else "facilities"
     )
-    f = text(f"assessment.formula.{ind.source.type}", lang, attribute=ind.source.attribute, kinds=kinds_text)
+    f = text(
+        f"assessment.formula.{ind.source.type}",
+        lang,
+        attribute=ind.source.attribute,
+        kinds=kinds_text,
+        min_terminals=ind.source.min_terminals,
+        min_uplink_mbps=ind.source.min_uplink_mbps,
+    )
+    if ind.measured is not None:
+        f += text(f"assessment.measured.{ind.measured.type}", lang, min_share=f"{ind.measured.min_share:.0%}")
     s = text(f"assessment.scoring.{ind.scoring.function}", lang, target=ind.scoring.target, floor=ind.scoring.floor)
     return f"{f}；{s}" if lang == "zh" else f"{f}; {s}"
 
@@ -271,6 +418,7 @@ def indicator_result(ind: Indicator, pool: Pool, total_weight: float) -> dict[st
         "label": ind.label.model_dump(),
         "target": ind.target_text,
         "data_source": ind.source.model_dump(exclude_none=True, mode="json"),
+        "measured_source": ind.measured.model_dump(mode="json") if ind.measured else None,
         "formula": {"zh": _formula(ind, "zh"), "en": _formula(ind, "en")},
         "inputs": {
             "numerator": pool.num,
@@ -291,6 +439,11 @@ def indicator_result(ind: Indicator, pool: Pool, total_weight: float) -> dict[st
         "weight_share": ind.weight / total_weight,
         "status": "scored" if has_data else "no_data",
         "note": None if has_data else both("assessment.no_data"),
+        "basis": {
+            "measured": pool.measured,
+            "declared": pool.reporting - pool.measured,
+            "text": both("assessment.basis", measured=pool.measured, declared=pool.reporting - pool.measured),
+        },
     }
 
 
@@ -368,6 +521,7 @@ def assess(influx: InfluxDB, inventory: Inventory, code: str, year: int, rubric:
     rubric = rubric or default_rubric()
     tags = level_tags(code)
     days = read_facility_year(influx, tags, year)
+    facts = facility_facts(influx, inventory, tags, year)
     result = Assessment(code, year, rubric)
     pools: dict[str, dict[str, Pool]] = defaultdict(lambda: defaultdict(Pool))
     for fac in inventory.facilities_in(code):
@@ -375,7 +529,7 @@ def assess(influx: InfluxDB, inventory: Inventory, code: str, year: int, rubric:
         levels = [c for c in ("", province, city, county) if c.startswith(code)]
         fday = days.get(fac.id)
         for ind in rubric.indicators:
-            p = facility_pool(ind, fac, fday)
+            p = facility_pool(ind, fac, fday, facts.get(fac.id))
             for level in levels:
                 pools[level][ind.id].add(p)
     result.pools = {k: dict(v) for k, v in pools.items()}

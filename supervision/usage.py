@@ -40,7 +40,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from inventory.models import Device, DeviceKind, Facility, Inventory
-from pdcs.points import TERMINAL_SESSION, Point, to_lines
+from pdcs.points import SERVICE_PROBE, TERMINAL_SESSION, Point, to_lines
 from pdcs.settings import ROLLUP_RP
 from pdcs.storage import InfluxDB
 from supervision import intervals as iv
@@ -185,6 +185,7 @@ def county_day_points(
         period = local_day(day, ZoneInfo(tzname))
         periods = fetch_periods(influx, {"county": county}, period.start_ns // 1_000_000, period.end_ns // 1_000_000)
         points += wifi_usage.county_day_points(influx, inventory, county, group, period, calendar)
+        points += probe_points(influx, county, group, period, calendar)
         for fac in group:
             u = facility_usage(fac, terminals_of(inventory, fac), periods, period, calendar)
             fields = u.fields()
@@ -201,6 +202,44 @@ def county_day_points(
     return points
 
 
+SERVICE_URL = "service_url"  # the Facility.attributes key of a declared digital service
+
+
+def probe_points(
+    influx: InfluxDB, county: str, facilities: list[Facility], period: Period, calendar: HolidayCalendar
+) -> list[Point]:
+    """``probe_open_n``/``probe_open_up``: probes of each facility's declared service URL in its opening hours.
+
+    The probes are ``service_probe`` points (an agent's ``services`` list) whose
+    ``url`` is the facility's ``service_url`` attribute.
+    """
+    urls = {f.id: str(f.attributes[SERVICE_URL]) for f in facilities if f.attributes.get(SERVICE_URL)}
+    if not urls:
+        return []
+    where, params = tag_where({"county": county})
+    start, end = period.start_ns // 1_000_000, period.end_ns // 1_000_000
+    q = (
+        f'SELECT "up" FROM "{SERVICE_PROBE}" WHERE {where} AND time >= {start}ms AND time < {end}ms '
+        'GROUP BY "facility", "url"'
+    )
+    counts: dict[str, list[int]] = {}
+    hours = {f.id: service_intervals(f, start, end, calendar) for f in facilities if f.id in urls}
+    for s in influx.query(q, params=params):
+        fid = s.tags.get("facility", "")
+        if urls.get(fid) != s.tags.get("url"):
+            continue
+        c = counts.setdefault(fid, [0, 0])
+        for t, up in s.values:
+            if up is not None and iv.overlaps(hours[fid], int(t), int(t) + 1):
+                c[0] += 1
+                c[1] += int(up)
+    by_id = {f.id: f for f in facilities}
+    return [
+        Point(FACILITY_DAILY, facility_row_tags(by_id[fid]), {"probe_open_n": n, "probe_open_up": up}, period.start_ns)
+        for fid, (n, up) in counts.items()
+    ]
+
+
 def rollup_county_day(influx: InfluxDB, inventory: Inventory, county: str, day: date, calendar: HolidayCalendar) -> int:
     return influx.write_lines(
         to_lines(county_day_points(influx, inventory, county, day, calendar)), retention_policy=ROLLUP_RP
@@ -208,7 +247,10 @@ def rollup_county_day(influx: InfluxDB, inventory: Inventory, county: str, day: 
 
 
 WIFI_SUMS = ("wifi_client_hours", "wifi_distinct_clients", "wifi_ap_up_s", "wifi_open_s")
-PEAKS = ("usage_peak_terminals", "wifi_peak_clients")
+PROBE_SUMS = ("probe_open_n", "probe_open_up")
+# the year's highest: terminals in use at once, terminals reporting on a day, Wi-Fi clients at once, uplink capacity
+PEAKS = ("usage_peak_terminals", "usage_terminals_seen", "wifi_peak_clients", "capacity_bps_max")
+_DAILY_PEAK = {"usage_peak_terminals": "usage_peak_terminals", "usage_terminals_seen": "usage_terminals_reporting"}
 
 
 @dataclass
@@ -218,8 +260,9 @@ class UsageSums:
     facility: str
     days: int = 0  # days with terminal figures
     wifi_days: int = 0  # days with Wi-Fi figures
-    sums: dict[str, float] = field(default_factory=lambda: dict.fromkeys((*USAGE_SUMS, *WIFI_SUMS), 0.0))
-    peaks: dict[str, int] = field(default_factory=lambda: dict.fromkeys(PEAKS, 0))
+    probe_days: int = 0  # days with probes of the declared service URL
+    sums: dict[str, float] = field(default_factory=lambda: dict.fromkeys((*USAGE_SUMS, *WIFI_SUMS, *PROBE_SUMS), 0.0))
+    peaks: dict[str, float] = field(default_factory=lambda: dict.fromkeys(PEAKS, 0.0))
 
     @property
     def share_in_use(self) -> float | None:
@@ -248,22 +291,29 @@ class UsageSums:
             )
 
     def year_fields(self) -> dict[str, float | int]:
-        out: dict[str, float | int] = {"usage_days": self.days, "wifi_days": self.wifi_days}
-        if self.days:
-            out.update({c: self.sums[c] for c in USAGE_SUMS})
-            out["usage_peak_terminals"] = self.peaks["usage_peak_terminals"]
-        if self.wifi_days:
-            out.update({c: self.sums[c] for c in WIFI_SUMS})
-            out["wifi_peak_clients"] = self.peaks["wifi_peak_clients"]
+        out: dict[str, float | int] = {
+            "usage_days": self.days,
+            "wifi_days": self.wifi_days,
+            "probe_days": self.probe_days,
+        }
+        for n, names in ((self.days, USAGE_SUMS), (self.wifi_days, WIFI_SUMS), (self.probe_days, PROBE_SUMS)):
+            if n:
+                out.update({c: self.sums[c] for c in names})
+        out.update({c: v for c, v in self.peaks.items() if v})
         return out
 
     @classmethod
     def from_year_row(cls, row: dict[str, Any]) -> UsageSums:
-        r = cls(row["facility"], int(row.get("usage_days") or 0), int(row.get("wifi_days") or 0))
+        r = cls(
+            row["facility"],
+            int(row.get("usage_days") or 0),
+            int(row.get("wifi_days") or 0),
+            int(row.get("probe_days") or 0),
+        )
         for c in r.sums:
             r.sums[c] = float(row.get(c) or 0.0)
         for c in PEAKS:
-            r.peaks[c] = int(row.get(c) or 0)
+            r.peaks[c] = float(row.get(c) or 0)
         return r
 
     def as_dict(self) -> dict[str, Any]:
@@ -279,9 +329,9 @@ class UsageSums:
             "power_on_hours": s["usage_power_on_s"] / 3600 if terminals else None,
             "terminals": round(s["usage_terminals"] / self.days) if terminals else None,
             "share_in_use": self.share_in_use if terminals else None,
-            "peak_terminals": self.peaks["usage_peak_terminals"] if terminals else None,
+            "peak_terminals": int(self.peaks["usage_peak_terminals"]) if terminals else None,
             "wifi_days": self.wifi_days,
-            "wifi_peak_clients": self.peaks["wifi_peak_clients"] if wifi else None,
+            "wifi_peak_clients": int(self.peaks["wifi_peak_clients"]) if wifi else None,
             "wifi_client_hours": s["wifi_client_hours"] if wifi else None,
             "wifi_distinct_clients": int(s["wifi_distinct_clients"]) if wifi else None,
             "wifi_coverage": self.wifi_coverage if wifi else None,
@@ -289,7 +339,7 @@ class UsageSums:
 
 
 def _has_any(r: UsageSums) -> bool:
-    return r.days > 0 or r.wifi_days > 0
+    return r.days > 0 or r.wifi_days > 0 or r.probe_days > 0
 
 
 def read_usage_days(influx: InfluxDB, tags: dict[str, str], period: Period) -> dict[str, UsageSums]:
@@ -297,7 +347,10 @@ def read_usage_days(influx: InfluxDB, tags: dict[str, str], period: Period) -> d
     where, params = tag_where(tags)
     cond = f"time >= {period.start_ns // 1_000_000}ms AND time < {period.end_ns // 1_000_000}ms"
     cond += f" AND {where}" if where else ""
-    cols = ", ".join(f'"{c}"' for c in (*USAGE_SUMS, *WIFI_SUMS, *PEAKS))
+    cols = ", ".join(
+        f'"{c}"'
+        for c in (*USAGE_SUMS, *WIFI_SUMS, *PROBE_SUMS, "usage_peak_terminals", "wifi_peak_clients", "capacity_bps")
+    )
     q = f'SELECT {cols}, "facility" FROM "{ROLLUP_RP}"."{FACILITY_DAILY}" WHERE {cond}'
     out: dict[str, UsageSums] = {}
     for s in influx.query(q, params=params):
@@ -323,7 +376,9 @@ def rebuild_year(influx: InfluxDB, inventory: Inventory, county: str, year: int)
 def read_usage_year(influx: InfluxDB, tags: dict[str, str], year: int) -> dict[str, UsageSums]:
     where, params = tag_where(tags)
     cond = f"time = {year_period(year).start_ns // 1_000_000}ms" + (f" AND {where}" if where else "")
-    cols = ", ".join(f'"{c}"' for c in (*USAGE_SUMS, *WIFI_SUMS, *PEAKS, "usage_days", "wifi_days"))
+    cols = ", ".join(
+        f'"{c}"' for c in (*USAGE_SUMS, *WIFI_SUMS, *PROBE_SUMS, *PEAKS, "usage_days", "wifi_days", "probe_days")
+    )
     q = f'SELECT {cols}, "facility" FROM "{ROLLUP_RP}"."{FACILITY_YEARLY}" WHERE {cond}'
     out: dict[str, UsageSums] = {}
     for s in influx.query(q, params=params):

@@ -16,7 +16,9 @@ where its ``device_up`` says so.  Per facility and day:
   wireless-coverage indicator;
 
 and per SSID (``ssid_daily``, tags as ``facility_daily`` plus ``ssid``):
-``client_hours``, ``peak_clients``, ``distinct_clients``.  Buckets without
+``client_hours`` (Σ clients of the SSID's points × the device's poll interval:
+a vendor that leaves out an SSID without clients loses nothing) and
+``distinct_clients``.  Buckets without
 data count nothing: unknown is not zero clients, and never coverage.
 Poll each AP once — directly or through its controller — or its clients count twice.
 """
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 
 from inventory.models import DeviceKind, Facility, Inventory
 from pdcs.points import DEVICE_UP, WIRELESS, Point
@@ -39,12 +42,47 @@ BUCKET_MS = 300_000
 SSID_DAILY = "ssid_daily"
 
 
-def _bucket_query(measurement: str, select: str, where: str, period: Period, extra: str, group: str) -> str:
+def _raw_query(measurement: str, fields: str, where: str, period: Period, extra: str, group: str) -> str:
     start, end = period.start_ns // 1_000_000, period.end_ns // 1_000_000
     return (
-        f'SELECT {select} FROM "{measurement}" WHERE {where} AND time >= {start}ms AND time < {end}ms{extra} '
-        f"GROUP BY time({BUCKET_MS // 1000}s), {group} fill(none)"
+        f'SELECT {fields} FROM "{measurement}" WHERE {where} AND time >= {start}ms AND time < {end}ms{extra} '
+        f"GROUP BY {group}"
     )
+
+
+def _replay(values: list[list[Any]], device: str, acc: _Acc, up: set[int], answered_is_up: bool) -> None:
+    """One device-total series' rows (time, clients, distinct, aps_up; in time order) into 5-minute buckets.
+
+    ``answered_is_up``: the device is an AP polled directly, up in every bucket it
+    answered in.  A plain loop over the rows: this is the roll-up's hot path
+    (hundreds of thousands of rows a county-day).
+    """
+    cur = -1
+    top: float | None = None
+    total, n = 0.0, 0
+    dist: float | None = None
+    any_up = False
+    for t, clients, distinct, aps_up in values:
+        b = t - t % BUCKET_MS
+        if b != cur:
+            if cur >= 0:
+                acc.add(device, cur, top, total / n if n else None, dist, n)
+                if any_up:
+                    up.add(cur)
+            cur, top, total, n, dist, any_up = b, None, 0.0, 0, None, answered_is_up
+        if clients is not None:
+            if top is None or clients > top:
+                top = clients
+            total += clients
+            n += 1
+        if distinct is not None and (dist is None or distinct > dist):
+            dist = distinct
+        if aps_up:
+            any_up = True
+    if cur >= 0:
+        acc.add(device, cur, top, total / n if n else None, dist, n)
+        if any_up:
+            up.add(cur)
 
 
 class _Acc:
@@ -54,14 +92,24 @@ class _Acc:
         self.peak: dict[int, float] = defaultdict(float)
         self.client_s = 0.0
         self.distinct: dict[str, int] = {}
+        self.polls: dict[str, tuple[int, int]] = defaultdict(lambda: (0, 0))  # device → (polls, buckets)
 
-    def add(self, device: str, t: int, peak: float | None, mean: float | None, distinct: float | None) -> None:
+    def add(
+        self, device: str, t: int, peak: float | None, mean: float | None, distinct: float | None, polls: int = 0
+    ) -> None:
         if peak is not None:
             self.peak[t] += peak
         if mean is not None:
             self.client_s += mean * BUCKET_MS / 1000
         if distinct is not None:
             self.distinct[device] = max(self.distinct.get(device, 0), int(distinct))
+        n, b = self.polls[device]
+        self.polls[device] = (n + polls, b + 1)
+
+    def seconds_per_poll(self, device: str) -> float | None:
+        """Bucket length ÷ polls per bucket of a device (its effective poll interval), from its totals."""
+        n, b = self.polls.get(device, (0, 0))
+        return BUCKET_MS / 1000 * b / n if n else None
 
     def fields(self, prefix: str) -> dict[str, float | int]:
         out: dict[str, float | int] = {
@@ -85,45 +133,52 @@ def facility_wifi(
     wanted = {f.id: f for f in facilities}
     where, params = tag_where({"county": county})
     totals: dict[str, _Acc] = defaultdict(_Acc)
+    per_ssid: dict[tuple[str, str], _Acc] = defaultdict(_Acc)
     up_buckets: dict[str, set[int]] = defaultdict(set)
+    # Device totals as raw points, bucketed here (InfluxDB 1.x's GROUP BY time() costs as much and
+    # answers far more rows); per SSID only a sum per series is needed, so InfluxDB sums.
     plain = " AND \"ap\" = '' AND \"radio\" = ''"
-    q = _bucket_query(
-        WIRELESS,
-        'max("clients") AS peak, mean("clients") AS mean, max("distinct_clients") AS dist, max("aps_up") AS aps_up',
-        where,
-        period,
-        plain + " AND \"ssid\" = ''",
-        '"device", "facility"',
+    q = _raw_query(
+        WIRELESS, '"clients", "distinct_clients", "aps_up"', where, period, plain + " AND \"ssid\" = ''", '"device"'
     )
+    seen: set[str] = set()
     for s in influx.query(q, params=params):
-        fid, dev = s.tags.get("facility", ""), s.tags.get("device", "")
-        if fid not in wanted:
+        dev = inventory.devices.get(s.tags.get("device", ""))
+        if dev is None or dev.facility not in wanted:
             continue
-        for t, peak, mean, distinct, aps_up in s.values:
-            totals[fid].add(dev, int(t), peak, mean, distinct)
-            if aps_up:
-                up_buckets[fid].add(int(t))
-    q = _bucket_query(
+        seen.add(dev.id)
+        is_ap = dev.kind == DeviceKind.WIRELESS_AP
+        _replay(s.values, dev.id, totals[dev.facility], up_buckets[dev.facility], is_ap)
+    q = _raw_query(
         WIRELESS,
-        'max("clients") AS peak, mean("clients") AS mean, max("distinct_clients") AS dist',
+        'sum("clients") AS clients, max("distinct_clients") AS dist',
         where,
         period,
         plain + " AND \"ssid\" != ''",
-        '"device", "facility", "ssid"',
+        '"device", "ssid"',
     )
-    per_ssid: dict[tuple[str, str], _Acc] = defaultdict(_Acc)
     for s in influx.query(q, params=params):
-        fid, dev, ssid = s.tags.get("facility", ""), s.tags.get("device", ""), s.tags.get("ssid", "")
-        if fid in wanted:
-            for t, peak, mean, distinct in s.values:
-                per_ssid[(fid, ssid)].add(dev, int(t), peak, mean, distinct)
-    aps = [d for d in inventory.devices_in([county]) if d.kind == DeviceKind.WIRELESS_AP and d.facility in wanted]
-    if aps:
-        q = _bucket_query(DEVICE_UP, 'max("up") AS up', where, period, " AND \"kind\" = 'wireless_ap'", '"facility"')
+        dev = inventory.devices.get(s.tags.get("device", ""))
+        if dev is None or dev.facility not in wanted:
+            continue
+        acc = per_ssid[(dev.facility, s.tags.get("ssid", ""))]
+        for _, clients, dist in s.values:
+            step = totals[dev.facility].seconds_per_poll(dev.id) if dev.facility in totals else None
+            acc.client_s += (clients or 0) * (step if step is not None else BUCKET_MS / 1000)
+            if dist is not None:
+                acc.distinct[dev.id] = max(acc.distinct.get(dev.id, 0), int(dist))
+    # APs polled directly are up where they answered with clients; read device_up only for those that did not
+    silent = [
+        d
+        for d in inventory.devices_in([county])
+        if d.kind == DeviceKind.WIRELESS_AP and d.facility in wanted and d.id not in seen
+    ]
+    if silent:
+        q = _raw_query(DEVICE_UP, '"up"', where, period, " AND \"kind\" = 'wireless_ap'", '"device"')
         for s in influx.query(q, params=params):
-            fid = s.tags.get("facility", "")
-            if fid in wanted:
-                up_buckets[fid].update(int(t) for t, up in s.values if up)
+            dev = inventory.devices.get(s.tags.get("device", ""))
+            if dev is not None and dev.facility in wanted and dev.id not in seen:
+                up_buckets[dev.facility].update(int(t) // BUCKET_MS * BUCKET_MS for t, up in s.values if up)
     d0, d1 = period.start_ns // 1_000_000, period.end_ns // 1_000_000
     out: dict[str, dict[str, float | int]] = {}
     for fid in sorted(set(totals) | set(up_buckets)):
@@ -133,7 +188,14 @@ def facility_wifi(
         fields["wifi_ap_up_s"] = iv.total(covered) / 1000
         fields["wifi_open_s"] = iv.total(hours) / 1000
         out[fid] = fields
-    return out, {k: acc.fields("") for k, acc in per_ssid.items()}
+    ssids = {
+        k: {
+            "client_hours": acc.client_s / 3600,
+            **({"distinct_clients": sum(acc.distinct.values())} if acc.distinct else {}),
+        }
+        for k, acc in per_ssid.items()
+    }
+    return out, ssids
 
 
 def county_day_points(

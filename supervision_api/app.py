@@ -27,9 +27,10 @@ from supervision_api.routes import (
     me,
     regions,
     reports,
+    syslog,
 )
 from supervision_api.state import AppState
-from supervision_api.web import pages
+from supervision_api.web import pages, views
 
 ROUTERS: list[APIRouter] = [
     health.router,
@@ -42,13 +43,15 @@ ROUTERS: list[APIRouter] = [
     inventory.router,
     reports.router,
     pages.router,
+    views.router,
     grading.router,
     config_history.router,
+    syslog.router,
 ]
 
 # Routers answered without an API token: /health (a total, no names) and the inspectors' web
 # pages, which have their own sign-in (a token in an HttpOnly cookie) per page.
-PUBLIC: list[APIRouter] = [health.router, pages.router]
+PUBLIC: list[APIRouter] = [health.router, pages.router, views.router]
 
 
 def create_app(state: AppState) -> FastAPI:

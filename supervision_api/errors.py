@@ -17,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 
 from pdcs.i18n import Lang, choose, text
 from pdcs.settings import RETENTION_POLICIES
+from pdcs.storage import layout
 from pdcs.storage.influx import InfluxError, InfluxSchemaMissing, InfluxUnavailable
 from supervision import FigureError
 
@@ -83,7 +84,7 @@ def install(app: FastAPI) -> None:
         log.warning("InfluxDB: %s; creating the database and its retention policies", exc)
         if state is not None:
             try:
-                await run_in_threadpool(state.influx.ensure_database, RETENTION_POLICIES)
+                await run_in_threadpool(layout.ensure, state.influx, RETENTION_POLICIES)
             except InfluxError as again:
                 log.warning("InfluxDB schema not created yet: %s", again)
         return _answer(request, 503, "error.influx_schema_missing", {})

@@ -117,3 +117,8 @@ def read_xlsx(path: Path, display: str) -> RegisterRead:
     finally:
         book.close()
     return RegisterRead(records, problems, Source(display, "XLSX", sheets=tuple(sheets), rows=len(records)))
+
+
+def sheet_rows(sheet: Any) -> Iterator[Row]:
+    """(row number, cells as text) of a worksheet's non-empty rows (for other tabular imports)."""
+    return _sheet_rows(sheet)

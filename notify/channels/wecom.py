@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import httpx
 
 from notify.channels.base import Answer, Outgoing, utf8_len
-from notify.channels.http import post_json
+from notify.channels.http import errcode_answer, post_json
 
 PER_MINUTE = 20
 MAX_MARKDOWN_BYTES = 4096
@@ -46,12 +46,4 @@ class WeCom:
         if isinstance(got, Answer):
             return got
         status, data = got
-        code = data.get("errcode")
-        if status == 200 and code == 0:
-            return Answer(True, "0", str(data.get("errmsg", "ok")))
-        detail = str(data.get("errmsg", ""))[:200]
-        if code == RATE_LIMITED:
-            return Answer(False, str(code), detail, rate_limited=True)
-        return Answer(
-            False, str(code if code is not None else f"http {status}"), detail, retry=status >= 500 or code == -1
-        )
+        return errcode_answer(status, data, RATE_LIMITED)

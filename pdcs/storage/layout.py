@@ -146,6 +146,15 @@ def stamp_if_new(influx: InfluxDB) -> int | None:
     return version
 
 
+def ensure(influx: InfluxDB, retention_policies: Sequence[tuple[str, str, bool]]) -> None:
+    """Create the database and its retention policies if missing, and stamp a new one with this code's layout.
+
+    What every process runs when it finds the database missing (at start, or when InfluxDB came up late).
+    """
+    influx.ensure_database(retention_policies)
+    stamp_if_new(influx)
+
+
 # -- migration --------------------------------------------------------------------------------
 
 

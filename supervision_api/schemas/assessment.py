@@ -13,6 +13,22 @@ class DataSource(Answer):
     type: str
     attribute: str | None = None
     facility_kinds: list[str] | None = None
+    min_terminals: int | None = None
+    min_uplink_mbps: float | None = None
+    min_weekly_hours: dict[str, float] | None = None
+
+
+class MeasuredSource(Answer):
+    type: str
+    min_share: float
+
+
+class Basis(Answer):
+    """How many facilities' inputs were measured by the platform and how many were declared."""
+
+    measured: int
+    declared: int
+    text: Labels
 
 
 class Inputs(Answer):
@@ -32,6 +48,7 @@ class IndicatorResult(Answer):
     label: Labels
     target: str
     data_source: DataSource
+    measured_source: MeasuredSource | None = None
     formula: Labels
     inputs: Inputs
     unit: Labels
@@ -43,6 +60,7 @@ class IndicatorResult(Answer):
     weight_effective: float
     status: Literal["scored", "no_data"]
     note: Labels | None
+    basis: Basis
 
 
 class ChildScore(Answer):

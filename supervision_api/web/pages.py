@@ -17,12 +17,10 @@ from fastapi import APIRouter, Form, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
-from inventory.models import region_level
 from pdcs.i18n import text
 from reports import render
 from reports.content import Report
 from reports.gather import build_report
-from reports.render_pdf import fmt as fmt_value
 from reports.times import now_stamp
 from supervision import FigureError
 from supervision.periods import Period
@@ -40,8 +38,6 @@ templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 COOKIE = "pdcs_session"
 SESSION_S = 8 * 3600  # a web session token's lifetime
 TZ = ZoneInfo("Asia/Shanghai")
-FORMATS = (("pdf", "PDF 报告"), ("xlsx", "Excel 表格"), ("csv", "CSV 数据"), ("json", "JSON 数据"))
-LEVEL_ZH = {"province": "省", "city": "市", "county": "县"}
 
 
 def _state(request: Request) -> AppState:
@@ -58,20 +54,8 @@ def _page(request: Request, name: str, status: int = 200, **ctx: Any) -> HTMLRes
     user = ctx.get("user")
     if isinstance(user, Principal):
         scope = "全国" if not user.scope else _state(request).inventory.region_name(user.scope)
-        ctx["user_label"] = f"{user.name}（{ROLE_ZH[user.role]}，{scope}）"
+        ctx["user_label"] = f"{user.shown_name}（{ROLE_ZH[user.role]}，{scope}）"
     return templates.TemplateResponse(request, name, ctx, status_code=status)
-
-
-def _regions(state: AppState, user: Principal) -> list[dict[str, str]]:
-    inv = state.views.get(state.inventory, user.scope)
-    codes = set(inv.regions) | {f.county for f in inv.facilities.values()}
-    codes |= {c[:4] for c in codes if len(c) >= 4} | {c[:2] for c in codes}
-    codes = {c for c in codes if c.startswith(user.scope)}
-    out = [] if user.scope else [{"code": "0", "label": "全国"}]
-    for code in sorted(codes):
-        indent = "　" * (len(code) // 2 - 1)
-        out.append({"code": code, "label": f"{indent}{inv.region_name(code)}（{LEVEL_ZH[region_level(code)]} {code}）"})
-    return out
 
 
 def _period(start: str, end: str) -> Period:
@@ -165,32 +149,16 @@ def index(
     region: Annotated[str | None, Query(max_length=6)] = None,
     start: Annotated[str | None, Query(max_length=10)] = None,
     end: Annotated[str | None, Query(max_length=10)] = None,
+    lang: Annotated[str | None, Query(max_length=5)] = None,
 ) -> Response:
+    """The region picked in the form, else the signed-in user's own, this month to date by default
+    (the page of supervision_api/web/views.py, at this address so the form needs no script)."""
+    from supervision_api.web.views import region_page
+
     user = _user(request)
     if user is None:
         return RedirectResponse("/web/login", status_code=303)
-    state = _state(request)
-    today = datetime.now(TZ).date()
-    selected = {
-        "region": region or (user.scope or "0"),
-        "start": start or (today - timedelta(days=7)).isoformat(),
-        "end": end or (today - timedelta(days=1)).isoformat(),
-    }
-    ctx: dict[str, Any] = {"user": user, "regions": _regions(state, user), "selected": selected, "formats": FORMATS}
-    if region is None or start is None or end is None:
-        return _page(request, "index.html", **ctx)
-    try:
-        rep, per, code = _report(state, user, region, start, end)
-    except _Refused as exc:
-        return _page(request, "index.html", exc.status, error=str(exc), **ctx)
-    record(state, user, "report.view", region=code, target="/web/", period=per.as_dict(), via="web")
-    doc = rep.as_dict()
-    for sec in doc["sections"]:
-        for h in sec["headline"]:
-            h["shown"] = fmt_value(h["value"], "zh", h["unit"])
-    share = doc["coverage"]["share"]
-    ctx["coverage"] = fmt_value(None if share is None else round(share * 100, 2), "zh", "%")
-    return _page(request, "index.html", report=doc, **ctx)
+    return region_page(request, region or user.scope or "0", start, end, lang)
 
 
 @router.get("/report", response_model=None)

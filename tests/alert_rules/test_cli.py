@@ -126,3 +126,44 @@ def test_alerts_service_loop_stops_on_sigterm(
             proc.kill()
             proc.wait()
         log.close()
+
+
+def test_alerts_once_notifies_through_the_configured_channel(
+    tmp_path: Path, influx: InfluxDB, alerta: AlertaClient, alerta_server: AlertaServer
+) -> None:
+    from devstack.robots import Robot, start_robots
+
+    robots = start_robots()
+    try:
+        url = robots.add(Robot("dingtalk", "county-token", secret="SEC-county", keywords=("告警", "恢复")))
+        config = tmp_path / "notify.yaml"
+        config.write_text(
+            "channels:\n"
+            "  county: {type: dingtalk, url: {env: T_DING_URL}, secret: {env: T_DING_SECRET}, keywords: [告警]}\n"
+            "routes:\n"
+            "  - {name: 全省, match: {region: '51'}, channels: [county]}\n",
+            encoding="utf-8",
+        )
+        inv = load_inventory(EXAMPLES)
+        device = next(d for d in inv.devices.values() if d.enabled)
+        tags = {**inv.device_tags(device), "check": "default_password", "severity": "critical", "source": "agent"}
+        influx.write_lines([f"security_check,{','.join(f'{k}={v}' for k, v in sorted(tags.items()))} passed=0i"])
+        env = {
+            **server_env(influx, alerta_server, alerta_server.admin_key),
+            "T_DING_URL": url,
+            "T_DING_SECRET": "SEC-county",
+            "PDCS_ALERTA_ENVIRONMENT": "开发",
+        }
+        state = str(tmp_path / "alerts.sqlite")
+        out = run(
+            "alerts", "--once", "--inventory", str(EXAMPLES), "--state", state, "--notify-config", str(config), **env
+        )
+        assert out.returncode == 0, out.stderr
+        [msg] = robots.of("dingtalk")
+        assert "严重" in msg.text and (device.name or device.id) in msg.text and "处理建议" in msg.text
+        assert "SEC-county" not in out.stdout + out.stderr and "county-token" not in out.stdout + out.stderr
+        assert robots.refused == []
+        [a] = [a for a in alerta.alerts() if a["resource"] == device.id]
+        assert a["environment"] == "开发" and a["value"] == "未通过"
+    finally:
+        robots.stop()

@@ -113,3 +113,75 @@ def test_maintenance_windows_command(tmp_path: Path) -> None:
     assert (
         bad.exit_code == 1 and f"{f}:2: windows.0: scope: give exactly one of device, facility or region" in bad.output
     )
+
+
+def test_planned_spans_for_the_figures() -> None:
+    weekly = Window.model_validate(
+        {
+            "name": "周一例行维护",
+            "facility": "JT-LIB",
+            "holidays": "skip",
+            "weekly": {"days": ["mon"], "start": "08:00", "end": "10:00"},
+        }
+    )
+    s = MaintenanceSchedule(windows=(weekly,))
+    # 1–31 October 2026: Mondays 5 (National Day holiday, skipped), 12, 19 and 26.
+    spans = s.planned(TAGS, at(2026, 10, 1, 0, 0), at(2026, 11, 1, 0, 0))
+    assert [dt.datetime.fromtimestamp(a, BJ).day for _, a, _ in spans] == [12, 19, 26]
+    assert all(b - a == 7200 for _, a, b in spans)
+    assert s.planned({**TAGS, "facility": "X"}, at(2026, 10, 1, 0, 0), at(2026, 11, 1, 0, 0)) == []
+
+
+def test_add_window_appends_a_valid_entry(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from pdcs.cli import app
+
+    f = tmp_path / "windows.yaml"
+    runner = CliRunner()
+    base = ["maintenance", "add-window", str(f)]
+    r1 = runner.invoke(
+        app,
+        [
+            *base,
+            "--name",
+            "周一例行维护",
+            "--facility",
+            "JT-LIB",
+            "--weekly",
+            "mon",
+            "--start",
+            "08:00",
+            "--end",
+            "10:00",
+            "--skip-holidays",
+            "--reason",
+            "例行检修",
+        ],
+    )
+    assert r1.exit_code == 0, r1.output
+    r2 = runner.invoke(
+        app,
+        [
+            *base,
+            "--name",
+            "每月第一个周六",
+            "--region",
+            "510121",
+            "--monthly-week",
+            "1",
+            "--monthly-day",
+            "sat",
+            "--start",
+            "22:00",
+            "--end",
+            "02:00",
+        ],
+    )
+    assert r2.exit_code == 0, r2.output
+    bad = runner.invoke(app, [*base, "--name", "x", "--weekly", "mon", "--start", "08:00", "--end", "09:00"])
+    assert bad.exit_code == 2 and "scope: give exactly one of device, facility or region" in bad.output
+    s = load_maintenance(f)
+    assert [w.name for w in s.windows] == ["周一例行维护", "每月第一个周六"]
+    assert s.active(TAGS, at(2026, 11, 30, 9, 0)) is not None and s.active(TAGS, at(2026, 10, 5, 9, 0)) is None
+    assert s.active(TAGS, at(2026, 12, 6, 1, 0)) is not None  # first Saturday of December, past midnight

@@ -22,6 +22,7 @@ from supervision_api.db.users import Role
 from supervision_api.state import AppState
 from supervision_api.web.pages import COOKIE
 from supervision_api.web.pages import router as web_router
+from supervision_api.web.views import router as views_router
 from tests.support.figures import build_inventory
 
 from .conftest import ApiProcess
@@ -50,7 +51,7 @@ def test_region_parameter_as_the_api_checks_it(api_process: ApiProcess) -> None:
 def test_schemathesis_finds_no_server_error_on_the_pages(influx: InfluxDB) -> None:
     cfg = Settings(influx_url=influx.url, influx_db=influx.database, database_url="sqlite://", _env_file=None)  # type: ignore[call-arg]
     state = AppState(settings=cfg, inventory=build_inventory(), influx=influx)
-    pages = [r for r in web_router.routes if isinstance(r, APIRoute)]
+    pages = [r for r in (*web_router.routes, *views_router.routes) if isinstance(r, APIRoute)]
     for route in pages:  # the pages are left out of /docs; put them in the schema for this test only
         route.include_in_schema = True
     try:
@@ -66,7 +67,13 @@ def test_schemathesis_finds_no_server_error_on_the_pages(influx: InfluxDB) -> No
     seen: dict[int, int] = {}
     ops = [r.ok() for r in schema.get_all_operations()]  # type: ignore[union-attr]
     ops = [op for op in ops if op.path.startswith("/web")]
-    assert {op.path for op in ops} >= {"/web/", "/web/report", "/web/login"}
+    assert {op.path for op in ops} >= {
+        "/web/",
+        "/web/report",
+        "/web/login",
+        "/web/region/{code}",
+        "/web/facility/{facility_id}",
+    }
     for op in ops:
 
         @given(case=op.as_strategy())

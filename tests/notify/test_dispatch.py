@@ -267,3 +267,26 @@ def test_critical_is_never_held_and_province_gets_a_digest(
     _run(n, clock, 600)
     (digest,) = backup.of("wecom")
     assert "告警汇总" in digest.text and "四川省 成都市" in digest.text and "核心交换机" in digest.text
+
+
+def test_quiet_hours_hold_an_escalation_too(robots: RobotServer, backup: RobotServer, clock: FakeClock) -> None:
+    inv = county_inventory(20)
+    config = _config(
+        routes=[
+            {
+                "name": "金堂县",
+                "match": {"region": "510121"},
+                "channels": ["jt"],
+                "quiet_hours": {"start": "22:00", "end": "08:00"},
+                "escalate": [{"after": "30m", "channels": ["sc"]}],
+            }
+        ]
+    )
+    n = _notifier(config, _channels(robots, backup, clock), clock, facility_open=lambda _f, _t: False)
+    clock.t = T0 + 11 * 3600 + 50 * 60  # 21:50
+    n.intake([notice(inv, "JT-D0001", clock.t, clock.t)])
+    _run(n, clock, 60 * 60, step=60)  # to 22:50: the escalation fell due at 22:20, inside quiet hours
+    assert len(robots.of("dingtalk")) == 1 and backup.of("wecom") == []
+    _run(n, clock, 9.5 * 3600, step=300)  # past 08:00
+    (esc,) = backup.of("wecom")
+    assert "升级" in esc.text and esc.at >= T0 + 22 * 3600

@@ -199,8 +199,16 @@ def test_outside_scope_message_in_english_on_request(api: Api) -> None:
 WEB_CALLS = {
     ("GET", "/web/"): "/web/?region={code}&start=2026-11-02&end=2026-11-03",
     ("GET", "/web/report"): "/web/report?region={code}&start=2026-11-02&end=2026-11-03&format=json",
+    ("GET", "/web/region/{code}"): "/web/region/{code}?start=2026-11-02&end=2026-11-03",
+    ("GET", "/web/facility/{facility_id}"): "/web/facility/{facility_id}?start=2026-11-02&end=2026-11-03",
 }
-WEB_OPEN = {("GET", "/web/login"), ("POST", "/web/login"), ("POST", "/web/logout")}  # sign-in itself
+# sign-in itself, and the chart library (a public file, no data)
+WEB_OPEN = {
+    ("GET", "/web/login"),
+    ("POST", "/web/login"),
+    ("POST", "/web/logout"),
+    ("GET", "/web/static/echarts.min.js"),
+}
 
 
 @pytest.mark.parametrize("caller", CALLERS, ids=lambda c: f"{c.role.value}:{c.scope or 'nation'}")
@@ -211,7 +219,7 @@ def test_web_pages_matrix(make_api: Callable[[], Api], caller: Caller) -> None:
     assert web == set(WEB_CALLS) | WEB_OPEN, "a new /web route: add it to WEB_CALLS"
     anon = api.anonymous()
     for template in WEB_CALLS.values():
-        r = anon.get(template.format(code=caller.inside["code"]), follow_redirects=False)
+        r = anon.get(template.format(**caller.inside), follow_redirects=False)
         assert r.status_code == 303 and r.headers["location"] == "/web/login"
     client = api.client(caller.role, caller.scope)
     token = client.headers["Authorization"].removeprefix("Bearer ")
@@ -221,7 +229,7 @@ def test_web_pages_matrix(make_api: Callable[[], Api], caller: Caller) -> None:
         if values is None:
             continue
         for (method, path), template in WEB_CALLS.items():
-            r = browser.request(method, template.format(code=values["code"]))
+            r = browser.request(method, template.format(**values))
             what = f"{caller.role.value} {where} {path} → {r.status_code} {r.text[:200]}"
             assert r.status_code == (200 if where == "inside" else 403), what
             answer = r.text.replace(values["code"], "<asked>")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import (
     JSON,
@@ -88,7 +88,8 @@ meta = Table(
 
 LIVE_TOKEN = "pdcs_1a2b3c4d_" + "k" * 43
 REVOKED_TOKEN = "pdcs_5e6f7a8b_" + "r" * 43
-WHEN = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
+# Ten days ago: a token of the release is recent enough to be valid under any expiry rule a later one brings.
+WHEN = datetime.now(UTC).replace(microsecond=0) - timedelta(days=10)
 
 
 # Documents as that release stored them (``inventory_store.to_doc`` of inventory/examples).

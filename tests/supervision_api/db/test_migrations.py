@@ -17,7 +17,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import select, text
 from typer.testing import CliRunner
 
-from pdcs.cli import app
+from pdcs.cli import app, main
 from supervision_api.db import Database, audit, inventory_store, migrate, users
 from supervision_api.db.schema import Base
 from tests.supervision_api.db import release_0_1
@@ -79,7 +79,7 @@ def test_a_release_0_1_database_upgrades_in_place_with_every_row_usable(empty_da
     db.dispose()
 
 
-def test_a_database_newer_than_the_code_is_refused(empty_database_url: str) -> None:
+def test_a_database_newer_than_the_code_is_refused(empty_database_url: str, capsys: pytest.CaptureFixture[str]) -> None:
     db = Database(empty_database_url)
     db.create_schema()
     with db.engine.begin() as conn:
@@ -91,6 +91,9 @@ def test_a_database_newer_than_the_code_is_refused(empty_database_url: str) -> N
     code, out = _pdcs_db("upgrade", "--database-url", empty_database_url, "--lang", "en")
     assert code == 1 and "newer than this code" in out
     assert _pdcs_db("current", "--database-url", empty_database_url)[0] == 1
+    # every command on that database says the same, in one line of the user's language
+    assert main(["users", "list", "--database-url", empty_database_url]) == 1
+    assert "比本程序（最高" in capsys.readouterr().err
     with db.engine.connect() as conn:  # refused, not touched
         assert conn.scalar(select(text("version_num")).select_from(text("alembic_version"))) == "f00d0000"
     db.dispose()
