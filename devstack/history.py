@@ -28,6 +28,7 @@ from pdcs.points import (
     INTERFACE,
     SECURITY_CHECK,
     SNMP_TRAP,
+    SYSLOG,
     WIRELESS,
     Point,
     to_lines,
@@ -146,6 +147,15 @@ def week_of_points(
             written += 1
             if d.kind == DeviceKind.SWITCH:
                 written += yield from _interfaces(d, fac, tags, ts, ns, step_s, load, counters)
+                # Syslog counts (collectors/syslog): ordinary messages every poll, login failures every 6 h.
+                # Deterministic (no draw from rng), so every other figure of the week stays as it was.
+                slog = {**tags, "syslog_facility": "local7", "severity": "info", "event": ""}
+                yield Point(SYSLOG, slog, {"messages": 1 + (ts // step_s) % 5}, ns)
+                written += 1
+                if ts % (6 * 3600) < step_s:
+                    auth = {**tags, "syslog_facility": "auth", "severity": "warning", "event": "login_failure"}
+                    yield Point(SYSLOG, auth, {"messages": 2}, ns)
+                    written += 1
             elif d.kind == DeviceKind.WIRELESS_AP:
                 for radio, share in (("2.4G", 0.35), ("5G", 0.65)):
                     clients = round(40 * load * share + rng.random())

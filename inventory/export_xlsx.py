@@ -47,6 +47,8 @@ HEADERS_ZH: dict[str, str] = {
     "address": "地址",
     "lat": "纬度",
     "lon": "经度",
+    "commissioned": "投运日期",
+    "decommissioned": "停用日期",
     "facility": "场馆编号",
     "snmp_profile": "SNMP凭据",
     "ssh_profile": "SSH凭据",
@@ -102,18 +104,13 @@ def _yes_no(value: bool, lang: Lang) -> str:
 
 
 def facility_row(f: Facility, columns: list[str], lang: Lang) -> list[object]:
+    """The cells of ``f`` under ``columns``: plain fields as they are (a column added to the register
+    is exported without a change here), kinds and yes/no in ``lang``, a cell per weekday, MLPS and attributes."""
     hours = f.opening_hours
     values: dict[str, object] = {
-        "id": f.id,
-        "name": f.name,
+        **f.model_dump(exclude_none=True, exclude={"opening_hours", "attributes", "mlps"}),
         "kind": FACILITY_KIND_ZH[f.kind] if lang == "zh" else f.kind.value,
-        "county": f.county,
-        "timezone": f.timezone,
         "holiday_calendar": _yes_no(f.holiday_calendar, lang),
-        "uplink_mbps": f.uplink_mbps,
-        "address": f.address,
-        "lat": f.lat,
-        "lon": f.lon,
         **{w: ",".join(str(s) for s in hours[w]) if w in hours else _CLOSED[lang] for w in WEEKDAYS},
     }
     if f.mlps is not None:
@@ -128,6 +125,7 @@ def facility_row(f: Facility, columns: list[str], lang: Lang) -> list[object]:
 
 
 def device_row(d: Device, lang: Lang) -> list[object]:
+    """The cells of ``d`` under the devices register's columns."""
     values: dict[str, object] = {
         **d.model_dump(exclude_none=True),
         "kind": DEVICE_KIND_ZH[d.kind] if lang == "zh" else d.kind.value,

@@ -18,65 +18,71 @@ from zoneinfo import ZoneInfo
 from alert_rules.message import format_duration, render
 from alert_rules.model import Links
 from notify.channels.base import Outgoing
+from pdcs import i18n
 
-SEVERITY = {
-    "zh": {"critical": "严重", "major": "重要", "minor": "次要", "warning": "警告", "informational": "提示"},
-    "en": {"critical": "CRITICAL", "major": "MAJOR", "minor": "MINOR", "warning": "WARNING", "informational": "INFO"},
-}
-_WORDS = {
-    "zh": {
-        "resolved": "已恢复",
-        "escalated": "升级",
-        "summary": "告警汇总",
-        "new": "新增告警",
-        "cleared": "已恢复",
-        "region": "地区",
-        "device": "设备",
-        "what": "情况",
-        "value": "当前",
-        "since": "开始",
-        "lasted": "已持续",
-        "outage": "故障持续",
-        "error": "最近错误",
-        "hours": "开放时间",
-        "meaning": "说明",
-        "step": "处理建议",
-        "board": "看板",
-        "alerta": "告警台",
-        "unacked": "未确认，已升级通知",
-        "more": "条，见后续消息",
-        "rest": "其余",
-        "count": "条",
-    },
-    "en": {
-        "resolved": "Resolved",
-        "escalated": "Escalated",
-        "summary": "Alert summary",
-        "new": "New",
-        "cleared": "Resolved",
-        "region": "Region",
-        "device": "Device",
-        "what": "What",
-        "value": "Value",
-        "since": "Since",
-        "lasted": "for",
-        "outage": "Outage lasted",
-        "error": "Last error",
-        "hours": "Opening hours",
-        "meaning": "Meaning",
-        "step": "First step",
-        "board": "Board",
-        "alerta": "Alerta",
-        "unacked": "not acknowledged, escalated",
-        "more": "more in the next message",
-        "rest": "",
-        "count": "",
-    },
-}
+# Alerta's severities as engineers read them (alert severities, not the security checks' levels).
+i18n.register(
+    {
+        "notify.severity.critical": ("严重", "CRITICAL"),
+        "notify.severity.major": ("重要", "MAJOR"),
+        "notify.severity.minor": ("次要", "MINOR"),
+        "notify.severity.warning": ("警告", "WARNING"),
+        "notify.severity.informational": ("提示", "INFO"),
+        "notify.resolved": ("已恢复", "Resolved"),
+        "notify.escalated": ("升级", "Escalated"),
+        "notify.summary": ("告警汇总", "Alert summary"),
+        "notify.new": ("新增告警", "New"),
+        "notify.cleared": ("已恢复", "Resolved"),
+        "notify.region": ("地区", "Region"),
+        "notify.device": ("设备", "Device"),
+        "notify.what": ("情况", "What"),
+        "notify.value": ("当前", "Value"),
+        "notify.since": ("开始", "Since"),
+        "notify.lasted": ("已持续", "for"),
+        "notify.outage": ("故障持续", "Outage lasted"),
+        "notify.error": ("最近错误", "Last error"),
+        "notify.hours": ("开放时间", "Opening hours"),
+        "notify.step": ("处理建议", "First step"),
+        "notify.board": ("看板", "Board"),
+        "notify.alerta": ("告警台", "Alerta"),
+        "notify.unacked": ("未确认，已升级通知", "not acknowledged, escalated"),
+        "notify.more": ("条，见后续消息", "more in the next message"),
+        "notify.rest": ("其余", ""),
+        "notify.count": ("条", ""),
+    }
+)
+_KEYS = [
+    "resolved",
+    "escalated",
+    "summary",
+    "new",
+    "cleared",
+    "region",
+    "device",
+    "what",
+    "value",
+    "since",
+    "lasted",
+    "outage",
+    "error",
+    "hours",
+    "step",
+    "board",
+    "alerta",
+    "unacked",
+    "more",
+    "rest",
+    "count",
+]
 
 
 def _w(lang: str) -> dict[str, str]:
-    return _WORDS["en" if lang == "en" else "zh"]
+    code: i18n.Lang = "en" if lang == "en" else "zh"
+    return {k: i18n.text(f"notify.{k}", code) for k in _KEYS}
+
+
+def severity_label(severity: str, lang: str) -> str:
+    return i18n.label("notify.severity", severity, "en" if lang == "en" else "zh")
 
 
 def clock_time(ts: float, tz: str) -> str:
@@ -105,7 +111,7 @@ def single(
     n: dict[str, Any], links: Links, tz: str, lang: str = "zh", *, escalated_after: float | None = None
 ) -> Outgoing:
     w = _w(lang)
-    sev = SEVERITY["en" if lang == "en" else "zh"].get(n.get("severity", ""), n.get("severity", ""))
+    sev = severity_label(str(n.get("severity", "")), lang)
     resolved = n.get("action") == "resolve"
     head = w["resolved"] if resolved else (f"{w['escalated']}·{sev}" if escalated_after is not None else sev)
     title = f"【{head}】{n.get('description', n.get('rule', ''))} · {_where(n)}"
@@ -157,8 +163,12 @@ def _scope(notices: Sequence[dict[str, Any]]) -> str:
     return " ".join(common)
 
 
-def batch(notices: Sequence[dict[str, Any]], tz: str, lang: str = "zh", *, remaining: int = 0) -> Outgoing:
-    """One summary: how many opened and resolved, and which — grouped by rule, then facility, devices named."""
+def batch(
+    notices: Sequence[dict[str, Any]], tz: str, lang: str = "zh", *, remaining: int = 0, escalated: bool = False
+) -> Outgoing:
+    """One summary: how many opened and resolved, and which — grouped by rule, then facility, devices named.
+
+    ``escalated``: the alerts open and unacknowledged past an escalation step."""
     w = _w(lang)
     opened = [n for n in notices if n.get("action") != "resolve"]
     cleared = [n for n in notices if n.get("action") == "resolve"]
@@ -167,7 +177,11 @@ def batch(notices: Sequence[dict[str, Any]], tz: str, lang: str = "zh", *, remai
         counts.append(f"{w['new']} {len(opened)} {w['count']}")
     if cleared:
         counts.append(f"{w['cleared']} {len(cleared)} {w['count']}")
-    title = f"【{w['summary']}】{_scope(notices)} {'，'.join(counts)}".strip()
+    head = f"{w['escalated']}·{w['summary']}" if escalated else w["summary"]
+    title = f"【{head}】{_scope(notices)} {'，'.join(counts)}".strip()
+    if escalated:
+        after = min(float(n.get("escalated_after", 0)) for n in notices)
+        title += f"（{format_duration(after, lang)} {w['unacked']}）"
     lines = []
     for label, group in ((w["new"], opened), (w["cleared"], cleared)):
         if not group:

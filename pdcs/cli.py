@@ -18,6 +18,7 @@ import typer
 from alert_rules.cli import alerts, maintenance_app, rules_app
 from collectors.cli import collect
 from collectors.config_history.cli import app as config_app
+from collectors.discovery.cli import discover
 from collectors.ingest_cli import app as ingest_app
 from collectors.ssh_audit.cli import audit
 from collectors.syslog.cli import app as syslog_app
@@ -31,6 +32,7 @@ from supervision.commands.figures import app as supervision_app
 from supervision.commands.figures import assessment
 from supervision.commands.rollup import app as rollup_app
 from supervision.commands.rollup import backfill
+from supervision.commands.satisfaction import app as satisfaction_app
 from supervision_api.access.cli import app as users_app
 from supervision_api.cli import api
 from supervision_api.db.cli import app as db_app
@@ -58,11 +60,13 @@ SUBCOMMANDS: list[tuple[str, typer.Typer | Callable[..., Any] | None, str]] = [
     ("backfill", backfill, "Compute past days' roll-ups from raw points."),
     ("supervision", supervision_app, "Availability in opening hours and bandwidth figures."),
     ("assessment", assessment, "Annual assessment (年度考核) scores of a region."),
+    ("satisfaction", satisfaction_app, "Import third-party satisfaction surveys (群众满意度) for the assessment."),
     ("influx", influx_app, "The InfluxDB layout's version: show it, migrate data to this code's layout."),
     ("db", db_app, "The API database's schema: upgrade it (migrations), show its revision."),
     ("users", users_app, "Users, roles, region scopes and API tokens (stored hashed)."),
     ("report", report, "Supervision report of a region: JSON, CSV, XLSX or PDF."),
     ("audit", audit, "Audit device configurations over SSH against the security baselines."),
+    ("discover", discover, "Sweep subnets (ICMP, SNMP, LLDP/CDP) and propose inventory rows (设备发现)."),
     ("syslog", syslog_app, "Syslog (日志): rsyslog configuration, indexing into InfluxDB, search, retention."),
     ("config", config_app, "Configuration history (配置历史): fetch, log and diff versions."),
     ("grafana", grafana_app, "Grafana dashboards: build the JSON, check the queries, push to a Grafana."),

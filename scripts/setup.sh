@@ -19,6 +19,7 @@ APT_PACKAGES=(
   wrk                           # C load generator for bench/supervision.py
   docker-compose                # validates docker-compose.yml offline (config + its compose_spec.json)
   git                           # configuration history: one git repository of device configurations (collectors/config_history)
+  rsyslog                       # syslog receiver and raw store (collectors/syslog; devstack/rsyslog.py)
   fping                         # bench/probes.py: the peer the ICMP prober is measured against
   python3-venv
 )

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from inventory.labels import FACILITY_KIND_EN
 from inventory.models import FACILITY_KIND_ZH, Facility, FacilityKind, Inventory, region_chain
 from pdcs import yaml_guard
-from pdcs.i18n import both, register, text
+from pdcs.i18n import both, label, register, text
 from pdcs.storage import InfluxDB
 from supervision.regions import level_tags
 from supervision.rollup import FacilityDays, read_facility_year
@@ -54,6 +54,11 @@ MeasuredType = Literal["wifi_coverage", "service_probe", "terminals_and_uplink",
 
 register(
     {
+        # The facility attributes of the default rubric, as a Chinese reader names them (reports, pages).
+        "facility.attribute.wireless_coverage": ("“提供无线网络覆盖”", "wireless_coverage"),
+        "facility.attribute.digital_library_service": ("“具备数字图书馆服务能力”", "digital_library_service"),
+        "facility.attribute.digital_cultural_centre": ("“具备数字文化馆服务能力”", "digital_cultural_centre"),
+        "facility.attribute.service_point_upgraded": ("“基层服务点已提档升级”", "service_point_upgraded"),
         "assessment.formula.attribute_share": (
             "{attribute} 为“是”的设施数 ÷ 已填报该属性的{kinds}数",
             "facilities with {attribute} = true ÷ {kinds} that state it",
@@ -130,11 +135,11 @@ register(
         "assessment.unit.availability": ("比例（小时之比）", "share of hours"),
         "assessment.unit.check_pass_rate": ("比例（检查次数之比）", "share of checks"),
         "assessment.words.attribute_share.num": (
-            "{attribute} 为“是”的设施 {n} 个",
+            "填报为“是”的设施 {n} 个",
             "{n} facilities with {attribute} = yes",
         ),
         "assessment.words.attribute_share.den": (
-            "已填报 {attribute} 的设施 {n} 个",
+            "已填报的设施 {n} 个",
             "{n} facilities stating {attribute}",
         ),
         "assessment.words.supervised_share.num": (
@@ -380,7 +385,7 @@ def _formula(ind: Indicator, lang: Literal["zh", "en"]) -> str:
     f = text(
         f"assessment.formula.{ind.source.type}",
         lang,
-        attribute=ind.source.attribute,
+        attribute=_attribute(ind, lang),
         kinds=kinds_text,
         min_terminals=ind.source.min_terminals,
         min_uplink_mbps=ind.source.min_uplink_mbps,
@@ -391,13 +396,20 @@ def _formula(ind: Indicator, lang: Literal["zh", "en"]) -> str:
     return f"{f}；{s}" if lang == "zh" else f"{f}; {s}"
 
 
+def _attribute(ind: Indicator, lang: Literal["zh", "en"]) -> str:
+    """The inventory attribute an indicator reads, as readers say it (“提供无线网络覆盖”); in English its
+    name as the inventory files spell it. An attribute without a label shows its name."""
+    name = ind.source.attribute or ""
+    return label("facility.attribute", name, lang) if lang == "zh" else name
+
+
 def _words(ind: Indicator, pool: Pool, lang: Literal["zh", "en"]) -> tuple[str, str, str]:
     """Numerator, denominator and unit in words (hours, not seconds)."""
     t = ind.source.type
     key = f"assessment.words.{t}"
     return (
-        text(f"{key}.num", lang, n=_n(pool.num), attribute=ind.source.attribute),
-        text(f"{key}.den", lang, n=_n(pool.den), no_data=_n(pool.no_data), attribute=ind.source.attribute),
+        text(f"{key}.num", lang, n=_n(pool.num), attribute=_attribute(ind, lang)),
+        text(f"{key}.den", lang, n=_n(pool.den), no_data=_n(pool.no_data), attribute=_attribute(ind, lang)),
         text(f"assessment.unit.{t}", lang),
     )
 

@@ -149,6 +149,18 @@ def build(names: Names) -> db.Dashboard:
             ).alias("$tag_radio $tag_ssid"),
         )
     )
+    d = d.with_panel(
+        timeseries_panel(
+            "系统日志",
+            "设备发来的 syslog 条数（按严重程度）；日志原文：pdcs syslog search 或 API /devices/{id}/syslog。",
+            InfluxQL(
+                f'SELECT sum("messages") AS "messages" FROM "syslog" WHERE $timeFilter AND {where} '
+                'GROUP BY time($__interval), "severity" fill(none)',
+                columns=("messages",),
+                group_by=("severity",),
+            ).alias("$tag_severity"),
+        ).span(24)
+    )
     checks = table_panel(
         "安全检查",
         "各检查项最近一次的结果与证据（等保 2.0 条款）。",

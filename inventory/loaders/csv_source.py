@@ -45,6 +45,7 @@ FACILITY_COLUMNS = (
     "address",
     "lat",
     "lon",
+    "commissioned",
     *WEEKDAYS,
     "mlps.harm_object",
     "mlps.harm_degree",
@@ -62,6 +63,8 @@ DEVICE_COLUMNS = (
     "vendor",
     "uplink_interface",
     "enabled",
+    "commissioned",
+    "decommissioned",
 )
 REQUIRED = {"facilities": ("id", "name", "kind", "county"), "devices": ("id", "kind", "facility")}
 ATTRIBUTE_PREFIX = "attr."  # facilities: ``attr.digital_library_service`` -> attributes
@@ -82,6 +85,8 @@ HEADER_ALIASES: dict[str, str] = {
     "地址": "address",
     "纬度": "lat",
     "经度": "lon",
+    "投运日期": "commissioned",
+    "停用日期": "decommissioned",
     "管理地址": "address",
     "场馆": "facility",
     "场馆编号": "facility",

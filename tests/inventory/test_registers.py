@@ -37,7 +37,7 @@ FACILITY_HEADER = [
     "执行法定节假日",
     "attr.e_reading_seats",
 ]
-DEVICE_HEADER = ["编号", "名称", "类型", "场馆编号", "管理地址", "厂商", "启用"]
+DEVICE_HEADER = ["编号", "名称", "类型", "场馆编号", "管理地址", "厂商", "启用", "投运日期"]
 
 
 def _folder(tmp_path: Path) -> Path:
@@ -81,10 +81,12 @@ def _workbook(path: Path) -> None:
 
     dev = book.create_sheet("设备台账")
     dev.append(["金堂县公共数字文化设备台账（2026年）"])
-    dev.merge_cells("A1:G1")
+    dev.merge_cells("A1:H1")
     dev.append(DEVICE_HEADER)
-    dev.append(["jt-lib-sw01", "图书馆核心交换机", "交换机/路由器", "jt-lib", "10.51.121.1", "huawei", "是"])
-    dev.append(["jt-lib-ert01", "电子阅览终端01", "电子阅览终端", "jt-lib", "10.51.121.31", None, True])
+    dev.append(
+        ["jt-lib-sw01", "图书馆核心交换机", "交换机/路由器", "jt-lib", "10.51.121.1", "huawei", "是", date(2026, 3, 1)]
+    )
+    dev.append(["jt-lib-ert01", "电子阅览终端01", "电子阅览终端", "jt-lib", "10.51.121.31", None, True, "2026-04-15"])
     dev.append(["jt-zz-ap01", "赵镇AP", "无线接入点", "jt-libb", "10.51.123.11", "h3c", "是"])  # row 5: facility
     dev.append(["jt-lib-sw01", "重复的交换机", "交换机/路由器", "jt-lib", "10.51.121.2", "huawei", "是"])  # row 6: id
     book.save(path)
@@ -113,6 +115,9 @@ def test_an_xlsx_register_with_merged_titles_and_chinese_headers(tmp_path: Path)
     assert lib.attributes == {"e_reading_seats": 48}
     assert [str(s) for s in zz.opening_hours["mon"]] == ["08:30-12:00", "14:00-17:30"]  # full-width comma
     assert inv.devices["jt-lib-ert01"].kind is DeviceKind.E_READING_TERMINAL and inv.devices["jt-lib-ert01"].enabled
+    # 投运日期 as a date cell and as text
+    assert inv.devices["jt-lib-sw01"].commissioned == date(2026, 3, 1)
+    assert inv.devices["jt-lib-ert01"].commissioned == date(2026, 4, 15)
     assert "说明" not in {s for src in sources for s in src.sheets}
     assert [(s.format, s.sheets, s.rows) for s in sources] == [("XLSX", ("场馆登记", "设备台账"), 7)]
 
@@ -183,7 +188,7 @@ def test_the_summary_states_each_registers_encoding_and_sheets(tmp_path: Path) -
     assert ws is not None
     ws.title = "设备"
     ws.append(DEVICE_HEADER)
-    ws.append(["jt-hk-sw", "淮口交换机", "交换机/路由器", "jt-hk", "10.0.0.1", "h3c", "是"])
+    ws.append(["jt-hk-sw", "淮口交换机", "交换机/路由器", "jt-hk", "10.0.0.1", "h3c", "是", None])
     book.save(folder / "设备.xlsx")
     zh = runner.invoke(app, ["check", str(folder)])
     assert zh.exit_code == 0, zh.output
@@ -234,3 +239,29 @@ def test_export_writes_a_workbook_that_loads_back_to_the_same_inventory(
         xml = "".join(z.read(n).decode("utf-8", "replace") for n in z.namelist())
     assert "env:PDCS_SECRET_SNMP_COUNTY" in xml  # the reference, for the reader
     assert "s3cret-community-value" not in xml  # never the value
+
+
+def test_export_keeps_commissioning_dates_coordinates_and_mlps(tmp_path: Path) -> None:
+    (tmp_path / "src").mkdir()
+    src = _folder(tmp_path / "src")
+    (src / "inv.yaml").write_text(
+        """facilities:
+  - {id: jt-lib, name: 金堂县图书馆, kind: public_library, county: "510121", lat: 30.86, lon: 104.41,
+     commissioned: 2026-01-05, opening_hours: {tue: "09:00-12:00,14:00-17:30"},
+     mlps: {harm_object: 社会秩序公共利益, harm_degree: 一般损害}, attributes: {e_reading_seats: 48, wifi: true}}
+devices:
+  - {id: jt-lib-sw01, kind: switch, facility: jt-lib, commissioned: 2026-01-05, decommissioned: 2026-11-30}
+""",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "regions.yaml").write_text(REGIONS, encoding="utf-8")
+    for lang in ("zh", "en"):
+        result = runner.invoke(app, ["export", str(src), "-o", str(out / "台账.xlsx"), "--lang", lang])
+        assert result.exit_code == 0, result.output
+        again, problems = read_inventory(out)
+        original, _ = read_inventory(src)
+        assert problems == []
+        assert again.facilities["jt-lib"].model_dump() == original.facilities["jt-lib"].model_dump()
+        assert again.devices["jt-lib-sw01"].model_dump() == original.devices["jt-lib-sw01"].model_dump()

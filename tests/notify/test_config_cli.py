@@ -117,3 +117,16 @@ def test_notify_test_with_a_wrong_secret_exits_1(
     result = CliRunner().invoke(app, ["notify", "test", "jt", "--config", str(f)])
     assert result.exit_code == 1
     assert "refused (code 310000): sign not match" in result.output
+
+
+def test_check_resolve_secrets_and_unknown_channels(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    f = tmp_path / "notify.yaml"
+    f.write_text(GOOD, encoding="utf-8")
+    monkeypatch.delenv("TEST_DINGTALK_URL", raising=False)
+    result = CliRunner().invoke(app, ["notify", "check", str(f), "--resolve-secrets"])
+    assert result.exit_code == 1
+    assert "channels.jt: environment variable TEST_DINGTALK_URL is not set" in result.output
+    f.write_text(GOOD.replace("channels: [jt]", "channels: [jt, nowhere]"), encoding="utf-8")
+    result = CliRunner().invoke(app, ["notify", "check", str(f)])
+    assert result.exit_code == 1 and "routes.0.channels: no channel named 'nowhere'" in result.output
+    assert f"{f}:18:" in result.output  # the line of routes[0].channels
