@@ -248,6 +248,33 @@ class MlpsDeclaration(_Model):
         return _HARM_ALIASES.get(str(v).strip().lower(), v) if isinstance(v, str) else v
 
 
+class SpecialDay(_Model):
+    """A dated closure or special hours a facility announced (闭馆公告, 除夕闭馆, 延时开放), with its reason."""
+
+    day: date = Field(validation_alias=AliasChoices("date", "day", "日期"))
+    to: date | None = None  # last day, inclusive; None: one day
+    hours: tuple[OpeningSpan, ...] = ()  # empty: closed
+    reason: str = Field(min_length=1)
+
+    @field_validator("hours", mode="before")
+    @classmethod
+    def _spans(cls, v: object) -> object:
+        return parse_day_spans(v)
+
+    @field_serializer("hours")
+    def _hours_out(self, hours: tuple[OpeningSpan, ...]) -> list[str]:
+        return [str(s) for s in hours]
+
+    @model_validator(mode="after")
+    def _order(self) -> SpecialDay:
+        if self.to is not None and self.to < self.day:
+            raise ValueError("to: before date")
+        return self
+
+    def covers(self, day: date) -> bool:
+        return self.day <= day <= (self.to or self.day)
+
+
 class Facility(_Model):
     id: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
     name: str
@@ -257,6 +284,11 @@ class Facility(_Model):
     opening_hours: dict[str, tuple[OpeningSpan, ...]] = Field(default_factory=dict)
     timezone: str = "Asia/Shanghai"
     holiday_calendar: bool = True  # follows China's official holidays and adjusted working days
+    # On statutory (and regional) holidays: "open" or "closed"; None: the facility kind's default
+    # (supervision/schedule.py: libraries and cultural centres open, 《公共图书馆法》第三十三条).
+    holidays: Literal["open", "closed"] | None = None
+    holiday_hours: tuple[OpeningSpan, ...] | None = None  # hours on holidays when open; None: that weekday's
+    special_days: tuple[SpecialDay, ...] = ()  # dated closures and special hours, each with its reason
     uplink_mbps: float | None = Field(default=None, gt=0)
     address: str | None = None
     # Where it is, WGS-84 degrees (GPS, as surveyed; not the GCJ-02 "Mars" coordinates of 高德/腾讯 web maps,
@@ -303,6 +335,15 @@ class Facility(_Model):
                 # Name the weekday as written so the loader can point at that weekday's line.
                 raise Invalid(exc.code, **exc.params, at=str(day)) from None
         return {k: v for k, v in out.items() if v}
+
+    @field_validator("holiday_hours", mode="before")
+    @classmethod
+    def _holiday_hours(cls, v: object) -> object:
+        return None if v is None else parse_day_spans(v)
+
+    @field_serializer("holiday_hours")
+    def _holiday_hours_out(self, hours: tuple[OpeningSpan, ...] | None) -> list[str] | None:
+        return None if hours is None else [str(s) for s in hours]
 
     @field_serializer("opening_hours")
     def _hours_out(self, hours: dict[str, tuple[OpeningSpan, ...]]) -> dict[str, list[str]]:

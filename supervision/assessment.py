@@ -135,11 +135,11 @@ register(
         "assessment.unit.availability": ("比例（小时之比）", "share of hours"),
         "assessment.unit.check_pass_rate": ("比例（检查次数之比）", "share of checks"),
         "assessment.words.attribute_share.num": (
-            "{attribute} 为“是”的设施 {n} 个",
+            "填报为“是”的设施 {n} 个",
             "{n} facilities with {attribute} = yes",
         ),
         "assessment.words.attribute_share.den": (
-            "已填报 {attribute} 的设施 {n} 个",
+            "已填报的设施 {n} 个",
             "{n} facilities stating {attribute}",
         ),
         "assessment.words.supervised_share.num": (

@@ -1,13 +1,24 @@
 """Scheduled service time: a facility's opening hours under China's official holiday calendar.
 
-Rules (docs/architecture.md, "Supervision API"):
+Rules (docs/architecture.md, "Supervision API"), in this order for a local day:
 
-* A facility opens on its weekly hours (``Facility.opening_hours``, local
-  time in ``Facility.timezone``).
-* If it follows the official calendar (``holiday_calendar: true``):
-  on a public holiday it is closed; on an adjusted working day (调休上班, a
-  Saturday or Sunday that is a working day) it opens with its usual
-  working-day hours — the most common Monday–Friday schedule.
+* A dated closure or special hours the facility announced (``special_days``, each with its
+  reason: 闭馆公告, 除夕闭馆, 延时开放) decide that day.
+* A facility not following the calendar (``holiday_calendar: false``) keeps its weekly hours.
+* On a statutory holiday — national, or regional for its province
+  (``data/holidays_regional.yaml``: 新疆 肉孜节/古尔邦节, 西藏 藏历新年, 广西 三月三, 宁夏
+  开斋节/古尔邦节 …) — a facility *open on holidays* keeps that weekday's hours, or its
+  ``holiday_hours``; one *closed on holidays* is closed.  Which applies is ``Facility.holidays``,
+  else the kind's default (:data:`OPEN_ON_HOLIDAYS`): public libraries and cultural centres
+  open — 《中华人民共和国公共图书馆法》第三十三条: 公共图书馆应当……在公休日应当开放，在国家
+  法定节假日应当有开放时间; cultural centres are expected to extend hours on holidays — while
+  township centres, e-reading rooms and the rest, usually in government buildings, follow the
+  official calendar and close.
+* On an adjusted working day (调休上班, a Saturday or Sunday that is a working day) a facility
+  closed on holidays works like an office: its usual working-day hours (the most common
+  Monday–Friday schedule); a facility open on holidays keeps that weekday's own hours (the
+  调休 moves staff days, not the public's: a Saturday stays a Saturday for readers).
+* Otherwise the weekly hours (``Facility.opening_hours``, local time in ``Facility.timezone``).
 * The calendar is the chinese-calendar package, overridden year by year by
   ``data/holidays_cn.yaml`` (the official notices, cited there).  A year that
   neither knows is treated as plain weeks and reported as not covered.
@@ -26,10 +37,13 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from pathlib import Path
 
-from inventory.models import WEEKDAYS, Facility, OpeningSpan
+from inventory.models import WEEKDAYS, Facility, FacilityKind, OpeningSpan
 from pdcs import yaml_guard
 
 HOLIDAYS_FILE = Path(__file__).parent / "data" / "holidays_cn.yaml"
+REGIONAL_FILE = Path(__file__).parent / "data" / "holidays_regional.yaml"
+# Facility kinds open on statutory holidays unless they say otherwise (see the module's docstring).
+OPEN_ON_HOLIDAYS = frozenset({FacilityKind.PUBLIC_LIBRARY, FacilityKind.CULTURAL_CENTRE})
 
 Interval = tuple[int, int]
 
@@ -42,21 +56,64 @@ class DayKind(StrEnum):
 
 
 @dataclass(frozen=True)
+class RegionalDays:
+    """A province's own holidays and adjusted working days (少数民族习惯节日)."""
+
+    holidays: Mapping[date, str] = field(default_factory=dict)
+    workdays: Mapping[date, str] = field(default_factory=dict)
+    sources: Mapping[int, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class HolidayCalendar:
     holidays: Mapping[date, str] = field(default_factory=dict)
     workdays: Mapping[date, str] = field(default_factory=dict)  # adjusted working days
     years: frozenset[int] = frozenset()
     sources: Mapping[int, str] = field(default_factory=dict)
+    regional: Mapping[str, RegionalDays] = field(default_factory=dict)  # province code → its days
 
     def covers(self, year: int) -> bool:
         return year in self.years
 
-    def day_kind(self, day: date) -> DayKind:
+    def day_kind(self, day: date, province: str = "") -> DayKind:
+        """The kind of ``day`` nationally, or in ``province`` (its regional days first)."""
+        region = self.regional.get(province)
+        if region is not None:
+            if day in region.holidays:
+                return DayKind.HOLIDAY
+            if day in region.workdays:
+                return DayKind.ADJUSTED_WORKDAY
         if day in self.holidays:
             return DayKind.HOLIDAY
         if day in self.workdays:
             return DayKind.ADJUSTED_WORKDAY
         return DayKind.WEEKEND if day.weekday() >= 5 else DayKind.WORKDAY
+
+
+def _days(spec: list[dict[str, object]], key_from: str = "from") -> dict[date, str]:
+    out: dict[date, str] = {}
+    for h in spec:
+        day, last = h[key_from], h.get("to", h[key_from])
+        assert isinstance(day, date) and isinstance(last, date)
+        while day <= last:
+            out[day] = str(h.get("name_en") or h.get("name") or "")
+            day += timedelta(days=1)
+    return out
+
+
+def load_regional(path: Path = REGIONAL_FILE) -> dict[str, RegionalDays]:
+    data = yaml_guard.safe_load(path.read_text(encoding="utf-8")) or {}
+    out: dict[str, RegionalDays] = {}
+    for province, spec in data.items():
+        holidays: dict[date, str] = {}
+        workdays: dict[date, str] = {}
+        sources: dict[int, str] = {}
+        for year, ys in (spec.get("years") or {}).items():
+            holidays |= _days(ys.get("holidays", []))
+            workdays |= _days(ys.get("workdays", []), "date")
+            sources[int(year)] = str(ys.get("source", ""))
+        out[str(province)] = RegionalDays(holidays, workdays, sources)
+    return out
 
 
 def load_calendar(path: Path | None = HOLIDAYS_FILE, *, use_package: bool = True) -> HolidayCalendar:
@@ -91,7 +148,8 @@ def load_calendar(path: Path | None = HOLIDAYS_FILE, *, use_package: bool = True
                 workdays[w["date"]] = w.get("name", "")
             years.add(y)
             sources[y] = str(spec.get("source", path.name))
-    return HolidayCalendar(holidays, workdays, frozenset(years), sources)
+    regional = load_regional() if path == HOLIDAYS_FILE else {}
+    return HolidayCalendar(holidays, workdays, frozenset(years), sources, regional)
 
 
 @functools.cache
@@ -106,15 +164,28 @@ def working_day_hours(facility: Facility) -> tuple[OpeningSpan, ...]:
     return best
 
 
+def open_on_holidays(facility: Facility) -> bool:
+    if facility.holidays is not None:
+        return facility.holidays == "open"
+    return facility.kind in OPEN_ON_HOLIDAYS
+
+
 def day_spans(facility: Facility, day: date, calendar: HolidayCalendar) -> tuple[OpeningSpan, ...]:
-    """Opening spans of ``facility`` on local date ``day``."""
-    if facility.holiday_calendar:
-        kind = calendar.day_kind(day)
-        if kind is DayKind.HOLIDAY:
+    """Opening spans of ``facility`` on local date ``day`` (rules in the module's docstring)."""
+    for special in facility.special_days:
+        if special.covers(day):
+            return special.hours
+    weekly = facility.opening_hours.get(WEEKDAYS[day.weekday()], ())
+    if not facility.holiday_calendar:
+        return weekly
+    kind = calendar.day_kind(day, facility.county[:2])
+    if kind is DayKind.HOLIDAY:
+        if not open_on_holidays(facility):
             return ()
-        if kind is DayKind.ADJUSTED_WORKDAY:
-            return working_day_hours(facility)
-    return facility.opening_hours.get(WEEKDAYS[day.weekday()], ())
+        return facility.holiday_hours if facility.holiday_hours is not None else weekly
+    if kind is DayKind.ADJUSTED_WORKDAY and not open_on_holidays(facility):
+        return working_day_hours(facility)
+    return weekly
 
 
 def _ms(dt: datetime) -> int:

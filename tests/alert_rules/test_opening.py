@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from alert_rules.opening import is_open
 from inventory.models import Facility, FacilityKind, OpeningSpan
@@ -10,7 +11,7 @@ from inventory.models import Facility, FacilityKind, OpeningSpan
 CST = dt.timezone(dt.timedelta(hours=8))
 
 
-def library(holidays: bool = True) -> Facility:
+def library(holidays: bool = True, on_holidays: Literal["open", "closed"] | None = "closed") -> Facility:
     return Facility(
         id="L",
         name="图书馆",
@@ -24,6 +25,7 @@ def library(holidays: bool = True) -> Facility:
             "sat": (OpeningSpan.parse("09:00-17:00"),),
         },
         holiday_calendar=holidays,
+        holidays=on_holidays,  # this library announced closure on holidays (the kind's default is open)
     )
 
 
@@ -44,3 +46,11 @@ def test_holiday_closed_and_adjusted_working_weekend() -> None:
     # 2026-09-20 is a Sunday made a working day: the usual working-day hours apply (09:00-21:00 here)
     assert is_open(f, dt.datetime(2026, 9, 20, 19, 0, tzinfo=CST))
     assert not is_open(library(holidays=False), dt.datetime(2026, 9, 20, 19, 0, tzinfo=CST))
+
+
+def test_library_open_on_holidays_by_default() -> None:
+    # 《公共图书馆法》第三十三条: a library without an announced closure keeps its Wednesday hours on
+    # Wed 7 Oct 2026 (National Day); on the adjusted working Sunday 20 Sep it keeps its Sunday (closed).
+    f = library(on_holidays=None)
+    assert is_open(f, dt.datetime(2026, 10, 7, 10, 0, tzinfo=CST))
+    assert not is_open(f, dt.datetime(2026, 9, 20, 19, 0, tzinfo=CST))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import signal
 import subprocess
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import httpx
@@ -27,6 +27,7 @@ def _children_of(workdir: Path) -> list[psutil.Process]:
 def test_dev_up_serves_availability_from_real_polls(tmp_path: Path) -> None:
     port = free_port()
     workdir = tmp_path / "dev"
+    started = datetime.now(UTC)
     proc = subprocess.Popen(
         pdcs_argv("dev", "up", "--workdir", str(workdir), "--api-port", str(port), "--interval", "5"),
         env=pdcs_env(),
@@ -56,6 +57,35 @@ def test_dev_up_serves_availability_from_real_polls(tmp_path: Path) -> None:
         assert answer, "no availability answer from polled devices"
         assert answer["polls"] == answer["answered"]  # net-snmp answers every poll
         assert answer["share"] == 1.0
+        # Figures only for the monitored minutes (issue 14): the county's "today" counts scheduled time
+        # only since the stack's first polls, with no outage before them; its last month — nothing was
+        # monitored — has no figure at all: no 0 %, no outage, every facility listed as not monitored.
+        county = httpx.get(f"{base}/devices/sim-lib-core-sw", headers=auth, timeout=5).json()["region"]["county"][
+            "code"
+        ]
+        beijing = timezone(timedelta(hours=8))
+        now = datetime.now(beijing)
+        midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+        today = httpx.get(
+            f"{base}/regions/{county}/availability",
+            params={"start": midnight.isoformat(), "end": now.isoformat()},
+            headers=auth,
+            timeout=30,
+        ).json()
+        monitored_s = (datetime.now(UTC) - started).total_seconds()
+        assert today["scheduled_s"] <= monitored_s
+        assert all(datetime.fromisoformat(o["start"]) >= started for o in today["outages"] + today["no_data"])
+        assert today["availability"] is None or today["scheduled_s"] > 0
+        first = midnight.replace(day=1)
+        last_month = httpx.get(
+            f"{base}/regions/{county}/availability",
+            params={"start": (first - timedelta(days=1)).replace(day=1).isoformat(), "end": first.isoformat()},
+            headers=auth,
+            timeout=30,
+        ).json()
+        assert last_month["scheduled_s"] == 0 and last_month["availability"] is None
+        assert last_month["coverage"] is None and last_month["outage_count"] == 0 and last_month["no_data"] == []
+        assert last_month["unmonitored_facilities"] and last_month["data"] == []
         # The device where nothing listens is polled too, and is down.
         down = httpx.get(f"{base}/devices/sim-offline-ap/availability", params=window, headers=auth, timeout=5).json()
         assert down["polls"] >= 1 and down["answered"] == 0

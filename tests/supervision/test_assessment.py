@@ -59,6 +59,7 @@ def test_county_scores_explain_themselves(client: TestClient, rolled: InfluxDB, 
     assert (inputs["numerator"], inputs["denominator"], inputs["facilities"], inputs["facilities_with_data"]) == (
         1, 3, 3, 3
     )  # fmt: skip
+    assert inputs["numerator_text"]["zh"] == "填报为“是”的设施 1 个"
     assert (ind["wireless_coverage"]["basis"]["measured"], ind["wireless_coverage"]["basis"]["declared"]) == (1, 2)
     assert ind["e_reading_baseline"]["score"] == 0 and ind["opening_hours"]["score"] == 0
     assert ind["terminal_use"]["status"] == "no_data" and ind["satisfaction"]["status"] == "no_data"

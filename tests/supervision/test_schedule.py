@@ -29,6 +29,7 @@ def library(**kw: object) -> Facility:
         "name": "图书馆",
         "kind": "public_library",
         "county": "510121",
+        "holidays": "closed",  # this library announced closure on holidays (the kind's default is open)
         "opening_hours": {
             **{d: "09:00-17:00" for d in ("mon", "tue", "wed", "thu", "fri")},
             "sat": "09:00-12:00,14:00-17:00",
@@ -101,3 +102,60 @@ def test_overnight_hours_merge_across_midnight() -> None:
     )
     spans = service_intervals(fac, ms(2026, 9, 28, 12), ms(2026, 10, 1, 12))
     assert spans == [(ms(2026, 9, 28, 12), ms(2026, 10, 1, 12))]
+
+
+def test_library_open_on_national_day_by_default() -> None:
+    # 《公共图书馆法》第三十三条: open on public rest days, opening hours on statutory holidays.
+    # Thu 1 Oct 2026 (National Day): a library keeps its Thursday hours (8 h), or its declared
+    # holiday hours; Sat 3 Oct its Saturday hours (6 h); the adjusted working Sat 10 Oct stays a
+    # Saturday for readers (6 h).  A township centre follows the official calendar: closed on
+    # 1 Oct, working-day hours on 10 Oct.
+    lib = library(holidays=None)
+    cal = official_calendar()
+    day = lambda d: total_ms(service_intervals(lib, ms(2026, 10, d), ms(2026, 10, d + 1), cal))  # noqa: E731
+    assert (day(1), day(3), day(10)) == (8 * H, 6 * H, 6 * H)
+    with_hours = library(holidays=None, holiday_hours="10:00-16:00")
+    assert total_ms(service_intervals(with_hours, ms(2026, 10, 1), ms(2026, 10, 2), cal)) == 6 * H
+    centre = library(holidays=None, kind="township_centre")
+    assert total_ms(service_intervals(centre, ms(2026, 10, 1), ms(2026, 10, 2), cal)) == 0
+    assert total_ms(service_intervals(centre, ms(2026, 10, 10), ms(2026, 10, 11), cal)) == 8 * H
+
+
+def test_dated_closure_and_special_hours_with_a_reason() -> None:
+    lib = library(
+        holidays=None,
+        special_days=[
+            {"date": "2026-10-08", "hours": "closed", "reason": "闭馆公告：设备检修"},
+            {"date": "2026-10-09", "hours": "09:00-21:00", "reason": "延时开放：读书月"},
+        ],
+    )
+    cal = official_calendar()
+    assert total_ms(service_intervals(lib, ms(2026, 10, 8), ms(2026, 10, 9), cal)) == 0
+    assert total_ms(service_intervals(lib, ms(2026, 10, 9), ms(2026, 10, 10), cal)) == 12 * H
+    try:
+        library(special_days=[{"date": "2026-10-08", "hours": "closed"}])
+    except ValueError as exc:
+        assert "reason" in str(exc)
+    else:  # pragma: no cover
+        raise AssertionError("a closure without a reason was accepted")
+
+
+def test_xinjiang_facility_on_a_regional_holiday() -> None:
+    # Mon 9 Jun 2025 is inside 古尔邦节 (6–10 Jun) in Xinjiang (自治区人民政府令第174号 and the
+    # region's 2025 notice) — a working Monday elsewhere.  A township centre in Ürümqi closes;
+    # one in Sichuan opens; a Xinjiang library stays open.
+    cal = official_calendar()
+    urumqi = library(kind="township_centre", county="650102", holidays=None)
+    sichuan = library(kind="township_centre", holidays=None)
+    xj_lib = library(county="650102", holidays=None)
+    monday = (ms(2025, 6, 9), ms(2025, 6, 10))
+    assert cal.day_kind(date(2025, 6, 9), "65") is DayKind.HOLIDAY
+    assert total_ms(service_intervals(urumqi, *monday, cal)) == 0
+    assert total_ms(service_intervals(sichuan, *monday, cal)) == 8 * H
+    assert total_ms(service_intervals(xj_lib, *monday, cal)) == 8 * H
+    # Guangxi's 三月三 2025 (31 Mar – 1 Apr, 广西壮族自治区人民政府令第98号) and Tibet's Spring
+    # Festival and Losar 2026 running to 26 Feb (拉萨市 notice; nationally back to work on 24 Feb).
+    assert cal.day_kind(date(2025, 3, 31), "45") is DayKind.HOLIDAY
+    assert cal.day_kind(date(2025, 3, 31), "51") is DayKind.WORKDAY
+    assert cal.day_kind(date(2026, 2, 24), "54") is DayKind.HOLIDAY
+    assert cal.day_kind(date(2026, 2, 24), "51") is DayKind.WORKDAY

@@ -6,13 +6,16 @@ Thu 8 Oct, Fri 9 Oct and Sat 10 Oct 2026 (an adjusted working day) are 8 h each.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 
 from inventory.models import Inventory
 from pdcs.points import COLLECTOR, Point, to_lines
 from pdcs.storage import InfluxDB
 from supervision import answers
+from supervision import availability as av
 from supervision.periods import Period
+from supervision.schedule import RegionalDays, official_calendar
 from tests.support.scenarios import END, START, at, write_polls
 
 H = 3600.0
@@ -126,3 +129,35 @@ def test_collector_of_another_province_does_not_vouch(influx: InfluxDB, inventor
     write_collector(influx, at("2026-10-09"), at("2026-10-10"), regions="53")  # Yunnan's collector
     service = answers.device_availability(influx, inventory, inventory.devices["jt-wh-k1"], FORTNIGHT)["service"]
     assert service["down_s"] == 0 and service["unknown_s"] == 16 * H  # 9 and 10 Oct: no data
+
+
+def test_library_open_on_national_day(influx: InfluxDB, inventory: Inventory) -> None:
+    # The library without an announced holiday closure (kind default: open, 《公共图书馆法》第三十三条):
+    # Thu 1 Oct 2026 is scheduled with its Thursday hours, 09:00–17:00; its switch was polled and up.
+    inv = inventory.model_copy(deep=True)
+    inv.facilities["jt-lib"] = inv.facilities["jt-lib"].model_copy(update={"holidays": None})
+    write_polls(influx, inv, "jt-lib-sw1", at("2026-10-01"), at("2026-10-02"))
+    day = Period(at("2026-10-01"), at("2026-10-02"))
+    service = answers.device_availability(influx, inv, inv.devices["jt-lib-sw1"], day)["service"]
+    assert (service["scheduled_s"], service["up_s"], service["availability"]) == (8 * H, 8 * H, 1.0)
+    closed = answers.device_availability(influx, inventory, inventory.devices["jt-lib-sw1"], day)["service"]
+    assert closed["scheduled_s"] == 0 and closed["availability"] is None  # announced closed: nothing scheduled
+
+
+def test_xinjiang_facility_on_a_regional_holiday(influx: InfluxDB, inventory: Inventory) -> None:
+    # Raw polls live 90 days, and Xinjiang's 2026 festivals are older than that, so the day is a
+    # stand-in: the 2026 calendar with Fri 9 Oct as a Xinjiang holiday (the real ones — 2025's 古尔邦节
+    # 6–10 Jun … — are checked on the calendar in test_schedule.py).  赵镇's switch moved to an Ürümqi
+    # township centre: 8 Oct is a working day (8 h), 9 Oct the regional holiday — closed, though the
+    # switch answered; the same centre in Sichuan works both days.
+    cal = official_calendar()
+    xj = replace(cal, regional={**cal.regional, "65": RegionalDays(holidays={date(2026, 10, 9): "stand-in"})})
+    inv = inventory.model_copy(deep=True)
+    urumqi = inv.facilities["jt-zhaozhen"].model_copy(update={"county": "650102", "holidays": None})
+    inv.facilities["jt-zhaozhen"] = urumqi
+    write_polls(influx, inv, "jt-zz-sw1", at("2026-10-08"), at("2026-10-10"))
+    period = Period(at("2026-10-08"), at("2026-10-10"))
+    figs = av.device_availability(influx, inv, inv.devices["jt-zz-sw1"], period, calendar=xj)
+    assert (figs.scheduled_ms, figs.up_ms) == (8 * 3_600_000, 8 * 3_600_000)
+    sichuan = av.device_availability(influx, inventory, inventory.devices["jt-zz-sw1"], period, calendar=xj)
+    assert sichuan.scheduled_ms == 16 * 3_600_000

@@ -23,7 +23,9 @@ WEEKDAYS_9_17 = {d: "09:00-17:00" for d in ("mon", "tue", "wed", "thu", "fri")}
 
 
 def _fac(**kw: object) -> Facility:
-    return Facility.model_validate(kw)
+    # The scenarios' facilities announce closure on statutory holidays (a library or cultural centre
+    # opens on holidays by default — 《公共图书馆法》第三十三条 — so they say so explicitly).
+    return Facility.model_validate({"holidays": "closed", **kw})
 
 
 def _dev(**kw: object) -> Device:
