@@ -9,6 +9,9 @@ from typing import TYPE_CHECKING
 
 import typer
 
+import inventory.texts  # noqa: F401  (registers the inventory texts)
+from pdcs.i18n import text
+
 if TYPE_CHECKING:
     from inventory.loaders.csv_source import Source
     from inventory.models import Inventory
@@ -21,21 +24,17 @@ class Language(StrEnum):
     en = "en"
 
 
-_PROBLEMS = {"zh": "发现 {n} 个问题。", "en": "{n} problem(s) found."}
-
-
 def _read(path: Path, lang: Language, resolve_secrets: bool = False) -> tuple[Inventory, list[Source]]:
     from inventory.load import read_inventory_with_sources
 
     if not path.exists():
-        msg = f"路径不存在：{path}" if lang == "zh" else f"path does not exist: {path}"
-        typer.echo(msg, err=True)
+        typer.echo(text("inventory.no_path", lang.value, path=path), err=True)
         raise typer.Exit(2)
     inventory, problems, sources = read_inventory_with_sources(path, resolve_secrets=resolve_secrets)
     if problems:
         for p in problems:
             typer.echo(p.text(lang.value))
-        typer.echo(_PROBLEMS[lang].format(n=len(problems)), err=True)
+        typer.echo(text("inventory.problems_found", lang.value, n=len(problems)), err=True)
         raise typer.Exit(1)
     return inventory, sources
 
@@ -99,5 +98,5 @@ def export(
 
     inventory, _ = _read(path, lang)
     write_workbook(inventory, output, lang.value, source=str(path))
-    done = "已写出" if lang == "zh" else "written"
+    done = text("inventory.written", lang.value)
     typer.echo(f"{output}: {done} ({len(inventory.facilities)} + {len(inventory.devices)})")

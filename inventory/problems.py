@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import NamedTuple
 
 from inventory.texts import CodedError, render
+from pdcs.i18n import Lang, text
 
 Params = tuple[tuple[str, object], ...]  # sorted (name, value) pairs: a problem stays hashable
 
@@ -72,8 +73,7 @@ class InventoryError(Exception):
 
     def text(self, lang: str = "zh") -> str:
         """The first 20 problems, in ``lang`` (``zh`` or ``en``), under a count of them all."""
+        lg: Lang = "zh" if lang == "zh" else "en"
         n, more = len(self.problems), len(self.problems) - 20
-        shown = "\n".join(p.text(lang) for p in self.problems[:20])
-        if lang == "zh":
-            return f"清单有 {n} 处问题：\n{shown}" + (f"\n……另有 {more} 处" if more > 0 else "")
-        return f"inventory has {n} problem(s):\n{shown}" + (f"\n… and {more} more" if more > 0 else "")
+        lines = [text("inventory.problems", lg, n=n), *(p.text(lg) for p in self.problems[:20])]
+        return "\n".join(lines + ([text("inventory.problems.more", lg, more=more)] if more > 0 else []))

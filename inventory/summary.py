@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from typing import Literal, NamedTuple
 
+import inventory.texts  # noqa: F401  (registers the inventory texts)
 from inventory.loaders.csv_source import Source
 from inventory.models import DEVICE_KIND_ZH, FACILITY_KIND_ZH, DeviceKind, FacilityKind, Inventory
+from pdcs.i18n import text
 
 Lang = Literal["zh", "en"]
 
@@ -65,36 +67,6 @@ def summarise(inv: Inventory) -> Summary:
     )
 
 
-_TEXT = {
-    "zh": {
-        "ok": "{path}：没有发现问题。",
-        "totals": "场馆 {f} 个，设备 {d} 台，SNMP 凭据 {s} 个，SSH 凭据 {h} 个。",
-        "provinces": "按省份",
-        "counties": "按区县",
-        "facility_kinds": "按场馆类型",
-        "device_kinds": "按设备类型",
-        "region_row": "场馆 {f:>4}  设备 {d:>5}",
-        "registers": "登记表",
-        "csv": "CSV，{enc} 编码，{n} 行",
-        "xlsx": "Excel 工作簿，工作表 {sheets}，{n} 行",
-        "sep": "、",
-    },
-    "en": {
-        "ok": "{path}: no problems found.",
-        "totals": "facilities: {f}, devices: {d}, SNMP profiles: {s}, SSH profiles: {h}.",
-        "provinces": "By province",
-        "counties": "By county",
-        "facility_kinds": "By facility kind",
-        "device_kinds": "By device kind",
-        "region_row": "facilities {f:>4}  devices {d:>5}",
-        "registers": "Registers",
-        "csv": "CSV, {enc}, {n} rows",
-        "xlsx": "Excel workbook, sheets {sheets}, {n} rows",
-        "sep": ", ",
-    },
-}
-
-
 def _pad(text: str, width: int) -> str:
     """Left-justify counting CJK characters as two columns, so tables line up in a terminal."""
     cols = sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
@@ -103,32 +75,32 @@ def _pad(text: str, width: int) -> str:
 
 def render_sources(sources: list[Source], lang: Lang = "zh") -> list[str]:
     """One line per register: its format, the encoding found (CSV) or the sheets read (workbook), its rows."""
-    t = _TEXT[lang]
     out = []
     for src in sources:
         if src.format == "XLSX":
-            what = t["xlsx"].format(sheets=t["sep"].join(src.sheets), n=src.rows)
+            sheets = text("inventory.summary.sep", lang).join(src.sheets)
+            what = text("inventory.summary.xlsx", lang, sheets=sheets, n=src.rows)
         else:
-            what = t["csv"].format(enc=src.encoding, n=src.rows)
+            what = text("inventory.summary.csv", lang, enc=src.encoding, n=src.rows)
         out.append(f"  {_pad(src.file, 40)}{what}")
-    return ["", t["registers"], *out] if out else []
+    return ["", text("inventory.summary.registers", lang), *out] if out else []
 
 
 def render(s: Summary, path: str, lang: Lang = "zh", sources: list[Source] | None = None) -> str:
-    t = _TEXT[lang]
     out = [
-        t["ok"].format(path=path),
-        t["totals"].format(f=s.facilities, d=s.devices, s=s.snmp_profiles, h=s.ssh_profiles),
+        text("inventory.summary.ok", lang, path=path),
+        text("inventory.summary.totals", lang, f=s.facilities, d=s.devices, s=s.snmp_profiles, h=s.ssh_profiles),
     ]
     for key, region_rows in (("provinces", s.provinces), ("counties", s.counties)):
-        out += ["", t[key]]
+        out += ["", text(f"inventory.summary.{key}", lang)]
         out += [
-            f"  {_pad(f'{r.code} {r.name}', 32)}{t['region_row'].format(f=r.facilities, d=r.devices)}"
+            f"  {_pad(f'{r.code} {r.name}', 32)}"
+            + text("inventory.summary.region_row", lang, f=r.facilities, d=r.devices)
             for r in region_rows
         ]
-    out += ["", t["facility_kinds"]]
+    out += ["", text("inventory.summary.facility_kinds", lang)]
     out += [f"  {_pad(FACILITY_KIND_ZH[k] if lang == 'zh' else k.value, 24)}{n:>5}" for k, n in s.facility_kinds]
-    out += ["", t["device_kinds"]]
+    out += ["", text("inventory.summary.device_kinds", lang)]
     out += [f"  {_pad(DEVICE_KIND_ZH[k] if lang == 'zh' else k.value, 24)}{n:>5}" for k, n in s.device_kinds]
     out += render_sources(sources or [], lang)
     return "\n".join(out)

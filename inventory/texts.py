@@ -239,6 +239,28 @@ TEXTS: dict[str, tuple[str, str]] = {
     "inventory.outside_scope": ("超出您的权限范围（{scope}）", "outside your scope ({scope})"),
     "inventory.outside_scope.nation": ("超出您的权限范围（全国）", "outside your scope (nation)"),
 }
+# What `pdcs inventory` and InventoryError print around the problems, and the summary of a good inventory
+TEXTS |= {
+    "inventory.problems": ("清单有 {n} 处问题：", "inventory has {n} problem(s):"),
+    "inventory.problems.more": ("……另有 {more} 处", "… and {more} more"),
+    "inventory.problems_found": ("发现 {n} 个问题。", "{n} problem(s) found."),
+    "inventory.no_path": ("路径不存在：{path}", "path does not exist: {path}"),
+    "inventory.written": ("已写出", "written"),
+    "inventory.summary.ok": ("{path}：没有发现问题。", "{path}: no problems found."),
+    "inventory.summary.totals": (
+        "场馆 {f} 个，设备 {d} 台，SNMP 凭据 {s} 个，SSH 凭据 {h} 个。",
+        "facilities: {f}, devices: {d}, SNMP profiles: {s}, SSH profiles: {h}.",
+    ),
+    "inventory.summary.provinces": ("按省份", "By province"),
+    "inventory.summary.counties": ("按区县", "By county"),
+    "inventory.summary.facility_kinds": ("按场馆类型", "By facility kind"),
+    "inventory.summary.device_kinds": ("按设备类型", "By device kind"),
+    "inventory.summary.region_row": ("场馆 {f:>4}  设备 {d:>5}", "facilities {f:>4}  devices {d:>5}"),
+    "inventory.summary.registers": ("登记表", "Registers"),
+    "inventory.summary.csv": ("CSV，{enc} 编码，{n} 行", "CSV, {enc}, {n} rows"),
+    "inventory.summary.xlsx": ("Excel 工作簿，工作表 {sheets}，{n} 行", "Excel workbook, sheets {sheets}, {n} rows"),
+    "inventory.summary.sep": ("、", ", "),
+}
 for _section, (_en, _zh) in _SECTION_NOUN.items():
     TEXTS[f"inventory.duplicate.{_section}"] = (
         f"{_zh} {{id!r}} 重复；首次定义于 {{where}}",

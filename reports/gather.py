@@ -18,6 +18,7 @@ from reports import labels as _labels  # noqa: F401  (registers the texts)
 from reports.check_text import check_title, evidence_sentence, mlps_item_label, severity_label
 from reports.content import Chart, Headline, Report, Section, Table, Value, num, pct
 from reports.hashing import content_sha256
+from reports.section_usage import usage_section
 from reports.sections_extra import assessment_section, grading_section
 from reports.security import compliance, config_changes, region_tags
 from supervision import answers
@@ -27,7 +28,7 @@ from supervision.periods import Period
 from supervision.timeline import tag_where
 
 Progress = Callable[[int, int, str], None]
-STEPS = ("coverage", "availability", "bandwidth", "security", "grading", "assessment")
+STEPS = ("coverage", "availability", "bandwidth", "security", "grading", "assessment", "usage")
 
 
 def _t(key: str, lang: Lang) -> str:
@@ -290,6 +291,8 @@ def build_report(
     tick("grading")
     sections.append(assessment_section(influx, inventory, code, period, lang))
     tick("assessment")
+    sections.append(usage_section(influx, inventory, code, period, lang))
+    tick("usage")
     report = Report(
         title=_t("report.title", lang),
         language=lang,

@@ -11,7 +11,7 @@ from pdcs.storage import InfluxDB
 from supervision import assessment as asm
 from supervision import availability as av
 from supervision import bandwidth as bw
-from supervision import rollup
+from supervision import rollup, usage
 from supervision import sources as src
 from supervision.periods import Period
 from supervision.recent_polls import PollFetch
@@ -227,3 +227,20 @@ def assessment(influx: InfluxDB, inventory: Inventory, code: str, year: int, lan
         "rubric": {"name": result.rubric.name.model_dump(), "source": result.rubric.source},
         **body,
     }
+
+
+def region_usage(
+    influx: InfluxDB, inventory: Inventory, code: str, period: Period, lang: Lang = "zh"
+) -> dict[str, Any]:
+    """Service effect (服务效能) of a region's facilities from the daily roll-ups."""
+    return {
+        "code": code or "0",
+        "name": region_name(inventory, code, lang),
+        **usage.region_usage(influx, inventory, code, period),
+    }
+
+
+def facility_usage(influx: InfluxDB, inventory: Inventory, facility: Facility, period: Period) -> dict[str, Any]:
+    body = usage.region_usage(influx, inventory, facility.county, period)
+    mine = [r for r in body["data"] if r["facility"] == facility.id]
+    return {**body, "code": facility.id, "name": facility.name, "data": mine, "count": len(mine)}

@@ -1,7 +1,8 @@
 """The FastAPI application factory.
 
 Routers live one resource per module in ``supervision_api/routes/``; ``ROUTERS``
-lists them so that adding a resource is one new module plus one line here.
+lists them, imported (a route module that cannot be imported stops the app, it does
+not vanish), so adding a resource is one new module plus its import and one line here.
 Every router but those in ``PUBLIC`` is included behind ``current_user``
 (an API token), so no route can be added without authentication; region
 scopes are enforced in the resource lookups of ``deps`` and in ``InventoryDep``.

@@ -66,13 +66,20 @@ CHANGES: tuple[LayoutChange, ...] = (
         "collector in raw; device_daily, facility_daily, facility_yearly in rollup (pdcs 0.1)",
         "pdcs 0.1 的布局：raw 中的设备、接口、无线、主机、探测、安全检查、陷阱、采集器数据；rollup 中的日、年汇总",
     ),
+    # Version 2 is the layout of the release being prepared: an additive change made before it ships goes
+    # into its text (and docs/upgrading.md); a renamed or retyped field or measurement needs a new version
+    # with a Rewrite step (tests/pdcs/test_influx_layout.py keeps layout-1 points readable).
     LayoutChange(
         2,
-        "added: measurement terminal_session (raw); usage fields on device_daily (sessions, service_s, "
-        "power_on_s), facility_daily (usage_*) and facility_yearly (usage_*, usage_days). Additive: "
-        "layout-1 rows simply have no usage figures",
-        "新增：terminal_session 测量（raw）；device_daily、facility_daily、facility_yearly 的使用量字段。"
-        "只增不改：布局 1 的数据没有使用量数字（显示为无数据）",
+        "added, nothing renamed or retyped: measurements terminal_session, config_change, syslog (raw) and "
+        "ssid_daily (rollup); service_probe tag probe and fields status_code, cert_days_left, error; device_up "
+        "source values icmp, http, tcp, dns; roll-up fields usage_*, wifi_*, probe_open_* on facility_daily and "
+        "facility_yearly, sessions, service_s, power_on_s on device_daily. Layout-1 points are read as they are; "
+        "the new figures are absent (no data, never 0) for the days before",
+        "只增不改：新增测量 terminal_session、config_change、syslog（raw）和 ssid_daily（rollup）；"
+        "service_probe 新增标签 probe 与字段 status_code、cert_days_left、error；"
+        "device_up 的 source 新增 icmp、http、tcp、dns；日、年汇总新增 usage_*、wifi_*、probe_open_* 等字段。"
+        "布局 1 的数据照常读取，此前日期的新指标显示为无数据（不是 0）",
     ),
 )
 SCHEMA_VERSION = CHANGES[-1].version
@@ -100,7 +107,10 @@ def stamped_version(influx: InfluxDB) -> int | None:
 
 def has_data(influx: InfluxDB) -> bool:
     """Whether the database holds any measurement outside ``pdcs_meta``."""
-    names = {r["name"] for s in influx.query("SHOW MEASUREMENTS") for r in s.rows()}
+    try:
+        names = {r["name"] for s in influx.query("SHOW MEASUREMENTS") for r in s.rows()}
+    except InfluxSchemaMissing:  # no database yet
+        return False
     return bool(names - {VERSION_MEASUREMENT, CHECKPOINT_MEASUREMENT})
 
 

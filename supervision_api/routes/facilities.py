@@ -13,6 +13,7 @@ from supervision_api.deps import FacilityDep, InfluxDep, InventoryDep, LangDep, 
 from supervision_api.schemas.availability import FacilityAvailability
 from supervision_api.schemas.bandwidth import FacilityBandwidth
 from supervision_api.schemas.facilities import FacilityOut
+from supervision_api.schemas.usage import RegionUsage
 
 router = APIRouter(prefix="/facilities", tags=["facilities"])
 
@@ -61,3 +62,12 @@ def availability(
 )
 def bandwidth(facility: FacilityDep, period: PeriodDep, inventory: InventoryDep, influx: InfluxDep) -> dict[str, Any]:
     return answers.facility_bandwidth(influx, inventory, facility, period)
+
+
+@router.get(
+    "/{facility_id}/usage",
+    response_model=RegionUsage,
+    summary="Service effect (服务效能) of one facility, from the daily roll-ups",
+)
+def usage(facility: FacilityDep, period: PeriodDep, inventory: InventoryDep, influx: InfluxDep) -> dict[str, Any]:
+    return answers.facility_usage(influx, inventory, facility, period)

@@ -17,6 +17,7 @@ from supervision_api.schemas.assessment import Assessment
 from supervision_api.schemas.availability import RegionAvailability
 from supervision_api.schemas.bandwidth import RegionBandwidth
 from supervision_api.schemas.regions import RegionSummary
+from supervision_api.schemas.usage import RegionUsage
 
 router = APIRouter(prefix="/regions", tags=["regions"])
 
@@ -149,3 +150,14 @@ def assessment(
     year: int = Query(..., ge=2000, le=2100, description="calendar year (Beijing time)"),
 ) -> dict[str, Any]:
     return answers.assessment(influx, inventory, region.code, year, lang)
+
+
+@router.get(
+    "/{code}/usage",
+    response_model=RegionUsage,
+    summary="Service effect (服务效能): sessions, service and power-on hours, terminals in use, Wi-Fi use",
+)
+def usage(
+    region: RegionDep, period: PeriodDep, inventory: InventoryDep, influx: InfluxDep, lang: LangDep
+) -> dict[str, Any]:
+    return answers.region_usage(influx, inventory, region.code, period, lang)

@@ -12,6 +12,7 @@ from inventory.texts import TEXTS, choices_zh
 from tests.inventory.helpers import DATA, problems
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
+CJK_PUNCTUATION = re.compile(r"[\u3000-\u303f\uff00-\uffef]")
 BROKEN = sorted(p for p in DATA.iterdir() if p.name not in {"chinese_kinds.yaml", "csv_chinese_bom.csv"})
 
 
@@ -53,5 +54,5 @@ def test_every_key_has_both_languages_with_the_same_parameters() -> None:
     fields = re.compile(r"(?<!\{)\{(\w+)")
     for key, (zh, en) in TEXTS.items():
         assert zh and en, key
-        assert CJK.search(zh), f"{key}: the Chinese text has no Chinese"
+        assert CJK.search(zh) or CJK_PUNCTUATION.search(zh), f"{key}: the Chinese text has no Chinese"
         assert set(fields.findall(zh)) <= set(fields.findall(en)) | {"choices"}, key

@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from pdcs.cli import app
-from pdcs.points import Point
+from pdcs.points import Point, to_lines
 from pdcs.settings import RAW_RP, ROLLUP_RP
 from pdcs.storage import InfluxDB, layout
 from supervision.periods import Period, year_period
@@ -151,3 +151,34 @@ def test_a_rewrite_resumes_from_its_checkpoint_and_keeps_types(influx: InfluxDB)
         r["fieldKey"]: r["fieldType"] for s in influx.query('SHOW FIELD KEYS FROM "raw"."device_rtt"') for r in s.rows()
     }
     assert types == {"up": "integer", "uptime_s": "float", "rtt_s": "float"}
+
+
+# service_probe as pdcs 0.1's agent scrape wrote it (exposition_map._probes): tags service, url; up int.
+V1_PROBE = (
+    "service_probe,{tags},device=jt-zz-ert01,kind=e_reading_terminal,service=opac,url=http://opac.jt.cn "
+    "up=1i,latency_ms=12.5 {t}"
+)
+
+
+def test_this_rounds_writers_fit_beside_layout_1_points(influx: InfluxDB) -> None:
+    """Points written by this release land in the same shards as layout-1 points of the same measurement:
+    a field whose type changed would be refused by InfluxDB (and the points lost); none is."""
+    from collectors.probes.checks import ProbeResult
+    from collectors.probes.collector import probe_points
+    from collectors.probes.spec import ProbeSpec
+
+    t = _ns(_midnight(1)) + 9 * 3600 * 10**9  # 09:00 yesterday, Beijing
+    influx.write_lines([V1_PROBE.format(tags=TAGS, t=t), V1_RAW.format(tags=TAGS, t=t)])
+    spec = ProbeSpec.model_validate(
+        {"name": "opac", "device": "jt-zz-ert01", "kind": "http", "url": "http://opac.jt.cn", "device_up": True}
+    )
+    tags = dict(p.split("=") for p in TAGS.split(",")) | {"device": "jt-zz-ert01", "kind": "e_reading_terminal"}
+    new = probe_points(spec, ProbeResult(False, None, 503, None, "HTTP 503"), tags, t + 60 * 10**9)
+    assert influx.write_lines(to_lines(new)) == 2  # service_probe and device_up (source=http)
+
+    rows = [
+        r for s in influx.query('SELECT "up", "url" FROM "service_probe" ORDER BY time', epoch="ns") for r in s.rows()
+    ]
+    assert [(r["url"], r["up"]) for r in rows] == [("http://opac.jt.cn", 1), ("http://opac.jt.cn", 0)]
+    ups = influx.query("SELECT \"up\" FROM \"device_up\" WHERE device = 'jt-zz-ert01' OR device = 'jt-zz-sw01'")
+    assert sorted(v[1] for s in ups for v in s.values) == [0, 1]

@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from fastapi.testclient import TestClient
 from prometheus_client.exposition import generate_latest
 
 from agents.exposition import build_registry
@@ -110,8 +111,14 @@ def write_agents(influx: InfluxDB, inventory: Inventory) -> None:
 
 
 @pytest.fixture
-def rolled_usage(influx: InfluxDB) -> tuple[InfluxDB, Inventory]:
-    inv = build()
+def inventory() -> Inventory:
+    """This module's inventory (the API client of tests/support/figures.py serves it)."""
+    return build()
+
+
+@pytest.fixture
+def rolled_usage(influx: InfluxDB, inventory: Inventory) -> tuple[InfluxDB, Inventory]:
+    inv = inventory
     write_agents(influx, inv)
     rollup.rollup_days(influx, inv, [date(2026, 11, 29), date(2026, 11, 30), date(2026, 12, 1)])
     return influx, inv
@@ -179,3 +186,35 @@ def test_a_facility_without_reports_has_no_usage_figures(influx: InfluxDB) -> No
     yd = daily(influx, "facility_daily", 0)["yd"]
     assert yd.get("usage_sessions") is None and yd.get("usage_service_s") is None  # unknown, not zero
     assert usage.read_usage(influx, {"county": "510121"}, year_period(2026)) == {}
+
+
+def test_usage_in_the_api(client: TestClient, rolled_usage: tuple[InfluxDB, Inventory]) -> None:
+    period = {"start": "2026-11-29T00:00:00+08:00", "end": "2026-12-02T00:00:00+08:00"}
+    body = client.get("/regions/510121/usage", params=period).json()
+    assert body["source"] == "rollup" and body["count"] == 1
+    assert body["facilities_with_terminals"] == 1 and body["facilities_with_terminal_data"] == 1
+    yd = body["data"][0]
+    assert (yd["facility"], yd["days"], yd["sessions"], yd["peak_terminals"]) == ("yd", 3, 7, 3)
+    assert yd["service_hours"] == pytest.approx((3600 + 20400) / 3600)
+    assert yd["power_on_hours"] == pytest.approx(16 + 39 + 1)
+    assert yd["share_in_use"] == pytest.approx((3600 + 20400) / ((2 + 3 + 1) * 12 * 3600))
+    assert yd["wifi_days"] == 0 and yd["wifi_peak_clients"] is None  # no Wi-Fi data: none, not 0
+    assert body["totals"]["sessions"] == 7
+    one = client.get("/facilities/yd/usage", params=period).json()
+    assert one["data"] == body["data"] and one["name"] == "云顶综合文化服务中心"
+    assert "服务人次" in body["method"]["zh"]
+
+
+def test_usage_section_of_the_report(rolled_usage: tuple[InfluxDB, Inventory]) -> None:
+    from reports.gather import build_report
+
+    influx, inv = rolled_usage
+    period = Period(datetime(2026, 11, 29, tzinfo=SH), datetime(2026, 12, 2, tzinfo=SH))
+    sec = next(s for s in build_report(influx, inv, "510121", period).sections if s.key == "usage")
+    assert sec.title == "六、服务效能" and sec.available
+    head = {h.label: h.value for h in sec.headline}
+    assert head["服务人次"] == 7 and head["用户服务时长（小时）"] == pytest.approx(24000 / 3600, abs=0.01)
+    assert head["设备开机时长（小时）"] == 56.0
+    row = sec.tables[0].rows[0]
+    assert row[0] == "云顶综合文化服务中心" and row[2] == 7 and row[6] == 3
+    assert row[7] is None  # no Wi-Fi data: empty, not 0
