@@ -12,16 +12,23 @@ if TYPE_CHECKING:
 
 app = typer.Typer(no_args_is_help=True, help="Grafana dashboards: build, check, push.")
 
-INVENTORY_HELP = "Inventory folder/file: show region, facility and device names instead of codes."
+INVENTORY_HELP = (
+    "Inventory folder/file whose region, facility and device names the boards show "
+    "(default: PDCS_INVENTORY, else inventory/examples)."
+)
 
 
 def _names(inventory: Path | None) -> Names:
     from dashboards.common import Names
+    from dashboards.names import kind_names, names_from_inventory
+    from inventory.load import InventoryError, load_inventory
+    from pdcs.settings import Settings
 
     if inventory is None:
-        return Names()
-    from dashboards.names import names_from_inventory
-    from inventory.load import InventoryError, load_inventory
+        inventory = Settings().inventory
+        if not inventory.exists():
+            typer.echo(f"inventory {inventory} not found: boards show codes (kinds in Chinese)", err=True)
+            return Names(kind_names())
 
     try:
         return names_from_inventory(load_inventory(inventory))

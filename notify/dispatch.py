@@ -250,28 +250,29 @@ class Notifier:
     def pack(self, channel: Channel, due: list[Queued]) -> tuple[int, Outgoing]:
         """How many of ``due`` (from the front) go in the next message, and the message."""
         first = due[0].notice
-        if len(due) == 1 or first.get("action") == HEALTH or "escalated_after" in first:
+        if len(due) == 1 or first.get("action") == HEALTH:
             return 1, self._fit_single(channel, self._render(first))
+        escalated = "escalated_after" in first
         group: list[dict[str, Any]] = []
-        for q in due:  # a run of ordinary notices (health and escalation messages go on their own)
-            if q.notice.get("action") == HEALTH or "escalated_after" in q.notice:
+        for q in due:  # a run of the same kind: ordinary notices, or escalations (health messages go alone)
+            if q.notice.get("action") == HEALTH or ("escalated_after" in q.notice) != escalated:
                 break
             group.append(q.notice)
         if len(group) == 1:
             return 1, self._fit_single(channel, self._render(first))
+        lang, tz = self.config.language, self.config.timezone
         lo, hi = 1, min(len(group), self.config.delivery.list_max)
         best = 0
         while lo <= hi:  # the most notices whose summary fits the service's length limit
             mid = (lo + hi) // 2
-            if channel.fits(
-                render.batch(group[:mid], self.config.timezone, self.config.language, remaining=len(due) - mid)
-            ):
+            msg = render.batch(group[:mid], tz, lang, remaining=len(due) - mid, escalated=escalated)
+            if channel.fits(msg):
                 best, lo = mid, mid + 1
             else:
                 hi = mid - 1
         if best <= 1:
             return 1, self._fit_single(channel, self._render(first))
-        return best, render.batch(group[:best], self.config.timezone, self.config.language, remaining=len(due) - best)
+        return best, render.batch(group[:best], tz, lang, remaining=len(due) - best, escalated=escalated)
 
     @staticmethod
     def _fit_single(channel: Channel, msg: Outgoing) -> Outgoing:
@@ -307,7 +308,10 @@ class Notifier:
         limit = channel.per_minute if channel is not None else 1
         if len(due) > 1:  # a storm: a few summaries a minute, the rest waits (in order) for the next minute
             limit = min(limit, self.config.delivery.storm_per_minute)
+        per_second = getattr(channel, "per_second", None)  # Feishu: 5 a second besides 100 a minute
         while due and len(sent) < limit:
+            if per_second is not None and sum(1 for t in sent if t > now - 1.0) >= per_second:
+                break
             if channel is None:
                 answer, k = Answer(False, "config", self.broken.get(name, "not configured"), retry=False), 1
             else:

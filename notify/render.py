@@ -163,8 +163,12 @@ def _scope(notices: Sequence[dict[str, Any]]) -> str:
     return " ".join(common)
 
 
-def batch(notices: Sequence[dict[str, Any]], tz: str, lang: str = "zh", *, remaining: int = 0) -> Outgoing:
-    """One summary: how many opened and resolved, and which — grouped by rule, then facility, devices named."""
+def batch(
+    notices: Sequence[dict[str, Any]], tz: str, lang: str = "zh", *, remaining: int = 0, escalated: bool = False
+) -> Outgoing:
+    """One summary: how many opened and resolved, and which — grouped by rule, then facility, devices named.
+
+    ``escalated``: the alerts open and unacknowledged past an escalation step."""
     w = _w(lang)
     opened = [n for n in notices if n.get("action") != "resolve"]
     cleared = [n for n in notices if n.get("action") == "resolve"]
@@ -173,7 +177,11 @@ def batch(notices: Sequence[dict[str, Any]], tz: str, lang: str = "zh", *, remai
         counts.append(f"{w['new']} {len(opened)} {w['count']}")
     if cleared:
         counts.append(f"{w['cleared']} {len(cleared)} {w['count']}")
-    title = f"【{w['summary']}】{_scope(notices)} {'，'.join(counts)}".strip()
+    head = f"{w['escalated']}·{w['summary']}" if escalated else w["summary"]
+    title = f"【{head}】{_scope(notices)} {'，'.join(counts)}".strip()
+    if escalated:
+        after = min(float(n.get("escalated_after", 0)) for n in notices)
+        title += f"（{format_duration(after, lang)} {w['unacked']}）"
     lines = []
     for label, group in ((w["new"], opened), (w["cleared"], cleared)):
         if not group:

@@ -18,6 +18,7 @@ import typer
 from alert_rules.cli import alerts, maintenance_app, rules_app
 from collectors.cli import collect
 from collectors.config_history.cli import app as config_app
+from collectors.discovery.cli import discover
 from collectors.ingest_cli import app as ingest_app
 from collectors.ssh_audit.cli import audit
 from collectors.syslog.cli import app as syslog_app
@@ -65,6 +66,7 @@ SUBCOMMANDS: list[tuple[str, typer.Typer | Callable[..., Any] | None, str]] = [
     ("users", users_app, "Users, roles, region scopes and API tokens (stored hashed)."),
     ("report", report, "Supervision report of a region: JSON, CSV, XLSX or PDF."),
     ("audit", audit, "Audit device configurations over SSH against the security baselines."),
+    ("discover", discover, "Sweep subnets (ICMP, SNMP, LLDP/CDP) and propose inventory rows (设备发现)."),
     ("syslog", syslog_app, "Syslog (日志): rsyslog configuration, indexing into InfluxDB, search, retention."),
     ("config", config_app, "Configuration history (配置历史): fetch, log and diff versions."),
     ("grafana", grafana_app, "Grafana dashboards: build the JSON, check the queries, push to a Grafana."),

@@ -48,6 +48,7 @@ class Feishu:
     secret: SecretStr | None = field(default=None, repr=False)
     keywords: tuple[str, ...] = ()
     per_minute: int = PER_MINUTE
+    per_second: int = PER_SECOND
     clock: Clock = time.time
     client: httpx.Client = field(default_factory=lambda: httpx.Client(timeout=10.0), repr=False)
 

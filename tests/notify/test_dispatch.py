@@ -290,3 +290,33 @@ def test_quiet_hours_hold_an_escalation_too(robots: RobotServer, backup: RobotSe
     _run(n, clock, 9.5 * 3600, step=300)  # past 08:00
     (esc,) = backup.of("wecom")
     assert "升级" in esc.text and esc.at >= T0 + 22 * 3600
+
+
+def test_feishu_five_a_second_and_escalations_summarised(robots: RobotServer, clock: FakeClock) -> None:
+    from notify.channels.feishu import Feishu
+
+    inv = county_inventory(20)
+    url = robots.add(Robot("feishu", "ops", secret="fs"))
+    config = NotifyConfig.model_validate(
+        {
+            "channels": {"ops": {"type": "feishu", "url": {"env": "UNUSED"}}},
+            "routes": [{"name": "r", "match": {"region": "51"}, "channels": ["ops"]}],
+            "delivery": {"storm_per_minute": 20},
+        }
+    )
+    n = _notifier(config, {"ops": Feishu("ops", url, SecretStr("fs"), clock=clock)}, clock)
+    # Health messages go one by one: eight due at the same instant (Feishu takes 5 a second).
+    for i in range(8):
+        health = {"action": "health", "channel": f"c{i}", "failing_s": 700.0, "last_error": "x", "queued": 1}
+        n.store.enqueue("ops", health, clock.t, clock.t)
+    n.pump()
+    assert len(robots.of("feishu")) == 5 and robots.refused == []  # not 8: 5 a second
+    clock.advance(60)  # the rest after the batch gap
+    n.pump()
+    assert len(robots.of("feishu")) == 8 and robots.refused == [] and n.store.queued() == 0
+    # Escalations of many alerts at once: one summary, not one message each.
+    clock.advance(120)
+    n.intake([{**notice(inv, f"JT-D{i:04d}", T0, T0), "escalated_after": 1800.0} for i in range(8)])
+    n.pump()
+    (summary,) = robots.of("feishu")[8:]
+    assert "升级·告警汇总" in summary.text and "30 分钟 未确认" in summary.text and "阅览终端0007" in summary.text
