@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     inventory: Path = Path("inventory/examples")
     spool_dir: Path = Path("var/spool")
     database_url: str = "sqlite:///var/pdcs.sqlite"
+    api_token_days: float = 90.0  # lifetime of a new API token (pdcs users token-create --days)
     language: str = "zh"  # zh (Simplified Chinese) or en
     # Push ingest (collectors/ingest.py): the shared secret device tokens derive from, and where it listens.
     ingest_secret: SecretStr | None = None

@@ -19,7 +19,7 @@ from pdcs.storage import InfluxDB
 from supervision import FigureError, periods
 from supervision.recent_polls import PollFetch, RecentPolls
 from supervision.regions import UnknownRegion, normalise_region
-from supervision_api.access.auth import CurrentUser, require_scope, scope_label
+from supervision_api.access.auth import CurrentUser, require_scope
 from supervision_api.errors import ApiError, request_lang
 from supervision_api.state import AppState
 
@@ -103,24 +103,23 @@ async def scoped_region(
 async def get_device(
     device_id: Annotated[str, Path(description="device id")], state: StateDep, user: CurrentUser
 ) -> Device:
-    """The device of a ``/devices/{device_id}`` route; 403 outside the caller's scope."""
+    """The device of a ``/devices/{device_id}`` route; 404 when unknown *or* outside the caller's scope.
+
+    One answer for both, so a caller cannot learn which ids exist in other counties.
+    """
     device = state.inventory.devices.get(device_id)
-    if device is None:
+    if device is None or not user.may_see(state.inventory.county_of(device)):
         raise ApiError(404, "error.not_found.device", id=device_id)
-    if not user.may_see(state.inventory.county_of(device)):
-        raise ApiError(403, "error.forbidden.device", id=device_id, scope=scope_label(user))
     return device
 
 
 async def get_facility(
     facility_id: Annotated[str, Path(description="facility id")], state: StateDep, user: CurrentUser
 ) -> Facility:
-    """The facility of a ``/facilities/{facility_id}`` route; 403 outside the caller's scope."""
+    """The facility of a ``/facilities/{facility_id}`` route; 404 when unknown *or* outside the caller's scope."""
     facility = state.inventory.facilities.get(facility_id)
-    if facility is None:
+    if facility is None or not user.may_see(facility.county):
         raise ApiError(404, "error.not_found.facility", id=facility_id)
-    if not user.may_see(facility.county):
-        raise ApiError(403, "error.forbidden.facility", id=facility_id, scope=scope_label(user))
     return facility
 
 

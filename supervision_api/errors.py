@@ -9,6 +9,7 @@ an unreachable InfluxDB is a 503, not a 500, and so is a missing database
 from __future__ import annotations
 
 import logging
+import re
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -41,9 +42,30 @@ def _answer(request: Request, status: int, key: str, params: dict[str, object]) 
     return JSONResponse(status_code=status, content={"detail": text(key, request_lang(request), **params), "code": key})
 
 
+def audit_denied(request: Request, status: int, code: str) -> None:
+    """Record a 401/403 in the audit log: who, what, from where (never the token itself)."""
+    from supervision_api.access.store import record_denied
+    from supervision_api.db.users import Principal
+
+    state = getattr(request.app.state, "pdcs", None)
+    if state is None:
+        return
+    who = getattr(request.state, "principal", None)
+    auth = request.headers.get("authorization", "")
+    m = re.match(r"(?i)bearer\s+pdcs_([0-9a-f]{8})_", auth)
+    peer = request.client.host if request.client else ""
+    try:
+        record_denied(state, who if isinstance(who, Principal) else None, status, code, request.method,
+                      request.url.path, peer, m.group(1) if m else "")  # fmt: skip
+    except Exception:  # the refusal stands even if the audit log cannot be written; say so
+        log.exception("could not record a denied request in the audit log")
+
+
 def install(app: FastAPI) -> None:
     async def api_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, ApiError)
+        if exc.status in (401, 403):
+            await run_in_threadpool(audit_denied, request, exc.status, exc.key)
         return _answer(request, exc.status, exc.key, exc.params)
 
     async def figure_error(request: Request, exc: Exception) -> JSONResponse:

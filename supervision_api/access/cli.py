@@ -113,16 +113,24 @@ def enable(name: str, database_url: str = DB_OPTION) -> None:
 def token_create(
     name: str,
     label: str = typer.Option("", "--label", help="What the token is for (a laptop, a script)."),
+    days: float | None = typer.Option(
+        None, "--days", min=0.01, help="Lifetime in days (default PDCS_API_TOKEN_DAYS, 90)."
+    ),
     database_url: str = DB_OPTION,
 ) -> None:
-    """Create an API token for a user and print it ONCE (only its SHA-256 is kept)."""
+    """Create an API token for a user and print it ONCE (only its SHA-256 is kept); it expires."""
+    from datetime import timedelta
+
+    from pdcs.settings import Settings
     from supervision_api.db import users
 
+    lifetime = timedelta(days=days if days is not None else Settings().api_token_days)
     with _session(database_url) as s:
-        row, token = users.create_token(s, name, label)
-        _audit(s, "token.create", name, prefix=row.prefix, label=label)
+        row, token = users.create_token(s, name, label, lifetime=lifetime)
+        _audit(s, "token.create", name, prefix=row.prefix, label=label, expires_at=users.expires_at(row).isoformat())
+        expires = users.expires_at(row).isoformat(timespec="minutes")
     typer.echo(token)
-    typer.echo(f"token {row.prefix} for {name}: shown once, store it now", err=True)
+    typer.echo(f"token {row.prefix} for {name}: shown once, store it now; expires {expires}", err=True)
 
 
 @app.command("token-revoke")

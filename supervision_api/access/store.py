@@ -119,3 +119,15 @@ def issue_token(state: AppState, name: str, role: Role, scope: str = "") -> str:
             users.add_user(s, name, role, scope)
         _row, token = users.create_token(s, name)
     return token
+
+
+def record_denied(state: AppState, who: Principal | None, status: int, code: str, method: str, path: str,
+                  peer: str, token_prefix: str = "") -> None:  # fmt: skip
+    """A refused request in the audit log (MLPS 安全审计): who (or ``anonymous`` and the token prefix tried),
+    what (method, path, answer) and from where (the client address)."""
+    details: dict[str, Any] = {"status": status, "code": code, "from": peer}
+    if token_prefix:
+        details["token_prefix"] = token_prefix
+    with database_of(state).session() as s:
+        audit_log.record(s, who or "anonymous", "access.denied", target=f"{method} {path}"[:256], details=details,
+                         outcome="denied")  # fmt: skip

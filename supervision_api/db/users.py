@@ -111,8 +111,19 @@ def set_disabled(session: Session, name: str, disabled: bool = True) -> User:
     return user
 
 
-def create_token(session: Session, name: str, label: str = "") -> tuple[ApiToken, str]:
-    """A new token for user ``name``: (row, the token — to show once)."""
+TOKEN_DAYS = 90.0  # default lifetime of an API token (pdcs users token-create --days)
+
+
+def expires_at(row: ApiToken) -> datetime:
+    """When ``row`` stops working: its own expiry, else (tokens older than expiry) created + TOKEN_DAYS."""
+    when = row.expires_at or (row.created_at + timedelta(days=TOKEN_DAYS))
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)  # SQLite gives naive datetimes back
+
+
+def create_token(
+    session: Session, name: str, label: str = "", *, lifetime: timedelta = timedelta(days=TOKEN_DAYS)
+) -> tuple[ApiToken, str]:
+    """A new token for user ``name`` valid for ``lifetime``: (row, the token — to show once)."""
     user = get_user(session, name)
     if user.disabled:
         raise UserError(f"user {name!r} is disabled")
@@ -121,7 +132,14 @@ def create_token(session: Session, name: str, label: str = "") -> tuple[ApiToken
         if session.scalars(select(ApiToken).where(ApiToken.prefix == prefix)).first() is None:
             break
     token = f"pdcs_{prefix}_{secrets.token_urlsafe(32)}"
-    row = ApiToken(prefix=prefix, sha256=hash_token(token), user_id=user.id, label=label)
+    row = ApiToken(
+        prefix=prefix,
+        sha256=hash_token(token),
+        user_id=user.id,
+        label=label,
+        created_at=datetime.now(UTC),
+        expires_at=datetime.now(UTC) + lifetime,
+    )
     session.add(row)
     session.flush()
     return row, token
@@ -147,6 +165,8 @@ def authenticate(session: Session, token: str) -> Principal | None:
     if row is None or row.revoked_at is not None:
         return None
     if not hmac.compare_digest(row.sha256, hash_token(token.strip())):
+        return None
+    if datetime.now(UTC) >= expires_at(row):
         return None
     user = row.user
     if user.disabled:

