@@ -21,12 +21,12 @@ from grafana_foundation_sdk.cog.encoder import JSONEncoder
 from grafana_foundation_sdk.models import dashboard as dm
 
 from dashboards import influxql
-from dashboards.boards import collectors, county, device, facility, national, province, security
+from dashboards.boards import collectors, county, device, facility, national, province, security, usage
 from dashboards.common import Names
 from dashboards.names import example_names
 
 JSON_DIR = Path(__file__).resolve().parent / "json"
-BOARDS: tuple[ModuleType, ...] = (national, province, county, facility, device, security, collectors)
+BOARDS: tuple[ModuleType, ...] = (national, province, county, facility, device, security, collectors, usage)
 # Folder directory → Grafana folder title (provisioning/dashboards/pdcs.yaml names the same).
 FOLDERS = {"regions": "区域监管", "devices": "设备", "security": "安全合规", "platform": "平台运维"}
 
