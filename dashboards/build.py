@@ -21,11 +21,12 @@ from grafana_foundation_sdk.cog.encoder import JSONEncoder
 from grafana_foundation_sdk.models import dashboard as dm
 
 from dashboards import influxql
-from dashboards.boards import collectors, county, device, facility, national, province, security
+from dashboards.boards import collectors, county, device, facility, national, province, security, usage
 from dashboards.common import Names
+from dashboards.names import example_names
 
 JSON_DIR = Path(__file__).resolve().parent / "json"
-BOARDS: tuple[ModuleType, ...] = (national, province, county, facility, device, security, collectors)
+BOARDS: tuple[ModuleType, ...] = (national, province, county, facility, device, security, collectors, usage)
 # Folder directory → Grafana folder title (provisioning/dashboards/pdcs.yaml names the same).
 FOLDERS = {"regions": "区域监管", "devices": "设备", "security": "安全合规", "platform": "平台运维"}
 
@@ -59,7 +60,7 @@ def build_all(names: Names | None = None) -> list[Built]:
     influxql.register()
     out = []
     for module in BOARDS:
-        model = module.build(names or Names()).build()
+        model = module.build(names if names is not None else example_names()).build()
         # The SDK lays panels out but leaves ids to us: number them in order.
         for i, panel in enumerate(model.panels or [], start=1):
             panel.id_val = i

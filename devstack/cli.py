@@ -16,6 +16,7 @@ import secrets
 import signal
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -50,12 +51,14 @@ def up(
     from devstack.simulated import write_dev_inventory
     from devstack.snmpd import start_snmpd
     from devstack.snmpsim import start_snmpsim
+    from devstack.usage_sim import CN, write_schedule
     from pdcs.settings import Settings
 
     workdir = workdir.resolve()
     workdir.mkdir(parents=True, exist_ok=True)
     (workdir / "env").unlink(missing_ok=True)  # a previous run's, naming servers that are gone
     stopping: list[object] = []
+    schedule: list[str] = []  # the simulated terminal's reader sessions (devstack/usage_sim.py)
     # SIGTERM (a service manager, `timeout`) stops everything like Ctrl-C, even during start-up.
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     try:
@@ -78,7 +81,11 @@ def up(
             ios = start_fake_ios(workdir / "fake_ios", dev_ios_devices(secrets.token_hex(8), secrets.token_hex(8)))
             stopping.append(ios)
             typer.echo("starting a pdcs-agent (terminal) and node_exporter (server) …")
-            agent = start_agent(workdir / "agent", {"checks": {"interval_s": 300}})
+            sessions = write_schedule(workdir / "kiosk-sessions.jsonl", datetime.now(CN).date())
+            schedule = [str(sessions)]
+            agent = start_agent(
+                workdir / "agent", {"checks": {"interval_s": 300}, "usage": {"kiosk_sessions": {"file": str(sessions)}}}
+            )
             stopping.append(agent)
             node = start_node_exporter(workdir / "node_exporter")
             stopping.append(node)
@@ -111,6 +118,9 @@ def up(
         ).start()
         stopping.append(collector)
         parts = [collector]
+        usage_argv = [sys.executable, "-m", "devstack.usage_sim", str(inventory), *schedule]
+        usage_roll = Managed("usage-rollup", usage_argv, workdir / "usage-rollup.log", env=env).start()
+        stopping.append(usage_roll)  # today's roll-up every 5 minutes, so 服务效能 fills during the day
         if alerta is not None:
             evaluator = Managed(
                 "alerts",

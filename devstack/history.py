@@ -29,6 +29,7 @@ from pdcs.points import (
     SECURITY_CHECK,
     SNMP_TRAP,
     SYSLOG,
+    TERMINAL_SESSION,
     WIRELESS,
     Point,
     to_lines,
@@ -165,7 +166,10 @@ def week_of_points(
             elif d.kind == DeviceKind.WIRELESS_CONTROLLER:
                 aps = [a for a in devices if a.facility == d.facility and a.kind == DeviceKind.WIRELESS_AP]
                 up = sum(1 for a in aps if not any(o.start_s <= ts < o.end_s for o in outages[a.id]))
-                yield Point(WIRELESS, {**tags, "vendor": d.vendor or ""}, {"aps": len(aps), "aps_up": up}, ns)
+                # distinct clients so far in the (Beijing) day: deterministic, no draw from rng
+                seen = 3 * (((ts + 8 * 3600) % 86400) // 3600)
+                fields_ac = {"aps": len(aps), "aps_up": up, "distinct_clients": seen}
+                yield Point(WIRELESS, {**tags, "vendor": d.vendor or ""}, fields_ac, ns)
                 written += 1
             if d.kind in _HOST_KINDS:
                 fields: dict[str, float | int] = {
@@ -181,6 +185,15 @@ def week_of_points(
                     fields["kiosk_app_up"] = 1
                 yield Point(HOST, tags, fields, ns)
                 written += 1
+                if (
+                    d.kind in (DeviceKind.E_READING_TERMINAL, DeviceKind.KIOSK)
+                    and is_open(fac, ts)
+                    and ts % 3600 < step_s
+                ):
+                    # a reader's session on the hour while open (agents/usage): deterministic, no draw from rng
+                    seat = "kiosk" if d.kind == DeviceKind.KIOSK else "graphical"
+                    yield Point(TERMINAL_SESSION, {**tags, "seat": seat}, {"duration_s": 1800.0, "open": 0}, ns)
+                    written += 1
             if ts % (6 * 3600) < step_s:
                 written += yield from _checks(d, tags, ns, failing)
         for county in counties:

@@ -221,6 +221,8 @@ def rebuild_year(influx: InfluxDB, inventory: Inventory, county: str, year: int)
         fields: dict[str, float | int] = {k: v for k, v in r.sums.items()}
         fields["days"] = r.days
         fields["supervised_days"] = r.supervised_days
+        if r.first_day_ms is not None and r.last_day_ms is not None:
+            fields["first_day_ms"], fields["last_day_ms"] = r.first_day_ms, r.last_day_ms
         for key, value in (
             ("util_mean", r.util_p95_mean),
             ("util_max", r.util_p95_max),
@@ -261,6 +263,8 @@ class FacilityDays:
     util_p95_max: float | None
     in_p95_max: float | None
     out_p95_max: float | None
+    first_day_ms: int | None = None  # the first and last daily rows summed (local midnights)
+    last_day_ms: int | None = None
 
 
 def read_facility_days(influx: InfluxDB, tags: dict[str, str], period: Period) -> dict[str, FacilityDays]:
@@ -288,6 +292,9 @@ def read_facility_days(influx: InfluxDB, tags: dict[str, str], period: Period) -
             if r is None:
                 r = acc[fid] = FacilityDays(fid, 0, dict.fromkeys(FACILITY_SUMS, 0.0), 0, None, None, None, None)
             r.days += 1
+            t = int(v[idx["time"]])
+            r.first_day_ms = t if r.first_day_ms is None else min(r.first_day_ms, t)
+            r.last_day_ms = t if r.last_day_ms is None else max(r.last_day_ms, t)
             for f, i in sum_idx:
                 if v[i] is not None:
                     r.sums[f] += v[i]
@@ -322,6 +329,8 @@ def read_facility_year(influx: InfluxDB, tags: dict[str, str], year: int) -> dic
                 row.get("util_max"),
                 row.get("in_p95"),
                 row.get("out_p95"),
+                int(row["first_day_ms"]) if row.get("first_day_ms") is not None else None,
+                int(row["last_day_ms"]) if row.get("last_day_ms") is not None else None,
             )
     return out
 

@@ -29,9 +29,10 @@ from pdcs.settings import ROLLUP_RP
 from pdcs.storage import InfluxDB
 from supervision import availability as av
 from supervision.index import devices_by_facility
-from supervision.periods import Period
+from supervision.periods import Period, calendar_year
 from supervision.recent_polls import PollFetch
 from supervision.regions import level_tags
+from supervision.rollup import FacilityDays, read_facility_year
 from supervision.serving import plan
 from supervision.supervised import FirstSeen, device_window, windows
 from supervision.timeline import tag_where
@@ -172,6 +173,16 @@ def no_data_figures(scheduled: list[tuple[int, int]], piece: Piece, who: list[st
     return figs
 
 
+def with_rolled(window: tuple[int, int] | None, rolled: Iterable[int], now_ms: int) -> tuple[int, int] | None:
+    """The supervised window widened to the days roll-ups hold: their rows were computed with the window of
+    their time, and the device evidence behind them (raw polls, ``device_daily``) may be gone."""
+    days = list(rolled)
+    if not days:
+        return window
+    first = min(days)
+    return (min(window[0], first), window[1]) if window else (first, now_ms)
+
+
 def raw_from(seen: dict[str, FirstSeen], devices: Iterable[str]) -> int | None:
     marks = [m for d in devices if d in seen and (m := seen[d].raw_from_ms) is not None]
     return max(marks) if marks else None
@@ -209,8 +220,17 @@ def facilities_over(
 ) -> list[Accumulated]:
     """Each facility's figures over ``period``, every local day from raw polls, roll-ups or neither."""
     ctx = av.context(influx, tags, now=now)
-    rows = read_days(influx, FACILITY_DAILY, "facility", tags, period)
-    dev_rows = read_days(influx, DEVICE_DAILY, "device", tags, period) if with_devices else {}
+    # A calendar year read from roll-ups: the year rows (one per facility) stand for their run of days
+    # when that run has no gap — the national annual report must not read 3.65 M daily rows.
+    year = calendar_year(period) if prefer_rollup and not force_raw else None
+    year_rows = read_facility_year(influx, tags, year) if year is not None else {}
+    spans = {f.id: sp for f in facilities if (sp := year_span(year_rows.get(f.id), f.tz)) is not None}
+    gappy = any(fid not in spans for fid in year_rows)
+    # Roll-ups are read only when they may answer: preferred, or some raw polls have expired (the
+    # common "last 24 h" question costs no roll-up query).
+    use_rows = not force_raw and (prefer_rollup or any(x.raw_from_ms is not None for x in ctx.seen.values()))
+    rows = read_days(influx, FACILITY_DAILY, "facility", tags, period) if use_rows and (year is None or gappy) else {}
+    dev_rows = read_days(influx, DEVICE_DAILY, "device", tags, period) if with_devices and use_rows else {}
     by_fac = devices_by_facility(inventory)
     acc: dict[str, Accumulated] = {}
     groups: dict[tuple[Piece, ...], list[Facility]] = defaultdict(list)
@@ -218,19 +238,28 @@ def facilities_over(
         fplan = plan(fac, by_fac.get(fac.id, []), ctx.rules)
         devices = [inventory.devices[d] for d in fplan.devices]
         win = windows(fac, devices, ctx.seen, ctx.now_ms)
-        pieces = plan_pieces(
-            within(period, win.facility, fac.tz),
-            fac.tz,
-            rows.get(fac.id, {}),
-            raw_from(ctx.seen, fplan.devices),
-            prefer_rollup,
-            force_raw,
-        )
+        span = spans.get(fac.id)
+        if span is not None:
+            clipped = within(period, with_rolled(win.facility, [span[0]], ctx.now_ms), fac.tz)
+            pieces = plan_around(clipped, fac.tz, span, raw_from(ctx.seen, fplan.devices))
+        else:
+            pieces = plan_pieces(
+                within(period, with_rolled(win.facility, rows.get(fac.id, {}), ctx.now_ms), fac.tz),
+                fac.tz,
+                rows.get(fac.id, {}),
+                raw_from(ctx.seen, fplan.devices),
+                prefer_rollup,
+                force_raw,
+            )
         a = acc[fac.id] = Accumulated(fac, fplan.supervised, pieces=pieces, describe=fplan.describe())
         a.device_figures = {d: av.Figures() for d in fplan.devices}
         groups[pieces].append(fac)
         for piece in pieces:
-            if piece.source == "rollup":
+            if piece.source == "rollup" and span is not None:
+                serving, dev_tot = year_figures(year_rows[fac.id])
+                a.figures.add(serving)
+                a.device_totals.add(dev_tot)
+            elif piece.source == "rollup":
                 for day in piece_day(piece, rows[fac.id]):
                     serving, dev_tot = facility_row_figures(rows[fac.id][day])
                     a.figures.add(serving)
@@ -265,6 +294,37 @@ def facilities_over(
         a.figures.outages.sort(key=lambda o: o.start_ms)
         a.figures.no_data.sort(key=lambda o: o.start_ms)
     return out
+
+
+def year_span(fd: FacilityDays | None, tz: ZoneInfo) -> tuple[int, int] | None:
+    """The days a year row sums, ``[first midnight, midnight after the last)``, when they have no gap."""
+    if fd is None or fd.first_day_ms is None or fd.last_day_ms is None:
+        return None
+    first = _dt(fd.first_day_ms).astimezone(tz).date()
+    last = _dt(fd.last_day_ms).astimezone(tz).date()
+    if (last - first).days + 1 != fd.days:
+        return None
+    return fd.first_day_ms, _ms(datetime.combine(last + timedelta(days=1), time(0), tzinfo=tz))
+
+
+def plan_around(period: Period | None, tz: ZoneInfo, span: tuple[int, int], raw_mark: int | None) -> tuple[Piece, ...]:
+    """``period`` with the run of rolled-up days ``span`` read from roll-ups, the rest planned day by day."""
+    if period is None:
+        return ()
+    start, end = period.start_ns // 1_000_000, period.end_ns // 1_000_000
+    out: list[Piece] = []
+    if start < span[0]:
+        out += plan_pieces(Period(_dt(start), _dt(min(end, span[0]))), tz, (), raw_mark, False, False)
+    if max(start, span[0]) < min(end, span[1]):
+        out.append(Piece(max(start, span[0]), min(end, span[1]), "rollup"))
+    if span[1] < end:
+        out += plan_pieces(Period(_dt(max(start, span[1])), _dt(end)), tz, (), raw_mark, False, False)
+    return tuple(out)
+
+
+def year_figures(fd: FacilityDays) -> tuple[av.Figures, av.Figures]:
+    """(serving figures, device totals) of a year row."""
+    return facility_row_figures({**fd.sums, "polls": fd.sums.get("polls", 0.0)})
 
 
 def piece_day(piece: Piece, rows: dict[int, dict[str, Any]]) -> list[int]:
@@ -355,10 +415,19 @@ def device_over(
 ) -> tuple[av.Figures, tuple[Piece, ...]]:
     fac = inventory.facilities[device.facility]
     ctx = av.context(influx, {"device": device.id}, now=now)
-    rows = read_days(influx, DEVICE_DAILY, "device", {"device": device.id}, period).get(device.id, {})
+    seen = ctx.seen.get(device.id)
+    use_rows = not force_raw and (prefer_rollup or (seen is not None and seen.raw_from_ms is not None))
+    rows = (
+        read_days(influx, DEVICE_DAILY, "device", {"device": device.id}, period).get(device.id, {}) if use_rows else {}
+    )
     w = device_window(device, fac, ctx.seen.get(device.id), ctx.now_ms)
     pieces = plan_pieces(
-        within(period, w, fac.tz), fac.tz, rows, raw_from(ctx.seen, [device.id]), prefer_rollup, force_raw
+        within(period, with_rolled(w, rows, ctx.now_ms), fac.tz),
+        fac.tz,
+        rows,
+        raw_from(ctx.seen, [device.id]),
+        prefer_rollup,
+        force_raw,
     )
     figs = av.Figures()
     for piece in pieces:

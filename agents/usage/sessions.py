@@ -79,8 +79,14 @@ def process_source(started: Callable[[], float | None], seat: str = "kiosk_app")
 
 
 def recent(sessions: Sequence[Session], now: float, keep_s: float) -> list[Session]:
-    """Sessions still open or ended within ``keep_s``; log-ons in the future are dropped."""
-    return [s for s in sessions if s.start <= now and (s.end is None or s.end >= now - keep_s)]
+    """Sessions still open or ended within ``keep_s``; log-ons in the future are dropped, and a session
+    whose end is still to come (a schedule, a clock ahead) is open."""
+    out = []
+    for s in sessions:
+        if s.start > now or (s.end is not None and s.end < now - keep_s):
+            continue
+        out.append(s._replace(end=None) if s.end is not None and s.end > now else s)
+    return out
 
 
 def start_label(start: float) -> str:

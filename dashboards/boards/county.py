@@ -59,7 +59,7 @@ def device_table(where: str, names: Names, description: str, *, facility_board: 
         "up", [dm.DynamicConfigValue(id_val="custom.cellOptions", value={"type": "color-background"})]
     )
     panel = panel.override_by_name("uptime_s", [dm.DynamicConfigValue(id_val="unit", value="s")])
-    panel = name_columns(panel, names, ["facility", "device"])
+    panel = name_columns(panel, names, ["facility", "device", "kind"])
     if facility_board:
         to_device = {**TO_FACILITY, "facility": "${facility}", "device": "${__value.raw}"}
         panel = link_column(panel, "device", "打开设备详情", "pdcs-device", to_device)

@@ -126,7 +126,7 @@ def build(names: Names) -> db.Dashboard:
     for col in ("cpu_pct", "mem_used_pct", "disk_used_pct"):
         hosts = hosts.override_by_name(col, [dm.DynamicConfigValue(id_val="unit", value="percent")])
     hosts = hosts.override_by_name("kiosk_app_up", [dm.DynamicConfigValue(id_val="mappings", value=UP_DOWN)])
-    hosts = name_columns(hosts, names, ["device"])
+    hosts = name_columns(hosts, names, ["device", "kind"])
     renames = {
         "device": "设备",
         "kind": "类型",

@@ -94,7 +94,37 @@ def test_names_from_the_inventory_become_mappings(example_inventory: Inventory) 
     names = names_from_inventory(example_inventory)
     county = next(b for b in build_all(names) if b.uid == "pdcs-county").render()
     assert "金堂县图书馆" in county and "图书馆核心交换机" in county
-    assert "金堂县图书馆" not in next(b for b in build_all() if b.uid == "pdcs-county").render()
+    assert "金堂县图书馆" in next(b for b in build_all() if b.uid == "pdcs-county").render()  # the examples'
+
+
+def _mappings(board: dict[str, object], panel_title: str, column: str) -> dict[str, str]:
+    """value → text of the value mappings a table panel applies to ``column``."""
+    panel = next(p for p in board["panels"] if p.get("title") == panel_title)  # type: ignore[attr-defined]
+    out: dict[str, str] = {}
+    for o in panel["fieldConfig"]["overrides"]:
+        if o["matcher"] == {"id": "byName", "options": column}:
+            for prop in o["properties"]:
+                if prop["id"] == "mappings":
+                    for m in prop["value"]:
+                        out |= {v: r["text"] for v, r in m["options"].items()}
+    return out
+
+
+def test_every_kind_and_facility_of_the_examples_appears_by_name(example_inventory: Inventory) -> None:
+    """The committed boards (what compose mounts without a build) name every facility and kind."""
+    from inventory.labels import device_kind_label
+
+    county = json.loads((JSON_DIR / "regions" / "pdcs-county.json").read_text(encoding="utf-8"))
+    facilities = _mappings(county, "设备列表", "facility")
+    kinds = _mappings(county, "设备列表", "kind")
+    for f in example_inventory.facilities.values():
+        assert facilities.get(f.id) == f.name, f.id
+    for kind in {d.kind for d in example_inventory.devices.values()}:
+        assert kinds.get(kind.value) == device_kind_label(kind, "zh"), kind
+    devices = _mappings(county, "设备列表", "device")
+    assert all(devices.get(d.id) == d.name for d in example_inventory.devices.values() if d.name)
+    facility = json.loads((JSON_DIR / "regions" / "pdcs-facility.json").read_text(encoding="utf-8"))
+    assert _mappings(facility, "终端资源", "kind")["e_reading_terminal"] == "电子阅览终端"
 
 
 def test_provisioning_points_at_the_built_folders() -> None:

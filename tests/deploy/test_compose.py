@@ -80,7 +80,9 @@ def test_file_matches_the_compose_specification_schema() -> None:
 
 def test_every_service_is_there_with_a_pinned_image_and_a_healthcheck() -> None:
     services = resolved()["services"]
-    assert set(services) == {"influxdb", "grafana", "postgres", "alerta", "snmpsim", "api", "collector", "alerts"}
+    assert set(services) == {
+        "influxdb", "grafana", "dashboards", "postgres", "alerta", "snmpsim", "api", "collector", "alerts"
+    }  # fmt: skip
     for name, svc in services.items():
         image = svc.get("image", "")
         assert re.fullmatch(r"[\w./-]+:[\w.-]+", image), f"{name}: image {image!r} has no tag"
@@ -102,7 +104,11 @@ def test_grafana_gets_the_provisioning_and_the_dashboards() -> None:
     ]
     sources = {v["target"]: v["source"] for v in volumes}
     assert Path(sources["/etc/grafana/provisioning"]) == REPO / "dashboards" / "provisioning"
-    assert Path(sources["/var/lib/grafana/pdcs-dashboards"]) == REPO / "dashboards" / "json"
+    # the boards as the dashboards service built them, with the deployment inventory's names
+    assert sources["/var/lib/grafana/pdcs-dashboards"].endswith("grafana-dashboards")
+    builder = resolved()["services"]["dashboards"]
+    assert builder["command"][:2] == ["grafana", "build"] and builder["restart"] == "no"
+    assert grafana["depends_on"]["dashboards"]["condition"] == "service_completed_successfully"
     env = grafana["environment"]
     assert env["PDCS_DASHBOARDS_DIR"] == "/var/lib/grafana/pdcs-dashboards"
     assert env["PDCS_INFLUX_URL"] == "http://influxdb:8086"

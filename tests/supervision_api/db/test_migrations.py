@@ -73,6 +73,30 @@ def test_a_release_0_1_database_upgrades_in_place_with_every_row_usable(empty_da
         n_users = s.scalar(text("SELECT COUNT(*) FROM users"))
     assert n_users == filled.users + 1
 
+    # and through HTTP: the API started on the upgraded database answers the old token, refuses the revoked one
+    from fastapi.testclient import TestClient
+
+    from inventory.models import Inventory
+    from pdcs.settings import Settings
+    from pdcs.storage import InfluxDB
+    from supervision_api.app import create_app
+    from supervision_api.state import AppState
+
+    settings = Settings(database_url=empty_database_url, _env_file=None)  # type: ignore[call-arg]
+    state = AppState(settings=settings, inventory=Inventory(), influx=InfluxDB(url="http://127.0.0.1:9"))
+    with TestClient(create_app(state)) as client:
+        me = client.get("/me", headers={"Authorization": f"Bearer {release_0_1.LIVE_TOKEN}"})
+        assert me.status_code == 200 and me.json()["name"] == "wang", me.text
+        bad = client.get("/me", headers={"Authorization": f"Bearer {release_0_1.REVOKED_TOKEN}"})
+        assert bad.status_code == 401
+        assert (
+            client.get("/facilities/jt-zhaozhen", headers={"Authorization": f"Bearer {release_0_1.LIVE_TOKEN}"}).json()[
+                "name"
+            ]
+            == "赵镇街道综合文化服务中心"
+        )  # the stored inventory, seen through the province scope
+    state.close()
+
     code, out = _pdcs_db("upgrade", "--database-url", empty_database_url)
     assert code == 0 and "→" in out  # a second run has nothing to do
     assert _pdcs_db("current", "--database-url", empty_database_url)[0] == 0
