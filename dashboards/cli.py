@@ -39,15 +39,22 @@ def _names(inventory: Path | None) -> Names:
 
 @app.command()
 def build(
-    out: Path | None = typer.Option(None, "--out", help="Folder to write into (default: dashboards/json)."),
+    out: Path | None = typer.Option(
+        None, "--out", help="Folder to write into (default: dashboards/json, built with inventory/examples' names)."
+    ),
     inventory: Path | None = typer.Option(None, "--inventory", help=INVENTORY_HELP),
     check_only: bool = typer.Option(False, "--check", help="Write nothing; exit 1 if the files differ from the code."),
 ) -> None:
     """Write every dashboard as Grafana JSON (one folder per Grafana folder)."""
     from dashboards.build import JSON_DIR, build_all, check, write
 
+    if out is None and inventory is None:  # the committed boards: always the examples' names
+        from dashboards.names import example_names
+
+        names = example_names()
+    else:
+        names = _names(inventory)
     out = out or JSON_DIR
-    names = _names(inventory)
     built = build_all(names)
     problems = [f"{b.uid}: {p}" for b in built for p in check(b.to_dict())]
     for p in problems:

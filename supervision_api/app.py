@@ -28,6 +28,7 @@ from supervision_api.routes import (
     me,
     regions,
     reports,
+    status,
     syslog,
 )
 from supervision_api.state import AppState
@@ -35,6 +36,7 @@ from supervision_api.web import pages, views
 
 ROUTERS: list[APIRouter] = [
     health.router,
+    status.router,
     regions.router,
     devices.router,
     facilities.router,
@@ -50,7 +52,7 @@ ROUTERS: list[APIRouter] = [
     syslog.router,
 ]
 
-# Routers answered without an API token: /health (a total, no names) and the inspectors' web
+# Routers answered without an API token: /health (up or not, no counts) and the inspectors' web
 # pages, which have their own sign-in (a token in an HttpOnly cookie) per page.
 PUBLIC: list[APIRouter] = [health.router, pages.router, views.router]
 

@@ -66,3 +66,13 @@ def test_web_logout_revokes_the_session(api_process: ApiProcess) -> None:
         r = stolen.get("/web/")
         assert r.status_code == 303 and r.headers["location"] == "/web/login"  # revoked on the server
     assert httpx.get(f"{api_process.url}/regions", headers=api_process.auth("jt-staff")).status_code == 200
+
+
+def test_health_tells_no_counts_and_status_only_within_scope(api_process: ApiProcess) -> None:
+    health = httpx.get(f"{api_process.url}/health").json()
+    assert set(health) == {"status", "influxdb", "version"}  # nothing about the fleet, to anyone
+    assert httpx.get(f"{api_process.url}/status").status_code == 401
+    staff = httpx.get(f"{api_process.url}/status", headers=api_process.auth("jt-staff")).json()
+    nation = httpx.get(f"{api_process.url}/status", headers=api_process.auth("admin")).json()
+    assert staff["scope"] == "510121" and nation["scope"] == "0"
+    assert 0 < staff["devices"] <= nation["devices"]

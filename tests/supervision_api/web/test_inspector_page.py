@@ -57,6 +57,9 @@ def test_province_inspector_drills_down_and_back_in_both_languages(
     with database_of(served.state).session() as s:
         users.add_user(s, "wang", Role.PROVINCE_INSPECTOR, "51", "王检查员")
     token = issue_token(served.state, "wang", Role.PROVINCE_INSPECTOR, "51")
+    facilities = served.state.inventory.facilities  # two facilities with WGS-84 coordinates: mapped
+    for fid, (lat, lon) in {"jt-lib": (30.8618, 104.4156), "jt-wh": (30.8575, 104.4301)}.items():
+        facilities[fid] = facilities[fid].model_copy(update={"lat": lat, "lon": lon})
     api = httpx.Client(base_url=served.url, headers={"Authorization": f"Bearer {token}"}, timeout=60)
     wait = WebDriverWait(browser, 60)
 
@@ -95,6 +98,7 @@ def test_province_inspector_drills_down_and_back_in_both_languages(
     wh = browser.find_element(By.CSS_SELECTOR, "#children tr[data-code='jt-wh'] td.availability")
     assert "warn" in (wh.get_attribute("class") or "")  # 91.67 %: between the rubric's 90 % and 99 %
     assert "停服" in browser.find_element(By.ID, "spans").text  # the outage list, its cause in Chinese
+    assert browser.find_elements(By.CSS_SELECTOR, "#map canvas")  # the facilities with coordinates, mapped
     shot(browser, "2-county")
     browser.find_element(By.CSS_SELECTOR, "#children tr[data-code='jt-wh'] a.drill").click()
     wait.until(ec.url_contains("/web/facility/jt-wh"))
