@@ -151,6 +151,7 @@ def test_day_figures_by_hand(rolled_usage: tuple[InfluxDB, Inventory]) -> None:
         24 * H,
     )
     assert devices["yd-k1"]["power_on_s"] is None and devices["yd-k1"]["service_s"] == 40 * 60
+    assert devices["yd-k1"]["kiosk_app_s"] == 13.5 * H  # its application ran 08:00 → last heard 21:30
     assert devices["yd-t3"].get("sessions") is None  # its availability row, without usage fields
 
 
