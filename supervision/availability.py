@@ -32,7 +32,7 @@ from supervision import intervals as iv
 from supervision.index import devices_by_facility
 from supervision.liveness import Liveness, fetch_liveness
 from supervision.periods import Period
-from supervision.recent_polls import PollFetch, direct
+from supervision.recent_polls import PollFetch, RecentPolls, direct
 from supervision.regions import level_tags
 from supervision.schedule import HolidayCalendar, official_calendar, service_intervals
 from supervision.serving import FacilityPlan, ServingRules, default_rules, plan
@@ -320,12 +320,19 @@ def context(
     rules: ServingRules | None = None,
     calendar: HolidayCalendar | None = None,
     now: int | None = None,
+    fetch: PollFetch | None = None,
+    start_ms: int = 0,
 ) -> Context:
-    """The shared facts of a question about the devices matching ``tags`` (liveness is read per period)."""
+    """The shared facts of a question about the devices matching ``tags`` (liveness is read per period).
+
+    With the API's :class:`RecentPolls` as ``fetch``, first polls of recent questions (``start_ms``)
+    come through its cache.
+    """
+    seen = fetch.first_seen(tags, start_ms) if isinstance(fetch, RecentPolls) else first_seen(influx, tags)
     return Context(
         rules or default_rules(),
         calendar or official_calendar(),
-        first_seen(influx, tags),
+        seen,
         Liveness(),
         now if now is not None else now_ms(),
     )
