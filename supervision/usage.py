@@ -84,6 +84,7 @@ class TerminalDay:
     sessions: int = 0
     service_ms: int = 0
     power_on_ms: int | None = None  # None: no power-on period reported
+    kiosk_app_ms: int | None = None  # the kiosk application's run time in the day; None: not reported
     in_use: list[iv.Interval] = field(default_factory=list)  # user sessions ∩ opening hours, merged
 
 
@@ -93,6 +94,7 @@ def terminal_day(spans: Iterable[Span], day: tuple[int, int], hours: list[iv.Int
     spans = list(spans)
     users = [(s, e) for s, e, seat, _ in spans if seat in SERVICE_SEATS]
     power = [(s, e) for s, e, seat, _ in spans if seat == POWER]
+    app = [(s, e) for s, e, seat, _ in spans if seat == KIOSK_APP]
     out = TerminalDay()
     # a session counts on the day it began, when some part of it (its later days' pieces too) ran in opening hours
     began = [(s, seat) for s, _, seat, cont in spans if seat in SERVICE_SEATS and not cont and d0 <= s < d1]
@@ -102,6 +104,8 @@ def terminal_day(spans: Iterable[Span], day: tuple[int, int], hours: list[iv.Int
     out.service_ms = iv.total(out.in_use)
     if power:
         out.power_on_ms = iv.total(iv.intersect(iv.merge(power), [(d0, d1)]))
+    if app:
+        out.kiosk_app_ms = iv.total(iv.intersect(iv.merge(app), [(d0, d1)]))
     return out
 
 
@@ -215,6 +219,8 @@ def county_day_points(
                 dfields: dict[str, float | int] = {"sessions": d.sessions, "service_s": d.service_ms / 1000}
                 if d.power_on_ms is not None:
                     dfields["power_on_s"] = d.power_on_ms / 1000
+                if d.kiosk_app_ms is not None:
+                    dfields["kiosk_app_s"] = d.kiosk_app_ms / 1000
                 points.append(
                     Point(DEVICE_DAILY, inventory.device_tags(inventory.devices[dev]), dfields, period.start_ns)
                 )

@@ -16,6 +16,7 @@ from pdcs import __version__
 from supervision_api import errors
 from supervision_api.access.auth import current_user
 from supervision_api.access.store import attach_database
+from supervision_api.body_limit import BodyLimit
 from supervision_api.routes import (
     audit_log,
     config_history,
@@ -64,6 +65,7 @@ def create_app(state: AppState) -> FastAPI:
         version=__version__,
     )
     app.state.pdcs = state
+    app.add_middleware(BodyLimit, max_bytes=state.settings.api_max_body_bytes)
     attach_database(state)
     errors.install(app)
     for router in ROUTERS:

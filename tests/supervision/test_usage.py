@@ -151,6 +151,7 @@ def test_day_figures_by_hand(rolled_usage: tuple[InfluxDB, Inventory]) -> None:
         24 * H,
     )
     assert devices["yd-k1"]["power_on_s"] is None and devices["yd-k1"]["service_s"] == 40 * 60
+    assert devices["yd-k1"]["kiosk_app_s"] == 13.5 * H  # its application ran 08:00 → last heard 21:30
     assert devices["yd-t3"].get("sessions") is None  # its availability row, without usage fields
 
 
@@ -241,3 +242,15 @@ def test_periods_longer_than_the_lookback_are_cut_by_the_agent_at_midnight(influ
     yd = daily(influx, "facility_daily", 0)["yd"]
     assert (yd["usage_sessions"], yd["usage_service_s"], yd["usage_power_on_s"]) == (0, 12 * H, 24 * H)
     assert yd["usage_peak_terminals"] == 1
+
+
+def test_inspectors_page_shows_sessions_and_share_in_use(
+    client: TestClient, rolled_usage: tuple[InfluxDB, Inventory]
+) -> None:
+    token = client.headers["Authorization"].removeprefix("Bearer ")
+    client.post("/web/login", data={"token": token}, follow_redirects=False)
+    period = {"start": "2026-11-29", "end": "2026-12-01"}
+    page = client.get("/web/region/510121", params=period)
+    assert page.status_code == 200, page.text[:500]
+    assert "服务人次" in page.text and 'id="head-sessions">7<' in page.text
+    assert 'id="head-share-in-use">' in page.text
