@@ -21,6 +21,7 @@ from pdcs.cli_context import INFLUX_DB_OPT, INFLUX_URL_OPT, make_settings
 
 if TYPE_CHECKING:
     from collectors.ssh_audit.audit import DeviceAudit
+    from pdcs.points import Point
 
 
 class Language(StrEnum):
@@ -79,19 +80,29 @@ def audit(
         typer.echo(exc.text(lang.value), err=True)
         raise typer.Exit(2) from None
     store = AuditStore(records or settings.audit_dir)
-    collector = SshAuditCollector(inv, store=store, concurrency=concurrency or settings.audit_concurrency)
+    from collectors.config_history.repo import ConfigRepo
+
+    # Every running configuration an audit fetches is kept as a version (collectors/config_history).
+    history = ConfigRepo(settings.config_history_dir)
+    collector = SshAuditCollector(
+        inv, store=store, concurrency=concurrency or settings.audit_concurrency, history=history
+    )
     chosen = [d for d in inv.devices_in(region or None) if collector.applies_to(d) and (not device or d.id in device)]
     text = _TEXT[lang.value]
     if not chosen:
         typer.echo(text["none"], err=True)
         raise typer.Exit(2)
     targets = [Target.of(inv, d) for d in chosen]
+    changes: list[Point] = []
 
     async def run_all() -> list[DeviceAudit]:
         done: list[DeviceAudit] = []
         tasks = [asyncio.ensure_future(collector.audit(t)) for t in targets]
         for fut in asyncio.as_completed(tasks):
             result = await fut
+            changes.extend(
+                await collector.keep_config(result, next(t.tags for t in targets if t.device.id == result.device))
+            )
             done.append(result)
             head = text["head"].format(device=result.device, dialect=result.dialect or "?", **result.counts())
             print(f"[{len(done)}/{len(tasks)}] {head}", file=sys.stderr, flush=True)
@@ -119,7 +130,7 @@ def audit(
         try:
             settings.ensure_schema()
             with settings.influx() as db:
-                db.write_lines(to_lines(p for a in audits for p in points_of(a, tags[a.device])))
+                db.write_lines(to_lines([*(p for a in audits for p in points_of(a, tags[a.device])), *changes]))
         except InfluxError as exc:  # the audit records are on disk; say the points are not in InfluxDB
             typer.echo(f"InfluxDB write failed ({settings.influx_url}): {exc}", err=True)
             failed_write = True

@@ -23,8 +23,8 @@ from pdcs.yaml_lines import YamlDocument
 
 BASELINES_DIR = Path(__file__).resolve().parent / "baselines"
 
-DIALECTS = ("cisco_ios", "huawei_vrp", "h3c_comware", "linux")
-Dialect = Literal["cisco_ios", "huawei_vrp", "h3c_comware", "linux"]
+DIALECTS = ("cisco_ios", "huawei_vrp", "h3c_comware", "ruijie_rgos", "linux")
+Dialect = Literal["cisco_ios", "huawei_vrp", "h3c_comware", "ruijie_rgos", "linux"]
 Severity = Literal["low", "medium", "high", "critical"]
 MLPS_ITEM = re.compile(r"^[78]\.1\.\d+\.\d+$")  # 7.1.x.y (level 2) or 8.1.x.y (level 3) of GB/T 22239-2019
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collectors.ssh_audit.dialect import DialectDriver
-from collectors.ssh_audit.dialects import cisco_ios, h3c_comware, huawei_vrp, linux
+from collectors.ssh_audit.dialects import cisco_ios, h3c_comware, huawei_vrp, linux, ruijie_rgos
 
 DRIVERS: dict[str, DialectDriver] = {
-    d.name: d for d in (cisco_ios.DRIVER, huawei_vrp.DRIVER, h3c_comware.DRIVER, linux.DRIVER)
+    d.name: d for d in (cisco_ios.DRIVER, huawei_vrp.DRIVER, h3c_comware.DRIVER, ruijie_rgos.DRIVER, linux.DRIVER)
 }
 
 # netmiko device_type names (SshProfile.device_type) and vendor names (Device.vendor) → dialect.
@@ -20,6 +20,9 @@ _ALIASES = {
     "hp_comware": "h3c_comware",
     "h3c": "h3c_comware",
     "h3c_comware": "h3c_comware",
+    "ruijie": "ruijie_rgos",
+    "ruijie_os": "ruijie_rgos",
+    "ruijie_rgos": "ruijie_rgos",
     "linux": "linux",
 }
 

@@ -50,7 +50,8 @@ def test_audit_command(tmp_path: Path, fake_ios: FakeIosServer, influx_server: I
     inv = _inventory(tmp_path / "inv", fake_ios)
     records = tmp_path / "records"
     db = "audit_cli"
-    env = {"PDCS_INFLUX_URL": influx_server.url, "PDCS_INFLUX_DB": db}
+    env = {"PDCS_INFLUX_URL": influx_server.url, "PDCS_INFLUX_DB": db,
+           "PDCS_CONFIG_HISTORY_DIR": str(tmp_path / "history")}  # fmt: skip
 
     everything = _run("--inventory", str(inv), "--records", str(records), "--write", **env)
     assert everything.returncode == 1, everything.stderr  # town-sw fails
@@ -58,13 +59,15 @@ def test_audit_command(tmp_path: Path, fake_ios: FakeIosServer, influx_server: I
     assert f"lib-sw（cisco_ios）：通过 {N_IOS} 项，不通过 0 项" in everything.stdout
     assert "[2/2]" in everything.stderr  # progress
     assert {p.name for p in records.iterdir()} == {"lib-sw.json", "town-sw.json"}
+    assert {p.name for p in (tmp_path / "history").glob("*.cfg")} == {"lib-sw.cfg", "town-sw.cfg"}  # versions kept
     assert PASSWORD not in everything.stdout + everything.stderr
     with InfluxDB(url=influx_server.url, database=db) as client:
         counts = client.query('SELECT count("status") FROM "security_check" GROUP BY "device"')
         assert {s.tags["device"]: s.rows()[0]["count"] for s in counts} == {"lib-sw": N_IOS, "town-sw": N_IOS}
         client.execute(f'DROP DATABASE "{db}"')
 
-    county = _run("--inventory", str(inv), "--records", str(records), "--region", "510121", "--json", "--lang", "en")
+    county = _run("--inventory", str(inv), "--records", str(records), "--region", "510121", "--json", "--lang", "en",
+                  PDCS_CONFIG_HISTORY_DIR=str(tmp_path / "history"))  # fmt: skip
     assert county.returncode == 0, county.stdout + county.stderr
     data = json.loads(county.stdout)
     assert [d["device"] for d in data] == ["lib-sw"] and data[0]["summary"]["fail"] == 0

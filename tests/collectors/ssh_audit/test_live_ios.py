@@ -137,7 +137,7 @@ def test_collector_for_reads_settings(tmp_path: Path) -> None:
     from collectors.ssh_audit.collector import collector_for
     from pdcs.settings import Settings
 
-    inv = make_inventory({"sw": ("127.0.0.1:22", "cisco"), "ap": ("127.0.0.1:23", "ruijie")})
+    inv = make_inventory({"sw": ("127.0.0.1:22", "cisco"), "ap": ("127.0.0.1:23", "zte")})
     col = collector_for(inv, Settings(audit_interval_s=3600, audit_concurrency=3, audit_dir=tmp_path))
     assert col.interval_s == 3600 and col.store is not None and col.store.folder == tmp_path
     assert col.applies_to(inv.devices["sw"]) and col.dialect_of(inv.devices["ap"]) is None

@@ -20,7 +20,7 @@ from devstack.fake_ios import ios_seed
 
 from .conftest import DATA
 
-CASES = [("cisco_ios", "ios"), ("huawei_vrp", "huawei"), ("h3c_comware", "h3c")]
+CASES = [("cisco_ios", "ios"), ("huawei_vrp", "huawei"), ("h3c_comware", "h3c"), ("ruijie_rgos", "ruijie")]
 
 
 def run(dialect: str, stem: str, case: str) -> dict[str, RuleResult]:
@@ -97,7 +97,8 @@ def test_dialect_resolution() -> None:
     assert resolve_dialect(None, "Huawei", "switch") == "huawei_vrp"
     assert resolve_dialect("hp_comware", "huawei", "switch") == "h3c_comware"  # the profile's type wins
     assert resolve_dialect(None, "inspur", "server") == "linux"
-    assert resolve_dialect(None, "ruijie", "switch") is None
+    assert resolve_dialect(None, "ruijie", "switch") == "ruijie_rgos"
+    assert resolve_dialect(None, "zte", "switch") is None
 
 
 def test_every_dialect_names_a_netmiko_platform() -> None:
