@@ -132,7 +132,8 @@ def collect(
             window_s=settings.ingest_window_s,
         )
         typer.echo(f"taking agent pushes on {ingest[0]}:{ingest[1]}")
-        serving = asyncio.create_task(serve_until(app, *ingest, stop))
+        tls = (settings.tls_certfile, settings.tls_keyfile) if settings.tls_certfile and settings.tls_keyfile else None
+        serving = asyncio.create_task(serve_until(app, *ingest, stop, tls))
         try:
             await service.run(stop)
         finally:

@@ -204,6 +204,8 @@ def _sessions(s: Samples, tags: Mapping[str, str]) -> list[Point]:
         except ValueError:
             continue
         fields: dict[str, FieldValue] = {"duration_s": float(value), "open": int(lab.get("state") == "open")}
+        if lab.get("cont") == "1":
+            fields["continued"] = 1  # a later day's piece of a period begun before that day
         key = (lab.get("seat"), lab.get("start"))
         if key in idle:
             fields["idle_s"] = idle[key]

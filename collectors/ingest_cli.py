@@ -140,7 +140,12 @@ def serve(
         writer_task = asyncio.create_task(writer.run(stop))
         typer.echo(f"ingest listening on {host}:{port}; spool {folder / 'ingest.sqlite'}")
         try:
-            await serve_until(web, host, port, stop)
+            tls = (
+                (settings.tls_certfile, settings.tls_keyfile)
+                if settings.tls_certfile and settings.tls_keyfile
+                else None
+            )
+            await serve_until(web, host, port, stop, tls)
         finally:
             stop.set()
             await writer_task

@@ -28,9 +28,13 @@ def parse_listen(value: str) -> tuple[str, int]:
     return host or "0.0.0.0", int(port)
 
 
-async def serve_until(app: Any, host: str, port: int, stop: asyncio.Event) -> None:
-    """Serve ``app`` on host:port until ``stop`` is set; raises if the server cannot start."""
-    server = _EmbeddedServer(uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off"))
+async def serve_until(app: Any, host: str, port: int, stop: asyncio.Event, tls: tuple[Any, Any] | None = None) -> None:
+    """Serve ``app`` on host:port (HTTPS with ``tls`` = (certfile, keyfile)) until ``stop`` is set."""
+    certfile, keyfile = (str(tls[0]), str(tls[1])) if tls else (None, None)
+    config = uvicorn.Config(
+        app, host=host, port=port, log_level="warning", lifespan="off", ssl_certfile=certfile, ssl_keyfile=keyfile
+    )
+    server = _EmbeddedServer(config)
     serving = asyncio.create_task(server.serve())
     stopping = asyncio.create_task(stop.wait())
     done, _ = await asyncio.wait({serving, stopping}, return_when=asyncio.FIRST_COMPLETED)

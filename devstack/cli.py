@@ -93,7 +93,12 @@ def up(
             inventory = write_dev_inventory(
                 EXAMPLES, workdir / "inventory", snmpd, sim, interval_s=interval, ios=ios, exporters=exporters
             )
-        env = {"PDCS_INFLUX_URL": influx.url, "PDCS_AUDIT_DIR": str(workdir / "audit"), "PYTHONUNBUFFERED": "1"}
+        env = {
+            "PDCS_INFLUX_URL": influx.url,
+            "PDCS_AUDIT_DIR": str(workdir / "audit"),
+            "PDCS_SSH_KNOWN_HOSTS": str(workdir / "ssh_known_hosts"),  # the simulated switches' keys, per run
+            "PYTHONUNBUFFERED": "1",
+        }
         notify_config: Path | None = None
         if alerta is not None:  # the collector's heartbeats and the evaluator's alerts go there
             env |= {"PDCS_ALERTA_URL": alerta.url, "PDCS_ALERTA_API_KEY": alerta.admin_key}
@@ -202,6 +207,7 @@ def _write_env_file(
         "PDCS_DATABASE_URL": database_url,
         "PDCS_INVENTORY": str(inventory.resolve()),
         "PDCS_AUDIT_DIR": str(workdir / "audit"),
+        "PDCS_SSH_KNOWN_HOSTS": str(workdir / "ssh_known_hosts"),
     }
     if alerta is not None:
         values |= {"PDCS_ALERTA_URL": alerta.url, "PDCS_ALERTA_API_KEY_FILE": str(workdir / "alerta-key")}

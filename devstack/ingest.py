@@ -18,13 +18,14 @@ class IngestServer:
     url: str  # base URL; push to {url}/ingest/v1/push
     port: int
     process: Managed
+    cafile: str | None = None  # with TLS: the certificate that verifies it
 
     @property
     def push_url(self) -> str:
         return f"{self.url}/ingest/v1/push"
 
     def health(self) -> str:
-        return httpx.get(f"{self.url}/ingest/v1/health", timeout=2.0).text
+        return httpx.get(f"{self.url}/ingest/v1/health", timeout=2.0, verify=self.cafile or True).text
 
     def ready(self) -> bool:
         return self.health().startswith("ok")
@@ -46,7 +47,9 @@ def start_ingest(
     influx_db: str,
     port: int | None = None,
     env: dict[str, str] | None = None,
+    tls: tuple[Path, Path] | None = None,
 ) -> IngestServer:
+    """``tls`` = (certificate, key) PEM files: serve HTTPS (the certificate must name 127.0.0.1)."""
     port = port or free_port()
     argv = [
         sys.executable, "-m", "pdcs", "ingest", "serve",
@@ -57,7 +60,10 @@ def start_ingest(
         "--spool-dir", str(base / "spool"),
     ]  # fmt: skip
     full_env = {"PYTHONPATH": str(REPO), "PDCS_INGEST_SECRET": secret, **(env or {})}
+    if tls is not None:
+        full_env |= {"PDCS_TLS_CERTFILE": str(tls[0]), "PDCS_TLS_KEYFILE": str(tls[1])}
     proc = Managed("pdcs-ingest", argv, base / "ingest.log", env=full_env, cwd=base).start()
-    server = IngestServer(f"http://127.0.0.1:{port}", port, proc)
+    scheme = "https" if tls else "http"
+    server = IngestServer(f"{scheme}://127.0.0.1:{port}", port, proc, str(tls[0]) if tls else None)
     proc.wait_ready(server.ready, 30)
     return server

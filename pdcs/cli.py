@@ -35,7 +35,7 @@ from supervision.commands.rollup import backfill
 from supervision.commands.satisfaction import app as satisfaction_app
 from supervision_api.access.cli import app as users_app
 from supervision_api.cli import api
-from supervision_api.db.cli import app as db_app
+from supervision_api.db_cli import app as db_app
 
 dev_app: typer.Typer | None
 try:  # devstack runs from a checkout and is not in the wheel: an installed pdcs has no ``pdcs dev``

@@ -140,6 +140,7 @@ def _has_request(exc: httpx.TransportError) -> bool:
 
 def _database_error(exc: BaseException, lang: Lang) -> str | None:
     from sqlalchemy.exc import DBAPIError, OperationalError  # a dependency: imported when an error is shown
+
     if not isinstance(exc, (OperationalError, DBAPIError)):
         return None
     url = os.environ.get("PDCS_DATABASE_URL", "sqlite:///var/pdcs.sqlite")

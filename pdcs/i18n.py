@@ -114,6 +114,7 @@ register(
             "时序数据库暂时无法访问，请稍后重试",
             "the time-series database is unreachable; try again later",
         ),
+        "error.body_too_large": ("请求内容过大（上限 {limit_mb} MB）", "request body too large (limit {limit_mb} MB)"),
         "error.influx_schema_missing": (
             "时序数据库尚未初始化，正在创建数据库和保留策略，请稍后重试",
             "the time-series database is not set up yet; creating it now, try again shortly",

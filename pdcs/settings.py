@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     inventory: Path = Path("inventory/examples")
     spool_dir: Path = Path("var/spool")
     database_url: str = "sqlite:///var/pdcs.sqlite"
+    api_max_body_bytes: int = 25 * 1024 * 1024  # any API request body beyond this: 413 (body_limit.py)
     api_token_days: float = 90.0  # lifetime of a new API token (pdcs users token-create --days)
     language: str = "zh"  # zh (Simplified Chinese) or en
     # Push ingest (collectors/ingest.py): the shared secret device tokens derive from, and where it listens.
@@ -48,6 +49,9 @@ class Settings(BaseSettings):
     # Per-device key generations and revocations (pdcs ingest rotate|revoke), and the time window of
     # signed pushes: request timestamps, and batch times of agents without history (collectors/ingest.py).
     ingest_keys: Path = Path("var/ingest-keys.json")
+    # TLS for `pdcs api` and the push ingest (PEM files; both unset: plain HTTP, e.g. behind a proxy).
+    tls_certfile: Path | None = None
+    tls_keyfile: Path | None = None
     ingest_window_s: float = 86400.0
     # Exporter scraping (collectors/prometheus_scrape.py): timeout, and extra sample-name patterns
     # (comma-separated fnmatch, e.g. "node_hwmon_*,windows_service_state") kept as exporter_metric.

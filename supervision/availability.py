@@ -32,7 +32,7 @@ from supervision import intervals as iv
 from supervision.index import devices_by_facility
 from supervision.liveness import Liveness, fetch_liveness
 from supervision.periods import Period
-from supervision.recent_polls import PollFetch, direct
+from supervision.recent_polls import PollFetch, RecentPolls, direct
 from supervision.regions import level_tags
 from supervision.schedule import HolidayCalendar, official_calendar, service_intervals
 from supervision.serving import FacilityPlan, ServingRules, default_rules, plan
@@ -277,7 +277,10 @@ def device_figures(
 ) -> tuple[list[Segment], Figures, iv.Interval | None]:
     """A device's timeline (three states, clipped to its window), its figures and its window."""
     window = device_window(device, fac, ctx.seen.get(device.id), ctx.now_ms)
-    timeline = clip(with_liveness(device_timeline(polls, start, end, gap), ctx.liveness.for_county(fac.county)), window)
+    timeline = device_timeline(polls, start, end, gap)
+    if window is not None and any(s.state == UNKNOWN for s in timeline):  # else no collector need be asked
+        timeline = with_liveness(timeline, ctx.liveness.for_county(fac.county))
+    timeline = clip(timeline, window)
     figs = segment_figures(timeline, window_scheduled(fac, window, start, end, ctx), [device.id])
     return timeline, figs, window
 
@@ -320,12 +323,19 @@ def context(
     rules: ServingRules | None = None,
     calendar: HolidayCalendar | None = None,
     now: int | None = None,
+    fetch: PollFetch | None = None,
+    start_ms: int = 0,
 ) -> Context:
-    """The shared facts of a question about the devices matching ``tags`` (liveness is read per period)."""
+    """The shared facts of a question about the devices matching ``tags`` (liveness is read per period).
+
+    With the API's :class:`RecentPolls` as ``fetch``, first polls of recent questions (``start_ms``)
+    come through its cache.
+    """
+    seen = fetch.first_seen(tags, start_ms) if isinstance(fetch, RecentPolls) else first_seen(influx, tags)
     return Context(
         rules or default_rules(),
         calendar or official_calendar(),
-        first_seen(influx, tags),
+        seen,
         Liveness(),
         now if now is not None else now_ms(),
     )

@@ -31,6 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pdcs.storage import InfluxDB
+from supervision.supervised import FirstSeen, first_raw_polls, first_seen
 from supervision.timeline import PollSeries, fetch_polls
 
 OVERLAP_MS = 120_000
@@ -78,6 +79,8 @@ class RecentPolls:
         self.wall_ms = wall_ms
         self.monotonic = monotonic
         self._entries: OrderedDict[tuple[tuple[str, str], ...], _Entry] = OrderedDict()
+        # First polls per question: (monotonic time of the full read, wall time of the last read, answer).
+        self._seen: dict[tuple[tuple[str, str], ...], tuple[float, int, dict[str, FirstSeen]]] = {}
         self._lock = threading.Lock()
         self.held = 0  # polls held in all entries
         self.reads = {"full": 0, "delta": 0, "cached": 0, "direct": 0}  # how questions were answered (tests, debugging)
@@ -104,6 +107,34 @@ class RecentPolls:
                     entry.size = size
             self._evict()
         return out
+
+    def first_seen(self, tags: dict[str, str], start_ms: int) -> dict[str, FirstSeen]:
+        """``supervised.first_seen`` for a recent question, read whole every ``refresh_s`` (like the polls).
+
+        In between, only devices heard of for the first time are looked for (their first polls since
+        the last read, minus :data:`OVERLAP_MS`) — a bounded query instead of ``first()`` over every
+        series.  Questions before ``horizon_ms`` read InfluxDB each time, as the polls do.
+        """
+        now_ms = self.wall_ms()
+        if self.max_polls <= 0 or start_ms < now_ms - self.horizon_ms:
+            return first_seen(self.influx, tags)
+        key = tuple(sorted(tags.items()))
+        mono = self.monotonic()
+        with self._lock:
+            hit = self._seen.get(key)
+        if hit is None or mono - hit[0] >= self.refresh_s:
+            seen = first_seen(self.influx, tags)
+            full_at = mono
+        else:
+            full_at, read_ms, cached = hit
+            newer = first_raw_polls(self.influx, tags, read_ms - OVERLAP_MS)
+            seen = dict(cached)
+            seen.update({d: FirstSeen(t) for d, t in newer.items() if d not in seen})
+        with self._lock:
+            if len(self._seen) > 10_000:  # one small map per question; bounded all the same
+                self._seen.clear()
+            self._seen[key] = (full_at, now_ms, seen)
+        return seen
 
     def _update(self, entry: _Entry, tags: dict[str, str], start_ms: int, now_ms: int) -> dict[str, PollSeries]:
         mono = self.monotonic()

@@ -219,7 +219,7 @@ def facilities_over(
     with_devices: bool = False,
 ) -> list[Accumulated]:
     """Each facility's figures over ``period``, every local day from raw polls, roll-ups or neither."""
-    ctx = av.context(influx, tags, now=now)
+    ctx = av.context(influx, tags, now=now, fetch=fetch, start_ms=period.start_ns // 1_000_000)
     # A calendar year read from roll-ups: the year rows (one per facility) stand for their run of days
     # when that run has no gap — the national annual report must not read 3.65 M daily rows.
     year = calendar_year(period) if prefer_rollup and not force_raw else None
@@ -414,7 +414,7 @@ def device_over(
     now: int | None = None,
 ) -> tuple[av.Figures, tuple[Piece, ...]]:
     fac = inventory.facilities[device.facility]
-    ctx = av.context(influx, {"device": device.id}, now=now)
+    ctx = av.context(influx, {"device": device.id}, now=now, fetch=fetch, start_ms=period.start_ns // 1_000_000)
     seen = ctx.seen.get(device.id)
     use_rows = not force_raw and (prefer_rollup or (seen is not None and seen.raw_from_ms is not None))
     rows = (

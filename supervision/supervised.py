@@ -55,14 +55,22 @@ class FirstSeen:
         return self.raw_ms if self.rollup_day_ms + DAY_MS <= self.raw_ms else None
 
 
-def first_seen(influx: InfluxDB, tags: dict[str, str]) -> dict[str, FirstSeen]:
-    """Per device among the points matching ``tags``: its earliest raw poll and first polled roll-up day."""
+def first_raw_polls(influx: InfluxDB, tags: dict[str, str], since_ms: int | None = None) -> dict[str, int]:
+    """Per device among the points matching ``tags``: its earliest raw poll (at or after ``since_ms``)."""
     where, params = tag_where(tags)
+    conds = [c for c in (where, f"time >= {since_ms}ms" if since_ms is not None else "") if c]
     raw: dict[str, int] = {}
-    q = f"SELECT first(up) FROM {DEVICE_UP}" + (f" WHERE {where}" if where else "") + " GROUP BY device"
+    q = f"SELECT first(up) FROM {DEVICE_UP}" + (f" WHERE {' AND '.join(conds)}" if conds else "") + " GROUP BY device"
     for s in influx.query(q, params=params):
         for t, _ in s.values:
             raw[s.tags.get("device", "")] = int(t)
+    return raw
+
+
+def first_seen(influx: InfluxDB, tags: dict[str, str]) -> dict[str, FirstSeen]:
+    """Per device among the points matching ``tags``: its earliest raw poll and first polled roll-up day."""
+    where, params = tag_where(tags)
+    raw = first_raw_polls(influx, tags)
     rolled: dict[str, int] = {}
     cond = "polls > 0" + (f" AND {where}" if where else "")
     q = f'SELECT first(polls) FROM "{ROLLUP_RP}"."{DEVICE_DAILY}" WHERE {cond} GROUP BY device'

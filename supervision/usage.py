@@ -27,7 +27,8 @@ room's management system to keep (服务人次、用户服务时长、设备开�
 share and the peak are ours, derived from them.  ``ssh`` sessions are
 maintenance (the platform's own audits log in so) and never count.  Sessions
 or power-on periods that began more than ``LOOKBACK_MS`` before the day are
-not read (a terminal on for more than three days counts from the lookback).
+not read — the agent cuts every period at its local midnight, so no piece
+lies further back (a ``continued`` piece is not a new session).
 """
 
 from __future__ import annotations
@@ -54,20 +55,25 @@ from supervision.timeline import tag_where
 TERMINAL_KINDS = frozenset({DeviceKind.E_READING_TERMINAL, DeviceKind.KIOSK})
 SERVICE_SEATS = frozenset({"console", "graphical", "remote", "kiosk"})
 POWER, KIOSK_APP = "power", "kiosk_app"
-LOOKBACK_MS = 3 * 86_400_000
+LOOKBACK_MS = 26 * 3_600_000  # the agent cuts periods at its local midnight: a point is at most a day long
 
-Span = tuple[int, int, str]  # start ms, end ms, seat
+Span = tuple[int, int, str, bool]  # start ms, end ms, seat, continues a period begun on an earlier day
 
 
 def fetch_periods(influx: InfluxDB, tags: dict[str, str], start_ms: int, end_ms: int) -> dict[str, list[Span]]:
-    """Periods per device that began in ``[start_ms − LOOKBACK_MS, end_ms)`` among points matching ``tags``."""
+    """Period pieces per device that began in ``[start_ms − LOOKBACK_MS, end_ms + LOOKBACK_MS)`` matching ``tags``."""
     where, params = tag_where(tags)
-    cond = f"time >= {start_ms - LOOKBACK_MS}ms AND time < {end_ms}ms" + (f" AND {where}" if where else "")
+    # a day after too: the later pieces of a session begun on the day tell whether it ran in opening hours
+    cond = f"time >= {start_ms - LOOKBACK_MS}ms AND time < {end_ms + LOOKBACK_MS}ms" + (
+        f" AND {where}" if where else ""
+    )
     out: dict[str, list[Span]] = defaultdict(list)
-    q = f'SELECT "duration_s" FROM "{TERMINAL_SESSION}" WHERE {cond} GROUP BY "device", "seat"'
+    q = f'SELECT "duration_s", "continued" FROM "{TERMINAL_SESSION}" WHERE {cond} GROUP BY "device", "seat"'
     for s in influx.query(q, params=params, epoch="ms"):
         dev, seat = s.tags.get("device", ""), s.tags.get("seat", "")
-        out[dev].extend((int(t), int(t) + round(float(d) * 1000), seat) for t, d in s.values if d is not None)
+        out[dev].extend(
+            (int(t), int(t) + round(float(d) * 1000), seat, bool(c)) for t, d, c in s.values if d is not None
+        )
     return out
 
 
@@ -78,22 +84,39 @@ class TerminalDay:
     sessions: int = 0
     service_ms: int = 0
     power_on_ms: int | None = None  # None: no power-on period reported
+    kiosk_app_ms: int | None = None  # the kiosk application's run time in the day; None: not reported
     in_use: list[iv.Interval] = field(default_factory=list)  # user sessions ∩ opening hours, merged
 
 
 def terminal_day(spans: Iterable[Span], day: tuple[int, int], hours: list[iv.Interval]) -> TerminalDay:
     """``hours``: the facility's opening hours from the day's start to at least the end of the last span."""
     d0, d1 = day
-    users = [(s, e) for s, e, seat in spans if seat in SERVICE_SEATS]
-    power = [(s, e) for s, e, seat in spans if seat == POWER]
+    spans = list(spans)
+    users = [(s, e) for s, e, seat, _ in spans if seat in SERVICE_SEATS]
+    power = [(s, e) for s, e, seat, _ in spans if seat == POWER]
+    app = [(s, e) for s, e, seat, _ in spans if seat == KIOSK_APP]
     out = TerminalDay()
-    out.sessions = sum(1 for s, e in users if d0 <= s < d1 and iv.overlaps(hours, s, e))
+    # a session counts on the day it began, when some part of it (its later days' pieces too) ran in opening hours
+    began = [(s, seat) for s, _, seat, cont in spans if seat in SERVICE_SEATS and not cont and d0 <= s < d1]
+    out.sessions = sum(1 for s, seat in began if iv.overlaps(hours, s, _session_end(spans, s, seat)))
     today = iv.intersect(hours, [(d0, d1)])
     out.in_use = iv.intersect(iv.merge(users), today)
     out.service_ms = iv.total(out.in_use)
     if power:
         out.power_on_ms = iv.total(iv.intersect(iv.merge(power), [(d0, d1)]))
+    if app:
+        out.kiosk_app_ms = iv.total(iv.intersect(iv.merge(app), [(d0, d1)]))
     return out
+
+
+def _session_end(spans: list[Span], start: int, seat: str) -> int:
+    """The end of the session beginning at ``start``: through its continuation pieces on the same seat."""
+    end = max(e for s, e, st, c in spans if s == start and st == seat and not c)
+    while True:
+        nxt = [e for s, e, st, c in spans if c and st == seat and s == end]
+        if not nxt:
+            return end
+        end = max(nxt)
 
 
 def peak(in_use: Iterable[list[iv.Interval]]) -> int:
@@ -145,12 +168,12 @@ def facility_usage(
 ) -> FacilityUsage:
     d0, d1 = day.start_ns // 1_000_000, day.end_ns // 1_000_000
     mine = {t.id: periods[t.id] for t in terminals if periods.get(t.id)}
-    last = max((e for spans in mine.values() for _, e, _ in spans), default=d1)
+    last = max((e for spans in mine.values() for _, e, _, _ in spans), default=d1)
     hours = service_intervals(facility, d0, max(d1, last), calendar)
     days = {
         dev: terminal_day(spans, (d0, d1), hours)
         for dev, spans in mine.items()
-        if any(s < d1 and e > d0 for s, e, _ in spans) or any(d0 <= s < d1 for s, _, _ in spans)
+        if any(s < d1 and e > d0 for s, e, _, _ in spans) or any(d0 <= s < d1 for s, _, _, _ in spans)
     }
     return FacilityUsage(facility, len(terminals), days, iv.total(iv.intersect(hours, [(d0, d1)])))
 
@@ -196,6 +219,8 @@ def county_day_points(
                 dfields: dict[str, float | int] = {"sessions": d.sessions, "service_s": d.service_ms / 1000}
                 if d.power_on_ms is not None:
                     dfields["power_on_s"] = d.power_on_ms / 1000
+                if d.kiosk_app_ms is not None:
+                    dfields["kiosk_app_s"] = d.kiosk_app_ms / 1000
                 points.append(
                     Point(DEVICE_DAILY, inventory.device_tags(inventory.devices[dev]), dfields, period.start_ns)
                 )

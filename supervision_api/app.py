@@ -16,6 +16,7 @@ from pdcs import __version__
 from supervision_api import errors
 from supervision_api.access.auth import current_user
 from supervision_api.access.store import attach_database
+from supervision_api.body_limit import BodyLimit
 from supervision_api.routes import (
     audit_log,
     config_history,
@@ -28,6 +29,7 @@ from supervision_api.routes import (
     me,
     regions,
     reports,
+    status,
     syslog,
 )
 from supervision_api.state import AppState
@@ -35,6 +37,7 @@ from supervision_api.web import pages, views
 
 ROUTERS: list[APIRouter] = [
     health.router,
+    status.router,
     regions.router,
     devices.router,
     facilities.router,
@@ -50,7 +53,7 @@ ROUTERS: list[APIRouter] = [
     syslog.router,
 ]
 
-# Routers answered without an API token: /health (a total, no names) and the inspectors' web
+# Routers answered without an API token: /health (up or not, no counts) and the inspectors' web
 # pages, which have their own sign-in (a token in an HttpOnly cookie) per page.
 PUBLIC: list[APIRouter] = [health.router, pages.router, views.router]
 
@@ -62,6 +65,7 @@ def create_app(state: AppState) -> FastAPI:
         version=__version__,
     )
     app.state.pdcs = state
+    app.add_middleware(BodyLimit, max_bytes=state.settings.api_max_body_bytes)
     attach_database(state)
     errors.install(app)
     for router in ROUTERS:

@@ -30,10 +30,22 @@ def api(
     import uvicorn
 
     settings, inv = open_context(inventory, influx_url, influx_db)
+    # HTTPS when PDCS_TLS_CERTFILE and PDCS_TLS_KEYFILE name PEM files (else plain HTTP behind a proxy)
+    both = settings.tls_certfile is not None and settings.tls_keyfile is not None
+    certfile = str(settings.tls_certfile) if both else None
+    keyfile = str(settings.tls_keyfile) if both else None
     _upgrade_database_or_exit(settings)
     typer.echo(f"pdcs api: {len(inv.devices)} devices, InfluxDB {settings.influx_url}, http://{host}:{port}/docs")
     if workers == 1:
-        uvicorn.run(app_from_settings(settings, inv), host=host, port=port, log_level="info", timeout_keep_alive=30)
+        uvicorn.run(
+            app_from_settings(settings, inv),
+            host=host,
+            port=port,
+            log_level="info",
+            timeout_keep_alive=30,
+            ssl_certfile=certfile,
+            ssl_keyfile=keyfile,
+        )
         return
     # Worker processes build their own app from the environment (the arguments passed on as PDCS_*).
     os.environ.update(
@@ -45,6 +57,8 @@ def api(
     )
     uvicorn.run(
         "supervision_api.cli:app_from_env",
+        ssl_certfile=certfile,
+        ssl_keyfile=keyfile,
         factory=True,
         host=host,
         port=port,

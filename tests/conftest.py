@@ -22,6 +22,11 @@ from pdcs.storage import InfluxDB
 
 # A running `pdcs dev up` writes var/dev/env, which pdcs commands read; tests name their own servers.
 os.environ.setdefault("PDCS_ENV_FILE", "")
+# SSH audits pin host keys (collectors/ssh_audit/session.py); test servers pick new ports and keys each
+# run, so each test process pins into a file of its own, never var/ssh_known_hosts of the checkout.
+os.environ["PDCS_SSH_KNOWN_HOSTS"] = os.path.join(
+    os.environ.get("TMPDIR", "/tmp"), f"pdcs-test-known-hosts-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+)
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "inventory" / "examples"

@@ -1,8 +1,12 @@
 """A terminal session — seat kind, log-on, log-off — and the collector exposing recent ones.
 
-Each session is one sample of ``pdcs_terminal_session_seconds`` labelled with
-its seat kind, its log-on time (``start``, epoch seconds with milliseconds) and
-``state`` (``open``/``closed``); the value is its duration so far.  The
+Each session is one sample of ``pdcs_terminal_session_seconds`` per local day
+it covers, labelled with its seat kind, the piece's start (``start``, epoch
+seconds with milliseconds: the log-on, or local midnight for the days after),
+``cont`` (``1`` on those later pieces) and ``state`` (``open``/``closed``); the
+value is the piece's duration so far.  Cutting at midnight keeps every point
+within one day of its period, so the daily roll-up reads one day back, however
+long a kiosk stays logged on or powered on.  The
 collector maps it to one ``terminal_session`` point at the log-on time, so
 every scrape rewrites the same point until the session closes (InfluxDB keys
 a point by series and time).  Sessions that ended more than ``keep_s`` ago
@@ -30,6 +34,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime, timedelta, tzinfo
 from typing import Literal, NamedTuple
 
 from prometheus_client.core import GaugeMetricFamily
@@ -89,6 +94,21 @@ def recent(sessions: Sequence[Session], now: float, keep_s: float) -> list[Sessi
     return out
 
 
+def day_pieces(s: Session, now: float, tz: tzinfo | None) -> list[tuple[float, float | None, bool]]:
+    """(start, end — None while open —, continues an earlier day) for each local day ``s`` covers."""
+    end = s.end if s.end is not None else now
+    out: list[tuple[float, float | None, bool]] = []
+    start, cont = s.start, False
+    while True:
+        day = datetime.fromtimestamp(start, tz).date()
+        midnight = datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=tz).timestamp()
+        if end <= midnight or midnight <= start:
+            out.append((start, s.end, cont))
+            return out
+        out.append((start, midnight, cont))
+        start, cont = midnight, True
+
+
 def start_label(start: float) -> str:
     return f"{start:.3f}"
 
@@ -102,7 +122,9 @@ class UsageCollector(Collector):
         keep_s: float = 48 * 3600.0,
         ttl_s: float = 30.0,
         clock: Callable[[], float] = time.time,
+        tz: tzinfo | None = None,
     ) -> None:
+        self.tz = tz  # where the terminal's days begin (None: the system's local time)
         self.sources = tuple(sources)
         self.keep_s = keep_s
         self.ttl_s = ttl_s
@@ -128,13 +150,19 @@ class UsageCollector(Collector):
     def collect(self) -> Iterator[GaugeMetricFamily]:
         now = self.clock()
         fam = GaugeMetricFamily(
-            METRIC, "Terminal user session: seconds from log-on to log-off (or now)", labels=["seat", "start", "state"]
+            METRIC,
+            "Terminal user session: seconds from log-on to log-off (or now)",
+            labels=["seat", "start", "state", "cont"],
         )
         idle = GaugeMetricFamily(IDLE_METRIC, "Locked or idle seconds inside the session", labels=["seat", "start"])
         for s in self.sessions():
-            label = start_label(s.start)
-            fam.add_metric([s.seat, label, "open" if s.end is None else "closed"], s.duration(now))
-            if s.idle_s is not None:
-                idle.add_metric([s.seat, label], s.idle_s)
+            for start, end, cont in day_pieces(s, now, self.tz):
+                if end is not None and end < now - self.keep_s:
+                    continue
+                label = start_label(start)
+                state = "open" if end is None else "closed"
+                fam.add_metric([s.seat, label, state, "1" if cont else "0"], (end if end is not None else now) - start)
+                if s.idle_s is not None and not cont:
+                    idle.add_metric([s.seat, label], s.idle_s)
         yield fam
         yield idle

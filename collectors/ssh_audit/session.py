@@ -4,17 +4,71 @@ Every dialect runs its commands through :class:`SshSession`; only this module
 imports netmiko.  Failures become :class:`AuditUnavailable` with a reason a
 county engineer can act on ("authentication failed", "connection refused") —
 never the password, which is scrubbed from any text that leaves here.
+
+**No secret in any log**: netmiko logs every byte it reads from the device at
+DEBUG — a running-config with its passwords and SNMP communities — so its logger
+is held at WARNING whatever the process's log level, and no session log is kept.
+
+**Host keys are pinned** (trust on first use): the first key a device shows is
+recorded in an OpenSSH known_hosts file (``PDCS_SSH_KNOWN_HOSTS``, default
+``var/ssh_known_hosts``); afterwards paramiko refuses a different key *before*
+authenticating, so a man in the middle never sees the audit password, and the
+audit says so (its rules ``unknown`` with the reason, logged as an error).
+To accept a new key after replacing a device, remove the old one —
+``ssh-keygen -R "[HOST]:PORT" -f var/ssh_known_hosts`` — and the next audit
+records the new key.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
+import os
 import socket
+import threading
 from dataclasses import dataclass
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 from pydantic import SecretStr
+
+# netmiko's DEBUG lines carry what the device sends (configurations with their secrets): never log them.
+logging.getLogger("netmiko").setLevel(logging.WARNING)
+log = logging.getLogger(__name__)
+
+DEFAULT_KNOWN_HOSTS = Path("var/ssh_known_hosts")
+_known_hosts_lock = threading.Lock()
+
+
+def known_hosts_file() -> Path:
+    """Where pinned host keys are kept (``PDCS_SSH_KNOWN_HOSTS``), created empty (mode 600) if missing."""
+    path = Path(os.environ.get("PDCS_SSH_KNOWN_HOSTS") or DEFAULT_KNOWN_HOSTS)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+    return path
+
+
+def _pin(client: Any, host: str, port: int, path: Path) -> None:
+    """Record the key the server showed, if the file does not have it yet (merged under a lock)."""
+    key = client.get_transport().get_remote_server_key()
+    name = host if port == 22 else f"[{host}]:{port}"
+    with _known_hosts_lock:
+        from paramiko.hostkeys import HostKeys
+
+        keys = HostKeys(str(path))
+        if keys.lookup(name) is None:
+            keys.add(name, key.get_name(), key)
+            keys.save(str(path))
+            log.info("SSH host key of %s pinned on first use: %s %s", name, key.get_name(), _fingerprint(key))
+
+
+def _fingerprint(key: Any) -> str:
+    import base64
+    import hashlib
+
+    return "SHA256:" + base64.b64encode(hashlib.sha256(key.asbytes()).digest()).decode().rstrip("=")
 
 
 class AuditUnavailable(Exception):
@@ -65,11 +119,13 @@ class SshSession:
             "banner_timeout": ep.timeout_s,
             "timeout": ep.timeout_s,
             "fast_cli": True,
-            # Audits must not depend on the auditing host's known_hosts or agent.
+            # Not the auditing host's known_hosts or agent: pdcs's own pinned keys (trust on first use —
+            # an unknown key is accepted and recorded, a changed one refused before authentication).
             "allow_agent": False,
             "ssh_strict": False,
             "system_host_keys": False,
-            "alt_host_keys": False,
+            "alt_host_keys": True,
+            "alt_key_file": str(known_hosts_file()),
         }
         if cr.password is not None:
             params["password"] = cr.password.get_secret_value()
@@ -82,6 +138,7 @@ class SshSession:
             params["secret"] = cr.secret.get_secret_value()
         try:
             self._conn = ConnectHandler(**params)
+            _pin(self._conn.remote_conn_pre, ep.host, ep.port, Path(params["alt_key_file"]))
             if wants_enable and not self._conn.check_enable_mode():
                 self._conn.enable()
         except Exception as exc:
@@ -109,9 +166,21 @@ class SshSession:
     def reason(self, exc: BaseException, during: str | None = None) -> str:
         """A short, password-free reason for an audit that could not run."""
         from netmiko import NetmikoAuthenticationException, NetmikoTimeoutException, ReadTimeout
+        from paramiko.ssh_exception import BadHostKeyException
 
         where = f"{self.endpoint.host}:{self.endpoint.port}"
-        if isinstance(exc, NetmikoAuthenticationException):
+        cause: BaseException | None = exc
+        while cause is not None and not isinstance(cause, BadHostKeyException):  # netmiko wraps it
+            cause = cause.__cause__ or cause.__context__
+        if isinstance(cause, BadHostKeyException):
+            name = self.endpoint.host if self.endpoint.port == 22 else f"[{self.endpoint.host}]:{self.endpoint.port}"
+            text = (
+                f"host key of {where} changed ({_fingerprint(cause.key)}; pinned {_fingerprint(cause.expected_key)}): "
+                "refused before authentication, possible man in the middle; if the device was replaced, "
+                f'accept the new key: ssh-keygen -R "{name}" -f {known_hosts_file()}'
+            )
+            log.error("SSH audit of %s refused: %s", where, text)
+        elif isinstance(exc, NetmikoAuthenticationException):
             text = f"authentication failed for user {self.creds.username} at {where}"
         elif isinstance(exc, ReadTimeout):
             text = f"no answer to {during or 'a command'} from {where} within the read timeout"

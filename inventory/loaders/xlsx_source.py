@@ -62,7 +62,8 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
-def _sheet_rows(sheet: Any) -> Iterator[Row]:
+def sheet_rows(sheet: Any) -> Iterator[Row]:
+    """(row number, cells as text) of a worksheet's non-empty rows (registers, and other tabular imports)."""
     # Some writers (older WPS, scripts) store a wrong <dimension>; read every row that is there instead.
     sheet.reset_dimensions()
     for row in sheet.iter_rows():
@@ -108,7 +109,7 @@ def read_xlsx(path: Path, display: str) -> RegisterRead:
     try:
         for name in sheets:
             sheet_display = f"{display}[{name}]"
-            recs, probs = records_from_rows(_sheet_rows(book[name]), sheet_display)
+            recs, probs = records_from_rows(sheet_rows(book[name]), sheet_display)
             # indexes run on across sheets, so objects without an id stay apart
             records += [
                 Record(r.section, r.data, r.file, r.line, len(records) + i, r.locator) for i, r in enumerate(recs)
@@ -117,8 +118,3 @@ def read_xlsx(path: Path, display: str) -> RegisterRead:
     finally:
         book.close()
     return RegisterRead(records, problems, Source(display, "XLSX", sheets=tuple(sheets), rows=len(records)))
-
-
-def sheet_rows(sheet: Any) -> Iterator[Row]:
-    """(row number, cells as text) of a worksheet's non-empty rows (for other tabular imports)."""
-    return _sheet_rows(sheet)

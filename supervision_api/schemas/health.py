@@ -1,4 +1,4 @@
-"""``/health``."""
+"""``/health`` (public, no counts) and ``/status`` (signed in, counts within the caller's scope)."""
 
 from __future__ import annotations
 
@@ -10,5 +10,10 @@ from supervision_api.schemas.common import Answer
 class Health(Answer):
     status: Literal["ok", "degraded"]
     influxdb: Literal["ok", "unreachable"]
-    devices: int
     version: str
+
+
+class Status(Health):
+    scope: str  # "0" = the nation
+    facilities: int
+    devices: int

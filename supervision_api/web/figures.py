@@ -73,6 +73,8 @@ class Row:
     compliance: float | None = None
     assessment: float | None = None
     devices: int = 0
+    sessions: int | None = None  # 服务人次 (supervision/usage.py roll-ups); None: no terminal reported
+    share_in_use: float | None = None  # 终端使用率
 
     def tones(self) -> dict[str, Tone]:
         t = targets()
@@ -160,6 +162,8 @@ def region_view(influx: InfluxDB, inv: Inventory, code: str, period: Period, lan
         comp.pass_rate,
         devices=sum(r.devices for r in rows.values()),
     )
+    use = answers.region_usage(influx, inv, code, period, lang)["totals"]
+    head.sessions, head.share_in_use = use["sessions"], use["share_in_use"]
     if not in_county:
         asm = answers.assessment(influx, inv, code, year, lang)
         head.assessment = asm.get("score")

@@ -37,6 +37,8 @@ register(
         "web.col.outages": ("停服次数", "Outages"),
         "web.col.utilisation": ("出口带宽 P95 利用率（最高）", "Uplink p95 utilisation (highest)"),
         "web.col.compliance": ("安全检查通过率", "Security checks passed"),
+        "web.col.sessions": ("服务人次", "Service sessions"),
+        "web.col.share_in_use": ("终端使用率", "Terminals in use"),
         "web.col.assessment": ("年度考核得分", "Assessment score"),
         "web.col.start": ("开始", "Start"),
         "web.col.end": ("结束", "End"),

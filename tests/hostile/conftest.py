@@ -52,11 +52,16 @@ def make_users(db_url: str) -> dict[str, str]:
     return tokens
 
 
-def start_api(tmp_path: Path, inventory: Path, influx_url: str, influx_db: str, **env: str) -> Iterator[ApiProcess]:
+def start_api(
+    tmp_path: Path, inventory: Path, influx_url: str, influx_db: str, tls: tuple[Path, Path] | None = None, **env: str
+) -> Iterator[ApiProcess]:
     db_url = f"sqlite:///{tmp_path}/api.sqlite"
     tokens = make_users(db_url)
     port = free_port()
     log = tmp_path / "api.log"
+    if tls is not None:
+        env |= {"PDCS_TLS_CERTFILE": str(tls[0]), "PDCS_TLS_KEYFILE": str(tls[1])}
+    scheme, verify = ("https", str(tls[0])) if tls else ("http", True)
     with log.open("w") as out:
         proc = subprocess.Popen(
             pdcs_argv("api", "-i", str(inventory), "--port", str(port), "--influx-url", influx_url,
@@ -65,12 +70,12 @@ def start_api(tmp_path: Path, inventory: Path, influx_url: str, influx_db: str, 
             stdout=out,
             stderr=subprocess.STDOUT,
         )  # fmt: skip
-    api = ApiProcess(f"http://127.0.0.1:{port}", proc, tokens, log, db_url)
+    api = ApiProcess(f"{scheme}://127.0.0.1:{port}", proc, tokens, log, db_url)
     try:
         deadline = time.monotonic() + 60
         while True:
             try:
-                if httpx.get(f"{api.url}/health", timeout=1).status_code == 200:
+                if httpx.get(f"{api.url}/health", timeout=1, verify=verify).status_code == 200:
                     break
             except httpx.TransportError:
                 pass

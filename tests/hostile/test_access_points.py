@@ -11,15 +11,18 @@ On a real ``pdcs api``:
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import httpx
 from sqlalchemy import update
 
+from pdcs.storage import InfluxDB
 from supervision_api.db import Database, users
 from supervision_api.db.schema import ApiToken
 from supervision_api.web.pages import COOKIE
 
-from .conftest import ApiProcess
+from .certs import self_signed
+from .conftest import ApiProcess, start_api
 
 
 def test_denied_requests_are_audited(api_process: ApiProcess) -> None:
@@ -66,3 +69,25 @@ def test_web_logout_revokes_the_session(api_process: ApiProcess) -> None:
         r = stolen.get("/web/")
         assert r.status_code == 303 and r.headers["location"] == "/web/login"  # revoked on the server
     assert httpx.get(f"{api_process.url}/regions", headers=api_process.auth("jt-staff")).status_code == 200
+
+
+def test_health_tells_no_counts_and_status_only_within_scope(api_process: ApiProcess) -> None:
+    health = httpx.get(f"{api_process.url}/health").json()
+    assert set(health) == {"status", "influxdb", "version"}  # nothing about the fleet, to anyone
+    assert httpx.get(f"{api_process.url}/status").status_code == 401
+    staff = httpx.get(f"{api_process.url}/status", headers=api_process.auth("jt-staff")).json()
+    nation = httpx.get(f"{api_process.url}/status", headers=api_process.auth("admin")).json()
+    assert staff["scope"] == "510121" and nation["scope"] == "0"
+    assert 0 < staff["devices"] <= nation["devices"]
+
+
+def test_api_over_tls(influx: InfluxDB, examples_dir: Path, tmp_path: Path) -> None:
+    cert, key = self_signed(tmp_path)
+    served = start_api(tmp_path, examples_dir, influx.url, influx.database, tls=(cert, key))
+    api = next(served)
+    try:
+        assert api.url.startswith("https://")
+        r = httpx.get(f"{api.url}/regions/510121", headers=api.auth("jt-staff"), verify=str(cert))
+        assert r.status_code == 200
+    finally:
+        next(served, None)

@@ -10,12 +10,10 @@ device up; over TLS too.
 from __future__ import annotations
 
 import ssl
-import subprocess
 import time
 from pathlib import Path
 
 import httpx
-import pytest
 
 from agents.push_signature import scrape_token
 from collectors.base import Target
@@ -24,6 +22,8 @@ from devstack.agent import AgentServer, start_agent
 from pdcs.points import DEVICE_UP
 from tests.agents.conftest import seed
 from tests.collectors.conftest import make_inventory
+
+from .certs import self_signed
 
 SECRET = "scrape-secret-for-tests"
 DEVICE = "jt-ert-01"
@@ -70,14 +70,7 @@ def test_no_token_configured_refuses_everything(tmp_path: Path) -> None:
 
 
 def test_tls(tmp_path: Path) -> None:
-    cert, key = tmp_path / "tls.crt", tmp_path / "tls.key"
-    made = subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
-         "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
-        capture_output=True, timeout=60,
-    )  # fmt: skip
-    if made.returncode != 0:
-        pytest.skip("openssl cannot make a certificate here")
+    cert, key = self_signed(tmp_path)
     token = tmp_path / "scrape-token"
     token.write_text("t0ken", encoding="utf-8")
     cfg = {"scrape_token": {"file": str(token)}, "tls": {"cert": str(cert), "key": str(key)},

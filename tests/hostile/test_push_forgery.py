@@ -35,6 +35,8 @@ from tests.agents.test_push import DEVICE, SECRET, _write_inventory
 from tests.support.cli import pdcs_argv, pdcs_env
 from tests.support.push import push
 
+from .certs import self_signed
+
 WINDOW_S = 3  # short, so that "older than the window" happens within the test
 FIREWALL_PASS = 'pdcs_security_check_status{check="host_firewall"} 1\npdcs_host_uptime_seconds 100\n'
 
@@ -153,3 +155,25 @@ def test_rotate_and_revoke(ingest: IngestServer, tmp_path: Path) -> None:
     assert push(ingest.push_url, batch(4, now_ms()), old, DEVICE).status_code == 403
     assert cli("token", DEVICE).returncode == 1
     assert SECRET not in (tmp_path / "ingest" / "ingest.log").read_text()
+
+
+def test_push_over_tls(tmp_path: Path, influx_server: InfluxServer, influx: InfluxDB) -> None:
+    cert, key = self_signed(tmp_path)
+    server = start_ingest(
+        tmp_path / "ingest",
+        inventory=_write_inventory(tmp_path / "inventory"),
+        secret=SECRET,
+        influx_url=influx_server.url,
+        influx_db=influx.database,
+        tls=(cert, key),
+    )
+    try:
+        assert server.push_url.startswith("https://")
+        data = gzip.compress(batch(1, now_ms()))
+        headers = {**sign(device_token(SECRET, DEVICE), DEVICE, data, int(time.time())), "Content-Encoding": "gzip"}
+        r = httpx.post(server.push_url, content=data, headers=headers, verify=str(cert), timeout=30)
+        assert r.json()["status"] == "ok"
+        with pytest.raises(httpx.HTTPError):  # plain HTTP is not served
+            httpx.post(server.push_url.replace("https://", "http://"), content=data, headers=headers, timeout=5)
+    finally:
+        server.stop()

@@ -131,3 +131,30 @@ def test_api_answers_the_last_24_hours_from_the_cache(
     assert first["answered"] == 180 - 20
     cache = client.app.state.pdcs.polls  # type: ignore[attr-defined]
     assert cache.reads["full"] == 1 and cache.reads["direct"] == 0
+
+
+def test_first_polls_are_remembered_and_new_devices_still_found(influx: InfluxDB, inventory: Inventory) -> None:
+    # The API remembers each question's first polls (supervised time) for refresh_s; in between, a device
+    # heard of for the first time is found by a bounded query — a stack started a minute ago is
+    # supervised from its first poll at the next question, not a minute later.
+    now = datetime.now(UTC).replace(microsecond=0)
+    clock = Clock(now)
+    cache = cache_of(influx, clock)
+    tags = {"facility": "jt-lib"}
+    recent = int((now - timedelta(hours=1)).timestamp() * 1000)
+    assert cache.first_seen(tags, recent) == {}
+    write_polls(influx, inventory, "jt-lib-sw1", now - timedelta(minutes=2), now)
+    clock.advance(1)
+    seen = cache.first_seen(tags, recent)
+    assert seen["jt-lib-sw1"].raw_ms == int((now - timedelta(minutes=2)).timestamp() * 1000)
+    # Polls written late (a spool draining): the device shows at once, from the first poll since the last
+    # read; its earlier first poll at the next full read, as late polls do (refresh_s).
+    write_polls(influx, inventory, "jt-lib-ap1", now - timedelta(hours=5), now)
+    clock.advance(1)
+    since_last_read = int(now.timestamp() * 1000) - OVERLAP_MS
+    assert cache.first_seen(tags, recent)["jt-lib-ap1"].raw_ms == since_last_read
+    clock.advance(60)
+    five_hours = int((now - timedelta(hours=5)).timestamp() * 1000)
+    assert cache.first_seen(tags, recent)["jt-lib-ap1"].raw_ms == five_hours
+    old = int((now - timedelta(days=30)).timestamp() * 1000)  # old questions read InfluxDB directly
+    assert cache.first_seen(tags, old)["jt-lib-ap1"].raw_ms == five_hours

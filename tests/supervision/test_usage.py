@@ -151,6 +151,7 @@ def test_day_figures_by_hand(rolled_usage: tuple[InfluxDB, Inventory]) -> None:
         24 * H,
     )
     assert devices["yd-k1"]["power_on_s"] is None and devices["yd-k1"]["service_s"] == 40 * 60
+    assert devices["yd-k1"]["kiosk_app_s"] == 13.5 * H  # its application ran 08:00 → last heard 21:30
     assert devices["yd-t3"].get("sessions") is None  # its availability row, without usage fields
 
 
@@ -218,3 +219,38 @@ def test_usage_section_of_the_report(rolled_usage: tuple[InfluxDB, Inventory]) -
     row = sec.tables[0].rows[0]
     assert row[0] == "云顶综合文化服务中心" and row[2] == 7 and row[6] == 3
     assert row[7] is None  # no Wi-Fi data: empty, not 0
+
+
+def test_periods_longer_than_the_lookback_are_cut_by_the_agent_at_midnight(influx: InfluxDB) -> None:
+    """A kiosk on for 30 days and logged on for 10: the day still sees it (the agent cuts at midnight)."""
+    inv = build()
+    now = t(1, "06:00")
+    long = [Session("power", t(-30, "07:00"), None), Session("console", t(-10, "09:30"), None)]
+
+    def source(_now: float) -> list[Session]:
+        return long
+
+    collector = UsageCollector([source], keep_s=3 * 86400, clock=lambda: now, tz=SH)
+    samples = parse_samples(generate_latest(build_registry(collector)).decode())
+    tags = inv.device_tags(inv.devices["yd-t3"])
+    points = map_samples(samples, tags, int(now * 1e9), source="agent", cpu=CpuState())
+    pieces = [p for p in points if p.measurement == "terminal_session"]
+    assert len(pieces) == 8  # D−2, D−1, D and D+1 pieces of each (older ones are past keep)
+    assert all(p.fields.get("continued") == 1 for p in pieces)  # each began before its day
+    influx.write_lines(to_lines(points))
+    rollup.rollup_days(influx, inv, [date(2026, 11, 30)])
+    yd = daily(influx, "facility_daily", 0)["yd"]
+    assert (yd["usage_sessions"], yd["usage_service_s"], yd["usage_power_on_s"]) == (0, 12 * H, 24 * H)
+    assert yd["usage_peak_terminals"] == 1
+
+
+def test_inspectors_page_shows_sessions_and_share_in_use(
+    client: TestClient, rolled_usage: tuple[InfluxDB, Inventory]
+) -> None:
+    token = client.headers["Authorization"].removeprefix("Bearer ")
+    client.post("/web/login", data={"token": token}, follow_redirects=False)
+    period = {"start": "2026-11-29", "end": "2026-12-01"}
+    page = client.get("/web/region/510121", params=period)
+    assert page.status_code == 200, page.text[:500]
+    assert "服务人次" in page.text and 'id="head-sessions">7<' in page.text
+    assert 'id="head-share-in-use">' in page.text

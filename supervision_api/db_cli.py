@@ -1,4 +1,7 @@
-"""``pdcs db``: the API database's schema — upgrade it, show its revision, list the migrations."""
+"""``pdcs db``: the API database's schema — upgrade it, show its revision, list the migrations.
+
+It sits beside ``db/`` rather than in it so that ``pdcs --help`` does not import SQLAlchemy.
+"""
 
 from __future__ import annotations
 
