@@ -76,8 +76,7 @@ def _span_rows(
 ) -> list[list[Value]]:
     rows: list[list[Value]] = []
     spans = [o.as_dict(tz) for o in items[:50]]
-    if items and items[0].cause == "down":
-        planned.mark_outages(spans, found, inventory, planned.Scope())
+    planned.mark_outages(spans, found, inventory, planned.Scope())
     for o, d in zip(items, spans, strict=False):
         fac = inventory.facilities.get(o.facility or "")
         rows.append(
@@ -156,12 +155,12 @@ def availability_section(
         "col.facility",
         "col.devices",
         "col.cause",
-        "col.planned_maintenance",
     ]
     heads = [_t(c, lang) for c in cols]
+    outage_heads = [*heads, _t("col.planned_maintenance", lang)]
     outage_rows = _span_rows(figs.outages, inventory, tz, lang, found)
-    sec.tables.append(Table(_t("report.av.outage_list", lang), heads, outage_rows, "outages"))
-    no_data_rows = _span_rows(figs.no_data, inventory, tz, lang, found)
+    sec.tables.append(Table(_t("report.av.outage_list", lang), outage_heads, outage_rows, "outages"))
+    no_data_rows = [r[:-1] for r in _span_rows(figs.no_data, inventory, tz, lang, [])]
     sec.tables.append(Table(_t("report.av.no_data_list", lang), heads, no_data_rows, "no_data"))
     if found:
         win_cols = [_t(c, lang) for c in ("col.planned_maintenance", "col.reason", "col.start", "col.end")]
