@@ -277,7 +277,10 @@ def device_figures(
 ) -> tuple[list[Segment], Figures, iv.Interval | None]:
     """A device's timeline (three states, clipped to its window), its figures and its window."""
     window = device_window(device, fac, ctx.seen.get(device.id), ctx.now_ms)
-    timeline = clip(with_liveness(device_timeline(polls, start, end, gap), ctx.liveness.for_county(fac.county)), window)
+    timeline = device_timeline(polls, start, end, gap)
+    if window is not None and any(s.state == UNKNOWN for s in timeline):  # else no collector need be asked
+        timeline = with_liveness(timeline, ctx.liveness.for_county(fac.county))
+    timeline = clip(timeline, window)
     figs = segment_figures(timeline, window_scheduled(fac, window, start, end, ctx), [device.id])
     return timeline, figs, window
 

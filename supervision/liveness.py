@@ -12,6 +12,7 @@ A collector counts as alive in each minute it wrote a point and for
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pdcs.points import COLLECTOR
@@ -23,12 +24,16 @@ BUCKET_MS = 60_000
 
 @dataclass
 class Liveness:
-    """Alive intervals per collector series, answered per county."""
+    """Alive intervals per collector series, answered per county; read on first use (``load``), so a
+    question whose devices all answered costs no query."""
 
     series: list[tuple[tuple[str, ...], list[iv.Interval]]] = field(default_factory=list)
+    load: Callable[[], list[tuple[tuple[str, ...], list[iv.Interval]]]] | None = None
     _by_county: dict[str, list[iv.Interval]] = field(default_factory=dict)
 
     def for_county(self, county: str) -> list[iv.Interval]:
+        if self.load is not None:
+            self.series, self.load = self.load(), None
         if county not in self._by_county:
             covering = [
                 ivs for codes, ivs in self.series if "all" in codes or any(county.startswith(c) for c in codes if c)
@@ -37,14 +42,20 @@ class Liveness:
         return self._by_county[county]
 
 
-def fetch_liveness(influx: InfluxDB, start_ms: int, end_ms: int, hold_ms: int) -> Liveness:
+def read_series(
+    influx: InfluxDB, start_ms: int, end_ms: int, hold_ms: int
+) -> list[tuple[tuple[str, ...], list[iv.Interval]]]:
     q = (
         f'SELECT count("cycle_s") FROM {COLLECTOR} WHERE time >= {start_ms - hold_ms - BUCKET_MS}ms '
         f'AND time < {end_ms}ms GROUP BY time(1m), "regions" fill(none)'
     )
-    out = Liveness()
+    out = []
     for s in influx.query(q):
         codes = tuple(c.strip() for c in (s.tags.get("regions") or "all").split(","))
-        alive = iv.merge((int(t), int(t) + BUCKET_MS + hold_ms) for t, n in s.values if n)
-        out.series.append((codes, alive))
+        out.append((codes, iv.merge((int(t), int(t) + BUCKET_MS + hold_ms) for t, n in s.values if n)))
     return out
+
+
+def fetch_liveness(influx: InfluxDB, start_ms: int, end_ms: int, hold_ms: int) -> Liveness:
+    """The collectors' liveness over ``[start_ms, end_ms)``, read when first asked for."""
+    return Liveness(load=lambda: read_series(influx, start_ms, end_ms, hold_ms))

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from pdcs.cli_context import make_settings
+from pdcs.cli_context import make_settings, open_context
 
 if TYPE_CHECKING:
     from collectors.config_history.repo import ConfigRepo
@@ -81,19 +81,9 @@ def fetch(
     """Fetch running configurations over SSH now and keep each change as a version."""
     from collectors.base import Target
     from collectors.ssh_audit.collector import SshAuditCollector
-    from inventory.load import InventoryError, load_inventory
 
     text = _TEXT[lang.value]
-    settings = make_settings(None, None, None)
-    path = inventory or settings.inventory
-    try:
-        inv = load_inventory(path)
-    except FileNotFoundError:
-        typer.echo(f"inventory not found: {path}", err=True)
-        raise typer.Exit(2) from None
-    except InventoryError as exc:
-        typer.echo(exc.text(lang.value), err=True)
-        raise typer.Exit(2) from None
+    settings, inv = open_context(inventory, None, None, exit_code=2)
     repo = _repo(history)
     collector = SshAuditCollector(inv, concurrency=settings.audit_concurrency, history=repo)
     chosen = [d for d in inv.devices_in(region or None) if collector.applies_to(d) and (not device or d.id in device)]

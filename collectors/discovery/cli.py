@@ -17,7 +17,7 @@ from pathlib import Path
 
 import typer
 
-from pdcs.cli_context import make_settings
+from pdcs.cli_context import open_context
 
 
 def _device_id(found_name: str, address: str) -> str:
@@ -36,14 +36,8 @@ def discover(
 ) -> None:
     """Sweep subnets (ICMP, then SNMP system facts and LLDP/CDP neighbours) and propose inventory rows."""
     from collectors.discovery.sweep import RangeError, sweep
-    from inventory.load import InventoryError, load_inventory
 
-    settings = make_settings(None, None, None)
-    try:
-        inv = load_inventory(inventory or settings.inventory)
-    except (FileNotFoundError, InventoryError) as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(2) from None
+    _, inv = open_context(inventory, None, None, exit_code=2)
     snmp = None
     if profile:
         snmp = inv.snmp_profiles.get(profile)

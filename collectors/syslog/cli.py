@@ -16,7 +16,7 @@ from pathlib import Path
 
 import typer
 
-from pdcs.cli_context import INFLUX_DB_OPT, INFLUX_URL_OPT, make_settings
+from pdcs.cli_context import INFLUX_DB_OPT, INFLUX_URL_OPT, make_settings, open_context
 
 app = typer.Typer(no_args_is_help=True, help="Syslog (日志): rsyslog configuration, indexing, search, retention.")
 
@@ -45,15 +45,9 @@ def index(
 ) -> None:
     """Count new syslog messages per device, facility, severity and event into InfluxDB (and the evidence)."""
     from collectors.syslog.indexer import SyslogIndexer
-    from inventory.load import InventoryError, load_inventory
     from pdcs.points import to_lines
 
-    settings = make_settings(None, influx_url, influx_db)
-    try:
-        inv = load_inventory(inventory or settings.inventory)
-    except (FileNotFoundError, InventoryError) as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(2) from None
+    settings, inv = open_context(inventory, influx_url, influx_db, exit_code=2)
     ix = SyslogIndexer(settings.syslog_store, inv, settings.syslog_state, keep_days=settings.syslog_retention_days)
     settings.ensure_schema()
     last_evidence = 0.0
@@ -83,10 +77,8 @@ def search(
 ) -> None:
     """A device's syslog messages, newest first."""
     from collectors.syslog.store import search as find
-    from inventory.load import load_inventory
 
-    settings = make_settings(None, None, None)
-    inv = load_inventory(inventory or settings.inventory)
+    settings, inv = open_context(inventory, None, None, exit_code=2)
     dev = inv.devices.get(device)
     if dev is None or not dev.address:
         typer.echo(f"unknown device or no address: {device}", err=True)

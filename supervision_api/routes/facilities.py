@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 from inventory.labels import facility_kind_label
 from supervision import answers
 from supervision.index import devices_by_facility
+from supervision.schedule import open_on_holidays
 from supervision_api.deps import FacilityDep, InfluxDep, InventoryDep, LangDep, PeriodDep, PollsDep
 from supervision_api.schemas.availability import FacilityAvailability
 from supervision_api.schemas.bandwidth import FacilityBandwidth
@@ -29,6 +30,18 @@ def facility(facility: FacilityDep, inventory: InventoryDep, lang: LangDep) -> d
         "county": {"code": facility.county, "name": inventory.region_name(facility.county)},
         "timezone": facility.timezone,
         "holiday_calendar": facility.holiday_calendar,
+        "holidays": "open" if open_on_holidays(facility) else "closed",
+        "holiday_hours": None if facility.holiday_hours is None else [str(s) for s in facility.holiday_hours],
+        "special_days": [
+            {
+                "day": d.day.isoformat(),
+                "to": d.to.isoformat() if d.to else None,
+                "hours": [str(s) for s in d.hours],
+                "reason": d.reason,
+            }
+            for d in facility.special_days
+        ],
+        "commissioned": facility.commissioned.isoformat() if facility.commissioned else None,
         "opening_hours": {d: [str(s) for s in spans] for d, spans in facility.opening_hours.items()},
         "uplink_mbps": facility.uplink_mbps,
         "attributes": facility.attributes,

@@ -80,7 +80,7 @@ def _run_block(block: list[Example], prelude: str, cwd: Path, env: dict[str, str
     for i, ex in enumerate(block):
         script += [f"echo '@@begin {i}@@'", ex.command, f'echo "@@end {i} $?@@"']
     done = subprocess.run(
-        ["bash", "-c", "\n".join(script)], cwd=cwd, env=env, capture_output=True, text=True, timeout=600
+        ["bash", "-c", "\n".join(script)], cwd=cwd, env=env, capture_output=True, text=True, timeout=240
     )
     results = []
     for i, ex in enumerate(block):

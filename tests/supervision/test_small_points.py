@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from fastapi.testclient import TestClient
 
-from inventory.models import Inventory
+from inventory.models import Facility, Inventory
 from pdcs.points import DEVICE_UP, INTERFACE, Point, to_lines
 from pdcs.storage import InfluxDB
 from supervision import answers
@@ -66,3 +66,19 @@ def test_busiest_hour_in_beijing_time_for_county_and_facility(influx: InfluxDB, 
 def test_default_period_is_in_beijing_time(client: TestClient) -> None:
     body = client.get("/regions/510121/availability").json()
     assert body["period"]["start"].endswith("+08:00") and body["period"]["end"].endswith("+08:00")
+
+
+def test_facility_answer_states_its_holiday_rule(client: TestClient, inventory: Inventory) -> None:
+    assert client.get("/facilities/jt-lib").json()["holidays"] == "closed"  # the fixture announces closure
+    lib = inventory.facilities["jt-lib"]
+    inventory.facilities["jt-lib"] = lib.model_copy(
+        update={
+            "holidays": None,
+            "special_days": Facility.model_validate(
+                {**lib.model_dump(), "special_days": [{"date": "2027-02-06", "hours": "closed", "reason": "除夕闭馆"}]}
+            ).special_days,
+        }
+    )
+    body = client.get("/facilities/jt-lib").json()
+    assert body["holidays"] == "open"  # a library's default, 《公共图书馆法》第三十三条
+    assert body["special_days"] == [{"day": "2027-02-06", "to": None, "hours": [], "reason": "除夕闭馆"}]
