@@ -71,7 +71,7 @@ class Settings(BaseSettings):
     alert_rules: Path | None = None  # folder of rule files; the defaults in alert_rules/ when None
     alert_state: Path = Path("var/alerts.sqlite")
     alert_interval_s: float = 60.0
-    # Notifications (notify/): channels and routes; recurring maintenance windows (alert_rules/maintenance.py).
+    # Notifications (notify/): channels and routes; recurring maintenance windows (supervision/maintenance.py).
     notify_config: Path | None = None  # PDCS_NOTIFY_CONFIG
     maintenance_file: Path | None = None  # PDCS_MAINTENANCE_FILE
 
