@@ -33,8 +33,8 @@ ssh_profiles:
     secret: {{file: secrets.yaml, key: enable}}
     timeout_s: 5
 devices:
-  - {{id: lib-sw, kind: switch, facility: lib, address: "{fake_ios.address("good")}", ssh_profile: ios, vendor: cisco}}
-  - {{id: town-sw, kind: switch, facility: town, address: "{fake_ios.address("bad")}", ssh_profile: ios, vendor: cisco}}
+  - {{id: lib-sw, kind: switch, facility: lib, address: "{fake_ios.address("good")}", ssh_profile: ios, vendor: cisco, uplink_interface: Vlan100}}
+  - {{id: town-sw, kind: switch, facility: town, address: "{fake_ios.address("bad")}", ssh_profile: ios, vendor: cisco, uplink_interface: Vlan100}}
   - {{id: town-ap, kind: wireless_ap, facility: town, vendor: huawei}}
 """,
         encoding="utf-8",
