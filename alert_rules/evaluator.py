@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from alert_rules.alerta import AlertaClient, AlertaRejected, AlertaUnavailable
-from alert_rules.maintenance import MaintenanceSchedule, Window
 from alert_rules.message import MessageContext, alert_body
 from alert_rules.model import Links, Rule
 from alert_rules.notice import OPEN, RESOLVE, notice_body
@@ -30,6 +29,7 @@ from alert_rules.opening import is_open as default_is_open
 from alert_rules.state import FIRING, PENDING, AlertState, Key, StateStore
 from inventory.models import Inventory
 from pdcs.storage import InfluxDB, InfluxError
+from supervision.maintenance import MaintenanceSchedule, Window
 
 log = logging.getLogger(__name__)
 # An open alert whose covering collector went silent: nobody knows whether the device is down.

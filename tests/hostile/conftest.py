@@ -11,9 +11,11 @@ from pathlib import Path
 import httpx
 import pytest
 
+from devstack.ingest import IngestServer, start_ingest
 from devstack.procs import free_port
 from pdcs.storage import InfluxDB
 from supervision_api.db import Database, users
+from tests.agents.test_push import SECRET, _write_inventory
 from tests.support.cli import pdcs_argv, pdcs_env
 
 
@@ -95,3 +97,19 @@ def start_api(
 @pytest.fixture
 def api_process(influx: InfluxDB, examples_dir: Path, tmp_path: Path) -> Iterator[ApiProcess]:
     yield from start_api(tmp_path, examples_dir, influx.url, influx.database)
+
+
+def ingest_for_tests(
+    tmp_path: Path, influx_url: str, influx_db: str, *, env: dict[str, str] | None = None,
+    tls: tuple[Path, Path] | None = None,
+) -> IngestServer:  # fmt: skip
+    """A real ``pdcs ingest serve`` for the push tests' inventory (one kiosk, one terminal)."""
+    return start_ingest(
+        tmp_path / "ingest",
+        inventory=_write_inventory(tmp_path / "inventory"),
+        secret=SECRET,
+        influx_url=influx_url,
+        influx_db=influx_db,
+        env=env,
+        tls=tls,
+    )

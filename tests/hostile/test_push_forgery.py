@@ -29,13 +29,14 @@ import pytest
 from agents.push_signature import sign
 from collectors.ingest import device_token
 from devstack.influxdb import InfluxServer
-from devstack.ingest import IngestServer, start_ingest
+from devstack.ingest import IngestServer
 from pdcs.storage import InfluxDB
-from tests.agents.test_push import DEVICE, SECRET, _write_inventory
+from tests.agents.test_push import DEVICE, SECRET
 from tests.support.cli import pdcs_argv, pdcs_env
 from tests.support.push import push
 
 from .certs import self_signed
+from .conftest import ingest_for_tests
 
 WINDOW_S = 3  # short, so that "older than the window" happens within the test
 FIREWALL_PASS = 'pdcs_security_check_status{check="host_firewall"} 1\npdcs_host_uptime_seconds 100\n'
@@ -43,14 +44,8 @@ FIREWALL_PASS = 'pdcs_security_check_status{check="host_firewall"} 1\npdcs_host_
 
 @pytest.fixture
 def ingest(tmp_path: Path, influx_server: InfluxServer, influx: InfluxDB) -> Iterator[IngestServer]:
-    server = start_ingest(
-        tmp_path / "ingest",
-        inventory=_write_inventory(tmp_path / "inventory"),
-        secret=SECRET,
-        influx_url=influx_server.url,
-        influx_db=influx.database,
-        env={"PDCS_INGEST_WINDOW_S": str(WINDOW_S), "PDCS_INGEST_KEYS": str(tmp_path / "keys.json")},
-    )
+    env = {"PDCS_INGEST_WINDOW_S": str(WINDOW_S), "PDCS_INGEST_KEYS": str(tmp_path / "keys.json")}
+    server = ingest_for_tests(tmp_path, influx_server.url, influx.database, env=env)
     yield server
     server.stop()
 
@@ -159,14 +154,7 @@ def test_rotate_and_revoke(ingest: IngestServer, tmp_path: Path) -> None:
 
 def test_push_over_tls(tmp_path: Path, influx_server: InfluxServer, influx: InfluxDB) -> None:
     cert, key = self_signed(tmp_path)
-    server = start_ingest(
-        tmp_path / "ingest",
-        inventory=_write_inventory(tmp_path / "inventory"),
-        secret=SECRET,
-        influx_url=influx_server.url,
-        influx_db=influx.database,
-        tls=(cert, key),
-    )
+    server = ingest_for_tests(tmp_path, influx_server.url, influx.database, tls=(cert, key))
     try:
         assert server.push_url.startswith("https://")
         data = gzip.compress(batch(1, now_ms()))

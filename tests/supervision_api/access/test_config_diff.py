@@ -39,4 +39,5 @@ def test_config_diff_in_scope_masked_and_refused_outside(make_api: Callable[[], 
     assert r.status_code == 200 and r.json()["versions"] == 0 and r.json()["new"] is None
 
     # outside the caller's county: refused
-    assert api.client(Role.COUNTY_STAFF, "510129").get("/devices/jt-lib-sw1/config/diff").status_code == 403
+    # another county's device: the same 404 as an unknown id (issue 15)
+    assert api.client(Role.COUNTY_STAFF, "510129").get("/devices/jt-lib-sw1/config/diff").status_code == 404
