@@ -18,11 +18,11 @@ from pdcs.cli_context import INFLUX_DB_OPT, INFLUX_URL_OPT, make_settings
 
 if TYPE_CHECKING:
     from alert_rules.alerta import AlertaClient
-    from alert_rules.maintenance import MaintenanceSchedule
     from alert_rules.state import StateStore
     from inventory.models import Inventory
     from notify.dispatch import Notifier
     from pdcs.settings import Settings
+    from supervision.maintenance import MaintenanceSchedule
 
 rules_app = typer.Typer(no_args_is_help=True, help="Alert rules: validate rule files.")
 maintenance_app = typer.Typer(no_args_is_help=True, help="Maintenance windows (Alerta blackouts).")
@@ -150,7 +150,7 @@ def alerts(
 
 
 def _maintenance(path: Path | None) -> MaintenanceSchedule | None:
-    from alert_rules.maintenance import MaintenanceError, load_maintenance
+    from supervision.maintenance import MaintenanceError, load_maintenance
 
     if path is None:
         return None
@@ -370,7 +370,7 @@ def maintenance_add_window(
     import yaml
     from pydantic import ValidationError
 
-    from alert_rules.maintenance import MaintenanceError, Window, load_maintenance
+    from supervision.maintenance import MaintenanceError, Window, load_maintenance
 
     entry: dict[str, Any] = {"name": name}
     if reason:

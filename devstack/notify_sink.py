@@ -85,7 +85,7 @@ def write_dev_maintenance(workdir: Path) -> Path:
     """``<workdir>/maintenance.yaml``: an example recurring window (edit it, or ``pdcs maintenance add-window``)."""
     path = workdir / "maintenance.yaml"
     path.write_text(
-        "# Recurring maintenance windows for pdcs dev up (alert_rules/maintenance.py).\n"
+        "# Recurring maintenance windows for pdcs dev up (supervision/maintenance.py).\n"
         "windows:\n"
         "  - name: 每月第一个周六凌晨例行维护\n"
         "    reason: 示例窗口：全省设备例行维护\n"

@@ -30,7 +30,9 @@ def report(
     from reports.gather import STEPS, build_report
     from reports.times import now_stamp
     from supervision import FigureError
+    from supervision.maintenance import MaintenanceError
     from supervision.periods import period as make_period
+    from supervision.planned import load_schedule
     from supervision_api.db import Database, inventory_store
     from supervision_api.deps import resolve_region
     from supervision_api.errors import ApiError
@@ -60,6 +62,11 @@ def report(
                 inv = inventory_store.load(s, settings.inventory)
         db.dispose()
     try:
+        schedule = load_schedule(settings.maintenance_file)
+    except MaintenanceError as exc:
+        typer.echo("\n".join(exc.problems), err=True)
+        raise typer.Exit(2) from None
+    try:
         ref = resolve_region(region, inv)
         per = make_period(start, end)
     except ApiError as exc:
@@ -85,7 +92,7 @@ def report(
             bar.update(task, completed=step, description=f"report: {what}")
 
         try:
-            rep = build_report(influx, inv, ref.code, per, language, progress)
+            rep = build_report(influx, inv, ref.code, per, language, progress, schedule)
         except InfluxUnavailable as exc:
             typer.echo(f"error: InfluxDB unreachable: {exc}", err=True)
             raise typer.Exit(1) from None

@@ -21,9 +21,10 @@ from reports.hashing import content_sha256
 from reports.section_usage import usage_section
 from reports.sections_extra import assessment_section, grading_section
 from reports.security import compliance, config_changes, region_tags
-from supervision import answers
+from supervision import answers, planned
 from supervision import availability as av
 from supervision import bandwidth as bw
+from supervision.maintenance import MaintenanceSchedule
 from supervision.periods import Period
 from supervision.timeline import tag_where
 
@@ -70,10 +71,13 @@ def coverage(influx: InfluxDB, inventory: Inventory, code: str, period: Period, 
     }
 
 
-def _span_rows(items: list[av.Outage], inventory: Inventory, tz: tzinfo, lang: Lang) -> list[list[Value]]:
+def _span_rows(
+    items: list[av.Outage], inventory: Inventory, tz: tzinfo, lang: Lang, found: list[planned.Occurrence]
+) -> list[list[Value]]:
     rows: list[list[Value]] = []
-    for o in items[:50]:
-        d = o.as_dict(tz)
+    spans = [o.as_dict(tz) for o in items[:50]]
+    planned.mark_outages(spans, found, inventory, planned.Scope())
+    for o, d in zip(items, spans, strict=False):
         fac = inventory.facilities.get(o.facility or "")
         rows.append(
             [
@@ -84,13 +88,22 @@ def _span_rows(items: list[av.Outage], inventory: Inventory, tz: tzinfo, lang: L
                 fac.name if fac else (o.facility or ""),
                 ", ".join(o.devices),
                 label("outage.cause", o.cause, lang),
+                (d.get("planned_maintenance") or {}).get("name", ""),
             ]
         )
     return rows
 
 
-def availability_section(influx: InfluxDB, inventory: Inventory, code: str, period: Period, lang: Lang) -> Section:
+def availability_section(
+    influx: InfluxDB,
+    inventory: Inventory,
+    code: str,
+    period: Period,
+    lang: Lang,
+    maintenance: MaintenanceSchedule | None = None,
+) -> Section:
     result = answers.region_result(influx, inventory, code, period)
+    found = planned.occurrences(maintenance or MaintenanceSchedule(), inventory, planned.Scope(code), period)
     figs = result.figures
     sec = Section("availability", _t("report.availability", lang), _t("report.availability.method", lang))
     sec.headline = [
@@ -144,12 +157,16 @@ def availability_section(influx: InfluxDB, inventory: Inventory, code: str, peri
         "col.cause",
     ]
     heads = [_t(c, lang) for c in cols]
-    sec.tables.append(
-        Table(_t("report.av.outage_list", lang), heads, _span_rows(figs.outages, inventory, tz, lang), "outages")
-    )
-    sec.tables.append(
-        Table(_t("report.av.no_data_list", lang), heads, _span_rows(figs.no_data, inventory, tz, lang), "no_data")
-    )
+    outage_heads = [*heads, _t("col.planned_maintenance", lang)]
+    outage_rows = _span_rows(figs.outages, inventory, tz, lang, found)
+    sec.tables.append(Table(_t("report.av.outage_list", lang), outage_heads, outage_rows, "outages"))
+    no_data_rows = [r[:-1] for r in _span_rows(figs.no_data, inventory, tz, lang, [])]
+    sec.tables.append(Table(_t("report.av.no_data_list", lang), heads, no_data_rows, "no_data"))
+    if found:
+        win_cols = [_t(c, lang) for c in ("col.planned_maintenance", "col.reason", "col.start", "col.end")]
+        win_rows: list[list[Value]] = [[o.window.name, o.window.reason, *_iso_span(o)] for o in found]
+        sec.tables.append(Table(_t("report.av.maintenance_list", lang), win_cols, win_rows, "maintenance"))
+        sec.notes.append(_t("report.av.maintenance_note", lang))
     src_rows: list[list[Value]] = [
         [p["source"], p["start"], p["end"], p["days"], p["facilities"]] for p in result.sources
     ]
@@ -158,6 +175,11 @@ def availability_section(influx: InfluxDB, inventory: Inventory, code: str, peri
     if figs.scheduled_ms == 0:
         sec.notes.append(_t("report.section_no_data", lang))
     return sec
+
+
+def _iso_span(o: planned.Occurrence) -> tuple[str, str]:
+    d = o.as_dict()
+    return d["start"], d["end"]
 
 
 def _pct_or_no_data(ratio: float | None, lang: Lang) -> Value:
@@ -263,6 +285,7 @@ def build_report(
     period: Period,
     lang: Lang = "zh",
     progress: Progress | None = None,
+    maintenance: MaintenanceSchedule | None = None,
 ) -> Report:
     """The report's content and its hash (``generated_at``/``generated_by`` are left to the caller)."""
     step = 0
@@ -281,7 +304,7 @@ def build_report(
     }
     cov = coverage(influx, inventory, code, period, lang)
     tick("coverage")
-    sections = [availability_section(influx, inventory, code, period, lang)]
+    sections = [availability_section(influx, inventory, code, period, lang, maintenance)]
     tick("availability")
     sections.append(bandwidth_section(influx, inventory, code, period, lang))
     tick("bandwidth")

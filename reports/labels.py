@@ -52,6 +52,12 @@ register(
         "report.av.unmonitored": ("尚未开始监管的设施", "Facilities not monitored yet"),
         "report.av.no_data_list": ("无数据时段（最多 50 条）", "No-data spans (at most 50)"),
         "report.av.sources": ("数据来源", "Data sources"),
+        "report.av.maintenance_list": ("计划维护时段", "Planned maintenance windows"),
+        "report.av.maintenance_note": (
+            "停服记录中的“计划维护”列标出落在维护窗口内的停服；开放时间内的计划维护仍计入可用率。",
+            "The outages' 'Planned maintenance' column marks outages inside a maintenance window;"
+            " planned maintenance inside opening hours still counts against availability.",
+        ),
         "col.source": ("来源", "Source"),
         "col.down_h": ("停服时长（小时）", "Down (h)"),
         "col.coverage_pct": ("覆盖率（%）", "Coverage (%)"),
@@ -76,6 +82,8 @@ register(
         "col.facility": ("设施", "Facility"),
         "col.devices": ("设备", "Devices"),
         "col.cause": ("原因", "Cause"),
+        "col.planned_maintenance": ("计划维护", "Planned maintenance"),
+        "col.reason": ("维护事由", "Reason"),
         # bandwidth
         "report.bandwidth": ("二、出口带宽", "2. Uplink bandwidth"),
         "report.bandwidth.method": (

@@ -13,6 +13,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, FastAPI
 
 from pdcs import __version__
+from supervision.planned import load_schedule
 from supervision_api import errors
 from supervision_api.access.auth import current_user
 from supervision_api.access.store import attach_database
@@ -67,6 +68,8 @@ def create_app(state: AppState) -> FastAPI:
     app.state.pdcs = state
     app.add_middleware(BodyLimit, max_bytes=state.settings.api_max_body_bytes)
     attach_database(state)
+    if state.maintenance is None:  # a bad file stops the start with file:line: field: message
+        state.maintenance = load_schedule(state.settings.maintenance_file)
     errors.install(app)
     for router in ROUTERS:
         if any(router is public for public in PUBLIC):

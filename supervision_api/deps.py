@@ -17,6 +17,7 @@ from inventory.models import Device, Facility, Inventory
 from pdcs.i18n import Lang
 from pdcs.storage import InfluxDB
 from supervision import FigureError, periods
+from supervision.maintenance import MaintenanceSchedule
 from supervision.recent_polls import PollFetch, RecentPolls
 from supervision.regions import UnknownRegion, normalise_region
 from supervision_api.access.auth import CurrentUser, require_scope
@@ -48,6 +49,11 @@ async def get_influx(state: Annotated[AppState, Depends(get_state)]) -> InfluxDB
     return state.influx
 
 
+async def get_maintenance(state: Annotated[AppState, Depends(get_state)]) -> MaintenanceSchedule:
+    """The recurring maintenance windows (read by ``create_app``) the availability answers mark."""
+    return state.maintenance or MaintenanceSchedule()
+
+
 async def get_polls(state: Annotated[AppState, Depends(get_state)]) -> PollFetch:
     """How availability routes read polls: through the process's cache of recent polls.
 
@@ -65,6 +71,7 @@ StateDep = Annotated[AppState, Depends(get_state)]
 InventoryDep = Annotated[Inventory, Depends(get_inventory)]
 InfluxDep = Annotated[InfluxDB, Depends(get_influx)]
 PollsDep = Annotated[PollFetch, Depends(get_polls)]
+MaintenanceDep = Annotated[MaintenanceSchedule, Depends(get_maintenance)]
 LangDep = Annotated[Lang, Depends(get_lang)]
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from inventory.models import Inventory
 from pdcs.settings import Settings
 from pdcs.storage import InfluxDB
+from supervision.maintenance import MaintenanceSchedule
 from supervision.recent_polls import RecentPolls
 from supervision_api.access.scope import ScopedViews
 from supervision_api.db import Database
@@ -36,6 +37,8 @@ class AppState:
     auth_cache: dict[str, tuple[float, Principal]] = field(default_factory=dict)
     # The cache of recent polls the availability routes read (made on first use: ``deps.get_polls``).
     polls: RecentPolls | None = None
+    # Recurring maintenance windows (PDCS_MAINTENANCE_FILE), read by ``create_app`` unless given.
+    maintenance: MaintenanceSchedule | None = None
 
     def close(self) -> None:
         """Let go of the database's connections (tests build many states)."""

@@ -81,7 +81,8 @@ def availability(
 ) -> None:
     """Availability in scheduled service time of a region or a facility, with outages."""
     from pdcs.i18n import normalise, text
-    from supervision import FigureError, answers, periods
+    from supervision import FigureError, answers, periods, planned
+    from supervision.maintenance import MaintenanceError
     from supervision.regions import normalise_region
 
     lg = normalise(lang) or "zh"
@@ -98,11 +99,16 @@ def availability(
                 if fac is None:
                     raise _fail(text("error.not_found.facility", lg, id=facility))
                 body = answers.facility_availability(influx, inv, fac, period, source=source)  # type: ignore[arg-type]
+                scope = planned.facility_scope(inv, fac.id)
             else:
                 code = normalise_region(region, inv)
                 body = answers.region_availability(influx, inv, code, period, lg, source=source)
+                scope = planned.Scope(code)
+        planned.mark_answer(body, planned.load_schedule(settings.maintenance_file), inv, scope, period)
     except FigureError as exc:
         raise _fail(text(exc.key, lg, **exc.params)) from None
+    except MaintenanceError as exc:
+        raise _fail("\n".join(exc.problems)) from None
     if _emit(body, as_json):
         return
     zh = lg == "zh"
@@ -126,9 +132,9 @@ def availability(
     if outages:
         _print_table(
             "中断" if zh else "outages",
-            ["开始", "结束", "开放时间内(小时)", "原因", "设施", "设备"]
+            ["开始", "结束", "开放时间内(小时)", "原因", "设施", "设备", "计划维护"]
             if zh
-            else ["start", "end", "in service (h)", "cause", "facility", "devices"],
+            else ["start", "end", "in service (h)", "cause", "facility", "devices", "planned maintenance"],
             [
                 [
                     _when(o["start"]),
@@ -137,6 +143,7 @@ def availability(
                     label("outage.cause", o["cause"], lg),
                     str(o.get("facility") or ""),
                     ", ".join(o["devices"]),
+                    (o.get("planned_maintenance") or {}).get("name", ""),
                 ]
                 for o in outages
             ],

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Query
 from inventory.labels import device_kind_label, facility_kind_label
 from inventory.models import Device, Inventory, region_chain
 from pdcs.i18n import Lang
-from supervision import answers, polls
-from supervision_api.deps import DeviceDep, InfluxDep, InventoryDep, LangDep, PeriodDep, PollsDep
+from supervision import answers, planned, polls
+from supervision_api.deps import DeviceDep, InfluxDep, InventoryDep, LangDep, MaintenanceDep, PeriodDep, PollsDep
 from supervision_api.schemas.availability import DeviceAvailability
 from supervision_api.schemas.devices import DeviceOut
 
@@ -70,6 +70,8 @@ def availability(
     inventory: InventoryDep,
     influx: InfluxDep,
     polls: PollsDep,
+    maintenance: MaintenanceDep,
     source: answers.Source = Query(answers.SOURCE_DEFAULT, description=answers.SOURCE_HELP),
 ) -> dict[str, Any]:
-    return answers.device_availability(influx, inventory, device, period, polls, source)
+    body = answers.device_availability(influx, inventory, device, period, polls, source)
+    return planned.mark_answer(body, maintenance, inventory, planned.device_scope(inventory, device.id), period)

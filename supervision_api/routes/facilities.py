@@ -7,10 +7,10 @@ from typing import Any
 from fastapi import APIRouter, Query
 
 from inventory.labels import facility_kind_label
-from supervision import answers
+from supervision import answers, planned
 from supervision.index import devices_by_facility
 from supervision.schedule import open_on_holidays
-from supervision_api.deps import FacilityDep, InfluxDep, InventoryDep, LangDep, PeriodDep, PollsDep
+from supervision_api.deps import FacilityDep, InfluxDep, InventoryDep, LangDep, MaintenanceDep, PeriodDep, PollsDep
 from supervision_api.schemas.availability import FacilityAvailability
 from supervision_api.schemas.bandwidth import FacilityBandwidth
 from supervision_api.schemas.facilities import FacilityOut
@@ -61,10 +61,12 @@ def availability(
     inventory: InventoryDep,
     influx: InfluxDep,
     polls: PollsDep,
+    maintenance: MaintenanceDep,
     limit: int = Query(1000, ge=0, le=100_000, description="most outages listed"),
     source: answers.Source = Query(answers.SOURCE_DEFAULT, description=answers.SOURCE_HELP),
 ) -> dict[str, Any]:
-    return answers.facility_availability(influx, inventory, facility, period, limit, polls, source)
+    body = answers.facility_availability(influx, inventory, facility, period, limit, polls, source)
+    return planned.mark_answer(body, maintenance, inventory, planned.facility_scope(inventory, facility.id), period)
 
 
 @router.get(

@@ -10,9 +10,18 @@ from fastapi import APIRouter, Query
 from inventory.labels import device_kind_label, facility_kind_label
 from inventory.models import FACILITY_KIND_ZH, Inventory, region_level
 from pdcs.i18n import Lang
-from supervision import answers
+from supervision import answers, planned
 from supervision.answers import region_name
-from supervision_api.deps import InfluxDep, InventoryDep, LangDep, PeriodDep, PollsDep, RegionDep, RegionRef
+from supervision_api.deps import (
+    InfluxDep,
+    InventoryDep,
+    LangDep,
+    MaintenanceDep,
+    PeriodDep,
+    PollsDep,
+    RegionDep,
+    RegionRef,
+)
 from supervision_api.schemas.assessment import Assessment
 from supervision_api.schemas.availability import RegionAvailability
 from supervision_api.schemas.bandwidth import RegionBandwidth
@@ -110,11 +119,13 @@ def availability(
     inventory: InventoryDep,
     influx: InfluxDep,
     polls: PollsDep,
+    maintenance: MaintenanceDep,
     lang: LangDep,
     limit: int = Query(1000, ge=0, le=100_000, description="most outages listed"),
     source: answers.Source = Query(answers.SOURCE_DEFAULT, description=answers.SOURCE_HELP),
 ) -> dict[str, Any]:
-    return answers.region_availability(influx, inventory, region.code, period, lang, limit, source, polls)
+    body = answers.region_availability(influx, inventory, region.code, period, lang, limit, source, polls)
+    return planned.mark_answer(body, maintenance, inventory, planned.Scope(region.code), period)
 
 
 @router.get(

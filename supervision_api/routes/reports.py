@@ -40,7 +40,7 @@ def region_report(
     state: StateDep,
     format: Annotated[Format, Query(description="json, csv, xlsx or pdf")] = "json",
 ) -> Response:
-    report = build_report(influx, inventory, region.code, period, lang)
+    report = build_report(influx, inventory, region.code, period, lang, maintenance=state.maintenance)
     report.generated_at = now_stamp()
     report.generated_by = user.shown_name
     out = render(report, format)

@@ -7,6 +7,23 @@ from pydantic import Field
 from supervision_api.schemas.common import Answer, PeriodOut
 
 
+class PlannedMaintenance(Answer):
+    """A maintenance window occurrence (``supervision.planned``): the outage still counts against availability."""
+
+    name: str
+    reason: str
+    start: str
+    end: str
+
+
+class MaintenanceOut(PlannedMaintenance):
+    """A window occurrence within the period concerning the answer's device, facility or region."""
+
+    device: str | None
+    facility: str | None
+    region: str | None
+
+
 class OutageOut(Answer):
     start: str
     end: str
@@ -15,6 +32,9 @@ class OutageOut(Answer):
     cause: str = Field(description="down (an outage) | no_data (a no-data span, listed apart)")
     facility: str | None
     devices: list[str]
+    planned_maintenance: PlannedMaintenance | None = Field(
+        None, description="the planned maintenance window it overlaps (计划维护); it still counts"
+    )
 
 
 class ServiceFigures(Answer):
@@ -53,6 +73,9 @@ class DeviceAvailability(Answer):
     service: DeviceService
     source: str = Field(description="raw | rollup | mixed | none")
     sources: list[SourcePiece]
+    maintenance: list[MaintenanceOut] = Field(
+        default_factory=list, description="planned maintenance windows in the period (PDCS_MAINTENANCE_FILE)"
+    )
 
 
 class Requirement(Answer):
@@ -78,6 +101,9 @@ class FacilityAvailability(ServiceFigures):
     devices: list[FacilityDeviceFigures]
     source: str = Field(description="raw | rollup | mixed | none")
     sources: list[SourcePiece]
+    maintenance: list[MaintenanceOut] = Field(
+        default_factory=list, description="planned maintenance windows in the period (PDCS_MAINTENANCE_FILE)"
+    )
 
 
 class RegionAvailabilityChild(ServiceFigures):
@@ -95,6 +121,9 @@ class RegionAvailability(ServiceFigures):
     device_weighted: ServiceFigures
     source: str = Field(description="raw | rollup | mixed | none")
     sources: list[SourcePiece]
+    maintenance: list[MaintenanceOut] = Field(
+        default_factory=list, description="planned maintenance windows in the period (PDCS_MAINTENANCE_FILE)"
+    )
     facilities: int
     unsupervised_facilities: list[str] = Field(description="no devices the serving rules require")
     unmonitored_facilities: list[str] = Field(description="no supervised time in the period: never polled …")

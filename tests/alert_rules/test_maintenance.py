@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from alert_rules.maintenance import MaintenanceError, MaintenanceSchedule, Window, load_maintenance
+from supervision.maintenance import MaintenanceError, MaintenanceSchedule, Window, load_maintenance
 
 BJ = dt.timezone(dt.timedelta(hours=8))
 TAGS = {"province": "51", "city": "5101", "county": "510121", "facility": "JT-LIB", "device": "JT-SW1"}

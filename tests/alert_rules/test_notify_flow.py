@@ -15,7 +15,6 @@ import pytest
 from pydantic import SecretStr
 
 from alert_rules.alerta import AlertaClient
-from alert_rules.maintenance import MaintenanceSchedule, Window
 from alert_rules.model import Links
 from devstack.robots import Robot, RobotServer, start_robots
 from inventory.models import Inventory
@@ -25,6 +24,7 @@ from notify.channels.wecom import WeCom
 from notify.config import NotifyConfig
 from notify.dispatch import Notifier
 from pdcs.storage import InfluxDB
+from supervision.maintenance import MaintenanceSchedule, Window
 from tests.alert_rules.conftest import EvaluatorFactory
 from tests.alert_rules.test_evaluator import write_up
 
