@@ -130,6 +130,7 @@ def collect(
             spool_path.with_suffix(".ledger.json"),
             keys_path=settings.ingest_keys,
             window_s=settings.ingest_window_s,
+            max_samples=settings.ingest_max_samples,
         )
         typer.echo(f"taking agent pushes on {ingest[0]}:{ingest[1]}")
         tls = (settings.tls_certfile, settings.tls_keyfile) if settings.tls_certfile and settings.tls_keyfile else None

@@ -36,12 +36,27 @@ class MalformedExposition(ValueError):
     """The text is not valid Prometheus exposition format."""
 
 
-def parse_samples(text: str) -> Samples:
-    """Sample name → [(labels, value)]; raises MalformedExposition."""
+class TooManySamples(Exception):
+    """An exposition with more samples than the caller allows (``parse_samples(max_samples=…)``)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"more than {limit} samples")
+        self.limit = limit
+
+
+def parse_samples(text: str, max_samples: int | None = None) -> Samples:
+    """Sample name → [(labels, value)]; raises MalformedExposition, or TooManySamples past ``max_samples``.
+
+    Parsing stops at the first sample over the limit, so a huge batch is not held as samples.
+    """
     out: Samples = defaultdict(list)
+    count = 0
     try:
         for fam in text_string_to_metric_families(text):
             for s in fam.samples:
+                count += 1
+                if max_samples is not None and count > max_samples:
+                    raise TooManySamples(max_samples)
                 out[s.name].append((s.labels, float(s.value)))
     except (ValueError, TypeError, IndexError, KeyError) as exc:
         raise MalformedExposition(str(exc)[:200] or type(exc).__name__) from None

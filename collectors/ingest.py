@@ -13,7 +13,9 @@
   unknown device (one answer, so ids are not revealed). Only then is the body
   read, at most ``MAX_BODY`` bytes on the wire and ``MAX_DECOMPRESSED`` out of
   gzip (413; a gzip bomb is stopped, not inflated); its SHA-256 must be the
-  signed one (400) and it must name the header's device (403).
+  signed one (400) and it must name the header's device (403). Its exposition
+  may hold at most ``max_samples`` samples (``PDCS_INGEST_MAX_SAMPLES``, 50,000;
+  413, counted ``too_many_samples``; parsing stops at the first one over).
 - **No rewriting the past**: a batch's ``time_ms`` may not be more than 5 min in
   the future, nor older than ``window_s`` — unless it continues its agent
   instance's sequence (the instance is known and ``time_ms`` is not before the
@@ -65,7 +67,14 @@ from agents.push_signature import (
     device_key,
     signature_valid,
 )
-from collectors.exposition_map import DEFAULT_ALLOW, CpuState, MalformedExposition, map_samples, parse_samples
+from collectors.exposition_map import (
+    DEFAULT_ALLOW,
+    CpuState,
+    MalformedExposition,
+    TooManySamples,
+    map_samples,
+    parse_samples,
+)
 from collectors.ingest_keys import KeyStore
 from inventory.models import Inventory
 from pdcs.points import Point, to_lines
@@ -77,6 +86,10 @@ WINDOW_S = 86400.0  # request timestamps and (new instances') batch times: ±24 
 FUTURE_S = 300.0  # a batch may be this far in the future (clock skew)
 MAX_BODY = 4 * 1024 * 1024  # bytes on the wire (compressed)
 MAX_DECOMPRESSED = 16 * 1024 * 1024  # bytes after gzip: a batch is ~10-50 KB of exposition
+# Samples in one batch's exposition (PDCS_INGEST_MAX_SAMPLES). pdcs-agent sends a few dozen; a Windows
+# terminal whose agent relays windows_exporter with every collector on sends a few thousand
+# (windows_service_state alone is 7 per service). 16 MB of short lines would be ~500,000 samples.
+MAX_SAMPLES = 50_000
 Sink = Callable[[list[Point]], None]
 
 
@@ -131,6 +144,7 @@ class IngestStats:
     outside_window: int = 0  # request timestamp or batch time outside the window
     sink_failures: int = 0
     points: int = 0
+    too_many_samples: int = 0  # batches over max_samples (413)
 
 
 def spool_sink(spool: Any) -> Sink:
@@ -209,6 +223,7 @@ def create_ingest_app(
     clock: Callable[[], float] = time.time,
     allow: Sequence[str] = DEFAULT_ALLOW,
     stats: IngestStats | None = None,
+    max_samples: int = MAX_SAMPLES,
 ) -> Starlette:
     if not secret:
         raise ValueError("the ingest secret is empty; set PDCS_INGEST_SECRET")
@@ -279,7 +294,15 @@ def create_ingest_app(
             log.warning("push of %s from %s refused: %s", device_id, peer, why)
             return problem(422, f"{why} / 批次时间超出允许范围")
         try:
-            samples = parse_samples(body["exposition"])
+            samples = await asyncio.to_thread(parse_samples, body["exposition"], max_samples)
+        except TooManySamples:
+            st.too_many_samples += 1
+            log.warning("push of %s from %s refused: more than %d samples in one batch", device_id, peer, max_samples)
+            return problem(
+                413,
+                f"batch has more than {max_samples} samples (PDCS_INGEST_MAX_SAMPLES) / "
+                f"批次样本数超过上限 {max_samples}（PDCS_INGEST_MAX_SAMPLES）",
+            )
         except MalformedExposition as exc:
             st.malformed += 1
             return problem(400, f"malformed exposition: {exc}")
@@ -300,7 +323,7 @@ def create_ingest_app(
     async def health(request: Request) -> Response:
         return PlainTextResponse(
             f"ok accepted={st.accepted} duplicates={st.duplicates} rejected={st.rejected} malformed={st.malformed} "
-            f"forged={st.forged} outside_window={st.outside_window}\n"
+            f"forged={st.forged} outside_window={st.outside_window} too_many_samples={st.too_many_samples}\n"
         )
 
     app = Starlette(routes=[Route(PUSH_PATH, push, methods=["POST"]), Route("/ingest/v1/health", health)])

@@ -136,6 +136,7 @@ def serve(
             ledger=SeqLedger(folder / "ingest-ledger.json"),
             keys=KeyStore(settings.ingest_keys),
             window_s=settings.ingest_window_s,
+            max_samples=settings.ingest_max_samples,
         )
         writer_task = asyncio.create_task(writer.run(stop))
         typer.echo(f"ingest listening on {host}:{port}; spool {folder / 'ingest.sqlite'}")

@@ -47,13 +47,19 @@ async def serve_until(app: Any, host: str, port: int, stop: asyncio.Event, tls: 
 
 
 def collector_ingest_app(
-    service: Any, inventory: Any, secret: str, ledger_path: Any, keys_path: Any = None, window_s: float = 86400.0
+    service: Any,
+    inventory: Any,
+    secret: str,
+    ledger_path: Any,
+    keys_path: Any = None,
+    window_s: float = 86400.0,
+    max_samples: int | None = None,
 ) -> Any:
     """The ingest app writing into a running ``CollectorService``'s own spool (``pdcs collect --ingest-listen``).
 
     Call from inside the service's event loop.
     """
-    from collectors.ingest import SeqLedger, create_ingest_app
+    from collectors.ingest import MAX_SAMPLES, SeqLedger, create_ingest_app
     from collectors.ingest_keys import KeyStore
     from pdcs.points import Point, to_lines
 
@@ -64,5 +70,11 @@ def collector_ingest_app(
         loop.call_soon_threadsafe(service.writer.wakeup.set)
 
     return create_ingest_app(
-        inventory, secret, sink, ledger=SeqLedger(ledger_path), keys=KeyStore(keys_path), window_s=window_s
+        inventory,
+        secret,
+        sink,
+        ledger=SeqLedger(ledger_path),
+        keys=KeyStore(keys_path),
+        window_s=window_s,
+        max_samples=max_samples or MAX_SAMPLES,
     )

@@ -13,7 +13,7 @@ import shlex
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 if TYPE_CHECKING:
@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     tls_certfile: Path | None = None
     tls_keyfile: Path | None = None
     ingest_window_s: float = 86400.0
+    # Samples in one pushed batch; a batch with more is refused with 413 (collectors/ingest.py: MAX_SAMPLES).
+    ingest_max_samples: int = Field(default=50_000, ge=1)
     # Exporter scraping (collectors/prometheus_scrape.py): timeout, and extra sample-name patterns
     # (comma-separated fnmatch, e.g. "node_hwmon_*,windows_service_state") kept as exporter_metric.
     scrape_timeout_s: float = 10.0
