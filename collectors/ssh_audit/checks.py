@@ -132,7 +132,7 @@ def _present(cond: Condition, regex: str, cfg: ParsedConfig) -> Outcome:
     rx = re.compile(regex)
     ev: list[str] = []
     lacking: list[str] = []
-    undefined: list[str] = []
+    undefined: list[tuple[str, str]] = []
     for parent, children in groups:
         hits = [c for c in children if rx.search(c.strip())]
         if hits:
