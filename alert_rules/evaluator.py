@@ -45,6 +45,7 @@ class CycleReport:
     pending: int = 0
     firing: int = 0
     suppressed: int = 0
+    no_data: int = 0  # firing alerts held because no collector covering their device is alive
     maintenance: int = 0  # firing alerts inside a maintenance window (recorded in Alerta, nobody notified)
     opened: list[Key] = field(default_factory=list)
     resolved: list[Key] = field(default_factory=list)
@@ -63,6 +64,7 @@ class CycleReport:
             "pending": self.pending,
             "firing": self.firing,
             "suppressed": self.suppressed,
+            "no_data": self.no_data,
             "maintenance": self.maintenance,
             "opened": len(self.opened),
             "resolved": len(self.resolved),
@@ -159,6 +161,7 @@ class Evaluator:
             if fired is None or st.status != FIRING:
                 continue
             report.firing += 1
+            report.no_data += bool(st.info.get("no_data"))
             tags = st.info.get("tags", {})
             quiet = any(tags.get(by) == value for by, value in covered.get(st.rule, ()))
             window = self.maintenance.active(tags, now, st.resource)

@@ -143,6 +143,15 @@ OPEN_CLOSED: list[dm.ValueMapping] = [
         }
     )
 ]
+# inventory_device.open as the facility's state now: closed is grey, so a terminal off at night is not read as red.
+OPEN_NOW: list[dm.ValueMapping] = [
+    dm.ValueMap(
+        options={
+            "0": dm.ValueMappingResult(text="闭馆", color="#8e8e8e", index=0),
+            "1": dm.ValueMappingResult(text="开放", color="blue", index=1),
+        }
+    )
+]
 PASS_FAIL: list[dm.ValueMapping] = [
     dm.ValueMap(
         options={

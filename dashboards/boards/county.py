@@ -8,6 +8,7 @@ from grafana_foundation_sdk.models import dashboard as dm
 
 from dashboards.boards.base import board
 from dashboards.common import (
+    OPEN_NOW,
     TO_FACILITY,
     UP_DOWN,
     Names,
@@ -39,7 +40,14 @@ DEVICE_COLUMNS = {
     "up": "状态",
     "rtt_ms": "响应时间 (ms)",
     "uptime_s": "运行时间",
+    "open": "开放状态",
 }
+# The device table's "up" cell for an inventory device without a status in the range.
+NOT_REPORTED = dm.SpecialValueMap(
+    options=dm.DashboardSpecialValueMapOptions(
+        match=dm.SpecialValueMatch.NULL, result=dm.ValueMappingResult(text="未上报", color="purple", index=2)
+    )
+)
 
 
 def device_table(where: str, names: Names, description: str, *, facility_board: bool = False) -> table.Panel:
@@ -54,8 +62,22 @@ def device_table(where: str, names: Names, description: str, *, facility_board: 
             columns=("up", "rtt_ms", "uptime_s"),
             group_by=("facility", "device", "kind"),
         ).table(),
+        # Every inventory device with its facility's scheduled state (开放 / 闭馆): a terminal down while
+        # closed is switched off, not an outage; a device with no status row shows 未上报.
+        InfluxQL(
+            f'SELECT last("open") AS "open" FROM "inventory_device" WHERE $timeFilter AND {where} '
+            'GROUP BY "facility", "device", "kind"',
+            columns=("open",),
+            group_by=("facility", "device", "kind"),
+        )
+        .ref_id("B")
+        .table(),
+    ).with_transformation(dm.DataTransformerConfig(id_val="merge", options={}))
+    panel = panel.override_by_name("up", [dm.DynamicConfigValue(id_val="mappings", value=[*UP_DOWN, NOT_REPORTED])])
+    panel = panel.override_by_name("open", [dm.DynamicConfigValue(id_val="mappings", value=OPEN_NOW)])
+    panel = panel.override_by_name(
+        "open", [dm.DynamicConfigValue(id_val="custom.cellOptions", value={"type": "color-text"})]
     )
-    panel = panel.override_by_name("up", [dm.DynamicConfigValue(id_val="mappings", value=UP_DOWN)])
     panel = panel.override_by_name(
         "up", [dm.DynamicConfigValue(id_val="custom.cellOptions", value={"type": "color-background"})]
     )
@@ -154,7 +176,13 @@ def build(names: Names) -> db.Dashboard:
         ],
     )
     d = d.with_panel(series_names(grid, names))
-    d = d.with_panel(device_table(where, names, "县（区）内每台设备最近一次采集的状态、响应时间与运行时间。"))
+    d = d.with_panel(
+        device_table(
+            where,
+            names,
+            "县（区）内清单中每台设备最近一次采集的状态、响应时间、运行时间与场馆开放状态；从未上报的设备显示“未上报”。",
+        )
+    )
     d = d.with_panel(unreported_table(where, names))
 
     bandwidth = timeseries_panel(

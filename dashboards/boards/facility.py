@@ -68,7 +68,12 @@ def build(names: Names) -> db.Dashboard:
     )
     d = d.with_panel(series_names(timeline, names))  # type: ignore[arg-type]
     d = d.with_panel(
-        device_table(where, names, "场馆内每台设备最近一次采集的状态、响应时间与运行时间。", facility_board=True)
+        device_table(
+            where,
+            names,
+            "场馆内清单中每台设备最近一次采集的状态、响应时间、运行时间与场馆开放状态；从未上报的设备显示“未上报”。",
+            facility_board=True,
+        )
     )
     d = d.with_panel(unreported_table(where, names))
 

@@ -75,6 +75,7 @@ def test_an_open_device_alert_is_held_while_its_collector_is_silent(
         r = ev.cycle(t0 + k * MIN)
         assert not r.resolved and not r.failed_rules
     assert [s.info.get("no_data") for s in ev.store.load().values() if s.rule == "device_down"] == [True]
+    assert r.summary()["no_data"] == 1
     alerts = open_alerts(alerta)
     assert set(alerts) == {("F2-SW", "device_down"), ("c-jintang", "collector_silent")}
     down = alerts[("F2-SW", "device_down")]

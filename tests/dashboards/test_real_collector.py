@@ -85,8 +85,13 @@ def test_one_collector_cycle_fills_the_state_panels(
         == {d.id for d in county} - reported
     )
 
-    # The facility timeline's 开放时间 row: 4 (开放) / 2 (闭馆) as supervision/schedule.py says for now.
-    expected_state = 4 if is_open(loaded.facilities["jt-lib"], time.time_ns()) else 2
+    # The facility's scheduled state, as supervision/schedule.py says for now: the device table's 开放状态
+    # column (1/0, every inventory device, merged with the status rows) and the timeline's 开放时间 row (4/2).
+    lib_open = is_open(loaded.facilities["jt-lib"], time.time_ns())
+    open_now = {row["device"]: row["open"] for row in _rows(results["pdcs-county", "设备列表", "B"])}
+    assert set(open_now) == {d.id for d in county}
+    assert open_now[UNPOLLED] == int(lib_open)
+    expected_state = 4 if lib_open else 2
     states = {row["open"] for row in _rows(results["pdcs-facility", "设备在线状态", "B"]) if row["open"] is not None}
     assert states == {expected_state}
 

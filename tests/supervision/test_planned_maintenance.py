@@ -188,7 +188,8 @@ def test_cli_marks_planned_maintenance(influx: InfluxDB, examples_dir: Path, tmp
     )
     f = tmp_path / "windows.yaml"
     f.write_text(
-        "windows:\n  - {name: 周四巡检, facility: jt-lib, weekly: {days: [thu], start: '10:00', end: '10:30'}}\n"
+        "windows:\n  - {name: 周四巡检, facility: jt-lib, weekly: {days: [thu], start: '10:00', end: '10:30'}}\n",
+        encoding="utf-8",
     )
     argv = pdcs_argv(
         "supervision",
@@ -216,7 +217,8 @@ def test_cli_marks_planned_maintenance(influx: InfluxDB, examples_dir: Path, tmp
     table = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=60)
     assert table.returncode == 0 and "计划维护" in table.stdout and "周四巡检" in table.stdout
     f.write_text(
-        "windows:\n  - {name: 坏窗口, facility: jt-lib, weekly: {days: [thu], start: '25:00', end: '10:30'}}\n"
+        "windows:\n  - {name: 坏窗口, facility: jt-lib, weekly: {days: [thu], start: '25:00', end: '10:30'}}\n",
+        encoding="utf-8",
     )
     bad = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and f"{f}:2: windows.0.weekly.start" in bad.stderr, bad.stderr
