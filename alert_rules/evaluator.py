@@ -32,6 +32,8 @@ from pdcs.storage import InfluxDB, InfluxError
 from supervision.maintenance import MaintenanceSchedule, Window
 
 log = logging.getLogger(__name__)
+# An open alert whose covering collector went silent: nobody knows whether the device is down.
+NO_DATA = ("【无数据：采集器离线】", "[No data: collector offline] ")
 REOPEN = "_pdcs_reopen"  # outbox-only key: after sending, set the alert's status back to open with this note
 
 
@@ -43,6 +45,7 @@ class CycleReport:
     pending: int = 0
     firing: int = 0
     suppressed: int = 0
+    no_data: int = 0  # firing alerts held because no collector covering their device is alive
     maintenance: int = 0  # firing alerts inside a maintenance window (recorded in Alerta, nobody notified)
     opened: list[Key] = field(default_factory=list)
     resolved: list[Key] = field(default_factory=list)
@@ -61,6 +64,7 @@ class CycleReport:
             "pending": self.pending,
             "firing": self.firing,
             "suppressed": self.suppressed,
+            "no_data": self.no_data,
             "maintenance": self.maintenance,
             "opened": len(self.opened),
             "resolved": len(self.resolved),
@@ -129,6 +133,8 @@ class Evaluator:
             t_rule = time.perf_counter()
             try:
                 observations = runner.observe(ctx)
+                if self._gated(rule):
+                    observations += self._held(rule, observations, states, ctx)
                 ctx.results[rule.name] = observations
             except InfluxError as exc:
                 log.warning("rule %s: query failed, its alerts are kept as they are: %s", rule.name, exc)
@@ -155,6 +161,7 @@ class Evaluator:
             if fired is None or st.status != FIRING:
                 continue
             report.firing += 1
+            report.no_data += bool(st.info.get("no_data"))
             tags = st.info.get("tags", {})
             quiet = any(tags.get(by) == value for by, value in covered.get(st.rule, ()))
             window = self.maintenance.active(tags, now, st.resource)
@@ -190,6 +197,36 @@ class Evaluator:
         report.duration_s = time.perf_counter() - t0
         return report
 
+    def _gated(self, rule: Rule) -> bool:
+        """Does silence count as down only while a covering collector is alive (itself or its source rule)?"""
+        source = self.rules.get(rule.derive.rule) if rule.derive is not None else None
+        return rule.needs_collector or (source is not None and source.needs_collector)
+
+    @staticmethod
+    def _held(
+        rule: Rule, observations: list[Observation], states: dict[Key, AlertState], ctx: ObserveContext
+    ) -> list[Observation]:
+        """This rule's alerts the query no longer answers for while their collector is silent: no data, held.
+
+        Without this a device whose points aged out of the query's window would look like it came back.
+        """
+        seen = {(o.resource, o.event) for o in observations}
+        return [
+            Observation(
+                rule.name,
+                st.resource,
+                st.event,
+                st.info.get("tags", {}),
+                st.info.get("columns", {}),
+                False,
+                no_data=True,
+            )
+            for st in states.values()
+            if st.rule == rule.name
+            and (st.resource, st.event) not in seen
+            and not ctx.collector_alive(st.info.get("tags", {}).get("county"))
+        ]
+
     def _step(
         self,
         rule: Rule,
@@ -207,6 +244,10 @@ class Evaluator:
             key = (rule.name, obs.resource, obs.event)
             seen.add(key)
             st = states.get(key)
+            if obs.no_data or (st is not None and st.info.get("no_data")):
+                if self._no_data(rule, st, obs, now, states, upserts, deletes, messages):
+                    continue
+                assert st is not None
             info = {"tags": obs.tags, "columns": obs.columns}
             if st is None:
                 if not obs.bad:
@@ -225,6 +266,53 @@ class Evaluator:
         for key, st in list(states.items()):
             if st.rule == rule.name and key not in seen:
                 self._advance(rule, st, False, now, states, upserts, deletes, messages, report)
+
+    def _no_data(
+        self,
+        rule: Rule,
+        st: AlertState | None,
+        obs: Observation,
+        now: float,
+        states: dict[Key, AlertState],
+        upserts: dict[Key, AlertState],
+        deletes: list[Key],
+        messages: list[tuple[str, dict[str, Any]]],
+    ) -> bool:
+        """Enter or leave "no data" (the covering collector silent); True when the observation is used up.
+
+        No data fires nothing new and drops what was only pending; a firing alert stays open as it is —
+        not resolved as if the device came back — and Alerta's text says 无数据：采集器离线.  When the
+        collector is heard again the alert carries on from what its polls say.
+        """
+        if st is None:
+            return True
+        if obs.no_data:
+            if st.status == PENDING:
+                self._drop(st.key, states, upserts, deletes)
+                return True
+            st.clear_since = None
+            if not st.info.get("no_data"):
+                st.info["no_data"] = True
+                upserts[st.key] = st
+                if st.announced:
+                    st.last_sent = now
+                    messages.append(
+                        (
+                            "alert",
+                            self._body(
+                                rule, st, self.maintenance.active(st.info.get("tags", {}), now, st.resource), now
+                            ),
+                        )
+                    )
+            return True
+        st.info.pop("no_data", None)  # the collector is back: its polls decide again
+        upserts[st.key] = st
+        if obs.bad and st.announced:
+            st.last_sent = now
+            messages.append(
+                ("alert", self._body(rule, st, self.maintenance.active(st.info.get("tags", {}), now, st.resource), now))
+            )
+        return False
 
     def _advance(
         self,
@@ -263,6 +351,9 @@ class Evaluator:
 
     def _body(self, rule: Rule, st: AlertState, window: Window | None, now: float) -> dict[str, Any]:
         body = alert_body(rule, st, self.ctx, now=now)
+        if st.info.get("no_data"):
+            body["text"] = NO_DATA[self.ctx.language == "en"] + body["text"]
+            body["attributes"]["noData"] = NO_DATA[self.ctx.language == "en"].strip("【】[] ")
         if window is not None:
             # Alerta keeps a status sent with the alert ("external state change") and writes it to the history.
             body["status"] = "blackout"

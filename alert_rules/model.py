@@ -195,6 +195,10 @@ class Rule(BaseModel):
     open_buckets: Reduce | None = None
     suppresses: tuple[Suppression, ...] = ()
     expect: Expect | None = None
+    # A silent or down device is a fault only while a collector covering its county is alive
+    # (``supervision.liveness``, the figures' rule); otherwise nobody knows: no data, no new alert,
+    # an open one held as it is.  For rules on devices' polls (device_down, agent_silent).
+    needs_collector: bool = False
     enabled: bool = True
 
     @field_validator("for_s", "resolve_after_s", mode="before")
@@ -266,6 +270,8 @@ class Rule(BaseModel):
             raise ValueError("open_buckets: the query must GROUP BY device or facility (hours are per facility)")
         if self.opening_hours_only and "facility" not in tags:
             raise ValueError("opening_hours_only: the query must GROUP BY device or facility (hours are per facility)")
+        if self.needs_collector and "county" not in tags:
+            raise ValueError("needs_collector: the rule must GROUP BY device (liveness is per county)")
         for s in self.suppresses:
             if s.by not in tags:
                 raise ValueError(f"suppresses: by {s.by!r} is not among the rule's tags {tags}")

@@ -19,6 +19,8 @@ from typing import Any, NamedTuple
 from alert_rules.model import REGION_TAGS, Reduce, Rule, compile_condition, parse_duration
 from inventory.models import Facility, Inventory
 from pdcs.storage import InfluxDB, InfluxError
+from supervision.liveness import Liveness, fetch_liveness
+from supervision.serving import default_rules
 
 IsOpen = Callable[[Facility, dt.datetime], bool]
 
@@ -40,6 +42,7 @@ class Observation(NamedTuple):
     columns: dict[str, Any]
     bad: bool
     hold_s: float = 0.0  # bad this long before it may fire, beyond the rule's ``for`` (expected but missing)
+    no_data: bool = False  # silent, but no collector covering its county is alive: unknown, not bad
 
 
 def _reduce(how: Reduce, values: list[float]) -> float:
@@ -80,6 +83,20 @@ class ObserveContext:
     is_open: IsOpen
     open_cache: OpenCache = field(default_factory=OpenCache)
     results: dict[str, list[Observation]] = field(default_factory=dict)  # rule → this cycle's observations
+    liveness: Liveness | None = None  # the collectors' liveness at ``now``, read when a rule first asks
+
+    def collector_alive(self, county: str | None) -> bool:
+        """Was a collector covering ``county`` alive at ``now``?  The figures' rule (``supervision.liveness``):
+        alive in each minute it wrote a ``collector`` point and for 3 poll intervals after it.
+        A device without a county: better an alert than a silent fault (alive)."""
+        if not county:
+            return True
+        now_ms = int(self.now * 1000)
+        if self.liveness is None:
+            t = default_rules().timeline
+            hold_ms = int(t.max_gap_polls * t.default_poll_interval_s * 1000)
+            self.liveness = fetch_liveness(self.influx, now_ms, now_ms + 1, hold_ms)
+        return any(a <= now_ms < b for a, b in self.liveness.for_county(county))
 
 
 def device_tag_index(inventory: Inventory) -> dict[str, dict[str, str]]:
@@ -142,7 +159,13 @@ class RuleRunner:
                 merged[key] = obs
         if rule.expect is not None:
             self._expected(inventory, merged, now)
-        return list(merged.values())
+        out = list(merged.values())
+        if rule.needs_collector:
+            out = [
+                o._replace(bad=False, no_data=True) if o.bad and not ctx.collector_alive(o.tags.get("county")) else o
+                for o in out
+            ]
+        return out
 
     def _derive(self, ctx: ObserveContext) -> list[Observation]:
         """Group the source rule's observations by a region tag; bad when all (or any) of a group are."""
@@ -159,11 +182,13 @@ class RuleRunner:
         out = []
         for members in groups.values():
             down = sum(1 for o in members if o.bad)
+            unknown = sum(1 for o in members if o.no_data)  # their collector is silent: down or not, unknown
             bad = down == len(members) if d.when == "all" else down > 0
             tags = {k: v for k, v in members[0].tags.items() if k in keep}
             obs = self._make(tags, {"devices": len(members), "down": down, "value": down}, bad)
             if obs is not None:
-                out.append(obs)
+                no_data = not bad and unknown > 0 and (down + unknown == len(members) if d.when == "all" else True)
+                out.append(obs._replace(no_data=no_data))
         return out
 
     @staticmethod

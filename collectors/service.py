@@ -21,6 +21,7 @@ from pathlib import Path
 from collectors import prometheus_scrape
 from collectors.base import Collector, Target
 from collectors.config import ServiceConfig
+from collectors.inventory_state import inventory_points
 from collectors.probes.collector import ServiceProbeCollector
 from collectors.probes.icmp import IcmpCollector
 from collectors.probes.spec import load_probes
@@ -193,7 +194,8 @@ class CollectorService:
         self.totals["ok"] += stats.ok
         self.totals["failed"] += stats.failed
         self.totals["skipped"] += stats.skipped
-        await self._sink([self.self_point(stats)])
+        expected = inventory_points(self.inventory, self.config.regions, time.time_ns())
+        await self._sink([self.self_point(stats), *expected])
         await self.flush()
         if self._heartbeat is None or self._heartbeat.done():  # in a thread: a slow Alerta never delays polling
             self._heartbeat = asyncio.create_task(asyncio.to_thread(self.send_heartbeat))

@@ -134,6 +134,24 @@ UP_DOWN: list[dm.ValueMapping] = [
         }
     )
 ]
+# dashboards.queries.open_state: a facility's opening hours beside the devices' 0/1 (supervision/schedule.py).
+OPEN_CLOSED: list[dm.ValueMapping] = [
+    dm.ValueMap(
+        options={
+            "2": dm.ValueMappingResult(text="闭馆", color="#8e8e8e", index=0),
+            "4": dm.ValueMappingResult(text="开放", color="blue", index=1),
+        }
+    )
+]
+# inventory_device.open as the facility's state now: closed is grey, so a terminal off at night is not read as red.
+OPEN_NOW: list[dm.ValueMapping] = [
+    dm.ValueMap(
+        options={
+            "0": dm.ValueMappingResult(text="闭馆", color="#8e8e8e", index=0),
+            "1": dm.ValueMappingResult(text="开放", color="blue", index=1),
+        }
+    )
+]
 PASS_FAIL: list[dm.ValueMapping] = [
     dm.ValueMap(
         options={
@@ -224,13 +242,13 @@ def hide_time(panel: table.Panel) -> table.Panel:
 
 def device_counters(where: str) -> list[stat.Panel]:
     """设备总数 / 在线 / 离线 / 未通过检查: the four counters at the top of the region boards."""
-    from dashboards.queries import latest_check, latest_up
+    from dashboards.queries import expected_devices, latest_check, latest_up
 
     return [
         stat_panel(
             "设备总数",
-            "所选时间范围内上报过状态的设备数。",
-            InfluxQL(f'SELECT count("up") FROM ({latest_up(where)})', columns=("count",)),
+            "清单中应监测的设备数（采集器每轮写入 inventory_device），含从未上报状态的设备。",
+            InfluxQL(f'SELECT count("expected") FROM ({expected_devices(where)})', columns=("count",)),
         ).thresholds(thresholds((None, "blue"))),
         stat_panel(
             "在线设备",

@@ -13,6 +13,23 @@ def latest_up(where: str, *by: str) -> str:
     return f'SELECT last("up") AS "up" FROM "device_up" WHERE $timeFilter AND {where} GROUP BY {tags(*by, "device")}'
 
 
+def expected_devices(where: str, *by: str) -> str:
+    """Each device the inventory expects (``inventory_device``, written by the collector every cycle)."""
+    return (
+        f'SELECT last("expected") AS "expected" FROM "inventory_device" WHERE $timeFilter AND {where} '
+        f"GROUP BY {tags(*by, 'device')}"
+    )
+
+
+def open_state(where: str, *by: str) -> str:
+    """The facility's scheduled state per time bucket as 4 (开放) / 2 (闭馆): apart from ``up``'s 0/1, so one
+    state timeline can show both with :data:`dashboards.common.OPEN_CLOSED`."""
+    return (
+        f'SELECT 2 * max("open") + 2 AS "open" FROM "inventory_device" WHERE $timeFilter AND {where} '
+        f"GROUP BY time($__interval), {tags(*by)} fill(previous)"
+    )
+
+
 def latest_check(where: str, *by: str) -> str:
     """Each device's last result of each check in the range."""
     return (

@@ -86,8 +86,10 @@ def parse_seed(text: str) -> tuple[str | None, list[list[str]]]:
             blocks.append(block)
             continue
         blocks.append([line])
-    # The stock model renders interfaces and VLANs; drop seeded ones so they do not appear twice.
-    blocks = [b for b in blocks if not b[0].startswith(("interface ", "vlan "))]
+    # The stock model renders physical interfaces and VLANs; drop seeded ones so they do not appear
+    # twice.  Seeded SVIs (``interface Vlan…``, the routed uplink with its ``ip access-group``) stay
+    # verbatim blocks: the stock model has none until one is configured.
+    blocks = [b for b in blocks if not b[0].startswith(("interface ", "vlan ")) or b[0].startswith("interface Vlan")]
     return hostname, blocks
 
 

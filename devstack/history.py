@@ -20,6 +20,7 @@ from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
+from collectors.inventory_state import inventory_points
 from inventory.models import Device, DeviceKind, Facility, Inventory
 from pdcs.points import (
     COLLECTOR,
@@ -213,6 +214,7 @@ def week_of_points(
                 },
                 ns,
             )
+        yield from inventory_points(inventory, (), ns)  # what the collector writes once a cycle
 
 
 def _interfaces(

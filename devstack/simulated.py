@@ -192,6 +192,7 @@ def write_dev_inventory(
                     "address": ios.address(name),
                     "ssh_profile": "sim-ios-audit",
                     "vendor": "cisco",
+                    "uplink_interface": "Vlan100",  # the seeds' routed uplink (devstack/ios_configs)
                 }
             )
     # Scraped over HTTP: a real pdcs-agent as a reading-room terminal, node_exporter as the server.

@@ -28,6 +28,7 @@ SERVICE_PROBE = "service_probe"
 TERMINAL_SESSION = "terminal_session"
 CONFIG_CHANGE = "config_change"
 SYSLOG = "syslog"
+INVENTORY_DEVICE = "inventory_device"  # collectors/inventory_state.py
 
 _MEAS_ESC = str.maketrans({",": r"\,", " ": r"\ ", "\n": r"\n"})
 _KEY_ESC = str.maketrans({",": r"\,", "=": r"\=", " ": r"\ ", "\n": r"\n"})

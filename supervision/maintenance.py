@@ -13,7 +13,9 @@ opening hours (``supervision.schedule``).
 
 Planned maintenance inside opening hours still counts against availability:
 availability measures whether the public was served during scheduled service
-time (docs/architecture.md, "Maintenance windows and availability").
+time (docs/architecture.md, "Maintenance windows and availability"); the
+figures only mark the outages inside a window (``supervision.planned``).
+Alerting (``alert_rules``) imports these models from here.
 """
 
 from __future__ import annotations
@@ -232,20 +234,6 @@ class MaintenanceSchedule(_Model):
             if w.covers(tags, resource) and w.occurrence(when) is not None:
                 return w
         return None
-
-    def planned(self, tags: dict[str, str], start: float, end: float) -> list[tuple[str, float, float]]:
-        """The planned maintenance covering a resource within [start, end): (window name, start, end) in seconds.
-
-        For the supervision figures: an outage overlapping these spans was planned (it still
-        counts against availability inside opening hours; see the module's docstring)."""
-        t0, t1 = dt.datetime.fromtimestamp(start, dt.UTC), dt.datetime.fromtimestamp(end, dt.UTC)
-        spans = [
-            (w.name, a.timestamp(), b.timestamp())
-            for w in self.windows
-            if w.covers(tags)
-            for a, b in w.occurrences(t0, t1)
-        ]
-        return sorted(spans, key=lambda x: x[1])
 
 
 class MaintenanceError(Exception):

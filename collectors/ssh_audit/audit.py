@@ -8,6 +8,7 @@ turns any failure to reach the device into ``unknown`` results with the reason.
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -53,11 +54,30 @@ class DeviceAudit:
         return out
 
 
-def judge(driver: DialectDriver, texts: dict[str, str], rules: list[Rule]) -> list[RuleResult]:
-    """Results of every rule for ``driver.name`` over fetched ``texts`` (source → text)."""
+# Why a rule that needs an inventory fact (Rule.requires) is not judged without it.
+MISSING_FACT = {
+    "uplink_interface": (
+        "设备清单未填写该设备的上行接口（uplink_interface），无法判断边界接口 / "
+        "the inventory must name the device's uplink_interface (the interface facing the boundary)"
+    ),
+}
+
+
+def judge(
+    driver: DialectDriver, texts: dict[str, str], rules: list[Rule], facts: Mapping[str, str | None] | None = None
+) -> list[RuleResult]:
+    """Results of every rule for ``driver.name`` over fetched ``texts`` (source → text).
+
+    ``facts`` are the device's inventory facts a rule may need (``uplink_interface``).
+    """
     parsed: dict[str, ParsedConfig] = {}
     out: list[RuleResult] = []
+    known = {k: v for k, v in (facts or {}).items() if v}
     for rule in rules_for(rules, driver.name):
+        lacking = [f for f in rule.requires if f not in known]
+        if lacking:
+            out.append(RuleResult(rule, "unknown", notes=tuple(MISSING_FACT[f] for f in lacking)))
+            continue
         text = texts.get(rule.source)
         if text is None:
             out.append(RuleResult(rule, "unknown", notes=(f"source {rule.source!r} was not fetched",)))
@@ -69,7 +89,8 @@ def judge(driver: DialectDriver, texts: dict[str, str], rules: list[Rule]) -> li
         try:
             if rule.source not in parsed:
                 parsed[rule.source] = ParsedConfig(text, driver.comment)
-            outcome = evaluate(rule.check, parsed[rule.source])
+            check = rule.check.bind({f: known[f] for f in rule.requires}) if rule.requires else rule.check
+            outcome = evaluate(check, parsed[rule.source])
         except Exception as exc:  # a text the parser cannot take: report it, judge the other rules
             note = f"cannot parse {rule.source}: {type(exc).__name__}: {str(exc)[:120]}"
             out.append(RuleResult(rule, "unknown", notes=(note,)))
@@ -89,6 +110,7 @@ def audit_device(
     endpoint: Endpoint,
     creds: Credentials,
     rules: list[Rule],
+    facts: Mapping[str, str | None] | None = None,
 ) -> DeviceAudit:
     """Blocking: one SSH session, the dialect's commands, then the rules.  Never raises for the device."""
     started_ns = time.time_ns()
@@ -106,7 +128,7 @@ def audit_device(
             tuple(unknown_results(rules, driver.name, reason)),
             error=reason,
         )
-    results = judge(driver, texts, rules)
+    results = judge(driver, texts, rules, facts)
     return DeviceAudit(
         device_id,
         driver.name,

@@ -132,15 +132,34 @@ def _present(cond: Condition, regex: str, cfg: ParsedConfig) -> Outcome:
     rx = re.compile(regex)
     ev: list[str] = []
     lacking: list[str] = []
+    undefined: list[tuple[str, str]] = []
     for parent, children in groups:
         hits = [c for c in children if rx.search(c.strip())]
         if hits:
             ev.extend(_show(parent, c) for c in hits)
+            undefined.extend(_undefined(cond, rx, hits, cfg))
         else:
             lacking.append(parent)
             ev.append(f"{parent} (no /{regex}/)")
     notes = tuple(f"{p}: no line matches /{regex}/" for p in lacking)
-    return Outcome(not lacking, _cap(ev), notes)
+    notes += tuple(f"{name} is applied but not defined (no line matches /{rx_}/)" for name, rx_ in undefined)
+    return Outcome(not lacking and not undefined, _cap(ev), notes)
+
+
+def _undefined(cond: Condition, rx: re.Pattern[str], hits: list[str], cfg: ParsedConfig) -> list[tuple[str, str]]:
+    """(name, regex) of every name the ``hits`` capture that no line defines (``Condition.defined``)."""
+    if cond.defined is None:
+        return []
+    out: list[tuple[str, str]] = []
+    for line in hits:
+        m = rx.search(line.strip())
+        name = m.group(1) if m else None
+        if name is None:
+            continue
+        definition = cond.defined.replace("{ref}", re.escape(name))
+        if not cfg.objects(definition):
+            out.append((name, definition))
+    return out
 
 
 def _absent(cond: Condition, regex: str, cfg: ParsedConfig) -> Outcome:

@@ -124,7 +124,9 @@ class SshAuditCollector:
         host, port = device.host_port(profile.port)
         driver = DRIVERS[dialect]
         endpoint = Endpoint(host, port, profile.device_type or driver.netmiko_type, profile.timeout_s)
-        return audit_device(device.id, driver, endpoint, creds, self.rules)
+        return audit_device(
+            device.id, driver, endpoint, creds, self.rules, {"uplink_interface": device.uplink_interface}
+        )
 
     def _unknown(self, device: Device, dialect: str | None, reason: str) -> DeviceAudit:
         return DeviceAudit(

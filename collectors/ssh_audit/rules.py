@@ -52,6 +52,10 @@ class Condition(_Model):
     - ``all: [...]``, ``any: [...]``, ``not: {...}`` — combinations.
 
     ``parent: RE`` scopes a leaf to the children of the lines it matches.
+    ``defined: RE`` (with ``present``, whose regex then has one capture group) also asks that
+    the name each matching line captures is defined: some line matches ``defined`` with
+    ``{ref}`` replaced by that name (an access list applied to an interface must exist).
+    Regexes may hold ``{uplink_interface}``, bound per device (see ``Rule.requires``).
     ``missing`` is the result when nothing is there to judge (no parent
     line, no value line): ``fail`` by default, ``pass`` when the device's
     default is compliant (e.g. IOS's default exec-timeout of 10 minutes).
@@ -66,11 +70,12 @@ class Condition(_Model):
     in_: tuple[str, ...] | None = Field(default=None, alias="in")
     not_in: tuple[str, ...] | None = None
     missing: Literal["pass", "fail"] | None = None
+    defined: str | None = None
     all: tuple[Condition, ...] | None = None
     any: tuple[Condition, ...] | None = None
     not_: Condition | None = Field(default=None, alias="not")
 
-    @field_validator("present", "absent", "value", "parent")
+    @field_validator("present", "absent", "value", "parent", "defined")
     @classmethod
     def _re(cls, v: str | None) -> str | None:
         return _regex(v)
@@ -93,7 +98,30 @@ class Condition(_Model):
             raise ValueError("parent/missing belong to a present, absent or value condition")
         if kind in ("all", "any") and not getattr(self, kind):
             raise ValueError(f"{kind}: needs at least one condition")
+        if self.defined is not None:
+            if kind != "present" or re.compile(self.present or "").groups < 1:
+                raise ValueError("defined: belongs to a present condition whose regex has one capture group")
+            if "{ref}" not in self.defined:
+                raise ValueError("defined: the regular expression must hold {ref}, the captured name")
         return self
+
+    def bind(self, facts: dict[str, str]) -> Condition:
+        """This condition with every ``{name}`` of ``facts`` in its regexes replaced by the escaped value."""
+
+        def sub(rx: str | None) -> str | None:
+            if rx is None:
+                return None
+            for name, value in facts.items():
+                rx = rx.replace("{" + name + "}", re.escape(value))
+            return rx
+
+        update: dict[str, object] = {
+            k: sub(getattr(self, k)) for k in ("present", "absent", "value", "parent", "defined")
+        }
+        update["all"] = tuple(c.bind(facts) for c in self.all) if self.all is not None else None
+        update["any"] = tuple(c.bind(facts) for c in self.any) if self.any is not None else None
+        update["not_"] = self.not_.bind(facts) if self.not_ is not None else None
+        return self.model_copy(update=update)
 
 
 class LocalText(_Model):
@@ -135,6 +163,9 @@ class Rule(_Model):
     cis: str | None = None  # CIS benchmark item, e.g. "CIS Cisco IOS 16 1.5.1"
     severity: Severity
     remediation: LocalText
+    # Inventory facts the check needs, bound into its regexes as {name}; a device without
+    # one gets ``unknown`` (8.1.3.1 must know which interface is the boundary).
+    requires: tuple[Literal["uplink_interface"], ...] = ()
 
     @field_validator("dialects")
     @classmethod

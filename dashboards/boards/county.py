@@ -8,11 +8,13 @@ from grafana_foundation_sdk.models import dashboard as dm
 
 from dashboards.boards.base import board
 from dashboards.common import (
+    OPEN_NOW,
     TO_FACILITY,
     UP_DOWN,
     Names,
     board_url,
     device_counters,
+    hidden_columns,
     hide_time,
     link_column,
     name_columns,
@@ -26,7 +28,7 @@ from dashboards.common import (
     timeseries_panel,
 )
 from dashboards.influxql import InfluxQL
-from dashboards.queries import clients_sum, failing_checks, latest_up, uplink_sum
+from dashboards.queries import clients_sum, expected_devices, failing_checks, latest_up, uplink_sum
 
 UID = "pdcs-county"
 FOLDER = "regions"
@@ -38,7 +40,14 @@ DEVICE_COLUMNS = {
     "up": "状态",
     "rtt_ms": "响应时间 (ms)",
     "uptime_s": "运行时间",
+    "open": "开放状态",
 }
+# The device table's "up" cell for an inventory device without a status in the range.
+NOT_REPORTED = dm.SpecialValueMap(
+    options=dm.DashboardSpecialValueMapOptions(
+        match=dm.SpecialValueMatch.NULL, result=dm.ValueMappingResult(text="未上报", color="purple", index=2)
+    )
+)
 
 
 def device_table(where: str, names: Names, description: str, *, facility_board: bool = False) -> table.Panel:
@@ -53,8 +62,22 @@ def device_table(where: str, names: Names, description: str, *, facility_board: 
             columns=("up", "rtt_ms", "uptime_s"),
             group_by=("facility", "device", "kind"),
         ).table(),
+        # Every inventory device with its facility's scheduled state (开放 / 闭馆): a terminal down while
+        # closed is switched off, not an outage; a device with no status row shows 未上报.
+        InfluxQL(
+            f'SELECT last("open") AS "open" FROM "inventory_device" WHERE $timeFilter AND {where} '
+            'GROUP BY "facility", "device", "kind"',
+            columns=("open",),
+            group_by=("facility", "device", "kind"),
+        )
+        .ref_id("B")
+        .table(),
+    ).with_transformation(dm.DataTransformerConfig(id_val="merge", options={}))
+    panel = panel.override_by_name("up", [dm.DynamicConfigValue(id_val="mappings", value=[*UP_DOWN, NOT_REPORTED])])
+    panel = panel.override_by_name("open", [dm.DynamicConfigValue(id_val="mappings", value=OPEN_NOW)])
+    panel = panel.override_by_name(
+        "open", [dm.DynamicConfigValue(id_val="custom.cellOptions", value={"type": "color-text"})]
     )
-    panel = panel.override_by_name("up", [dm.DynamicConfigValue(id_val="mappings", value=UP_DOWN)])
     panel = panel.override_by_name(
         "up", [dm.DynamicConfigValue(id_val="custom.cellOptions", value={"type": "color-background"})]
     )
@@ -66,6 +89,37 @@ def device_table(where: str, names: Names, description: str, *, facility_board: 
     else:
         panel = link_column(panel, "facility", "打开场馆看板", "pdcs-facility", TO_FACILITY)
     return hide_time(renamed_columns(panel, DEVICE_COLUMNS)).span(24)
+
+
+# Grafana's "Filter data by values" transformation: keep the merged rows with no ``up`` (no device_up in range).
+NO_STATUS = dm.DataTransformerConfig(
+    id_val="filterByValue",
+    options={
+        "filters": [{"fieldName": "up", "config": {"id": "isNull", "options": {}}}],
+        "match": "any",
+        "type": "include",
+    },
+)
+
+
+def unreported_table(where: str, names: Names) -> table.Panel:
+    """未上报设备: the inventory's devices (``inventory_device``) merged with the ones that reported a status
+    (``device_up``), keeping those without one — InfluxQL alone cannot list a missing series."""
+    keys = ("facility", "device", "kind")
+    panel = (
+        table_panel(
+            "未上报设备",
+            "清单中应监测、但所选时间范围内从未上报状态的设备（如仅做 SSH 审计的交换机、未配置地址的设备）。",
+            InfluxQL(expected_devices(where, "facility", "kind"), columns=("expected",), group_by=keys).table(),
+            InfluxQL(latest_up(where, "facility", "kind"), columns=("up",), group_by=keys).ref_id("B").table(),
+        )
+        .with_transformation(dm.DataTransformerConfig(id_val="merge", options={}))
+        .with_transformation(NO_STATUS)
+    )
+    panel = name_columns(panel, names, ["facility", "device", "kind"])
+    panel = link_column(panel, "facility", "打开场馆看板", "pdcs-facility", TO_FACILITY)
+    panel = renamed_columns(panel, {"facility": "场馆", "device": "设备", "kind": "类型"})
+    return hidden_columns(hide_time(panel), "expected", "up").span(24).height(6)
 
 
 def failing_checks_table(where: str, names: Names, *by: str) -> table.Panel:
@@ -122,7 +176,14 @@ def build(names: Names) -> db.Dashboard:
         ],
     )
     d = d.with_panel(series_names(grid, names))
-    d = d.with_panel(device_table(where, names, "县（区）内每台设备最近一次采集的状态、响应时间与运行时间。"))
+    d = d.with_panel(
+        device_table(
+            where,
+            names,
+            "县（区）内清单中每台设备最近一次采集的状态、响应时间、运行时间与场馆开放状态；从未上报的设备显示“未上报”。",
+        )
+    )
+    d = d.with_panel(unreported_table(where, names))
 
     bandwidth = timeseries_panel(
         "出口带宽",

@@ -9,8 +9,9 @@ from grafana_foundation_sdk.models import common as cm
 from grafana_foundation_sdk.models import dashboard as dm
 
 from dashboards.boards.base import board
-from dashboards.boards.county import device_table, failing_checks_table
+from dashboards.boards.county import device_table, failing_checks_table, unreported_table
 from dashboards.common import (
+    OPEN_CLOSED,
     UP_DOWN,
     Names,
     hide_time,
@@ -23,7 +24,7 @@ from dashboards.common import (
     timeseries_panel,
 )
 from dashboards.influxql import DATASOURCE, InfluxQL
-from dashboards.queries import clients_sum
+from dashboards.queries import clients_sum, open_state
 
 UID = "pdcs-facility"
 FOLDER = "regions"
@@ -38,7 +39,10 @@ def build(names: Names) -> db.Dashboard:
     timeline = (
         statetimeline.Panel()
         .title("设备在线状态")
-        .description("每台设备在各时间段的在线（绿）/ 离线（红）状态。")
+        .description(
+            "每台设备在各时间段的在线（绿）/ 离线（红）状态；首行“开放时间”是场馆按开放时间（含节假日、闭馆公告）"
+            "开放（蓝）/ 闭馆（灰）的时段——闭馆时终端关机属正常，不算停服。"
+        )
         .datasource(DATASOURCE)
         .with_target(
             InfluxQL(
@@ -48,7 +52,12 @@ def build(names: Names) -> db.Dashboard:
                 group_by=("device",),
             ).alias("$tag_device")
         )
-        .mappings(UP_DOWN)
+        .with_target(
+            InfluxQL(open_state(where, "facility"), columns=("open",), group_by=("facility",))
+            .ref_id("B")
+            .alias("开放时间")
+        )
+        .mappings(UP_DOWN + OPEN_CLOSED)
         .show_value(cm.VisibilityMode.NEVER)
         .merge_values(True)
         .row_height(0.8)
@@ -59,8 +68,14 @@ def build(names: Names) -> db.Dashboard:
     )
     d = d.with_panel(series_names(timeline, names))  # type: ignore[arg-type]
     d = d.with_panel(
-        device_table(where, names, "场馆内每台设备最近一次采集的状态、响应时间与运行时间。", facility_board=True)
+        device_table(
+            where,
+            names,
+            "场馆内清单中每台设备最近一次采集的状态、响应时间、运行时间与场馆开放状态；从未上报的设备显示“未上报”。",
+            facility_board=True,
+        )
     )
+    d = d.with_panel(unreported_table(where, names))
 
     d = d.with_panel(
         timeseries_panel(

@@ -115,23 +115,6 @@ def test_maintenance_windows_command(tmp_path: Path) -> None:
     )
 
 
-def test_planned_spans_for_the_figures() -> None:
-    weekly = Window.model_validate(
-        {
-            "name": "周一例行维护",
-            "facility": "JT-LIB",
-            "holidays": "skip",
-            "weekly": {"days": ["mon"], "start": "08:00", "end": "10:00"},
-        }
-    )
-    s = MaintenanceSchedule(windows=(weekly,))
-    # 1–31 October 2026: Mondays 5 (National Day holiday, skipped), 12, 19 and 26.
-    spans = s.planned(TAGS, at(2026, 10, 1, 0, 0), at(2026, 11, 1, 0, 0))
-    assert [dt.datetime.fromtimestamp(a, BJ).day for _, a, _ in spans] == [12, 19, 26]
-    assert all(b - a == 7200 for _, a, b in spans)
-    assert s.planned({**TAGS, "facility": "X"}, at(2026, 10, 1, 0, 0), at(2026, 11, 1, 0, 0)) == []
-
-
 def test_add_window_appends_a_valid_entry(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 

@@ -57,7 +57,7 @@ def test_generator_writes_only_schema_fields_and_tags(example_inventory: Invento
         seen.setdefault(p.measurement, set()).update(p.fields)
     assert set(seen) == {
         "device_up", "interface", "wireless", "host", "security_check", "collector", "snmp_trap", "syslog",
-        "terminal_session",
+        "terminal_session", "inventory_device",
     }  # fmt: skip
     assert seen["interface"] == s["interface"][1]
     assert seen["host"] == s["host"][1]

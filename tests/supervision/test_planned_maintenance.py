@@ -9,6 +9,8 @@ window: not marked).
 
 from __future__ import annotations
 
+import json
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,16 +18,19 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from inventory.load import load_inventory
 from inventory.models import Inventory
 from pdcs.settings import Settings
 from pdcs.storage import InfluxDB
 from reports.gather import build_report
+from supervision.maintenance import MaintenanceSchedule, Window
 from supervision.periods import Period
-from supervision.planned import load_schedule
+from supervision.planned import Scope, load_schedule, occurrences
 from supervision_api.access.store import issue_token
 from supervision_api.app import create_app
 from supervision_api.db.users import Role
 from supervision_api.state import AppState
+from tests.support.cli import pdcs_argv, pdcs_env
 from tests.support.scenarios import at, write_polls
 
 WINDOWS = (
@@ -148,3 +153,72 @@ def test_report_marks_planned_maintenance(written: InfluxDB, inventory: Inventor
         ]
         assert any(note in n for n in sec.notes)
         assert not any(t.key == "maintenance" for t in before.tables)
+
+
+def test_occurrences_skip_holidays_and_other_scopes(inventory: Inventory) -> None:
+    weekly = Window.model_validate(
+        {
+            "name": "周一例行维护",
+            "facility": "jt-lib",
+            "holidays": "skip",
+            "weekly": {"days": ["mon"], "start": "08:00", "end": "10:00"},
+        }
+    )
+    s = MaintenanceSchedule(windows=(weekly,))
+    october = Period(at("2026-10-01"), at("2026-11-01"))
+    # 1–31 October 2026: Mondays 5 (National Day holiday, skipped), 12, 19 and 26.
+    found = occurrences(s, inventory, Scope("510121", "jt-lib"), october)
+    assert [o.as_dict()["start"] for o in found] == [f"2026-10-{d}T08:00:00+08:00" for d in (12, 19, 26)]
+    assert all(o.end - o.start == 7200 for o in found)
+    assert occurrences(s, inventory, Scope("510121", "jt-wh"), october) == []  # another facility
+    assert len(occurrences(s, inventory, Scope("5101"), october)) == 3  # its city
+    assert occurrences(s, inventory, Scope("53"), october) == []  # another province
+
+
+def test_cli_marks_planned_maintenance(influx: InfluxDB, examples_dir: Path, tmp_path: Path) -> None:
+    inv = load_inventory(examples_dir)
+    # Thursday 8 Oct 2026: the library's switch down 10:00–11:00 (the library opens 09:00–20:30 Tue–Fri).
+    write_polls(
+        influx,
+        inv,
+        "jt-lib-sw01",
+        at("2026-10-08"),
+        at("2026-10-09"),
+        down=[(at("2026-10-08", "10:00"), at("2026-10-08", "11:00"))],
+    )
+    f = tmp_path / "windows.yaml"
+    f.write_text(
+        "windows:\n  - {name: 周四巡检, facility: jt-lib, weekly: {days: [thu], start: '10:00', end: '10:30'}}\n",
+        encoding="utf-8",
+    )
+    argv = pdcs_argv(
+        "supervision",
+        "availability",
+        "--facility",
+        "jt-lib",
+        "--start",
+        "2026-10-08T00:00:00+08:00",
+        "--end",
+        "2026-10-09T00:00:00+08:00",
+        "-i",
+        str(examples_dir),
+        "--influx-url",
+        influx.url,
+        "--influx-db",
+        influx.database,
+    )
+    env = pdcs_env(PDCS_MAINTENANCE_FILE=str(f))
+    run = subprocess.run([*argv, "--json"], env=env, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    body = json.loads(run.stdout)
+    [outage] = body["outages"]
+    assert outage["planned_maintenance"]["name"] == "周四巡检" and outage["in_service_s"] == 3600  # still counts
+    assert body["up_s"] == 10.5 * 3600
+    table = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=60)
+    assert table.returncode == 0 and "计划维护" in table.stdout and "周四巡检" in table.stdout
+    f.write_text(
+        "windows:\n  - {name: 坏窗口, facility: jt-lib, weekly: {days: [thu], start: '25:00', end: '10:30'}}\n",
+        encoding="utf-8",
+    )
+    bad = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and f"{f}:2: windows.0.weekly.start" in bad.stderr, bad.stderr

@@ -61,6 +61,7 @@ def make_inventory(
             address=address,
             ssh_profile="audit",
             vendor=vendor,
+            uplink_interface=None if vendor == "linux" else "Vlan100",  # the seeds' routed uplink
         )
         for dev_id, (address, vendor) in devices.items()
     }

@@ -15,6 +15,7 @@ from tests.support.cli import pdcs_argv, pdcs_env
 from .conftest import ENABLE, PASSWORD
 
 N_IOS = len(rules_for(load_rules(), "cisco_ios"))
+UP = "vendor: cisco, uplink_interface: Vlan100"  # the seeds' routed uplink (GB/T 22239 8.1.3.1 rule)
 
 
 def _inventory(folder: Path, fake_ios: FakeIosServer) -> Path:
@@ -33,8 +34,8 @@ ssh_profiles:
     secret: {{file: secrets.yaml, key: enable}}
     timeout_s: 5
 devices:
-  - {{id: lib-sw, kind: switch, facility: lib, address: "{fake_ios.address("good")}", ssh_profile: ios, vendor: cisco}}
-  - {{id: town-sw, kind: switch, facility: town, address: "{fake_ios.address("bad")}", ssh_profile: ios, vendor: cisco}}
+  - {{id: lib-sw, kind: switch, facility: lib, address: "{fake_ios.address("good")}", ssh_profile: ios, {UP}}}
+  - {{id: town-sw, kind: switch, facility: town, address: "{fake_ios.address("bad")}", ssh_profile: ios, {UP}}}
   - {{id: town-ap, kind: wireless_ap, facility: town, vendor: huawei}}
 """,
         encoding="utf-8",

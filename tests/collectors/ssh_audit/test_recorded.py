@@ -21,13 +21,19 @@ from devstack.fake_ios import ios_seed
 from .conftest import DATA
 
 CASES = [("cisco_ios", "ios"), ("huawei_vrp", "huawei"), ("h3c_comware", "h3c"), ("ruijie_rgos", "ruijie")]
+# The inventory's uplink_interface of each recorded device (the boundary of GB/T 22239 8.1.3.1).
+UPLINK = {"ios": "Vlan100", "huawei": "GigabitEthernet0/0/1", "h3c": "GigabitEthernet1/0/24",
+          "ruijie": "GigabitEthernet 0/1"}  # fmt: skip
+UPLINK_RULES = {"cisco_ios": "ios-uplink-acl", "huawei_vrp": "vrp-uplink-acl", "h3c_comware": "comware-uplink-acl",
+                "ruijie_rgos": "rgos-uplink-acl"}  # fmt: skip
 
 
-def run(dialect: str, stem: str, case: str) -> dict[str, RuleResult]:
+def run(dialect: str, stem: str, case: str, uplink: str | None = "") -> dict[str, RuleResult]:
     driver = DRIVERS[dialect]
     raw = ios_seed(case) if stem == "ios" else (DATA / f"{stem}_{case}.txt").read_text(encoding="utf-8")
     text = driver.clean(raw)
-    return {r.rule.id: r for r in judge(driver, {"config": text}, load_rules())}
+    facts = {"uplink_interface": UPLINK[stem] if uplink == "" else uplink}
+    return {r.rule.id: r for r in judge(driver, {"config": text}, load_rules(), facts)}
 
 
 @pytest.mark.parametrize(("dialect", "stem"), CASES)
@@ -115,3 +121,24 @@ def test_empty_or_unparsable_answers_are_unknown_not_failures() -> None:
     # On Linux an empty text is a missing file, judged like any other text.
     linux = judge(DRIVERS["linux"], dict.fromkeys(DRIVERS["linux"].sources, ""), rules)
     assert {r.status for r in linux} == {"pass", "fail"}
+
+
+@pytest.mark.parametrize(("dialect", "stem"), CASES)
+def test_boundary_rule_needs_the_uplink_named_in_the_inventory(dialect: str, stem: str) -> None:
+    result = run(dialect, stem, "compliant", uplink=None)[UPLINK_RULES[dialect]]
+    assert result.status == "unknown" and result.rule.mlps and result.rule.mlps.item == "8.1.3.1"
+    assert "uplink_interface" in result.notes[0] and "上行接口" in result.notes[0]
+    # Another interface named as the uplink: no such interface on the device, so no filter on it.
+    other = run(dialect, stem, "compliant", uplink="Eth9/9")[UPLINK_RULES[dialect]]
+    assert other.status == "fail" and "no line matches /^interface Eth9/9$/" in other.notes[0]
+
+
+def test_boundary_rule_evidence_and_undefined_acl() -> None:
+    ios = run("cisco_ios", "ios", "compliant")["ios-uplink-acl"]
+    assert ios.evidence == ("interface Vlan100 > ip access-group BORDER in",)
+    vrp = run("huawei_vrp", "huawei", "noncompliant")["vrp-uplink-acl"]
+    assert vrp.status == "fail" and vrp.notes[0].startswith("3999 is applied but not defined")
+    rgos = run("ruijie_rgos", "ruijie", "noncompliant")["rgos-uplink-acl"]
+    assert rgos.status == "fail" and rgos.notes[0].startswith("NOPE is applied but not defined")
+    h3c = run("h3c_comware", "h3c", "noncompliant")["comware-uplink-acl"]
+    assert h3c.status == "fail" and "interface GigabitEthernet1/0/24 (no" in h3c.evidence[0]
