@@ -86,9 +86,9 @@ WINDOW_S = 86400.0  # request timestamps and (new instances') batch times: ±24 
 FUTURE_S = 300.0  # a batch may be this far in the future (clock skew)
 MAX_BODY = 4 * 1024 * 1024  # bytes on the wire (compressed)
 MAX_DECOMPRESSED = 16 * 1024 * 1024  # bytes after gzip: a batch is ~10-50 KB of exposition
-# Samples in one batch's exposition (PDCS_INGEST_MAX_SAMPLES). pdcs-agent sends a few dozen; a Windows
-# terminal whose agent relays windows_exporter with every collector on sends a few thousand
-# (windows_service_state alone is 7 per service). 16 MB of short lines would be ~500,000 samples.
+# Samples in one batch's exposition (PDCS_INGEST_MAX_SAMPLES). pdcs-agent publishes 21 metric names,
+# one sample per check, probe or disk: dozens to a few hundred per batch; even a full node_exporter or
+# windows_exporter page is a few thousand. 16 MB of short lines would be ~500,000 samples.
 MAX_SAMPLES = 50_000
 Sink = Callable[[list[Point]], None]
 
