@@ -7,6 +7,9 @@ own devices have addresses on other networks and are never polled here), then
 runs the collector and the API as child processes and prints where to look.
 Alerting comes too (``--no-alerting`` leaves it out): PostgreSQL and Alerta, the
 collector's heartbeats, and ``pdcs alerts`` evaluating the rules every 30 s.
+Syslog too: Debian's rsyslogd on free loopback ports writing the run's store
+(``<workdir>/syslog``) and ``pdcs syslog index`` every 10 s, so the ``syslog``
+counts fill (a message from 127.0.0.1 counts for the first simulated device).
 With ``--inventory PATH`` it runs against real devices instead.
 """
 
@@ -24,6 +27,7 @@ import typer
 
 if TYPE_CHECKING:
     from devstack.alerta import AlertaServer
+    from devstack.rsyslog import RsyslogServer
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -48,6 +52,7 @@ def up(
     from devstack.influxdb import start_influxdb
     from devstack.node_exporter import start_node_exporter
     from devstack.procs import Managed
+    from devstack.rsyslog import start_rsyslog
     from devstack.simulated import write_dev_inventory
     from devstack.snmpd import start_snmpd
     from devstack.snmpsim import start_snmpsim
@@ -93,8 +98,13 @@ def up(
             inventory = write_dev_inventory(
                 EXAMPLES, workdir / "inventory", snmpd, sim, interval_s=interval, ios=ios, exporters=exporters
             )
+        typer.echo("starting rsyslogd (the syslog receiver) …")
+        rsyslog = start_rsyslog(workdir / "syslog")
+        stopping.append(rsyslog)
         env = {
             "PDCS_INFLUX_URL": influx.url,
+            "PDCS_SYSLOG_STORE": str(rsyslog.store),
+            "PDCS_SYSLOG_STATE": str(workdir / "syslog-index.json"),
             "PDCS_AUDIT_DIR": str(workdir / "audit"),
             "PDCS_SSH_KNOWN_HOSTS": str(workdir / "ssh_known_hosts"),  # the simulated switches' keys, per run
             "PYTHONUNBUFFERED": "1",
@@ -118,6 +128,10 @@ def up(
         ).start()
         stopping.append(collector)
         parts = [collector]
+        syslog_argv = [*py, "syslog", "index", "--inventory", str(inventory), "--interval", "10"]
+        syslog_index = Managed("syslog-index", syslog_argv, workdir / "syslog-index.log", env=env).start()
+        stopping.append(syslog_index)
+        parts.append(syslog_index)
         usage_argv = [sys.executable, "-m", "devstack.usage_sim", str(inventory), *schedule]
         usage_roll = Managed("usage-rollup", usage_argv, workdir / "usage-rollup.log", env=env).start()
         stopping.append(usage_roll)  # today's roll-up every 5 minutes, so 服务效能 fills during the day
@@ -161,7 +175,7 @@ def up(
         api.wait_ready(lambda: httpx.get(f"http://127.0.0.1:{api_port}/health", timeout=1).is_success, 60)
         env_file = _write_env_file(workdir, influx.url, settings.influx_db, api_port, db_url, inventory, alerta)
         stopping.insert(0, _Remove(env_file))  # removed last: the servers it names are gone by then
-        _print_where_to_look(influx.url, api_port, inventory, workdir, interval, token, alerta)
+        _print_where_to_look(influx.url, api_port, inventory, workdir, interval, token, alerta, rsyslog)
         if detach:
             stopping.clear()  # leave them running
             return
@@ -208,6 +222,8 @@ def _write_env_file(
         "PDCS_INVENTORY": str(inventory.resolve()),
         "PDCS_AUDIT_DIR": str(workdir / "audit"),
         "PDCS_SSH_KNOWN_HOSTS": str(workdir / "ssh_known_hosts"),
+        "PDCS_SYSLOG_STORE": str(workdir / "syslog" / "store"),  # devstack/rsyslog.py's layout
+        "PDCS_SYSLOG_STATE": str(workdir / "syslog-index.json"),
     }
     if alerta is not None:
         values |= {"PDCS_ALERTA_URL": alerta.url, "PDCS_ALERTA_API_KEY_FILE": str(workdir / "alerta-key")}
@@ -268,6 +284,7 @@ def _print_where_to_look(
     interval: float,
     token: str,
     alerta: AlertaServer | None,
+    rsyslog: RsyslogServer,
 ) -> None:
     base = f"http://127.0.0.1:{api_port}"
     env = workdir / "env"
@@ -293,7 +310,10 @@ pdcs is running.
   API            {base}/docs   (health: {base}/health)
   InfluxDB       {influx_url}  (database pdcs)
   inventory      {inventory}
-  logs           {workdir}/collector.log, {workdir}/api.log, {workdir}/alerts.log
+  logs           {workdir}/collector.log, {workdir}/api.log, {workdir}/alerts.log, {workdir}/syslog-index.log
+  syslog         udp {rsyslog.host}:{rsyslog.udp_port}  tcp {rsyslog.host}:{rsyslog.tcp_port}   (rsyslogd)
+                 store {rsyslog.store}, counted every 10 s by pdcs syslog index
+                 try: logger -n {rsyslog.host} -P {rsyslog.udp_port} -d hello
 {alerting}
   web page       {base}/web/   (sign in with the token below)
   API token      export PDCS_TOKEN={token}

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import signal
 import subprocess
+import threading
 import time
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -13,6 +15,7 @@ import psutil
 import pytest
 
 from devstack.procs import free_port
+from pdcs.settings import Settings, read_env_file
 from tests.support.cli import pdcs_argv, pdcs_env
 
 
@@ -35,12 +38,21 @@ def test_dev_up_serves_availability_from_real_polls(tmp_path: Path) -> None:
         stderr=subprocess.STDOUT,
         text=True,
     )
+    printed: list[str] = []  # the run command's output, read as it comes (the syslog port is printed)
+
+    def read() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            printed.append(line)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
     try:
         base = f"http://127.0.0.1:{port}"
         answer: dict[str, object] = {}
         deadline = time.monotonic() + 150
         while time.monotonic() < deadline:
-            assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
+            assert proc.poll() is None, "".join(printed)
             # A window that has closed: points still arriving could land between count() and sum().
             end = datetime.now(UTC) - timedelta(seconds=2)
             window = {"start": (end - timedelta(minutes=10)).isoformat(), "end": end.isoformat()}
@@ -115,10 +127,30 @@ def test_dev_up_serves_availability_from_real_polls(tmp_path: Path) -> None:
         )
         assert sent.returncode == 0 and "accepted (code 0)" in sent.stdout, sent.stdout + sent.stderr
         assert "【测试】pdcs 告警通知通道测试" in (workdir / "notify-sink.log").read_text(encoding="utf-8")
+        # Syslog: a message sent with logger(1) to the printed port is counted in InfluxDB by the indexer
+        # (from 127.0.0.1, so it counts for the first simulated device; local3.crit marks it as ours).
+        found = re.search(r"syslog +udp 127\.0\.0\.1:(\d+)", "".join(printed))
+        assert found, "".join(printed)
+        logger = ["logger", "-n", "127.0.0.1", "-P", found.group(1), "-d", "-p", "local3.crit", "-t", "pdcs-test"]
+        subprocess.run([*logger, "pdcs dev up syslog test"], check=True, timeout=10)
+        env = read_env_file(workdir / "env")
+        settings = Settings(influx_url=env["PDCS_INFLUX_URL"], influx_db=env["PDCS_INFLUX_DB"])
+        query = (
+            "SELECT sum(messages) FROM syslog WHERE syslog_facility='local3' AND severity='crit' AND time > now() - 1h"
+        )
+        counted = 0
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not counted:
+            with settings.influx() as db:
+                counted = sum(row["sum"] for s in db.query(query) for row in s.rows())
+            time.sleep(1)
+        assert counted == 1, (workdir / "syslog-index.log").read_text(errors="replace")
         assert _children_of(workdir), "the servers should be running under the work folder"
     finally:
         proc.send_signal(signal.SIGINT)
-        out, _ = proc.communicate(timeout=60)
+        proc.wait(timeout=60)
+        reader.join(timeout=10)
+    out = "".join(printed)
     assert proc.returncode == 0, out
     assert "pdcs is running." in out
     time.sleep(0.5)
