@@ -21,6 +21,7 @@ from supervision.maintenance import MaintenanceSchedule
 from supervision.recent_polls import PollFetch, RecentPolls
 from supervision.regions import UnknownRegion, normalise_region
 from supervision_api.access.auth import CurrentUser, require_scope
+from supervision_api.db.users import Principal
 from supervision_api.errors import ApiError, request_lang
 from supervision_api.state import AppState
 
@@ -120,12 +121,22 @@ async def get_device(
     return device
 
 
+def visible_facility(inventory: Inventory, user: Principal, facility_id: str) -> Facility | None:
+    """The facility if ``user`` may see it; None when unknown *or* outside the scope.
+
+    One answer for both, so a caller cannot learn which ids exist in other counties; the API
+    (``get_facility``) and the web page ``/web/facility/{id}`` both answer 404 from it.
+    """
+    facility = inventory.facilities.get(facility_id)
+    return facility if facility is not None and user.may_see(facility.county) else None
+
+
 async def get_facility(
     facility_id: Annotated[str, Path(description="facility id")], state: StateDep, user: CurrentUser
 ) -> Facility:
     """The facility of a ``/facilities/{facility_id}`` route; 404 when unknown *or* outside the caller's scope."""
-    facility = state.inventory.facilities.get(facility_id)
-    if facility is None or not user.may_see(facility.county):
+    facility = visible_facility(state.inventory, user, facility_id)
+    if facility is None:
         raise ApiError(404, "error.not_found.facility", id=facility_id)
     return facility
 

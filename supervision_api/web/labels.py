@@ -66,7 +66,6 @@ register(
         "web.map": ("设施分布", "Facilities on the map"),
         "web.login.title": ("使用访问令牌登录", "Sign in with an access token"),
         "web.error.period": ("日期有误：{detail}", "bad dates: {detail}"),
-        "web.error.outside": ("超出您的权限范围", "outside your scope"),
         "web.error.facility": ("未找到设施 {id}", "facility {id} not found"),
     }
 )

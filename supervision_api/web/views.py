@@ -26,6 +26,7 @@ from pdcs.i18n import Lang, normalise, text
 from supervision.periods import Period
 from supervision_api.access.store import record
 from supervision_api.db.users import Principal
+from supervision_api.deps import visible_facility
 from supervision_api.web import labels as _labels  # noqa: F401  (registers the page texts)
 from supervision_api.web.figures import facility_view, region_view, targets, tone
 from supervision_api.web.pages import TZ, _Refused, _region, _state, _user, templates
@@ -183,17 +184,14 @@ def facility_page(
     state = _state(request)
     s, e = _dates(start, end)
     ctx = _context(request, user, lg, s, e)
-    inv = state.views.get(state.inventory, user.scope)
-    fac = inv.facilities.get(facility_id)
+    fac = visible_facility(state.inventory, user, facility_id)  # as the API: 404 also outside the scope
     try:
-        known = state.inventory.facilities.get(facility_id)
-        if known is None:
+        if fac is None:
             raise _Refused(404, text("web.error.facility", lg, id=facility_id[:40]))
-        if fac is None or not user.may_see(known.county):
-            raise _Refused(403, text("web.error.outside", lg))  # the id is not echoed: it names a foreign place
         period = _period(s, e, lg)
     except _Refused as exc:
         return _refusal(request, exc, ctx, "facility.html")
+    inv = state.views.get(state.inventory, user.scope)
     view = facility_view(state.influx, inv, fac, period, lg)
     record(state, user, "report.view", region=fac.county, target=f"/web/facility/{fac.id}", via="web")
     ctx |= {
