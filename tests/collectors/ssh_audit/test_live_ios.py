@@ -60,12 +60,16 @@ async def test_configuration_change_over_ssh_flips_the_result(
     col, targets = _collector(fake_ios, tmp_path, changing=fake_ios.address("changing"))
     before = {p.tags["check"]: p.fields["status"] for p in await col.collect(targets["changing"])}
     assert before["ios-vty-acl"] == "pass" and before["ios-snmp-no-rw"] == "pass"
+    assert before["ios-uplink-acl"] == "pass"  # 8.1.3.1: Vlan100 (the uplink) has "ip access-group BORDER in"
     dev = fake_ios.devices["changing"]
     conn = ConnectHandler(device_type="cisco_ios", host=fake_ios.host, port=dev.port, username=dev.username,
                           password=PASSWORD, secret=ENABLE)  # fmt: skip
     try:
         conn.enable()
-        conn.send_config_set(["snmp-server community n0tPubl1c RW", "line vty 5 15", "no access-class MGMT in"])
+        conn.send_config_set(
+            ["snmp-server community n0tPubl1c RW", "no ip access-list extended BORDER", "line vty 5 15",
+             "no access-class MGMT in"]
+        )  # fmt: skip
     finally:
         conn.disconnect()
     after = {p.tags["check"]: p for p in await col.collect(targets["changing"])}
@@ -74,6 +78,9 @@ async def test_configuration_change_over_ssh_flips_the_result(
     assert after["ios-vty-acl"].fields["status"] == "fail"
     assert "line vty 5 15 (no" in str(after["ios-vty-acl"].fields["detail"])
     assert after["ios-ntp"].fields["status"] == "pass"
+    # The uplink still names BORDER, which no longer exists: an undefined list filters nothing.
+    assert after["ios-uplink-acl"].fields["status"] == "fail"
+    assert "BORDER is applied but not defined" in str(after["ios-uplink-acl"].fields["detail"])
 
 
 async def test_wrong_password_gives_unknown_with_reason_and_no_secret(

@@ -101,3 +101,20 @@ def test_rules_map_to_items_of_the_grading_catalogue_at_their_levels() -> None:
         assert r.mlps.item in catalogue, r.id
         # A level-3-only rule must map to a level-3-only item, or it would count at level 2.
         assert (2 in r.mlps.levels) == (catalogue[r.mlps.item].level2 is not None), r.id
+
+
+def test_defined_needs_a_capture_group_and_the_ref_placeholder() -> None:
+    head = "rules:\n  - id: x\n    title: {zh: 甲, en: a}\n    dialects: [cisco_ios]\n    severity: low\n"
+    tail = "    remediation: {zh: 乙, en: b}\n"
+    with pytest.raises(RulesError) as err:
+        parse_rules(head + "    check: {present: '^ip access-group \\S+ in$', defined: '^x {ref}'}\n" + tail, "d.yaml")
+    assert err.value.problems == ["d.yaml:6: x.check: defined: belongs to a present condition whose regex has one "
+                                  "capture group"]  # fmt: skip
+    with pytest.raises(RulesError, match="must hold \\{ref\\}"):
+        parse_rules(head + "    check: {present: '^ip access-group (\\S+) in$', defined: '^x'}\n" + tail, "d.yaml")
+
+
+@pytest.mark.parametrize("prefix", ["ios", "vrp", "comware", "rgos"])
+def test_each_network_dialect_has_the_boundary_rule(prefix: str) -> None:
+    rule = next(r for r in load_rules() if r.id == f"{prefix}-uplink-acl")
+    assert rule.requires == ("uplink_interface",) and rule.mlps and rule.mlps.item == "8.1.3.1"
