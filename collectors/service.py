@@ -34,7 +34,7 @@ from collectors.ssh_audit.collector import SshAuditCollector
 from collectors.traps import TrapReceiver
 from collectors.writer import Writer
 from inventory.models import Inventory
-from pdcs.points import COLLECTOR, Point
+from pdcs.points import COLLECTOR, DEVICE_UP, Point
 from pdcs.settings import Settings
 from pdcs.storage.influx import InfluxDB, InfluxError
 
@@ -129,9 +129,13 @@ class CollectorService:
         self.cycles = 0
         self.totals = {"ok": 0, "failed": 0, "skipped": 0}
         self.traps: TrapReceiver | None = None
+        self._up: dict[str, int] = {}  # each device's latest device_up.up this cycle → inventory_device.state
 
     # -- points into the spool ------------------------------------------------
     async def _sink(self, points: list[Point]) -> None:
+        for p in points:
+            if p.measurement == DEVICE_UP and "up" in p.fields and "device" in p.tags:
+                self._up[p.tags["device"]] = int(p.fields["up"])
         self._buffer.extend(p.to_line() for p in points if p.is_writable())
         if len(self._buffer) >= self.config.flush_points:
             await self.flush()
@@ -194,7 +198,8 @@ class CollectorService:
         self.totals["ok"] += stats.ok
         self.totals["failed"] += stats.failed
         self.totals["skipped"] += stats.skipped
-        expected = inventory_points(self.inventory, self.config.regions, time.time_ns())
+        up, self._up = self._up, {}
+        expected = inventory_points(self.inventory, self.config.regions, time.time_ns(), up=up)
         await self._sink([self.self_point(stats), *expected])
         await self.flush()
         if self._heartbeat is None or self._heartbeat.done():  # in a thread: a slow Alerta never delays polling

@@ -134,6 +134,16 @@ UP_DOWN: list[dm.ValueMapping] = [
         }
     )
 ]
+# The 场馆状态 grid shows each facility's mean inventory_device.state (1 up, 0 down while open, 2 down while
+# closed): an open facility has no 2s (0..1 = the share online), a closed one no 0s, so above 1 means
+# closed with devices switched off — 闭馆, grey, not an outage.
+FACILITY_CLOSED: list[dm.ValueMapping] = [
+    dm.RangeMap(
+        options=dm.DashboardRangeMapOptions(
+            from_val=1.0001, to=2, result=dm.ValueMappingResult(text="闭馆", color="#8e8e8e", index=0)
+        )
+    )
+]
 # dashboards.queries.open_state: a facility's opening hours beside the devices' 0/1 (supervision/schedule.py).
 OPEN_CLOSED: list[dm.ValueMapping] = [
     dm.ValueMap(
@@ -242,7 +252,7 @@ def hide_time(panel: table.Panel) -> table.Panel:
 
 def device_counters(where: str) -> list[stat.Panel]:
     """设备总数 / 在线 / 离线 / 未通过检查: the four counters at the top of the region boards."""
-    from dashboards.queries import expected_devices, latest_check, latest_up
+    from dashboards.queries import expected_devices, latest_check, latest_state, latest_up
 
     return [
         stat_panel(
@@ -257,8 +267,8 @@ def device_counters(where: str) -> list[stat.Panel]:
         ).thresholds(thresholds((None, "green"))),
         stat_panel(
             "离线设备",
-            "最近一次采集为离线的设备数；大于 0 时标红。",
-            InfluxQL(f'SELECT count("up") FROM ({latest_up(where)}) WHERE "up" = 0', columns=("count",)),
+            "最近一次采集为离线、且所在场馆处于开放时间的设备数；闭馆时关机的终端不计入。大于 0 时标红。",
+            InfluxQL(f'SELECT sum("down_open") FROM ({latest_state(where, field="down_open")})', columns=("sum",)),
         )
         .no_value("0")
         .thresholds(thresholds((None, "green"), (1, "red"))),

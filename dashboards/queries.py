@@ -13,6 +13,15 @@ def latest_up(where: str, *by: str) -> str:
     return f'SELECT last("up") AS "up" FROM "device_up" WHERE $timeFilter AND {where} GROUP BY {tags(*by, "device")}'
 
 
+def latest_state(where: str, *by: str, field: str = "state") -> str:
+    """Each device's last ``inventory_device.state`` (1 up, 0 down while its facility is open, 2 down while
+    closed) or ``down_open`` (1 when state is 0) in the range (collectors/inventory_state.py)."""
+    return (
+        f'SELECT last("{field}") AS "{field}" FROM "inventory_device" WHERE $timeFilter AND {where} '
+        f"GROUP BY {tags(*by, 'device')}"
+    )
+
+
 def expected_devices(where: str, *by: str) -> str:
     """Each device the inventory expects (``inventory_device``, written by the collector every cycle)."""
     return (

@@ -119,12 +119,14 @@ def week_of_points(
         per_county_ok: dict[str, int] = dict.fromkeys(counties, 0)
         per_county_failed: dict[str, int] = dict.fromkeys(counties, 0)
         written = 0
+        up_now: dict[str, int] = {}
         for d in devices:
             tags = inventory.device_tags(d)
             fac = inventory.facilities[d.facility]
             down = next((o for o in outages[d.id] if o.start_s <= ts < o.end_s), None)
             source = "snmp" if d.kind in _SNMP_KINDS else "agent"
             county = tags["county"]
+            up_now[d.id] = 0 if down else 1
             if down:
                 per_county_failed[county] += 1
                 err = "SNMP request timed out after 2.0s" if source == "snmp" else "connection refused"
@@ -214,7 +216,7 @@ def week_of_points(
                 },
                 ns,
             )
-        yield from inventory_points(inventory, (), ns)  # what the collector writes once a cycle
+        yield from inventory_points(inventory, (), ns, up=up_now)  # what the collector writes once a cycle
 
 
 def _interfaces(

@@ -8,6 +8,7 @@ from grafana_foundation_sdk.models import dashboard as dm
 
 from dashboards.boards.base import board
 from dashboards.common import (
+    FACILITY_CLOSED,
     OPEN_NOW,
     TO_FACILITY,
     UP_DOWN,
@@ -28,7 +29,7 @@ from dashboards.common import (
     timeseries_panel,
 )
 from dashboards.influxql import InfluxQL
-from dashboards.queries import clients_sum, expected_devices, failing_checks, latest_up, uplink_sum
+from dashboards.queries import clients_sum, expected_devices, failing_checks, latest_state, latest_up, uplink_sum
 
 UID = "pdcs-county"
 FOLDER = "regions"
@@ -157,14 +158,17 @@ def build(names: Names) -> db.Dashboard:
 
     grid = stat_panel(
         "场馆状态",
-        "每个场馆最近一次采集在线设备的比例：100% 全部在线（绿），部分离线（橙），全部离线（红）。",
+        "每个场馆最近一次采集在线设备的比例：100% 全部在线（绿），部分离线（橙），全部离线（红）；"
+        "闭馆时段有设备关机的场馆显示“闭馆”（灰），不算离线。",
+        # inventory_device.state: 1 up, 0 down while open, 2 down while closed (see FACILITY_CLOSED).
         InfluxQL(
-            f'SELECT mean("up") AS "up" FROM ({latest_up(where, "facility")}) GROUP BY "facility"',
+            f'SELECT mean("state") AS "up" FROM ({latest_state(where, "facility")}) GROUP BY "facility"',
             columns=("up",),
             group_by=("facility",),
         ).alias("$tag_facility"),
         unit="percentunit",
     )
+    grid = grid.mappings(FACILITY_CLOSED)
     grid = grid.thresholds(thresholds((None, "red"), (0.01, "orange"), (1, "green"))).min(0).max(1).span(24).height(6)
     to_facility = {**TO_FACILITY, "facility": "${__field.labels.facility}"}
     grid = grid.override_by_field_type(

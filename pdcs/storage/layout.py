@@ -72,11 +72,13 @@ CHANGES: tuple[LayoutChange, ...] = (
     LayoutChange(
         2,
         "added, nothing renamed or retyped: measurements terminal_session, config_change, syslog, inventory_device "
-        "(raw) and ssid_daily (rollup); service_probe tag probe and fields status_code, cert_days_left, error; "
+        "(raw; fields expected, open, state, down_open) and ssid_daily (rollup); service_probe tag probe and fields "
+        "status_code, cert_days_left, error; "
         "device_up source values icmp, http, tcp, dns; roll-up fields usage_*, wifi_*, probe_open_* on "
         "facility_daily and facility_yearly, sessions, service_s, power_on_s on device_daily. Layout-1 points are "
         "read as they are; the new figures are absent (no data, never 0) for the days before",
-        "只增不改：新增测量 terminal_session、config_change、syslog、inventory_device（raw）和 ssid_daily（rollup）；"
+        "只增不改：新增测量 terminal_session、config_change、syslog、"
+        "inventory_device（raw；字段 expected、open、state、down_open）和 ssid_daily（rollup）；"
         "service_probe 新增标签 probe 与字段 status_code、cert_days_left、error；"
         "device_up 的 source 新增 icmp、http、tcp、dns；日、年汇总新增 usage_*、wifi_*、probe_open_* 等字段。"
         "布局 1 的数据照常读取，此前日期的新指标显示为无数据（不是 0）",

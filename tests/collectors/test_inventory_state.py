@@ -44,3 +44,25 @@ def test_open_follows_the_opening_hours_and_the_holiday_calendar(examples_dir: P
     holiday = _open_by_facility(examples_dir, _ns(2026, 10, 1, 10, 0))
     assert holiday["jt-lib"] == 1
     assert holiday["jt-zhaozhen"] == 0
+
+
+def test_state_does_not_count_a_device_down_while_its_facility_is_closed(examples_dir: Path) -> None:
+    """state: 1 up, 0 down while open (离线设备), 2 down while closed (闭馆, not counted); absent if not polled."""
+    inv = load_inventory(examples_dir)
+    lib = sorted(d.id for d in inv.devices_in(["510121"]) if d.facility == "jt-lib")
+    up = {lib[0]: 1, lib[1]: 0}  # lib[2:] wrote no device_up this cycle
+
+    def states(at_ns: int) -> dict[str, object]:
+        return {p.tags["device"]: p.fields.get("state") for p in inventory_points(inv, ["510121"], at_ns, up=up)}
+
+    open_day = states(_ns(2026, 12, 1, 10, 0))
+    night = states(_ns(2026, 12, 1, 3, 0))
+    assert (open_day[lib[0]], open_day[lib[1]]) == (1, 0)  # down while open: an outage
+    assert (night[lib[0]], night[lib[1]]) == (1, 2)  # down at night: switched off, not down
+    assert open_day[lib[2]] is None and night[lib[2]] is None
+    assert sum(1 for s in night.values() if s == 0) == 0  # nothing counted as 离线设备 at night
+    down_open = {
+        p.tags["device"]: p.fields.get("down_open")
+        for p in inventory_points(inv, ["510121"], _ns(2026, 12, 1, 3, 0), up=up)
+    }
+    assert (down_open[lib[0]], down_open[lib[1]], down_open[lib[2]]) == (0, 0, None)

@@ -6,6 +6,7 @@ from collections import defaultdict
 
 import pytest
 
+from collectors.inventory_state import is_open
 from dashboards.build import Built, build_all
 from dashboards.templating import TimeRange
 from dashboards.verify import TargetResult, has_values, resolve_variables, run_targets
@@ -86,15 +87,19 @@ def test_counters_match_the_generated_week(week: Week) -> None:
         return series.values[0][1]
 
     assert value("设备总数") == len(week.inventory.devices)
-    assert value("离线设备") == 2
     assert value("在线设备") == len(week.inventory.devices) - 2
-    # The generator leaves the last switch and the last kiosk (by id) down at the end.
+    # The generator leaves the last switch and the last kiosk (by id) down at the end: 离线设备 only while
+    # their facility is open; down while closed they are switched off (state 2, 闭馆), not offline.
     devices = week.inventory.devices.values()
     down = {max(d.id for d in devices if d.kind == k) for k in (DeviceKind.SWITCH, DeviceKind.KIOSK)}
+    opened = {f: is_open(fac, week.end_s * 10**9) for f, fac in week.inventory.facilities.items()}
+    state = {d.id: 1 if d.id not in down else (0 if opened[d.facility] else 2) for d in devices}
+    assert value("离线设备") == sum(1 for s in state.values() if s == 0)
     expected = {
-        f: sum(d.id not in down for d in devices if d.facility == f) / sum(d.facility == f for d in devices)
+        f: sum(state[d.id] for d in devices if d.facility == f) / sum(d.facility == f for d in devices)
         for f in week.inventory.facilities
     }
     grid = {s.tags["facility"]: s.values[0][1] for s in results["场馆状态"].series}
     assert grid == pytest.approx(expected)
-    assert grid["jt-wufeng"] == 0.5 and grid["jt-lib"] == 1.0
+    assert grid["jt-lib"] == 1.0
+    assert grid["jt-wufeng"] == (0.5 if opened["jt-wufeng"] else 1.5)  # 1.5: 闭馆 (grey) on the board

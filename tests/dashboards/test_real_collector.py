@@ -6,6 +6,7 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
 import yaml
 
 from collectors.inventory_state import is_open
@@ -94,6 +95,18 @@ def test_one_collector_cycle_fills_the_state_panels(
     expected_state = 4 if lib_open else 2
     states = {row["open"] for row in _rows(results["pdcs-facility", "设备在线状态", "B"]) if row["open"] is not None}
     assert states == {expected_state}
+
+    # 离线设备 and 场馆状态 read inventory_device.state / down_open: a device down while its facility is closed
+    # (switched off at night) is neither counted offline nor red; its facility's grid cell goes above 1 (闭馆).
+    opened = {f: is_open(fac, time.time_ns()) for f, fac in loaded.facilities.items()}
+    status = {(str(r["facility"]), str(r["device"])): r["up"] for r in _rows(results["pdcs-county", "设备列表", "A"])}
+    assert 0 in status.values()  # the simulated set has devices that do not answer
+    state = {k: 1 if up == 1 else (0 if opened[k[0]] else 2) for k, up in status.items()}
+    assert _single(results["pdcs-county", "离线设备", "A"]) == sum(1 for s in state.values() if s == 0)
+    grid = {s.tags["facility"]: s.values[0][1] for s in results["pdcs-county", "场馆状态", "A"].series}
+    for f in {f for f, _ in state}:
+        mine = [s for (g, _), s in state.items() if g == f]
+        assert grid[f] == pytest.approx(sum(mine) / len(mine)), f
 
 
 def _rows(r: TargetResult) -> list[dict[str, object]]:
