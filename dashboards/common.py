@@ -270,7 +270,8 @@ def device_counters(where: str) -> list[stat.Panel]:
             "最近一次采集为离线、且所在场馆处于开放时间的设备数；闭馆时关机的终端不计入。大于 0 时标红。",
             InfluxQL(f'SELECT sum("down_open") FROM ({latest_state(where, field="down_open")})', columns=("sum",)),
         )
-        .no_value("0")
+        # down_open is written for every polled device (0 included): no answer means no data, not 0 offline.
+        .no_value("无数据")
         .thresholds(thresholds((None, "green"), (1, "red"))),
         stat_panel(
             "未通过检查项",
