@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from pdcs.cli_context import INFLUX_DB_OPT, INFLUX_URL_OPT, INVENTORY_OPT, open_context
+from pdcs.i18n import Lang, label, normalise, text
+
+if TYPE_CHECKING:
+    from inventory.models import Facility, Inventory
 
 app = typer.Typer(no_args_is_help=True, help="Supervision figures: availability in opening hours, bandwidth.")
 
@@ -27,6 +31,19 @@ LANG_OPT = typer.Option("zh", "--lang", help="zh or en.")
 def _fail(message: str) -> typer.Exit:
     typer.echo(message, err=True)
     return typer.Exit(2)
+
+
+def _one_target(region: str | None, facility: str | None, lg: Lang) -> None:
+    """Exactly one of --region and --facility, checked before anything is loaded."""
+    if (region is None) == (facility is None):
+        raise _fail(text("cli.region_or_facility", lg))
+
+
+def _facility(inv: Inventory, facility_id: str, lg: Lang) -> Facility:
+    fac = inv.facilities.get(facility_id)
+    if fac is None:
+        raise _fail(text("error.not_found.facility", lg, id=facility_id))
+    return fac
 
 
 def _pct(v: float | None) -> str:
@@ -80,14 +97,12 @@ def availability(
     influx_db: str = INFLUX_DB_OPT,
 ) -> None:
     """Availability in scheduled service time of a region or a facility, with outages."""
-    from pdcs.i18n import normalise, text
     from supervision import FigureError, answers, periods, planned
     from supervision.maintenance import MaintenanceError
     from supervision.regions import normalise_region
 
     lg = normalise(lang) or "zh"
-    if (region is None) == (facility is None):
-        raise _fail(text("cli.region_or_facility", lg))
+    _one_target(region, facility, lg)
     if source not in ("auto", "raw", "rollup"):
         raise _fail(text("cli.bad_choice", lg, name="--source", choices="auto, raw, rollup"))
     settings, inv = open_context(inventory, influx_url, influx_db)
@@ -95,9 +110,7 @@ def availability(
         period = periods.period(start, end)
         with settings.influx() as influx:
             if facility is not None:
-                fac = inv.facilities.get(facility)
-                if fac is None:
-                    raise _fail(text("error.not_found.facility", lg, id=facility))
+                fac = _facility(inv, facility, lg)
                 body = answers.facility_availability(influx, inv, fac, period, source=source)  # type: ignore[arg-type]
                 scope = planned.facility_scope(inv, fac.id)
             else:
@@ -125,7 +138,6 @@ def availability(
         return [name, *hours, _pct(figures["coverage"]), nothing if av is None else _pct(av)]
 
     rows = [row(str(body.get("name")), body)] + [row("  " + str(c["name"]), c) for c in body.get("data", [])]
-    from pdcs.i18n import label
 
     _print_table(f"{_when(body['period']['start'])} — {_when(body['period']['end'])}", head, rows)
     outages = body.get("outages", [])
@@ -178,21 +190,17 @@ def bandwidth(
     influx_db: str = INFLUX_DB_OPT,
 ) -> None:
     """Uplink traffic of a region's facilities or one facility: mean, p95, utilisation, busiest hours."""
-    from pdcs.i18n import normalise, text
     from supervision import FigureError, answers, periods
     from supervision.regions import normalise_region
 
     lg = normalise(lang) or "zh"
-    if (region is None) == (facility is None):
-        raise _fail(text("cli.region_or_facility", lg))
+    _one_target(region, facility, lg)
     settings, inv = open_context(inventory, influx_url, influx_db)
     try:
         period = periods.period(start, end)
         with settings.influx() as influx:
             if facility is not None:
-                fac = inv.facilities.get(facility)
-                if fac is None:
-                    raise _fail(text("error.not_found.facility", lg, id=facility))
+                fac = _facility(inv, facility, lg)
                 body = answers.facility_bandwidth(influx, inv, fac, period)
                 items = [body]
             else:
@@ -233,7 +241,6 @@ def assessment(
     influx_db: str = INFLUX_DB_OPT,
 ) -> None:
     """Annual assessment (年度考核) of a region: each indicator's inputs, value, score and weight."""
-    from pdcs.i18n import normalise, text
     from supervision import FigureError, answers
     from supervision.regions import normalise_region
 
