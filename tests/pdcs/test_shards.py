@@ -21,7 +21,7 @@ national: {url: http://10.0.0.5:8086, database: pdcs_national}
 
 
 def _settings(**kw: object) -> Settings:
-    return Settings(_env_file=None, **kw)  # type: ignore[call-arg]
+    return Settings(_env_file=None, **kw)  # type: ignore[call-arg,arg-type]
 
 
 def test_unset_is_the_single_store_of_the_settings() -> None:
