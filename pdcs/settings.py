@@ -18,6 +18,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 if TYPE_CHECKING:
     from pdcs.storage import InfluxDB
+    from pdcs.storage.shards import ShardMap
 
 # Retention policies: raw points for a season, daily roll-ups for years.
 RAW_RP = "raw"
@@ -61,6 +62,9 @@ class Settings(BaseSettings):
     influx_username: str | None = None
     influx_password: SecretStr | None = None
     influx_token: SecretStr | None = None
+    # Province stores (pdcs/storage/shards.py): a YAML map province code -> InfluxDB; unset: the one
+    # store above holds every region (PDCS_INFLUX_SHARDS).
+    influx_shards: Path | None = None
 
     inventory: Path = Path("inventory/examples")
     spool_dir: Path = Path("var/spool")
@@ -138,6 +142,14 @@ class Settings(BaseSettings):
             token=self.influx_token.get_secret_value() if self.influx_token else None,
         )
 
+    def shards(self) -> ShardMap:
+        """Which store holds which province (``influx_shards``; unset: the one store of :meth:`influx`).
+
+        Raises ``ShardMapError`` (``file:line: field: message`` lines) when the map does not load."""
+        from pdcs.storage.shards import ShardMap
+
+        return ShardMap.from_settings(self)
+
     def alerta_key(self) -> SecretStr | None:
         """The Alerta API key: the environment first, then the secrets file (its whole content, stripped)."""
         if self.alerta_api_key is not None:
@@ -147,11 +159,13 @@ class Settings(BaseSettings):
         return None
 
     def ensure_schema(self) -> None:
-        """Create the database and its retention policies (raw is the default); stamp a new one's layout."""
+        """Create the database and its retention policies (raw is the default) in every province store of
+        the shard map; stamp a new one's layout."""
         from pdcs.storage import layout
 
-        with self.influx() as db:
-            layout.ensure(db, RETENTION_POLICIES)
+        with self.shards() as shards:
+            for _, db in shards.stores():
+                layout.ensure(db, RETENTION_POLICIES)
 
 
 # ``pdcs dev up`` writes where its servers listen into this file (shell ``export`` lines);
