@@ -13,8 +13,7 @@ from typer.testing import CliRunner
 
 from devstack.influxdb import HIGH_CARDINALITY, InfluxServer
 from pdcs.cli import app
-from pdcs.settings import NATIONAL_RETENTION_POLICIES, RAW_RP, RAW_RP_DURATION, ROLLUP_RP, ROLLUP_RP_DURATION
-from pdcs.settings import Settings
+from pdcs.settings import NATIONAL_RETENTION_POLICIES, RAW_RP, RAW_RP_DURATION, ROLLUP_RP, ROLLUP_RP_DURATION, Settings
 from pdcs.storage import InfluxDB, layout
 
 runner = CliRunner()
