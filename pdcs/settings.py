@@ -25,8 +25,33 @@ RAW_RP = "raw"
 RAW_RP_DURATION = "90d"
 ROLLUP_RP = "rollup"
 ROLLUP_RP_DURATION = "1825d"
-# What every process creates when it finds the database missing (name, duration, default).
-RETENTION_POLICIES = ((RAW_RP, RAW_RP_DURATION, True), (ROLLUP_RP, ROLLUP_RP_DURATION, False))
+# Shard group durations, InfluxData's "Shard group duration recommendations" for long-running,
+# high-throughput instances (https://docs.influxdata.com/influxdb/v1/concepts/schema_and_data_layout/
+# #shard-group-duration-recommendations): RP > 7 days and <= 3 months → 7 days; RP > 3 months → 30 days.
+# InfluxDB's own default would be 1 day for raw and 7 days for rollup: 7x and 4x more shards (each with its
+# own index and TSM files) for the same points, and a 7-day board reading 8 shards instead of 2.
+RAW_RP_SHARD_DURATION = "7d"
+ROLLUP_RP_SHARD_DURATION = "30d"
+# What every process creates when it finds the database missing (name, duration, default, shard duration);
+# an existing policy is ALTERed to these (a changed shard duration applies to shard groups created after it).
+RETENTION_POLICIES = (
+    (RAW_RP, RAW_RP_DURATION, True, RAW_RP_SHARD_DURATION),
+    (ROLLUP_RP, ROLLUP_RP_DURATION, False, ROLLUP_RP_SHARD_DURATION),
+)
+# The national summaries store (NATIONAL.md §2, written by federation/): the 5-minute tier for 40 days (the
+# default policy), the hourly tier and the provinces' daily/yearly roll-ups for 5 years; shard durations by
+# the same recommendations (40 days → 7 days, 5 years → 30 days).
+SUMMARY_RP = "summary"
+SUMMARY_RP_DURATION = "40d"
+SUMMARY_RP_SHARD_DURATION = "7d"
+SUMMARY_LONG_RP = "summary_long"
+SUMMARY_LONG_RP_DURATION = "1825d"
+SUMMARY_LONG_RP_SHARD_DURATION = "30d"
+NATIONAL_RETENTION_POLICIES = (
+    (SUMMARY_RP, SUMMARY_RP_DURATION, True, SUMMARY_RP_SHARD_DURATION),
+    (SUMMARY_LONG_RP, SUMMARY_LONG_RP_DURATION, False, SUMMARY_LONG_RP_SHARD_DURATION),
+    (ROLLUP_RP, ROLLUP_RP_DURATION, False, ROLLUP_RP_SHARD_DURATION),
+)
 
 
 class Settings(BaseSettings):

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pdcs.points import COLLECTOR
-from pdcs.storage.influx import InfluxDB, InfluxError, Series
+from pdcs.storage.influx import InfluxDB, InfluxError, RetentionPolicy, Series
 
 # Series that several stores hold by design and whose readers take the union (supervision/liveness.py).
 UNION_MEASUREMENTS = frozenset({COLLECTOR})
@@ -53,7 +53,7 @@ class FederatedInfluxDB(InfluxDB):
     def execute(self, statement: str) -> None:
         self._each(lambda db: db.execute(statement))
 
-    def ensure_database(self, retention_policies: Sequence[tuple[str, str, bool]] = ()) -> None:
+    def ensure_database(self, retention_policies: Sequence[RetentionPolicy] = ()) -> None:
         self._each(lambda db: db.ensure_database(retention_policies))
 
     def write_lines(self, lines: Iterable[str], *, retention_policy: str | None = None, precision: str = "ns") -> int:
