@@ -46,6 +46,7 @@ class Target:
     ref_id: str
     query: str
     min_interval_ms: int = 0  # the panel's "min interval" (Grafana never makes $__interval shorter)
+    max_data_points: int = 1000  # the panel's "max data points" ($__interval = range ÷ this, rounded)
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,8 @@ def from_dashboards(uid: str) -> BoardQueries | None:
             for v in (b.model.templating.list_val if b.model.templating and b.model.templating.list_val else [])
         )
         targets = tuple(
-            Target(p.title or "", t.ref_id or "", t.query, _duration_ms(p.interval)) for p, t in b.targets()
+            Target(p.title or "", t.ref_id or "", t.query, _duration_ms(p.interval), int(p.max_data_points or 1000))
+            for p, t in b.targets()
         )
         if not any(s in t.query for t in targets for s in SUMMARIES):
             return None
@@ -221,6 +223,7 @@ def open_board(board: BoardQueries, influx: InfluxDB, tr: TimeRange, chosen: Map
             value = chosen.get(v.name, options[0] if options else "")
             resolved[v.name] = Variable(v.name, (value,), v.multi, v.include_all, options=options)
     for t in board.targets:
-        run(f"{t.panel} {t.ref_id}", interpolate(t.query, resolved, tr, min_interval_ms=t.min_interval_ms))
+        q = interpolate(t.query, resolved, tr, max_data_points=t.max_data_points, min_interval_ms=t.min_interval_ms)
+        run(f"{t.panel} {t.ref_id}", q)
     out.seconds = time.perf_counter() - t_all
     return out
