@@ -70,7 +70,8 @@ def up(
 
     workdir = workdir.resolve()
     workdir.mkdir(parents=True, exist_ok=True)
-    (workdir / "env").unlink(missing_ok=True)  # a previous run's, naming servers that are gone
+    for stale in ("env", "shards.yaml"):  # a previous run's, naming servers that are gone
+        (workdir / stale).unlink(missing_ok=True)
     stopping: list[object] = []
     schedule: list[str] = []  # the simulated terminal's reader sessions (devstack/usage_sim.py)
     # SIGTERM (a service manager, `timeout`) stops everything like Ctrl-C, even during start-up.
