@@ -17,6 +17,7 @@ from pdcs.storage.shards import load_shard_map
 from tests.support.cli import pdcs_argv, pdcs_env
 
 PROVINCES = ("51", "44", "33")
+UP = ("dev", "up", "--provinces", "3", "--interval", "5", "--no-alerting")
 
 
 def _polled_provinces(db: InfluxDB) -> dict[str, int]:
@@ -29,8 +30,7 @@ def test_dev_up_with_three_provinces_routes_each_province_to_its_store(tmp_path:
     workdir = tmp_path / "dev"
     port = free_port()
     proc = subprocess.Popen(
-        pdcs_argv("dev", "up", "--workdir", str(workdir), "--api-port", str(port), "--interval", "5")
-        + ["--no-alerting", "--provinces", "3"],
+        pdcs_argv(*UP, "--workdir", str(workdir), "--api-port", str(port)),
         env=pdcs_env(),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
