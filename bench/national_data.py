@@ -35,42 +35,24 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.supervision import CN, DEVICE_KINDS, HOURS, KINDS, PROVINCES, YEAR, as_inventory, scheduled_by_kind
+from federation.schema import (
+    BUCKET_MS,
+    COUNTY_SUMMARY,
+    FEDERATION_STATUS,
+    FLOAT_LEVELS,
+    HOUR_MS,
+    INT_LEVELS,
+    PROVINCE_SUMMARY,
+    SECONDS,
+)
 from inventory.models import Inventory
 from pdcs.storage import InfluxDB
 
 DEVICES_PER_FACILITY = len(DEVICE_KINDS)
 FACILITIES_PER_COUNTY = 70
 COUNTIES_PER_CITY = 9
-BUCKET_S = 300
-HOUR_S = 3600
-
-# NATIONAL.md §2
-SUMMARY_RP, SUMMARY_RP_DURATION = "summary", "40d"
-SUMMARY_LONG_RP, SUMMARY_LONG_RP_DURATION = "summary_long", "1825d"
-NATIONAL_RPS = (
-    (SUMMARY_RP, SUMMARY_RP_DURATION, True),
-    (SUMMARY_LONG_RP, SUMMARY_LONG_RP_DURATION, False),
-    ("rollup", "1825d", False),
-)
-COUNTY_SUMMARY = "county_summary"
-PROVINCE_SUMMARY = "province_summary"
-FEDERATION_STATUS = "federation_status"
-INT_LEVELS = (
-    "devices",
-    "devices_up",
-    "devices_down",
-    "devices_unknown",
-    "facilities",
-    "facilities_open",
-    "facilities_serving",
-    "clients",
-    "terminals_in_use",
-    "checks",
-    "checks_failed",
-)
-FLOAT_LEVELS = ("uplink_in_bps", "uplink_out_bps")
-# seconds of the bucket (scheduled service time, as supervision/availability.py counts it)
-SECONDS = ("scheduled_s", "serving_s", "unknown_s", "device_scheduled_s", "device_up_s", "device_unknown_s")
+BUCKET_S = BUCKET_MS // 1000
+HOUR_S = HOUR_MS // 1000
 INT_FIELDS = INT_LEVELS
 FLOAT_FIELDS = FLOAT_LEVELS + SECONDS
 

@@ -32,11 +32,6 @@ from typing import Any
 
 from bench.national_data import (
     BUCKET_S,
-    COUNTY_SUMMARY,
-    FEDERATION_STATUS,
-    NATIONAL_RPS,
-    PROVINCE_SUMMARY,
-    SUMMARY_RP,
     County,
     status_lines,
     summary_lines,
@@ -45,6 +40,13 @@ from bench.national_data import (
 from collectors.spool import Spool
 from collectors.writer import Writer
 from devstack.procs import free_port
+from federation.schema import (
+    COUNTY_SUMMARY,
+    FEDERATION_STATUS,
+    NATIONAL_RETENTION_POLICIES,
+    PROVINCE_SUMMARY,
+    SUMMARY_RP,
+)
 from pdcs.storage import InfluxDB
 
 NS = "000000000"  # seconds → nanoseconds (the writer sends the default precision)
@@ -79,9 +81,17 @@ class Link:
         self._call(self._cut())
 
     def close(self) -> None:
-        self.cut()
+        self._call(self._shutdown())
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(5)
+        self._loop.close()
+
+    async def _shutdown(self) -> None:
+        await self._cut()
+        others = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        for t in others:
+            t.cancel()
+        await asyncio.gather(*others, return_exceptions=True)
 
     async def _up(self) -> None:
         self._server = await asyncio.start_server(self._serve, "127.0.0.1", self.port, reuse_address=True)
@@ -227,14 +237,19 @@ def measure(
     ref_db = InfluxDB(national.url, f"{national.database}_ref", timeout_s=120)
     for d in (cut_db, ref_db):
         d.execute(f'DROP DATABASE "{d.database}"')
-    ref_db.ensure_database(NATIONAL_RPS)
+    ref_db.ensure_database(NATIONAL_RETENTION_POLICIES)
     write(ref_db, (line for b in range(buckets) for line in day_lines(counties, start_s, b)), SUMMARY_RP, "ns")
     link = Link(national_port)
     link.up()
     shipper_db = InfluxDB(link.url, cut_db.database, timeout_s=10, retries=0)
     spool = Spool(spool_dir / "spool.sqlite", max_points=max_points)
     writer = Writer(
-        spool, shipper_db, retention_policy=SUMMARY_RP, schema=NATIONAL_RPS, min_backoff_s=0.05, max_backoff_s=0.5
+        spool,
+        shipper_db,
+        retention_policy=SUMMARY_RP,
+        schema=NATIONAL_RETENTION_POLICIES,
+        min_backoff_s=0.05,
+        max_backoff_s=0.5,
     )
     try:
         peak, drain_s = asyncio.run(_ship_day(link, writer, spool, counties, start_s, buckets))

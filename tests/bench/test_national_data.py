@@ -75,10 +75,10 @@ def test_national_history_counts(national: InfluxDB) -> None:
     # The year rows cover the whole year without a gap (the report reads them, not the daily rows).
     row = db.query('SELECT * FROM "rollup"."facility_yearly" LIMIT 1')[0].rows()[0]
     assert row["days"] == row["supervised_days"] == (366 if YEAR % 4 == 0 else 365)
-    # The boards' queries (interim ones until dashboards/ reads the summaries) run on it without an error.
+    # The boards' queries run on it without an error and find every panel's figures.
     for uid in (nb.NATIONAL, nb.PROVINCE):
-        for rp, span in ((nd.SUMMARY_RP, "now-24h"), (nd.SUMMARY_LONG_RP, "now-30d")):
-            opened = nb.open_board(nb.summary_board(uid, rp), db, TimeRange(span, "now", now_s * 1000))
+        for span in ("now-24h", "now-30d"):
+            opened = nb.open_board(nb.board(uid), db, TimeRange(span, "now", now_s * 1000))
             assert opened.errors == []
             assert opened.rows > 0
 
@@ -107,6 +107,7 @@ def test_link_cut_harness_sees_loss(national: InfluxDB, influx_server: InfluxSer
     """The measurement is not blind: a spool too small for the day drops its oldest points, counted as lost."""
     rep = _cut_day(national, influx_server, tmp_path, 20)
     assert rep.spool_dropped > 0
-    assert rep.lost == rep.spool_dropped
+    # Dropped rows are lost unless they were the batch InfluxDB stored while its answer was lost.
+    assert 0 < rep.lost <= rep.spool_dropped
     assert rep.found == rep.expected - rep.lost
     assert rep.duplicated == 0
