@@ -28,6 +28,7 @@ from collectors.probes.spec import load_probes
 from collectors.prometheus_scrape import PrometheusScrapeCollector
 from collectors.scheduler import CycleStats, Job, Scheduler
 from collectors.snmp.collector import SnmpCollector
+from collectors.snmp.stations import StationCounter
 from collectors.spool import Spool
 from collectors.ssh_audit import collector as ssh_audit
 from collectors.ssh_audit.collector import SshAuditCollector
@@ -54,10 +55,11 @@ class Collectors:
     probes: ServiceProbeCollector
 
     @classmethod
-    def of(cls, inventory: Inventory, settings: Settings) -> Collectors:
-        """Raises ``ProbesError`` (every problem of the probes file) when ``settings.probes`` is broken."""
+    def of(cls, inventory: Inventory, settings: Settings, stations: StationCounter | None = None) -> Collectors:
+        """Raises ``ProbesError`` (every problem of the probes file) when ``settings.probes`` is broken.
+        ``stations``: the daily distinct-client counter (default: in memory only)."""
         return cls(
-            SnmpCollector(inventory.snmp_profiles),
+            SnmpCollector(inventory.snmp_profiles, stations=stations),
             prometheus_scrape.collector_for(settings),
             ssh_audit.collector_for(inventory, settings),
             IcmpCollector(
@@ -70,6 +72,11 @@ class Collectors:
 
     def all(self) -> tuple[Collector, ...]:
         return (self.snmp, self.agent, self.audit, self.icmp, self.probes)
+
+
+def station_state_dir(spool_path: Path) -> Path:
+    """The collector's Wi-Fi station state (salt and digests of the day): ``<spool-dir>/<name>.stations``."""
+    return spool_path.with_suffix(".stations")
 
 
 def build_jobs(inventory: Inventory, collectors: Collectors, regions: Sequence[str] = ()) -> list[Job]:
@@ -101,14 +108,19 @@ class CollectorService:
         spool_path: Path,
         config: ServiceConfig,
         settings: Settings | None = None,
+        collectors: Collectors | None = None,
     ) -> None:
         """``settings`` configure the agent scraper, the SSH audits and the heartbeats to Alerta
-        (default: the environment's, without a ``.env`` file)."""
+        (default: the environment's, without a ``.env`` file).  The day's Wi-Fi station salt and digests
+        are kept beside the spool in ``<spool>.stations/`` (collectors/snmp/stations.py), so a restart
+        continues the day's distinct-client count."""
         self.inventory = inventory
         self.config = config
         self.influx = influx
         self.settings = settings or Settings(_env_file=None)  # type: ignore[call-arg]
-        self.collectors = Collectors.of(inventory, self.settings)
+        self.collectors = collectors or Collectors.of(
+            inventory, self.settings, StationCounter.kept_in(station_state_dir(spool_path))
+        )
         self.snmp = self.collectors.snmp
         self.jobs = build_jobs(inventory, self.collectors, config.regions)
         self.spool = Spool(spool_path, max_points=config.spool_max_points)
