@@ -55,9 +55,11 @@ def usage_collector(cfg: AgentConfig, kiosk_app: KioskWatch | None = None) -> Us
 
         sources.append(windows_sessions())
     else:
+        from agents.usage.idle import IdleTracker, logind_sessions
         from agents.usage.utmp import linux_sessions
 
-        sources.append(linux_sessions(cfg.usage.wtmp, cfg.usage.utmp))
+        tracker = IdleTracker(cfg.usage.idle_after_s)
+        sources.append(linux_sessions(cfg.usage.wtmp, cfg.usage.utmp, idle=tracker, logind=logind_sessions))
     if cfg.usage.kiosk_file is not None or cfg.usage.kiosk_url:
         sources.append(kiosk.kiosk_sessions(cfg.usage.kiosk_file, cfg.usage.kiosk_url or None))
     return UsageCollector(sources, keep_s=cfg.usage.keep_s)

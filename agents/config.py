@@ -47,6 +47,7 @@ class UsageConfig:
     keep_s: float = 48 * 3600.0
     kiosk_file: Path | None = None
     kiosk_url: str = ""
+    idle_after_s: float = 300.0  # no input this long: idle (agents/usage/idle.py)
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ class AgentConfig:
 def _usage(source: str, raw: Any, base: Path) -> UsageConfig:
     if not isinstance(raw, dict):
         raise ConfigError(f"{source}: usage: must be a mapping")
-    known = {"enabled", "wtmp", "utmp", "keep_h", "kiosk_sessions"}
+    known = {"enabled", "wtmp", "utmp", "keep_h", "kiosk_sessions", "idle_after_min"}
     for key in raw:
         if key not in known:
             raise ConfigError(f"{source}: usage.{key}: unknown setting (known: {', '.join(sorted(known))})")
@@ -91,6 +92,8 @@ def _usage(source: str, raw: Any, base: Path) -> UsageConfig:
             kw[key] = Path(str(raw[key]))
     if "keep_h" in raw:
         kw["keep_s"] = _num(f"{source}: usage.keep_h", raw["keep_h"]) * 3600.0
+    if "idle_after_min" in raw:
+        kw["idle_after_s"] = _num(f"{source}: usage.idle_after_min", raw["idle_after_min"]) * 60.0
     kiosk = raw.get("kiosk_sessions")
     if kiosk is not None:
         if isinstance(kiosk, dict) and "file" in kiosk:

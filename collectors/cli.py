@@ -57,7 +57,7 @@ def collect(
     """Poll the inventory's devices (SNMP, agents, SSH audits) into InfluxDB."""
     from collectors.ingest_server import parse_listen
     from collectors.service import CollectorService
-    from pdcs.cli_context import open_context
+    from pdcs.cli_context import open_context, shards_or_exit
 
     config = ServiceConfig(
         name=name,
@@ -79,8 +79,10 @@ def collect(
     if ingest is not None and not secret:
         typer.echo("--ingest-listen needs PDCS_INGEST_SECRET (device push tokens derive from it)", err=True)
         raise typer.Exit(2)
-    influx = settings.influx()
-    influx.retries = 0  # the writer backs off itself; the spool keeps points meanwhile
+    shards = shards_or_exit(settings)
+    for _, store in shards.stores():
+        store.retries = 0  # the writers back off themselves; the spools keep points meanwhile
+    influx = shards.default
     try:
         settings.ensure_schema()
     except Exception as exc:  # InfluxDB may be down at start: points wait in the spool
@@ -89,7 +91,7 @@ def collect(
     from collectors.probes.spec import ProbesError
 
     try:
-        service = CollectorService(inv, influx, spool_path, config, settings)
+        service = CollectorService(inv, influx, spool_path, config, settings, shards)
     except ProbesError as exc:  # every problem of the probes file, file: probes[i].field: message
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from None
@@ -105,7 +107,7 @@ def collect(
         stats = await service.run_once()
         typer.echo(
             f"{stats.ok} ok, {stats.failed} failed, {stats.skipped} skipped in {stats.duration_s:.2f}s; "
-            f"{service.writer.written} points written, {service.spool.depth} in the spool"
+            f"{service.routes.written} points written, {service.routes.depth} in the spool"
         )
         for key in stats.failed_devices:
             reason = stats.reasons.get(key, "")

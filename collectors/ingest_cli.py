@@ -94,12 +94,11 @@ def serve(
     import asyncio
     import signal
 
-    from collectors.ingest import SeqLedger, create_ingest_app, spool_sink
+    from collectors.ingest import SeqLedger, create_ingest_app
     from collectors.ingest_keys import KeyStore
     from collectors.ingest_server import parse_listen, serve_until
-    from collectors.spool import Spool
-    from collectors.writer import Writer
-    from pdcs.cli_context import open_context
+    from collectors.routing import Routes
+    from pdcs.cli_context import open_context, shards_or_exit
     from pdcs.points import Point
 
     secret = _secret()
@@ -109,15 +108,14 @@ def serve(
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--listen") from None
     folder = spool_dir or settings.spool_dir
-    spool = Spool(folder / "ingest.sqlite")
-    influx = settings.influx()
-    influx.retries = 0  # the writer backs off; points wait in the spool
+    shards = shards_or_exit(settings)
+    for _, store in shards.stores():
+        store.retries = 0  # the writers back off; points wait in the spools
+    routes = Routes(shards, folder / "ingest.sqlite")  # one spool per province store
     try:
         settings.ensure_schema()
     except Exception as exc:
         typer.echo(f"InfluxDB not ready ({exc.__class__.__name__}); pushes wait in the spool", err=True)
-    writer = Writer(spool, influx)
-    sink = spool_sink(spool)
 
     async def main() -> None:
         loop = asyncio.get_running_loop()
@@ -126,8 +124,8 @@ def serve(
             loop.add_signal_handler(sig, stop.set)
 
         def sink_and_wake(points: list[Point]) -> None:
-            sink(points)
-            loop.call_soon_threadsafe(writer.wakeup.set)
+            routes.append(routes.split(points))
+            loop.call_soon_threadsafe(routes.wake)
 
         web = create_ingest_app(
             inv,
@@ -138,7 +136,7 @@ def serve(
             window_s=settings.ingest_window_s,
             max_samples=settings.ingest_max_samples,
         )
-        writer_task = asyncio.create_task(writer.run(stop))
+        writer_task = asyncio.create_task(routes.run(stop))
         typer.echo(f"ingest listening on {host}:{port}; spool {folder / 'ingest.sqlite'}")
         try:
             tls = (
@@ -154,4 +152,5 @@ def serve(
     try:
         asyncio.run(main())
     finally:
-        spool.close()
+        routes.close()
+        shards.close()

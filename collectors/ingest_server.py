@@ -61,13 +61,13 @@ def collector_ingest_app(
     """
     from collectors.ingest import MAX_SAMPLES, SeqLedger, create_ingest_app
     from collectors.ingest_keys import KeyStore
-    from pdcs.points import Point, to_lines
+    from pdcs.points import Point
 
     loop = asyncio.get_running_loop()
 
     def sink(points: list[Point]) -> None:
-        service.spool.append(to_lines(points))
-        loop.call_soon_threadsafe(service.writer.wakeup.set)
+        service.routes.append(service.routes.split(points))
+        loop.call_soon_threadsafe(service.routes.wake)
 
     return create_ingest_app(
         inventory,

@@ -39,12 +39,12 @@ class ServiceMetrics(Collector):
         yield gauge("pdcs_collector_devices_skipped", "Devices skipped in the last cycle.", last.skipped if last else 0)
         yield gauge("pdcs_collector_jobs", "Jobs (device x collector) scheduled.", len(s.jobs))
         yield gauge("pdcs_collector_in_flight", "Polls in flight now.", s.scheduler.in_flight)
-        yield gauge("pdcs_collector_spool_depth", "Points waiting in the spool.", s.spool.depth)
-        yield gauge("pdcs_collector_influx_up", "1 when the last write reached InfluxDB.", int(s.writer.available))
+        yield gauge("pdcs_collector_spool_depth", "Points waiting in the spool.", s.routes.depth)
+        yield gauge("pdcs_collector_influx_up", "1 when the last write reached InfluxDB.", int(s.routes.available))
         yield counter("pdcs_collector_cycles", "Cycles run.", s.cycles)
-        yield counter("pdcs_collector_points_written", "Points InfluxDB acknowledged.", s.writer.written)
-        yield counter("pdcs_collector_points_dropped", "Points dropped from a full spool.", s.spool.dropped)
-        yield counter("pdcs_collector_points_rejected", "Points InfluxDB refused as malformed.", s.writer.rejected)
+        yield counter("pdcs_collector_points_written", "Points InfluxDB acknowledged.", s.routes.written)
+        yield counter("pdcs_collector_points_dropped", "Points dropped from a full spool.", s.routes.dropped)
+        yield counter("pdcs_collector_points_rejected", "Points InfluxDB refused as malformed.", s.routes.rejected)
         yield counter("pdcs_collector_snmp_requests", "SNMP operations (GETs and table walks) done.", s.snmp.requests)
         fam = CounterMetricFamily(
             "pdcs_collector_poll_failures", "Failed device polls by kind.", labels=[*labels, "kind"]

@@ -26,18 +26,18 @@ from collectors.probes.collector import ServiceProbeCollector
 from collectors.probes.icmp import IcmpCollector
 from collectors.probes.spec import load_probes
 from collectors.prometheus_scrape import PrometheusScrapeCollector
+from collectors.routing import Routes
 from collectors.scheduler import CycleStats, Job, Scheduler
 from collectors.snmp.collector import SnmpCollector
 from collectors.snmp.stations import StationCounter
-from collectors.spool import Spool
 from collectors.ssh_audit import collector as ssh_audit
 from collectors.ssh_audit.collector import SshAuditCollector
 from collectors.traps import TrapReceiver
-from collectors.writer import Writer
 from inventory.models import Inventory
 from pdcs.points import COLLECTOR, DEVICE_UP, Point
 from pdcs.settings import Settings
 from pdcs.storage.influx import InfluxDB, InfluxError
+from pdcs.storage.shards import ShardMap
 
 log = logging.getLogger(__name__)
 
@@ -108,12 +108,15 @@ class CollectorService:
         spool_path: Path,
         config: ServiceConfig,
         settings: Settings | None = None,
+        shards: ShardMap | None = None,
         collectors: Collectors | None = None,
     ) -> None:
         """``settings`` configure the agent scraper, the SSH audits and the heartbeats to Alerta
-        (default: the environment's, without a ``.env`` file).  The day's Wi-Fi station salt and digests
-        are kept beside the spool in ``<spool>.stations/`` (collectors/snmp/stations.py), so a restart
-        continues the day's distinct-client count."""
+        (default: the environment's, without a ``.env`` file). ``shards``: which store takes which
+        province's points (default: ``influx`` takes all); one spool and writer per store
+        (``collectors/routing.py``), ``spool_path`` being the default store's.  The day's Wi-Fi station
+        salt and digests are kept beside the default spool in ``<spool>.stations/``
+        (collectors/snmp/stations.py), so a restart continues the day's distinct-client count."""
         self.inventory = inventory
         self.config = config
         self.influx = influx
@@ -123,8 +126,14 @@ class CollectorService:
         )
         self.snmp = self.collectors.snmp
         self.jobs = build_jobs(inventory, self.collectors, config.regions)
-        self.spool = Spool(spool_path, max_points=config.spool_max_points)
-        self.writer = Writer(self.spool, influx, batch_size=config.batch_size)
+        self.routes = Routes(
+            shards or ShardMap.single(influx),
+            spool_path,
+            max_points=config.spool_max_points,
+            batch_size=config.batch_size,
+            regions=config.regions,
+        )
+        self.spool, self.writer = self.routes.default.spool, self.routes.default.writer
         intervals = [j.interval_s for j in self.jobs if j.collector is self.snmp]
         period = config.period_s or (min(intervals) if intervals else 60.0)
         if config.period_s:  # an explicit interval is every SNMP device's interval too
@@ -134,7 +143,7 @@ class CollectorService:
         self.scheduler = Scheduler(
             self.jobs, self._sink, period_s=period, max_in_flight=config.max_in_flight, spread=config.spread
         )
-        self._buffer: list[str] = []
+        self._buffer: dict[int, list[str]] = {}  # lines per route, committed by flush()
         self._flush_lock = asyncio.Lock()
         self.last_cycle: CycleStats | None = None
         self._heartbeat: asyncio.Task[bool] | None = None
@@ -148,17 +157,18 @@ class CollectorService:
         for p in points:
             if p.measurement == DEVICE_UP and "up" in p.fields and "device" in p.tags:
                 self._up[p.tags["device"]] = int(p.fields["up"])
-        self._buffer.extend(p.to_line() for p in points if p.is_writable())
-        if len(self._buffer) >= self.config.flush_points:
+        for i, lines in self.routes.split(points).items():
+            self._buffer.setdefault(i, []).extend(lines)
+        if sum(map(len, self._buffer.values())) >= self.config.flush_points:
             await self.flush()
 
     async def flush(self) -> None:
         async with self._flush_lock:
             if not self._buffer:
                 return
-            lines, self._buffer = self._buffer, []
-            await asyncio.to_thread(self.spool.append, lines)
-            self.writer.wakeup.set()
+            by_route, self._buffer = self._buffer, {}
+            await asyncio.to_thread(self.routes.append, by_route)
+            self.routes.wake()
 
     async def sink_now(self, points: list[Point]) -> None:
         """Spool ``points`` and wake the writer at once (traps do not wait for the flush tick)."""
@@ -196,9 +206,9 @@ class CollectorService:
                 "devices_ok": stats.ok,
                 "devices_failed": stats.failed,
                 "devices_skipped": stats.skipped,
-                "spool_depth": self.spool.depth,
-                "points_written": self.writer.written,
-                "points_dropped": self.spool.dropped,
+                "spool_depth": self.routes.depth,
+                "points_written": self.routes.written,
+                "points_dropped": self.routes.dropped,
                 "malformed": malformed,
             },
             time.time_ns(),
@@ -223,7 +233,7 @@ class CollectorService:
             stats.ok,
             stats.failed,
             stats.skipped,
-            self.spool.depth,
+            self.routes.depth,
         )
 
     def send_heartbeat(self) -> bool:
@@ -245,16 +255,16 @@ class CollectorService:
         await self._on_cycle(stats)
         if drain:
             try:
-                await self.writer.drain()
+                await self.routes.drain()
             except InfluxError as exc:
-                log.warning("InfluxDB did not take the points (%s): %d stay in the spool", exc, self.spool.depth)
+                log.warning("InfluxDB did not take the points (%s): %d stay in the spools", exc, self.routes.depth)
         await self.aclose_collectors()
         return stats
 
     async def run(self, stop: asyncio.Event) -> None:
         self.start_traps()
         tasks = [
-            asyncio.create_task(self.writer.run(stop), name="writer"),
+            asyncio.create_task(self.routes.run(stop), name="writers"),
             asyncio.create_task(self._flusher(stop), name="flusher"),
         ]
         try:
@@ -275,8 +285,9 @@ class CollectorService:
                 await collector.aclose()
 
     def close(self) -> None:
-        self.spool.close()
+        self.routes.close()
         self.influx.close()
+        self.routes.shards.close()
 
 
 __all__ = ["CollectorService", "Collectors", "ServiceConfig", "build_jobs"]

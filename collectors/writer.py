@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from collectors.spool import Spool
 from pdcs.settings import RAW_RP, RETENTION_POLICIES
 from pdcs.storage import layout
-from pdcs.storage.influx import InfluxDB, InfluxError, InfluxSchemaMissing, InfluxUnavailable
+from pdcs.storage.influx import InfluxDB, InfluxError, InfluxSchemaMissing, InfluxUnavailable, RetentionPolicy
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ class Writer:
         min_backoff_s: float = 0.2,
         max_backoff_s: float = 30.0,
         retention_policy: str | None = RAW_RP,
-        schema: Sequence[tuple[str, str, bool]] = RETENTION_POLICIES,
+        schema: Sequence[RetentionPolicy] = RETENTION_POLICIES,
     ) -> None:
         self.spool = spool
         self.influx = influx

@@ -11,6 +11,9 @@ Syslog too: Debian's rsyslogd on free loopback ports writing the run's store
 (``<workdir>/syslog``) and ``pdcs syslog index`` every 10 s, so the ``syslog``
 counts fill (a message from 127.0.0.1 counts for the first simulated device).
 With ``--inventory PATH`` it runs against real devices instead.
+With ``--provinces N`` (2 to 6) the platform is national: an InfluxDB per province and the national
+summaries store, the simulated devices spread over the provinces (devstack/provinces.py), the shard map
+in ``<workdir>/shards.yaml`` (``PDCS_INFLUX_SHARDS`` in ``<workdir>/env``) for every process.
 """
 
 from __future__ import annotations
@@ -19,14 +22,18 @@ import secrets
 import signal
 import sys
 import time
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
 
+from devstack.provinces import NATIONAL_DB
+
 if TYPE_CHECKING:
     from devstack.alerta import AlertaServer
+    from devstack.influxdb import InfluxServer
     from devstack.rsyslog import RsyslogServer
 
 app = typer.Typer(no_args_is_help=True)
@@ -45,11 +52,13 @@ def up(
     alerting: bool = typer.Option(
         True, "--alerting/--no-alerting", help="Also start Alerta (PostgreSQL, alerta-server) and the alert evaluator."
     ),
+    provinces: int = typer.Option(
+        1, "--provinces", min=1, max=6, help="Provinces, each with its own InfluxDB, plus the national store."
+    ),
 ) -> None:
     """Start InfluxDB, simulated devices, the collector, the API and alerting; Ctrl-C stops them all."""
     from devstack.agent import start_agent
     from devstack.fake_ios import dev_ios_devices, start_fake_ios
-    from devstack.influxdb import start_influxdb
     from devstack.node_exporter import start_node_exporter
     from devstack.procs import Managed
     from devstack.rsyslog import start_rsyslog
@@ -61,15 +70,17 @@ def up(
 
     workdir = workdir.resolve()
     workdir.mkdir(parents=True, exist_ok=True)
-    (workdir / "env").unlink(missing_ok=True)  # a previous run's, naming servers that are gone
+    for stale in ("env", "shards.yaml"):  # a previous run's, naming servers that are gone
+        (workdir / stale).unlink(missing_ok=True)
     stopping: list[object] = []
     schedule: list[str] = []  # the simulated terminal's reader sessions (devstack/usage_sim.py)
     # SIGTERM (a service manager, `timeout`) stops everything like Ctrl-C, even during start-up.
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     try:
-        typer.echo("starting InfluxDB …")
-        influx = start_influxdb(workdir / "influxdb")
-        stopping.append(influx)
+        many = f"starting {provinces} provincial InfluxDBs and the national one …"
+        typer.echo("starting InfluxDB …" if provinces == 1 else many)
+        stores = _start_stores(workdir, provinces, stopping)
+        influx = stores.default
         settings = Settings(influx_url=influx.url)
         settings.ensure_schema()
         alerta = _start_alerta(workdir) if alerting else None
@@ -98,6 +109,11 @@ def up(
             inventory = write_dev_inventory(
                 EXAMPLES, workdir / "inventory", snmpd, sim, interval_s=interval, ios=ios, exporters=exporters
             )
+            if provinces > 1:
+                from devstack.provinces import spread_devices
+
+                for code, ids in spread_devices(inventory, provinces).items():
+                    typer.echo(f"  province {code}: {len(ids)} simulated devices → {stores.url_of(code)}")
         typer.echo("starting rsyslogd (the syslog receiver) …")
         rsyslog = start_rsyslog(workdir / "syslog")
         stopping.append(rsyslog)
@@ -108,6 +124,7 @@ def up(
             "PDCS_AUDIT_DIR": str(workdir / "audit"),
             "PDCS_SSH_KNOWN_HOSTS": str(workdir / "ssh_known_hosts"),  # the simulated switches' keys, per run
             "PYTHONUNBUFFERED": "1",
+            **stores.env(),
         }
         notify_config: Path | None = None
         if alerta is not None:  # the collector's heartbeats and the evaluator's alerts go there
@@ -173,9 +190,13 @@ def up(
         import httpx
 
         api.wait_ready(lambda: httpx.get(f"http://127.0.0.1:{api_port}/health", timeout=1).is_success, 60)
-        env_file = _write_env_file(workdir, influx.url, settings.influx_db, api_port, db_url, inventory, alerta)
+        env_file = _write_env_file(
+            workdir, influx.url, settings.influx_db, api_port, db_url, inventory, alerta, stores.env()
+        )
         stopping.insert(0, _Remove(env_file))  # removed last: the servers it names are gone by then
         _print_where_to_look(influx.url, api_port, inventory, workdir, interval, token, alerta, rsyslog)
+        if stores.national is not None:
+            typer.echo(stores.describe())
         if detach:
             stopping.clear()  # leave them running
             return
@@ -188,6 +209,63 @@ def up(
     finally:
         for part in reversed(stopping):
             part.stop()  # type: ignore[attr-defined]
+
+
+@dataclass
+class _Stores:
+    """This run's InfluxDBs: one, or one per province plus the national summaries store."""
+
+    provinces: dict[str, InfluxServer]  # code → server; the first is also the default store
+    national: InfluxServer | None
+    shard_map: Path | None
+
+    @property
+    def default(self) -> InfluxServer:
+        return next(iter(self.provinces.values()))
+
+    def url_of(self, code: str) -> str:
+        return self.provinces.get(code, self.default).url
+
+    def env(self) -> dict[str, str]:
+        return {"PDCS_INFLUX_SHARDS": str(self.shard_map)} if self.shard_map else {}
+
+    def describe(self) -> str:
+        lines = [f"  province {code}    {server.url}  (database pdcs)" for code, server in self.provinces.items()]
+        if self.national is not None:
+            lines.append(f"  national       {self.national.url}  (database {NATIONAL_DB}: the summaries)")
+        return "\n".join([f"shard map {self.shard_map} (PDCS_INFLUX_SHARDS):", *lines])
+
+
+def _start_stores(workdir: Path, provinces: int, stopping: list[object]) -> _Stores:
+    """One InfluxDB, or one per province and the national one, each with pdcs's retention policies."""
+    from devstack.influxdb import start_influxdb
+    from devstack.provinces import province_codes
+    from pdcs.settings import NATIONAL_RETENTION_POLICIES, RETENTION_POLICIES
+    from pdcs.storage import InfluxDB, layout
+    from pdcs.storage.shards import write_shard_map
+
+    if provinces == 1:
+        server = start_influxdb(workdir / "influxdb")
+        stopping.append(server)
+        return _Stores({"": server}, None, None)
+    servers: dict[str, InfluxServer] = {}
+    for code in province_codes(provinces):
+        servers[code] = start_influxdb(workdir / f"influxdb-{code}")
+        stopping.append(servers[code])
+        with InfluxDB(servers[code].url, "pdcs") as db:
+            layout.ensure(db, RETENTION_POLICIES)
+    national = start_influxdb(workdir / "influxdb-national")
+    stopping.append(national)
+    with InfluxDB(national.url, NATIONAL_DB) as db:
+        db.ensure_database(NATIONAL_RETENTION_POLICIES)
+    first = next(iter(servers.values()))
+    shard_map = write_shard_map(
+        workdir / "shards.yaml",
+        default=(first.url, "pdcs"),
+        provinces={code: (s.url, "pdcs") for code, s in servers.items()},
+        national=(national.url, NATIONAL_DB),
+    )
+    return _Stores(servers, national, shard_map)
 
 
 class _Remove:
@@ -208,6 +286,7 @@ def _write_env_file(
     database_url: str,
     inventory: Path,
     alerta: AlertaServer | None,
+    extra: dict[str, str] | None = None,
 ) -> Path:
     """``<workdir>/env``: where this run's servers are, as ``export`` lines. Every ``pdcs`` command run from
     the folder holding ``var/dev`` reads it (pdcs/settings.py ``apply_env_file``); a shell reads it with ``.``.
@@ -225,6 +304,7 @@ def _write_env_file(
         "PDCS_SYSLOG_STORE": str(workdir / "syslog" / "store"),  # devstack/rsyslog.py's layout
         "PDCS_SYSLOG_STATE": str(workdir / "syslog-index.json"),
     }
+    values |= extra or {}
     if alerta is not None:
         values |= {"PDCS_ALERTA_URL": alerta.url, "PDCS_ALERTA_API_KEY_FILE": str(workdir / "alerta-key")}
         values |= {"PDCS_ALERTA_ENVIRONMENT": DEV_ENVIRONMENT, "PDCS_NOTIFY_CONFIG": str(workdir / "notify.yaml")}

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
 
     from inventory.models import Inventory
     from pdcs.settings import Settings
+    from pdcs.storage.shards import ShardMap
 
 
 def load_inventory_or_exit(path: Path, lang: str = "zh", exit_code: int = 1) -> Inventory:
@@ -49,6 +50,18 @@ def open_context(
     """Settings (arguments over PDCS_* environment) and the loaded inventory (exits ``exit_code`` when it does not)."""
     settings = make_settings(inventory, influx_url, influx_db)
     return settings, load_inventory_or_exit(settings.inventory, settings.language, exit_code)
+
+
+def shards_or_exit(settings: Settings, exit_code: int = 2) -> ShardMap:
+    """The settings' shard map (``PDCS_INFLUX_SHARDS``); prints its problems (file:line: field) and exits when
+    it does not load."""
+    from pdcs.storage.shards import ShardMapError
+
+    try:
+        return settings.shards()
+    except ShardMapError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(exit_code) from None
 
 
 def progress_bar() -> Progress:

@@ -18,14 +18,40 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 if TYPE_CHECKING:
     from pdcs.storage import InfluxDB
+    from pdcs.storage.shards import ShardMap
 
 # Retention policies: raw points for a season, daily roll-ups for years.
 RAW_RP = "raw"
 RAW_RP_DURATION = "90d"
 ROLLUP_RP = "rollup"
 ROLLUP_RP_DURATION = "1825d"
-# What every process creates when it finds the database missing (name, duration, default).
-RETENTION_POLICIES = ((RAW_RP, RAW_RP_DURATION, True), (ROLLUP_RP, ROLLUP_RP_DURATION, False))
+# Shard group durations, InfluxData's "Shard group duration recommendations" for long-running,
+# high-throughput instances (https://docs.influxdata.com/influxdb/v1/concepts/schema_and_data_layout/
+# #shard-group-duration-recommendations): RP > 7 days and <= 3 months → 7 days; RP > 3 months → 30 days.
+# InfluxDB's own default would be 1 day for raw and 7 days for rollup: 7x and 4x more shards (each with its
+# own index and TSM files) for the same points, and a 7-day board reading 8 shards instead of 2.
+RAW_RP_SHARD_DURATION = "7d"
+ROLLUP_RP_SHARD_DURATION = "30d"
+# What every process creates when it finds the database missing (name, duration, default, shard duration);
+# an existing policy is ALTERed to these (a changed shard duration applies to shard groups created after it).
+RETENTION_POLICIES = (
+    (RAW_RP, RAW_RP_DURATION, True, RAW_RP_SHARD_DURATION),
+    (ROLLUP_RP, ROLLUP_RP_DURATION, False, ROLLUP_RP_SHARD_DURATION),
+)
+# The national summaries store (NATIONAL.md §2, written by federation/): the 5-minute tier for 40 days (the
+# default policy), the hourly tier and the provinces' daily/yearly roll-ups for 5 years; shard durations by
+# the same recommendations (40 days → 7 days, 5 years → 30 days).
+SUMMARY_RP = "summary"
+SUMMARY_RP_DURATION = "40d"
+SUMMARY_RP_SHARD_DURATION = "7d"
+SUMMARY_LONG_RP = "summary_long"
+SUMMARY_LONG_RP_DURATION = "1825d"
+SUMMARY_LONG_RP_SHARD_DURATION = "30d"
+NATIONAL_RETENTION_POLICIES = (
+    (SUMMARY_RP, SUMMARY_RP_DURATION, True, SUMMARY_RP_SHARD_DURATION),
+    (SUMMARY_LONG_RP, SUMMARY_LONG_RP_DURATION, False, SUMMARY_LONG_RP_SHARD_DURATION),
+    (ROLLUP_RP, ROLLUP_RP_DURATION, False, ROLLUP_RP_SHARD_DURATION),
+)
 
 
 class Settings(BaseSettings):
@@ -36,6 +62,9 @@ class Settings(BaseSettings):
     influx_username: str | None = None
     influx_password: SecretStr | None = None
     influx_token: SecretStr | None = None
+    # Province stores (pdcs/storage/shards.py): a YAML map province code -> InfluxDB; unset: the one
+    # store above holds every region (PDCS_INFLUX_SHARDS).
+    influx_shards: Path | None = None
 
     inventory: Path = Path("inventory/examples")
     spool_dir: Path = Path("var/spool")
@@ -102,6 +131,15 @@ class Settings(BaseSettings):
     api_poll_cache_s: float = 60.0
     api_poll_cache_polls: int = 10_000_000  # ~90 MB per API process at most
 
+    # The national summaries store (federation/, NATIONAL.md §2) where the shard map names none, the
+    # province side's spool of summaries bound for it, and when a province counts as late there.
+    national_influx_url: str | None = None  # PDCS_NATIONAL_INFLUX_URL; unset: no national store
+    national_influx_db: str = "pdcs_national"
+    national_influx_username: str | None = None
+    national_influx_password: SecretStr | None = None
+    federation_spool_dir: Path = Path("var/federation")
+    federation_late_after_s: float = 900.0
+
     def influx(self) -> InfluxDB:
         from pdcs.storage import InfluxDB
 
@@ -113,6 +151,14 @@ class Settings(BaseSettings):
             token=self.influx_token.get_secret_value() if self.influx_token else None,
         )
 
+    def shards(self) -> ShardMap:
+        """Which store holds which province (``influx_shards``; unset: the one store of :meth:`influx`).
+
+        Raises ``ShardMapError`` (``file:line: field: message`` lines) when the map does not load."""
+        from pdcs.storage.shards import ShardMap
+
+        return ShardMap.from_settings(self)
+
     def alerta_key(self) -> SecretStr | None:
         """The Alerta API key: the environment first, then the secrets file (its whole content, stripped)."""
         if self.alerta_api_key is not None:
@@ -122,11 +168,13 @@ class Settings(BaseSettings):
         return None
 
     def ensure_schema(self) -> None:
-        """Create the database and its retention policies (raw is the default); stamp a new one's layout."""
+        """Create the database and its retention policies (raw is the default) in every province store of
+        the shard map; stamp a new one's layout."""
         from pdcs.storage import layout
 
-        with self.influx() as db:
-            layout.ensure(db, RETENTION_POLICIES)
+        with self.shards() as shards:
+            for _, db in shards.stores():
+                layout.ensure(db, RETENTION_POLICIES)
 
 
 # ``pdcs dev up`` writes where its servers listen into this file (shell ``export`` lines);

@@ -17,7 +17,7 @@ import pytest
 from devstack.influxdb import InfluxServer, start_influxdb
 from devstack.snmpd import SnmpdServer, start_snmpd
 from devstack.snmpsim import SnmpsimServer, start_snmpsim
-from pdcs.settings import RAW_RP, RAW_RP_DURATION, ROLLUP_RP, ROLLUP_RP_DURATION
+from pdcs.settings import RETENTION_POLICIES
 from pdcs.storage import InfluxDB
 
 # A running `pdcs dev up` writes var/dev/env, which pdcs commands read; tests name their own servers.
@@ -41,9 +41,9 @@ def influx_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[InfluxSe
 
 @pytest.fixture
 def influx(influx_server: InfluxServer) -> Iterator[InfluxDB]:
-    """A fresh, empty database (with pdcs's retention policies) for one test."""
+    """A fresh, empty database (with pdcs's retention policies and their shard durations) for one test."""
     db = InfluxDB(url=influx_server.url, database=f"t_{uuid.uuid4().hex[:12]}", retries=1, backoff_s=0.05)
-    db.ensure_database([(RAW_RP, RAW_RP_DURATION, True), (ROLLUP_RP, ROLLUP_RP_DURATION, False)])
+    db.ensure_database(RETENTION_POLICIES)
     yield db
     try:
         db.execute(f'DROP DATABASE "{db.database}"')

@@ -25,7 +25,16 @@ Two more kinds of period travel the same way, though no user is behind them:
 * ``kiosk_app`` — the kiosk application's run, from its process start to now.
 
 They are open while they last; when the terminal goes off, the last point
-written says how long it was seen on (within one scrape interval).
+written says how long it was seen on (within one scrape interval).  And
+
+* ``idle`` — the terminal's idle time (agents/usage/idle.py): stretches when
+  user sessions were open and every one of them was idle or locked, where the
+  OS says it.  A session whose idle time is not known counts as in use, so an
+  ``idle`` period is never longer than the OS said.
+
+Each user session's piece also carries its idle seconds within the piece
+(``pdcs_terminal_session_idle_seconds``), present only when its idle time is
+known — the roll-up's coverage of active time (有效使用时长).
 """
 
 from __future__ import annotations
@@ -40,10 +49,12 @@ from typing import Literal, NamedTuple
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
+from agents.usage.idle import Stretch
+
 log = logging.getLogger(__name__)
 
-Seat = Literal["console", "graphical", "remote", "ssh", "kiosk", "power", "kiosk_app"]
-SEATS: tuple[str, ...] = ("console", "graphical", "remote", "ssh", "kiosk", "power", "kiosk_app")
+Seat = Literal["console", "graphical", "remote", "ssh", "kiosk", "power", "kiosk_app", "idle"]
+SEATS: tuple[str, ...] = ("console", "graphical", "remote", "ssh", "kiosk", "power", "kiosk_app", "idle")
 SERVICE_SEATS: frozenset[str] = frozenset({"console", "graphical", "remote", "kiosk"})
 METRIC = "pdcs_terminal_session_seconds"
 IDLE_METRIC = "pdcs_terminal_session_idle_seconds"
@@ -53,10 +64,16 @@ class Session(NamedTuple):
     seat: str
     start: float  # epoch seconds
     end: float | None  # None while open
-    idle_s: float | None = None  # locked / idle time inside the session, where the OS says
+    # idle or locked stretches inside the session (end None: still idle now), where the OS says it;
+    # None: not known (never "no idle time")
+    idle: tuple[Stretch, ...] | None = None
 
     def duration(self, now: float) -> float:
         return max(0.0, (self.end if self.end is not None else now) - self.start)
+
+    def idle_within(self, start: float, end: float) -> float:
+        """Idle seconds of the known stretches within ``[start, end)``."""
+        return sum(max(0.0, min(e if e is not None else end, end) - max(s, start)) for s, e in self.idle or ())
 
 
 Source = Callable[[float], list[Session]]
@@ -109,6 +126,50 @@ def day_pieces(s: Session, now: float, tz: tzinfo | None) -> list[tuple[float, f
         start, cont = midnight, True
 
 
+def _union(spans: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
+    out: list[tuple[float, float]] = []
+    for s, e in sorted(spans):
+        if e <= s:
+            continue
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
+def _minus(a: list[tuple[float, float]], b: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    out: list[tuple[float, float]] = []
+    for s, e in a:
+        cur = s
+        for bs, be in b:
+            if be <= cur or bs >= e:
+                continue
+            if bs > cur:
+                out.append((cur, bs))
+            cur = max(cur, be)
+        if cur < e:
+            out.append((cur, e))
+    return out
+
+
+def terminal_idle(sessions: Sequence[Session], now: float) -> list[Session]:
+    """``idle`` periods: user sessions open and all of them idle (see the module text); none when nothing is known."""
+    users = [s for s in sessions if s.seat in SERVICE_SEATS]
+    if not any(s.idle is not None for s in users):
+        return []
+    spans = {s: (s.start, s.end if s.end is not None else now) for s in users}
+    busy = [spans[s] for s in users if s.idle is None]  # unknown: in use
+    for s in users:
+        if s.idle is not None:
+            idle = _union([(a, b if b is not None else now) for a, b in s.idle])
+            busy += _minus([spans[s]], idle)
+    return [
+        Session("idle", a, None if b >= now and any(s.end is None for s in users) else b)
+        for a, b in _minus(_union(list(spans.values())), _union(busy))
+    ]
+
+
 def start_label(start: float) -> str:
     return f"{start:.3f}"
 
@@ -143,7 +204,7 @@ class UsageCollector(Collector):
                         found += source(now)
                     except Exception as exc:  # a broken source must not stop the others or the scrape
                         log.warning("terminal sessions: %s failed: %s", getattr(source, "__name__", source), exc)
-                self._cached = recent(found, now, self.keep_s)
+                self._cached = recent(found + terminal_idle(found, now), now, self.keep_s)
                 self._at = now
             return list(self._cached)
 
@@ -154,7 +215,11 @@ class UsageCollector(Collector):
             "Terminal user session: seconds from log-on to log-off (or now)",
             labels=["seat", "start", "state", "cont"],
         )
-        idle = GaugeMetricFamily(IDLE_METRIC, "Locked or idle seconds inside the session", labels=["seat", "start"])
+        idle = GaugeMetricFamily(
+            IDLE_METRIC,
+            "Idle or locked seconds inside the session piece (present when the OS says)",
+            labels=["seat", "start"],
+        )
         for s in self.sessions():
             for start, end, cont in day_pieces(s, now, self.tz):
                 if end is not None and end < now - self.keep_s:
@@ -162,7 +227,7 @@ class UsageCollector(Collector):
                 label = start_label(start)
                 state = "open" if end is None else "closed"
                 fam.add_metric([s.seat, label, state, "1" if cont else "0"], (end if end is not None else now) - start)
-                if s.idle_s is not None and not cont:
-                    idle.add_metric([s.seat, label], s.idle_s)
+                if s.idle is not None:
+                    idle.add_metric([s.seat, label], s.idle_within(start, end if end is not None else now))
         yield fam
         yield idle

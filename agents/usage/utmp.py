@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
+from agents.usage.idle import IdleTracker, LogindIdle, tty_last_input
 from agents.usage.sessions import Session
 
 _FMT = struct.Struct("<h2xi32s4s32s256shhiii16s20s")
@@ -77,33 +78,49 @@ def pid_alive(pid: int) -> bool:
     return True
 
 
-def sessions_from(records: list[Record], alive: Callable[[int], bool] = pid_alive) -> list[Session]:
-    """Pair log-ons with log-offs line by line (see the module text)."""
-    out: list[Session] = []
+def sessions_on_lines(records: list[Record], alive: Callable[[int], bool] = pid_alive) -> list[tuple[Session, str]]:
+    """Pair log-ons with log-offs line by line (see the module text): (session, its line)."""
+    out: list[tuple[Session, str]] = []
     open_: dict[str, tuple[float, int, str]] = {}
+
+    def end(line: str, at: float) -> None:
+        start, _, seat = open_.pop(line)
+        out.append((Session(seat, start, max(start, at)), line))
+
     for r in records:
         if r.type == USER_PROCESS and r.line:
             if r.line in open_:  # a new log-on on the same line: the previous one is gone
-                start, _, seat = open_.pop(r.line)
-                out.append(Session(seat, start, max(start, r.time)))
+                end(r.line, r.time)
             open_[r.line] = (r.time, r.pid, seat_of(r.line, r.host))
         elif r.type == DEAD_PROCESS and r.line in open_:
-            start, _, seat = open_.pop(r.line)
-            out.append(Session(seat, start, max(start, r.time)))
+            end(r.line, r.time)
         elif r.type == BOOT_TIME or (r.type == RUN_LVL and r.shutdown):
-            for start, _, seat in open_.values():
-                out.append(Session(seat, start, max(start, r.time)))
-            open_.clear()
-    for start, pid, seat in open_.values():
+            for line in list(open_):
+                end(line, r.time)
+    for line, (start, pid, seat) in open_.items():
         if alive(pid):
-            out.append(Session(seat, start, None))
-    return sorted(out, key=lambda s: s.start)
+            out.append((Session(seat, start, None), line))
+    return sorted(out, key=lambda p: p[0].start)
+
+
+def sessions_from(records: list[Record], alive: Callable[[int], bool] = pid_alive) -> list[Session]:
+    return [s for s, _ in sessions_on_lines(records, alive)]
 
 
 def linux_sessions(
-    wtmp: Path = WTMP, utmp: Path = UTMP, alive: Callable[[int], bool] = pid_alive
+    wtmp: Path = WTMP,
+    utmp: Path = UTMP,
+    alive: Callable[[int], bool] = pid_alive,
+    idle: IdleTracker | None = None,
+    last_input: Callable[[str], float | None] = tty_last_input,
+    logind: Callable[[], dict[str, LogindIdle]] | None = None,
 ) -> Callable[[float], list[Session]]:
-    """A session source reading wtmp (and utmp for log-ons that wtmp lacks)."""
+    """A session source reading wtmp (and utmp for log-ons that wtmp lacks).
+
+    With ``idle``, every read is also a sight of the open sessions' idle state
+    (agents/usage/idle.py): the tty's last input for text seats, logind's hint
+    for displays (``logind``: a reader of ``loginctl``, None where there is none).
+    """
 
     def source(now: float) -> list[Session]:
         records = list(read_records(wtmp))
@@ -116,7 +133,24 @@ def linux_sessions(
             for r in read_records(utmp)
             if r.type == USER_PROCESS and not any(ln == r.line and abs(t - r.time) <= SAME_LOGON_S for ln, t in logons)
         ]
-        return sessions_from(sorted(extra + records, key=lambda r: r.time), alive)
+        found = sessions_on_lines(sorted(extra + records, key=lambda r: r.time), alive)
+        if idle is None:
+            return [s for s, _ in found]
+        hints = logind() if logind is not None and any(s.end is None and ln.startswith(":") for s, ln in found) else {}
+        out = []
+        for s, line in found:
+            key = (line, round(s.start, 3))
+            if s.end is None:
+                hint = hints.get(line) if line.startswith(":") else None
+                if hint is not None:
+                    idle.observe(key, s.start, now, hint.since, hint.idle)
+                else:
+                    t = last_input(line)
+                    if t is not None:
+                        idle.observe(key, s.start, now, t)
+            out.append(s._replace(idle=idle.stretches(key, s.end)))
+        idle.forget_except((ln, round(s.start, 3)) for s, ln in found)
+        return out
 
     source.__name__ = f"wtmp:{wtmp}"
     return source

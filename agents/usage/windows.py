@@ -11,7 +11,8 @@ Security log (auditing of logon/logoff is on by default; 4800/4801 need
   second token of a split (UAC) logon names its twin in ``Linked Logon ID``
   and is not a second session.
 * 4634 logged off / 4647 user initiated logoff — the first one ends it.
-* 4800 workstation locked / 4801 unlocked — locked time is idle time.
+* 4800 workstation locked / 4801 unlocked — locked time is idle time (known
+  only when the log holds lock events at all: the subcategory is off by default).
 * 4608 Windows is starting up — ends every session still open.
 
 Microsoft-Windows-TerminalServices-LocalSessionManager/Operational, used when
@@ -34,6 +35,7 @@ from datetime import UTC, datetime, tzinfo
 from typing import NamedTuple
 
 from agents.checks.base import CommandMissing, Runner, run_command
+from agents.usage.idle import Stretch
 from agents.usage.sessions import Session
 
 _HEAD = re.compile(r"^(?:Event|事件)\s*\[\d+\]\s*[:：]\s*$")
@@ -118,8 +120,19 @@ def parse_events(text: str, tz: tzinfo) -> Iterator[Event]:
 
 
 def security_sessions(events: Sequence[Event]) -> list[Session]:
+    """Sessions of the Security log; their locked stretches are their idle time when the log has lock events.
+
+    With "Audit Other Logon/Logoff Events" off, Windows writes no 4800/4801 and
+    nothing is known about locks: the sessions' idle time is then None, not 0.
+    """
+    locks_audited = any(ev.id in (4800, 4801) for ev in events)
     out: list[Session] = []
-    open_: dict[str, tuple[str, float, float, float | None]] = {}  # logon id → seat, start, idle, locked at
+    open_: dict[str, tuple[str, float, list[Stretch]]] = {}  # logon id → seat, start, locked stretches
+
+    def ended(seat: str, start: float, locked: list[Stretch], end: float) -> Session:
+        done = tuple((a, b if b is not None else end) for a, b in locked)
+        return Session(seat, start, end, done if locks_audited else None)
+
     for ev in sorted(events, key=lambda e: e.time):
         if ev.id == 4624:
             seat = INTERACTIVE.get(ev.first("logon_type"))
@@ -128,28 +141,25 @@ def security_sessions(events: Sequence[Event]) -> list[Session]:
             lid, linked = ev.last("logon_id").lower(), ev.first("linked").lower()
             if linked and linked not in ("0x0", "-") and linked in open_:
                 continue
-            open_[lid] = (seat, ev.time, 0.0, None)
+            open_[lid] = (seat, ev.time, [])
         elif ev.id in (4634, 4647):
             lid = ev.first("logon_id").lower()
             if lid in open_:
-                seat, start, idle, locked = open_.pop(lid)
-                if locked is not None:
-                    idle += ev.time - locked
-                out.append(Session(seat, start, ev.time, idle))
+                out.append(ended(*open_.pop(lid), ev.time))
         elif ev.id in (4800, 4801):
             lid = ev.first("logon_id").lower()
             if lid in open_:
-                seat, start, idle, locked = open_[lid]
-                if ev.id == 4800 and locked is None:
-                    open_[lid] = (seat, start, idle, ev.time)
-                elif ev.id == 4801 and locked is not None:
-                    open_[lid] = (seat, start, idle + ev.time - locked, None)
+                locked = open_[lid][2]
+                if ev.id == 4800 and (not locked or locked[-1][1] is not None):
+                    locked.append((ev.time, None))
+                elif ev.id == 4801 and locked and locked[-1][1] is None:
+                    locked[-1] = (locked[-1][0], ev.time)
         elif ev.id == 4608:
-            for seat, start, idle, locked in open_.values():
-                out.append(Session(seat, start, ev.time, idle + (ev.time - locked if locked is not None else 0.0)))
+            out += [ended(*v, ev.time) for v in open_.values()]
             open_.clear()
-    for seat, start, idle, _locked in open_.values():
-        out.append(Session(seat, start, None, idle))
+    out += [
+        Session(seat, start, None, tuple(locked) if locks_audited else None) for seat, start, locked in open_.values()
+    ]
     return sorted(out, key=lambda s: s.start)
 
 

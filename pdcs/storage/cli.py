@@ -10,6 +10,7 @@ from pdcs.cli_context import INFLUX_DB_OPT, INFLUX_URL_OPT
 
 if TYPE_CHECKING:
     from pdcs.settings import Settings
+    from pdcs.storage import layout
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -33,6 +34,7 @@ def status(influx_url: str = INFLUX_URL_OPT, influx_db: str = INFLUX_DB_OPT, lan
     settings = _settings(influx_url, influx_db)
     with settings.influx() as influx:
         version = layout.current_version(influx)
+        policies = layout.policy_changes(influx)
     zh = lang != "en"
     shown = "-" if version is None else str(version)
     if zh:
@@ -48,6 +50,8 @@ def status(influx_url: str = INFLUX_URL_OPT, influx_db: str = INFLUX_DB_OPT, lan
     for change in layout.CHANGES:
         if version is not None and change.version > version:
             typer.echo(f"  → {change.version}: {change.what_zh if zh else change.what}")
+    for p in policies:
+        typer.echo(_policy_line(p, zh))
     if version is not None and version > layout.SCHEMA_VERSION:
         typer.echo("数据库比本程序新：请升级 pdcs。" if zh else "the database is newer than this code: upgrade pdcs.")
         raise typer.Exit(1)
@@ -99,6 +103,22 @@ def migrate(
             f"InfluxDB {settings.influx_db}: layout {before} → {report.after}, "
             f"{report.days} day(s) and {report.points} point(s) rewritten."
         )
+    for p in report.policies:
+        typer.echo(_policy_line(p, zh))
     if not report.finished:
         typer.echo("未完成：再次运行即从断点继续。" if zh else "not finished: run it again to resume.")
         raise typer.Exit(1)
+
+
+def _policy_line(p: layout.PolicyChange, zh: bool) -> str:
+    """One retention policy whose durations differ from this code's (docs/upgrading.md, "Shard durations")."""
+    (d_have, d_want), (s_have, s_want) = p.duration, p.shard_duration
+    if zh:
+        return (
+            f"  保留策略 {p.name}：保留 {d_have} → {d_want}，分片组时长 {s_have} → {s_want}"
+            "（只影响此后新建的分片组）"
+        )
+    return (
+        f"  retention policy {p.name}: duration {d_have} → {d_want}, "
+        f"shard group duration {s_have} → {s_want} (new shard groups only)"
+    )

@@ -61,6 +61,10 @@ class Series:
         return [dict(zip(self.columns, v, strict=False)) for v in self.values]
 
 
+# A retention policy to create: (name, duration, default) or (name, duration, default, shard group duration).
+RetentionPolicy = tuple[str, str, bool] | tuple[str, str, bool, str]
+
+
 def quote_ident(name: str) -> str:
     return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -157,17 +161,32 @@ class InfluxDB:
             return False
 
     # -- set-up -------------------------------------------------------------
-    def ensure_database(self, retention_policies: Sequence[tuple[str, str, bool]] = ()) -> None:
-        """Create the database and retention policies (name, duration, default) if missing."""
+    def ensure_database(self, retention_policies: Sequence[RetentionPolicy] = ()) -> None:
+        """Create the database and retention policies (name, duration, default[, shard duration]) if missing.
+
+        An existing policy is ALTERed to the given duration and shard duration: InfluxDB applies a new
+        shard duration to the shard groups it creates from then on and leaves existing ones as they are
+        (https://docs.influxdata.com/influxdb/v1/query_language/manage-database/#retention-policy-management).
+        """
         self.execute(f"CREATE DATABASE {quote_ident(self.database)}")
         existing = {r["name"] for s in self.query("SHOW RETENTION POLICIES") for r in s.rows()}
-        for name, duration, default in retention_policies:
+        for rp in retention_policies:
+            name, duration, default = rp[0], rp[1], rp[2]
+            shard = f" SHARD DURATION {rp[3]}" if len(rp) > 3 else ""
             verb = "ALTER" if name in existing else "CREATE"
             stmt = (
                 f"{verb} RETENTION POLICY {quote_ident(name)} ON {quote_ident(self.database)} "
-                f"DURATION {duration} REPLICATION 1{' DEFAULT' if default else ''}"
+                f"DURATION {duration} REPLICATION 1{shard}{' DEFAULT' if default else ''}"
             )
             self.execute(stmt)
+
+    def retention_policies(self) -> dict[str, tuple[str, str]]:
+        """Each retention policy of the database: name → (duration, shard group duration) as InfluxDB shows them."""
+        return {
+            r["name"]: (str(r["duration"]), str(r["shardGroupDuration"]))
+            for s in self.query("SHOW RETENTION POLICIES")
+            for r in s.rows()
+        }
 
     def execute(self, statement: str) -> None:
         """Run a statement that changes state (POST /query)."""

@@ -19,16 +19,19 @@ existed: layout 1.  Compatibility (which release reads which layout): docs/upgra
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from pdcs.points import FieldValue, Point, now_ns, to_lines
-from pdcs.storage.influx import InfluxDB, InfluxSchemaMissing, quote_ident
+from pdcs.storage.influx import InfluxDB, InfluxSchemaMissing, RetentionPolicy, quote_ident
 
 log = logging.getLogger(__name__)
 
 META_RP = "pdcs_meta"
 META_RP_DURATION = "INF"
+# InfluxData's recommendation for an infinite policy: 52 weeks or longer (pdcs/settings.py cites the page).
+META_RP_SHARD_DURATION = "52w"
 VERSION_MEASUREMENT = "schema_version"
 CHECKPOINT_MEASUREMENT = "schema_migration"
 DAY_NS = 86_400 * 10**9
@@ -93,7 +96,7 @@ class LayoutTooNew(RuntimeError):
 
 
 def _meta_rp(influx: InfluxDB) -> None:
-    influx.ensure_database([(META_RP, META_RP_DURATION, False)])
+    influx.ensure_database([(META_RP, META_RP_DURATION, False, META_RP_SHARD_DURATION)])
 
 
 def stamped_version(influx: InfluxDB) -> int | None:
@@ -158,13 +161,77 @@ def stamp_if_new(influx: InfluxDB) -> int | None:
     return version
 
 
-def ensure(influx: InfluxDB, retention_policies: Sequence[tuple[str, str, bool]]) -> None:
+def ensure(influx: InfluxDB, retention_policies: Sequence[RetentionPolicy]) -> None:
     """Create the database and its retention policies if missing, and stamp a new one with this code's layout.
 
     What every process runs when it finds the database missing (at start, or when InfluxDB came up late).
     """
     influx.ensure_database(retention_policies)
     stamp_if_new(influx)
+
+
+# -- retention policies ------------------------------------------------------------------------
+
+_UNIT_S = {"w": 604_800, "d": 86_400, "h": 3_600, "m": 60, "s": 1}
+
+
+def duration_s(text: str) -> int:
+    """Seconds of an InfluxQL duration ("7d", "52w") or of one InfluxDB shows ("168h0m0s"); INF and "0s" are 0."""
+    if text.upper() == "INF":
+        return 0
+    parts = re.findall(r"(\d+)([wdhms])", text)
+    if not parts or "".join(n + u for n, u in parts) != text:
+        raise ValueError(f"not a duration: {text!r}")
+    return sum(int(n) * _UNIT_S[u] for n, u in parts)
+
+
+def known_policies() -> dict[str, RetentionPolicy]:
+    """Every retention policy pdcs creates, provincial and national, by name (pdcs/settings.py)."""
+    from pdcs.settings import NATIONAL_RETENTION_POLICIES, RETENTION_POLICIES
+
+    policies: list[RetentionPolicy] = [*RETENTION_POLICIES, *NATIONAL_RETENTION_POLICIES]
+    policies.append((META_RP, META_RP_DURATION, False, META_RP_SHARD_DURATION))
+    return {rp[0]: rp for rp in policies}
+
+
+@dataclass(frozen=True)
+class PolicyChange:
+    """A retention policy whose duration or shard group duration differs from this code's."""
+
+    name: str
+    duration: tuple[str, str]  # (the database's, this code's)
+    shard_duration: tuple[str, str]
+
+
+def policy_changes(influx: InfluxDB) -> list[PolicyChange]:
+    """The database's retention policies (of those pdcs creates) that this code would change."""
+    try:
+        have = influx.retention_policies()
+    except InfluxSchemaMissing:
+        return []
+    out = []
+    for name, (duration, shard) in have.items():
+        want = known_policies().get(name)
+        if want is None:
+            continue
+        want_shard = want[3] if len(want) > 3 else shard
+        if duration_s(duration) != duration_s(want[1]) or duration_s(shard) != duration_s(want_shard):
+            out.append(PolicyChange(name, (duration, want[1]), (shard, want_shard)))
+    return out
+
+
+def apply_policies(influx: InfluxDB) -> list[PolicyChange]:
+    """ALTER the database's pdcs retention policies to this code's durations; returns what changed.
+
+    Only the policies the database already has (a provincial store has no ``summary``). A new shard duration
+    applies to shard groups created from now on; existing groups keep theirs until they expire — no data moves.
+    """
+    changes = policy_changes(influx)
+    known = known_policies()
+    # ALTER without DEFAULT leaves the default policy as it is; the ones pdcs makes default say DEFAULT.
+    if changes:
+        influx.ensure_database([known[c.name] for c in changes])
+    return changes
 
 
 # -- migration --------------------------------------------------------------------------------
@@ -177,6 +244,7 @@ class MigrationReport:
     days: int = 0  # days rewritten in this run
     points: int = 0  # points written in this run
     finished: bool = True  # False: stopped by max_days, run again to resume
+    policies: list[PolicyChange] = field(default_factory=list)  # retention policies altered
 
 
 Progress = Callable[[str, int, int], None]  # (step name, days done, days in the step)
@@ -206,6 +274,7 @@ def migrate(
     before = current_version(influx)
     report = MigrationReport(before, before)
     todo = pending(influx) if changes is None else list(changes)
+    report.policies = apply_policies(influx)
     if before is None:
         stamp(influx, SCHEMA_VERSION)
         report.after = SCHEMA_VERSION

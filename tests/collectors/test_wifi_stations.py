@@ -177,9 +177,8 @@ def _service(inv_base: Path, sim: SnmpsimServer, influx: InfluxDB, spool: Path, 
     inv = make_inventory(inv_base, devices, profiles, {"h3c": H3C_STATIONS})
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
     stations = StationCounter.kept_in(station_state_dir(spool), clock=lambda: now[0])
-    return CollectorService(
-        inv, influx, spool, ServiceConfig(period_s=10), settings, Collectors.of(inv, settings, stations)
-    )
+    collectors = Collectors.of(inv, settings, stations)
+    return CollectorService(inv, influx, spool, ServiceConfig(period_s=10), settings, collectors=collectors)
 
 
 async def _distinct_after_a_cycle(svc: CollectorService, influx: InfluxDB) -> int:

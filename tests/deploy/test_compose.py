@@ -142,3 +142,12 @@ def test_the_simulated_device_set_is_a_valid_inventory() -> None:
     assert all(d.address == "snmpsim:1161" for d in inv.devices.values())
     community = inv.snmp_profiles["sim-cisco-c3560"].community
     assert community and community.resolve(inv.base_dir).get_secret_value() == "network/switch/cisco-c3560"
+
+
+def test_influxdb_is_configured_like_the_dev_server() -> None:
+    """TSI and no cardinality limits, as devstack/influxdb.py runs it (INFLUXDB_DATA_<KEY> = [data] <key>)."""
+    from devstack.influxdb import HIGH_CARDINALITY
+
+    env = resolved()["services"]["influxdb"]["environment"]
+    for key, value in HIGH_CARDINALITY.items():
+        assert env[f"INFLUXDB_DATA_{key.upper().replace('-', '_')}"] == value.strip('"'), key

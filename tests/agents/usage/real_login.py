@@ -36,17 +36,22 @@ def can_run() -> str:
     return ""
 
 
-def run_session(folder: Path, commands: list[str]) -> tuple[Path, Path, str]:
-    """Log in as root, run ``commands`` in the session, log out; returns (wtmp, utmp copy, session output)."""
+def start_session(folder: Path, commands: list[str]) -> tuple[subprocess.Popen[bytes], Path, Path, Path]:
+    """Start the session: log in as root, run ``commands``, log out; returns (process, wtmp, utmp copy, output)."""
     wtmp, utmp, log = folder / "wtmp", folder / "utmp", folder / "session.log"
     wtmp.write_bytes(b"")
     quoted = " ".join("'" + c.replace("'", "'\\''") + "'" for c in [*commands, "exit"])
     script = SCRIPT.format(wtmp=wtmp, commands=quoted, log=log, utmp_copy=utmp)
     (folder / "session.sh").write_text(script, encoding="utf-8")
-    subprocess.run(
-        ["unshare", "-m", "--propagation", "private", "sh", str(folder / "session.sh")],
-        check=True,
-        timeout=60,
-        stdin=subprocess.DEVNULL,
+    proc = subprocess.Popen(
+        ["unshare", "-m", "--propagation", "private", "sh", str(folder / "session.sh")], stdin=subprocess.DEVNULL
     )
+    return proc, wtmp, utmp, log
+
+
+def run_session(folder: Path, commands: list[str]) -> tuple[Path, Path, str]:
+    """Log in as root, run ``commands`` in the session, log out; returns (wtmp, utmp copy, session output)."""
+    proc, wtmp, utmp, log = start_session(folder, commands)
+    if proc.wait(timeout=60) != 0:
+        raise subprocess.CalledProcessError(proc.returncode, proc.args)
     return wtmp, utmp, log.read_text(encoding="utf-8", errors="replace")

@@ -20,11 +20,11 @@ from prometheus_client.exposition import generate_latest
 from agents.checks.base import CommandResult, decode_console
 from agents.config import ConfigError, parse_config
 from agents.exposition import build_registry
-from agents.usage import kiosk, utmp, windows
+from agents.usage import idle, kiosk, utmp, windows
 from agents.usage.sessions import Session, UsageCollector
 from collectors.exposition_map import CpuState, map_samples, parse_samples
 from pdcs.points import TERMINAL_SESSION, Point
-from tests.agents.usage.real_login import can_run, run_session
+from tests.agents.usage.real_login import can_run, run_session, start_session
 
 REPO = Path(__file__).resolve().parents[3]
 DATA = REPO / "tests" / "agents" / "data" / "windows" / "usage"
@@ -82,6 +82,87 @@ def test_real_login_session_is_open_while_it_runs_and_closed_after(tmp_path: Pat
     assert p.tags["seat"] == "console" and p.fields["open"] == 0
     assert p.fields["duration_s"] == pytest.approx(s.end - s.start)
     assert p.time_ns == round(s.start * 1000) * 1_000_000
+
+
+IDLE_AFTER_S = 4.0
+
+
+def test_real_login_session_idle_then_active(tmp_path: Path) -> None:
+    """A real session whose tty reads nothing for 10 s (idle), then reads the next command (active) for 2 s.
+
+    The agent's source watches it from outside the session's mount namespace, as
+    the agent does: wtmp for the session, the tty's access time for its input."""
+    assert not can_run(), can_run()
+    proc, wtmp, _, _ = start_session(tmp_path, ["sleep 10", "sleep 2"])
+    tracker = idle.IdleTracker(IDLE_AFTER_S)
+    source = utmp.linux_sessions(wtmp, tmp_path / "no-utmp", idle=tracker)
+    sights: list[list[Session]] = []
+    try:
+        while proc.poll() is None:
+            sights.append(source(time.time()))
+            time.sleep(0.25)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.wait() == 0
+    seen_idle = [s for sight in sights for s in sight if s.idle]
+    assert seen_idle and seen_idle[0].end is None  # idle was seen while the session was open
+    final = source(time.time())
+    assert len(final) == 1
+    s = final[0]
+    assert s.seat == "console" and s.end is not None and s.idle is not None and len(s.idle) == 1
+    (a, b) = s.idle[0]
+    assert b is not None
+    # idle from the log-on (the shell read its first command at once) until the tty read the second one, 10 s
+    # later — at most a sight short (0.25 s polls; a loaded machine may space them further)
+    assert a == pytest.approx(s.start, abs=1.0)
+    assert 8.0 <= b - a <= 10.5
+    # then active: the 2 s of `sleep 2` (shorter than IDLE_AFTER_S, so never idle) up to the log-out
+    active = s.duration(s.end) - s.idle_within(s.start, s.end)
+    assert 1.5 <= active <= 4.5
+
+    end = s.end
+    collector = UsageCollector([lambda _: final], clock=lambda: end + 60)
+    text, points = points_of(collector)
+    assert "root" not in text
+    by_seat = {p.tags["seat"]: p for p in points}
+    assert by_seat["console"].fields["idle_s"] == pytest.approx(b - a)
+    assert by_seat["idle"].time_ns == round(a * 1000) * 1_000_000
+    assert by_seat["idle"].fields == {"duration_s": pytest.approx(b - a), "open": 0}
+
+
+def test_idle_tracker_counts_to_the_last_sight_and_knows_only_what_it_watched() -> None:
+    t = idle.IdleTracker(300.0)
+    t.observe("a", 0.0, 10.0, 5.0)  # active
+    t.observe("a", 0.0, 400.0, 20.0)  # no input since 20: idle
+    t.observe("a", 0.0, 460.0, 20.0)
+    assert t.stretches("a") == ((20.0, None),)
+    t.observe("a", 0.0, 520.0, 500.0)  # input at 500: the stretch ends at the last sight still idle
+    t.observe("a", 0.0, 900.0, 510.0)  # idle again
+    assert t.stretches("a", end=950.0) == ((20.0, 460.0), (510.0, 900.0))
+    t.observe("late", 0.0, 1000.0, 990.0)  # first seen 1000 s after its log-on: what came before is unknown
+    assert t.stretches("late") is None
+    t.observe("gui", 0.0, 100.0, 30.0, idle=True)  # logind: idle since 30 (its own delay, not ours)
+    assert t.stretches("gui") == ((30.0, None),)
+
+
+LOGINCTL = """Id=2
+TTY=tty1
+Display=
+IdleHint=no
+IdleSinceHint=0
+
+Id=c3
+TTY=
+Display=:0
+IdleHint=yes
+IdleSinceHint=1764554400000000
+"""
+
+
+def test_loginctl_show_session_hints() -> None:
+    got = idle.parse_show_session(LOGINCTL)
+    assert got == {"tty1": idle.LogindIdle(False, None), ":0": idle.LogindIdle(True, 1764554400.0)}
 
 
 # -- Linux: records written by utmpdump -r -----------------------------------------------------------------
@@ -152,10 +233,21 @@ def test_a_failing_source_does_not_hide_the_others() -> None:
 # -- Windows ------------------------------------------------------------------------------------------------
 
 WINDOWS_EXPECTED = [
-    Session("graphical", at("2026-11-30T09:02:11.123"), at("2026-11-30T10:02:11"), 600.0),
-    Session("remote", at("2026-11-30T14:00:00"), at("2026-11-30T15:30:00"), 0.0),
-    Session("graphical", at("2026-11-30T20:30:00"), at("2026-12-01T08:30:05"), 11 * 3600 + 45 * 60 + 5.0),
-    Session("graphical", at("2026-12-01T09:00:00"), None, 0.0),
+    Session(
+        "graphical",
+        at("2026-11-30T09:02:11.123"),
+        at("2026-11-30T10:02:11"),
+        ((at("2026-11-30T09:30:00"), at("2026-11-30T09:40:00")),),  # locked 10 minutes
+    ),
+    Session("remote", at("2026-11-30T14:00:00"), at("2026-11-30T15:30:00"), ()),
+    # left locked overnight: locked until the next boot's 4608 ended it
+    Session(
+        "graphical",
+        at("2026-11-30T20:30:00"),
+        at("2026-12-01T08:30:05"),
+        ((at("2026-11-30T20:45:00"), at("2026-12-01T08:30:05")),),
+    ),
+    Session("graphical", at("2026-12-01T09:00:00"), None, ()),
 ]
 
 
@@ -168,6 +260,16 @@ def test_security_log_sessions(lang: str) -> None:
     assert [s._replace(start=round(s.start, 3)) for s in got] == [
         s._replace(start=round(s.start, 3)) for s in WINDOWS_EXPECTED
     ]
+
+
+def test_without_lock_events_idle_time_is_unknown_not_zero() -> None:
+    text = (DATA / "security.en.txt").read_text(encoding="utf-8")
+    events = [e for e in windows.parse_events(text, SH) if e.id not in (4800, 4801)]  # lock auditing off
+    got = windows.security_sessions(events)
+    assert len(got) == 4 and all(s.idle is None for s in got)
+    c = UsageCollector([lambda _: got], clock=lambda: at("2026-12-01T09:30:00"))
+    _, points = points_of(c)
+    assert all("idle_s" not in p.fields for p in points) and not [p for p in points if p.tags["seat"] == "idle"]
 
 
 def test_security_log_from_gbk_console_bytes() -> None:
@@ -202,14 +304,43 @@ def test_windows_source_runs_wevtutil_and_falls_back_to_the_rdp_log() -> None:
 
 
 def test_idle_time_is_exposed_and_mapped() -> None:
-    c = UsageCollector([lambda _: WINDOWS_EXPECTED], clock=lambda: at("2026-12-01T09:30:00"))
+    c = UsageCollector([lambda _: WINDOWS_EXPECTED], clock=lambda: at("2026-12-01T09:30:00"), tz=SH)
     text, points = points_of(c)
     assert "reader" not in text and "READER-01" not in text
-    by_start = {p.time_ns: p for p in points}
-    first = by_start[round(WINDOWS_EXPECTED[0].start * 1000) * 1_000_000]
+    by_key = {(p.tags["seat"], p.time_ns): p for p in points}
+
+    def key(seat: str, t: float) -> tuple[str, int]:
+        return seat, round(t * 1000) * 1_000_000
+
+    first = by_key[key("graphical", WINDOWS_EXPECTED[0].start)]
     assert first.fields == {"duration_s": pytest.approx(3599.877), "open": 0, "idle_s": 600.0}
-    last = by_start[round(WINDOWS_EXPECTED[3].start * 1000) * 1_000_000]
-    assert last.fields["open"] == 1 and last.fields["duration_s"] == 1800.0
+    # the overnight lock, cut at midnight like its session: 20:45–24:00 on the first piece, 00:00–08:30:05 after
+    night = by_key[key("graphical", at("2026-11-30T20:30:00"))]
+    assert night.fields["idle_s"] == 3 * 3600 + 15 * 60
+    morning = by_key[key("graphical", at("2026-12-01T00:00:00"))]
+    assert morning.fields["continued"] == 1 and morning.fields["idle_s"] == 8.5 * 3600 + 5
+    last = by_key[key("graphical", WINDOWS_EXPECTED[3].start)]
+    assert last.fields == {"duration_s": 1800.0, "open": 1, "idle_s": 0.0}
+    # the terminal's idle periods: the lock of 09:30 and the overnight lock, in their day pieces
+    idle = sorted((p.time_ns, p.fields["duration_s"]) for p in points if p.tags["seat"] == "idle")
+    assert idle == [
+        (key("idle", at("2026-11-30T09:30:00"))[1], 600.0),
+        (key("idle", at("2026-11-30T20:45:00"))[1], 3 * 3600 + 15 * 60),
+        (key("idle", at("2026-12-01T00:00:00"))[1], 8.5 * 3600 + 5),
+    ]
+
+
+def test_terminal_idle_only_while_every_open_session_is_idle() -> None:
+    from agents.usage.sessions import terminal_idle
+
+    a = Session("graphical", 0.0, 100.0, ((10.0, 60.0),))
+    b = Session("console", 30.0, 50.0, ((40.0, None),))  # idle from 40 to its end
+    kiosk = Session("kiosk", 55.0, 58.0)  # idle not known: in use
+    ssh = Session("ssh", 0.0, 100.0)  # maintenance: not a user
+    got = terminal_idle([a, b, kiosk, ssh], now=200.0)
+    assert [(s.seat, s.start, s.end) for s in got] == [("idle", 10.0, 30.0), ("idle", 40.0, 55.0), ("idle", 58.0, 60.0)]
+    assert terminal_idle([Session("console", 0.0, None, ((5.0, None),))], now=20.0) == [Session("idle", 5.0, None)]
+    assert terminal_idle([kiosk, ssh], now=200.0) == []  # nothing known: no idle period, not "never idle"
 
 
 # -- Kiosk ----------------------------------------------------------------------------------------------------

@@ -1,0 +1,296 @@
+"""National scale (issue 19): boards on summaries at 10^6 devices, the raw peer, a province's link cut.
+
+On loopback: K provincial InfluxDBs and a national one (``devstack.influxdb``, free ports,
+tmp folders).  For each fleet size of the curve (default 10^4, 10^5, 10^6 devices;
+``bench/national_data.py`` has the layout) the national store gets, in the schema of
+NATIONAL.md §2: ``county_summary``/``province_summary`` for every county, 5-minute tier
+(RP ``summary``) for the last ``--days-5m`` days and hourly tier (RP ``summary_long``) for
+31 days, ``federation_status``, ``facility_daily`` for the last two days and one
+``facility_yearly`` row per facility.  Then, per size:
+
+* ``national_board_s`` / ``province_board_s``: every variable and panel query of the board
+  over the last 24 h, substituted as Grafana sends them, run one after another (the slowest
+  of three openings); ``*_30d_s`` over 30 days.  The queries are the boards' own once
+  dashboards/ reads the summaries, the interim ones in ``bench/national_boards.py`` before
+  (the JSON says which: ``query_source``).
+* ``national_annual_report_s``: the national availability of the year from the
+  ``facility_yearly`` rows plus the national annual assessment, exactly as
+  ``bench/supervision.py`` times them (``supervision.answers``), on the national store.
+
+Once, at the largest size:
+
+* ``raw_national_board_s`` (the peer): the national board as it was before issue 19
+  (raw points, ``bench/national_raw_boards.json``) over 24 h of raw collector output
+  (``devstack.history``, a poll every 10 minutes) for a sample of counties, one county in
+  each of the first provincial stores; timed on the sample and scaled linearly to the
+  fleet (``× devices ÷ sample devices``; the full run measures two sample sizes to show
+  the cost is linear in devices).  A raw national board over K provincial stores would
+  also have to ask each of them; the sum over stores is what is scaled.
+* ``replication_lost`` / ``replication_duplicated``: ``bench/national_replication.py``.
+
+Usage: ``python bench/national.py [--quick] [--sizes 10000,100000,1000000] [--provinces K]``;
+the last line is JSON (ours beside the raw peer).  ``--quick``: 3 provincial stores,
+10^4 devices, raw points for 20 facilities (100 devices) — under a minute.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench import national_boards as nb
+from bench import national_data as nd
+from bench import national_replication as nr
+from bench.supervision import national_report
+from dashboards.templating import TimeRange
+from devstack.history import write_week
+from devstack.influxdb import InfluxServer, start_influxdb
+from pdcs.settings import RAW_RP, RAW_RP_DURATION
+from pdcs.storage import InfluxDB
+
+NATIONAL_DB = "pdcs_national"
+PROVINCE_DB = "pdcs"
+ROLLUP_DAYS = 2
+
+
+def load_avg() -> float:
+    return round(os.getloadavg()[0], 2)
+
+
+@dataclass
+class Stores:
+    national: InfluxServer
+    provinces: list[InfluxServer]
+
+    def stop(self) -> None:
+        for s in [self.national, *self.provinces]:
+            s.stop()
+
+
+def start_stores(base: Path, k: int) -> Stores:
+    national = start_influxdb(base / "national")
+    provinces = [start_influxdb(base / f"province{i}") for i in range(k)]
+    return Stores(national, provinces)
+
+
+def load_national(db: InfluxDB, c: nd.Country, now_s: int, days_5m: float, sched: Any) -> tuple[int, float]:
+    """Write the summaries and roll-ups of ``c`` into the national store; (lines, seconds)."""
+    db.ensure_database(nd.NATIONAL_RPS)
+    counties = list(c.counties)
+    end = now_s - now_s % nd.BUCKET_S
+    start_5m = end - int(days_5m * 86400)
+    hour_end = now_s - now_s % nd.HOUR_S
+    start_1h = hour_end - 31 * 86400
+    today = date.fromtimestamp(now_s)
+    daily = [
+        today - timedelta(days=i) for i in range(ROLLUP_DAYS, 0, -1) if (today - timedelta(days=i)).year == nd.YEAR
+    ]
+    # One job per thread: the generators are Python (one core), InfluxDB parses on the other.
+    jobs = [
+        lambda: nd.write(db, nd.summary_lines(counties, start_5m, end, nd.BUCKET_S), nd.SUMMARY_RP),
+        lambda: nd.write(db, nd.summary_lines(counties, start_1h, hour_end, nd.HOUR_S), nd.SUMMARY_LONG_RP),
+        lambda: nd.write(db, nd.status_lines(c.provinces, end, {c.provinces[-1]: 3 * 3600}), nd.SUMMARY_RP),
+        lambda: nd.write(db, nd.yearly_lines(counties, sched), "rollup"),
+        lambda: nd.write(db, nd.daily_lines(counties, daily, sched), "rollup"),
+    ]
+    t0 = time.perf_counter()
+    n = nd.write_parallel(jobs)
+    return n, time.perf_counter() - t0
+
+
+def time_board(board: nb.BoardQueries, db: InfluxDB, tr: TimeRange, repeat: int = 3) -> nb.Opened:
+    """The slowest of ``repeat`` openings (errors from all)."""
+    runs = [nb.open_board(board, db, tr) for _ in range(repeat)]
+    worst = max(runs, key=lambda o: o.seconds)
+    worst.errors = sorted({e for o in runs for e in o.errors})
+    return worst
+
+
+def boards_at(db: InfluxDB, now_ms: int) -> dict[str, Any]:
+    """Open the national and province boards over 24 h and 30 days."""
+    out: dict[str, Any] = {}
+    for key, uid in (("national_board", nb.NATIONAL), ("province_board", nb.PROVINCE)):
+        for suffix, span, rp in (("", "now-24h", nd.SUMMARY_RP), ("_30d", "now-30d", nd.SUMMARY_LONG_RP)):
+            board = nb.summary_board(uid, rp)
+            o = time_board(board, db, TimeRange(span, "now", now_ms))
+            out[f"{key}{suffix}_s"] = round(o.seconds, 3)
+            out[f"{key}{suffix}_detail"] = {
+                "queries": o.queries,
+                "rows": o.rows,
+                "slowest": [o.slowest[0], round(o.slowest[1], 3)],
+                "errors": o.errors,
+                "query_source": board.source,
+            }
+    return out
+
+
+def one_size(server: InfluxServer, devices: int, now_s: int, days_5m: float, sched: Any) -> dict[str, Any]:
+    c = nd.country(devices)
+    db = InfluxDB(server.url, f"{NATIONAL_DB}", timeout_s=300)
+    db.execute(f'DROP DATABASE "{NATIONAL_DB}"')
+    lines, load_s = load_national(db, c, now_s, days_5m, sched)
+    print(f"{c.devices:,} devices, {len(c.counties)} counties: {lines:,} lines in {load_s:.1f} s", file=sys.stderr)
+    fig: dict[str, Any] = {
+        "devices": c.devices,
+        "facilities": c.facilities,
+        "counties": len(c.counties),
+        "provinces": len(c.provinces),
+        "lines": lines,
+        "load_s": round(load_s, 1),
+        "load_avg_before": load_avg(),
+    }
+    fig |= boards_at(db, now_s * 1000)
+    t0 = time.perf_counter()
+    inv = nd.inventory(c)
+    fig["inventory_build_s"] = round(time.perf_counter() - t0, 1)
+    report_s, summary = national_report(db, inv)
+    fig["national_annual_report_s"] = round(report_s, 3)
+    fig["national_annual_report"] = summary
+    fig["load_avg_after"] = load_avg()
+    del inv
+    db.close()
+    print(
+        f"  boards 24 h: national {fig['national_board_s']} s, province {fig['province_board_s']} s; "
+        f"30 d: {fig['national_board_30d_s']} s, {fig['province_board_30d_s']} s; "
+        f"annual report {report_s:.2f} s (load {fig['load_avg_after']})",
+        file=sys.stderr,
+    )
+    return fig
+
+
+def raw_peer(
+    stores: Stores, c: nd.Country, now_s: int, sample_counties: int, steps: int, facilities: int
+) -> dict[str, Any]:
+    """Today's raw boards on raw points of a sample of counties, scaled to ``c.devices``."""
+    # Counties of distinct provinces first; province i lives in store i % K (as a shard map would put it).
+    k = len(stores.provinces)
+    picks: list[tuple[nd.County, InfluxServer]] = []
+    for i in range(sample_counties):
+        p = i % min(k, len(c.provinces))
+        county = c.counties_of(c.provinces[p])[i // min(k, len(c.provinces))]
+        county = nd.County(county.index, county.code, min(county.facilities, facilities))  # its first facilities
+        picks.append((county, stores.provinces[p % k]))
+    dbs = {s.url: InfluxDB(s.url, PROVINCE_DB, timeout_s=300) for s in stores.provinces}
+    for d in dbs.values():
+        d.execute(f'DROP DATABASE "{PROVINCE_DB}"')
+        d.ensure_database([(RAW_RP, RAW_RP_DURATION, True)])
+    # Write in ``steps`` growing samples and time after each: the cost against devices.
+    chunks = [picks[: max(1, len(picks) * (i + 1) // steps)] for i in range(steps)]
+    written_counties: set[str] = set()
+    points = 0
+    samples = []
+    write_s = 0.0
+    for chunk in chunks:
+        for county, server in chunk:
+            if county.code in written_counties:
+                continue
+            written_counties.add(county.code)
+            t0 = time.perf_counter()
+            points += write_week(dbs[server.url], nd.inventory(c, [county]), now_s, days=1)
+            write_s += time.perf_counter() - t0
+        sample_devices = sum(county.devices for county, _ in chunk)
+        used = {server.url for _, server in chunk}
+        tr = TimeRange("now-24h", "now", now_s * 1000)
+        nat = sum(time_board(nb.raw(nb.NATIONAL), dbs[u], tr, repeat=1).seconds for u in used)
+        prov = max(time_board(nb.raw(nb.PROVINCE), dbs[u], tr, repeat=1).seconds for u in used)
+        samples.append(
+            {
+                "sample_devices": sample_devices,
+                "stores": len(used),
+                "national_s": round(nat, 3),
+                "province_s": round(prov, 3),
+            }
+        )
+        print(f"  raw boards on {sample_devices} devices: national {nat:.2f} s, province {prov:.2f} s", file=sys.stderr)
+    last = samples[-1]
+    province_devices = max(sum(x.devices for x in c.counties_of(p)) for p in c.provinces)
+    for d in dbs.values():
+        d.close()
+    return {
+        "raw_points": points,
+        "raw_write_s": round(write_s, 1),
+        "raw_samples": samples,
+        # linear: the raw queries group by device (one series each); see the module docstring
+        "raw_national_board_s": round(last["national_s"] * c.devices / last["sample_devices"], 1),
+        "raw_province_board_s": round(last["province_s"] * province_devices / last["sample_devices"], 1),
+        "raw_scaling": f"measured on {last['sample_devices']} devices × {c.devices} / {last['sample_devices']} "
+        f"(province: × {province_devices} devices of the largest province / sample)",
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="3 provincial stores, 10^4 devices, 100 raw devices (< 60 s)")
+    ap.add_argument("--sizes", default="10000,100000,1000000", help="fleet sizes of the curve (devices)")
+    ap.add_argument("--provinces", type=int, default=31, help="provincial InfluxDBs (31 = one per province)")
+    ap.add_argument("--days-5m", type=float, default=2, help="days of the 5-minute tier")
+    ap.add_argument("--raw-counties", type=int, default=4, help="counties with raw points (the peer's sample)")
+    ap.add_argument("--raw-facilities", type=int, default=nd.FACILITIES_PER_COUNTY, help="facilities of a raw county")
+    ap.add_argument("--replication-buckets", type=int, default=288, help="5-minute buckets of the cut day")
+    args = ap.parse_args()
+    if args.quick:
+        args.sizes, args.provinces, args.days_5m, args.raw_counties, args.raw_facilities = "10000", 3, 1.05, 1, 20
+    sizes = [int(s) for s in args.sizes.split(",")]
+    now_s = int(time.time())
+    started = time.perf_counter()
+    out: dict[str, Any] = {"load_avg_start": load_avg(), "provincial_stores": args.provinces}
+    with tempfile.TemporaryDirectory(prefix="pdcs-national-") as tmp:
+        stores = start_stores(Path(tmp), args.provinces)
+        try:
+            sched = nd.year_scheduled()
+            curve = [one_size(stores.national, n, now_s, args.days_5m, sched) for n in sizes]
+            top = curve[-1]
+            c = nd.country(sizes[-1])
+            out |= raw_peer(stores, c, now_s, args.raw_counties, 1 if args.quick else 2, args.raw_facilities)
+            # The cut day: the largest province, a day well before the bulk-loaded 5-minute tier.
+            province = max(c.provinces, key=lambda p: len(c.counties_of(p)))
+            day = now_s - now_s % 86400 - 10 * 86400
+            national = InfluxDB(stores.national.url, NATIONAL_DB, timeout_s=120)
+            rep = nr.measure(
+                national,
+                stores.national.http_port,
+                c.counties_of(province),
+                day,
+                Path(tmp) / "spool",
+                args.replication_buckets,
+            )
+            national.close()
+            print(f"  link cut for a day: {rep.as_dict()}", file=sys.stderr)
+        finally:
+            stores.stop()
+    keys = (
+        "national_board_s",
+        "province_board_s",
+        "national_board_30d_s",
+        "province_board_30d_s",
+        "national_annual_report_s",
+    )
+    out |= {k: top[k] for k in keys}
+    out |= {
+        "devices": top["devices"],
+        "replication_lost": rep.lost,
+        "replication_duplicated": rep.duplicated,
+        "replication": rep.as_dict(),
+        "query_source": top["national_board_detail"]["query_source"],
+        "curve": [
+            {k: f[k] for k in ("devices", "counties", "lines", "load_s", "load_avg_after", *keys)} for f in curve
+        ],
+        "detail": {f["devices"]: {k: v for k, v in f.items() if k.endswith("_detail")} for f in curve},
+        "load_avg_end": load_avg(),
+        "total_s": round(time.perf_counter() - started, 1),
+    }
+    print(json.dumps(out, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
