@@ -23,7 +23,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from dashboards.build import build_all
+from dashboards.build import build_all, build_raw_peers
+from dashboards.influxql import NATIONAL_DATASOURCE_UID
 from dashboards.templating import TimeRange
 from dashboards.verify import resolve_variables, run_targets
 from devstack.history import write_week
@@ -89,7 +90,9 @@ def main() -> None:
             slowest = ("", 0.0)
             queries = 0
             errors: list[str] = []
-            for b in build_all():
+            for b in build_all() + build_raw_peers():
+                if NATIONAL_DATASOURCE_UID in b.datasources():
+                    continue  # the boards on the national summaries: bench/national.py
                 t = time.perf_counter()
                 variables, var_queries = resolve_variables(b, db, tr)
                 results = run_targets(b, db, variables, tr)

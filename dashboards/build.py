@@ -17,11 +17,12 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from grafana_foundation_sdk.builders import dashboard as db
 from grafana_foundation_sdk.cog.encoder import JSONEncoder
 from grafana_foundation_sdk.models import dashboard as dm
 
 from dashboards import influxql
-from dashboards.boards import collectors, county, device, facility, national, province, security, usage
+from dashboards.boards import collectors, county, device, facility, national, province, raw_regions, security, usage
 from dashboards.common import Names
 from dashboards.names import example_names
 
@@ -48,6 +49,14 @@ class Built:
     def render(self) -> str:
         return json.dumps(self.model, cls=JSONEncoder, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
+    def datasources(self) -> set[str]:
+        """The uids of the data sources its variables and panels read."""
+        uids = {t.datasource_uid for _, t in self.targets()}
+        for v in self.model.templating.list_val if self.model.templating and self.model.templating.list_val else []:
+            if v.datasource and v.datasource.uid:
+                uids.add(v.datasource.uid)
+        return uids
+
     def targets(self) -> Iterator[tuple[dm.Panel, influxql.InfluxQLQuery]]:
         for panel in self.model.panels or []:
             if isinstance(panel, dm.Panel):
@@ -57,21 +66,33 @@ class Built:
 
 
 def build_all(names: Names | None = None) -> list[Built]:
+    names = names if names is not None else example_names()
+    return [finish(module.UID, module.FOLDER, module.build(names)) for module in BOARDS]
+
+
+def build_raw_peers(names: Names | None = None) -> list[Built]:
+    """全国总览 and 省级看板 as they read raw points before the national summaries (not provisioned; the
+    benchmarks' peer figure)."""
+    names = names if names is not None else example_names()
+    return [
+        finish(raw_regions.NATIONAL_UID, raw_regions.FOLDER, raw_regions.national(names)),
+        finish(raw_regions.PROVINCE_UID, raw_regions.FOLDER, raw_regions.province(names)),
+    ]
+
+
+def finish(uid: str, folder: str, builder: db.Dashboard) -> Built:
     influxql.register()
-    out = []
-    for module in BOARDS:
-        model = module.build(names if names is not None else example_names()).build()
-        # The SDK lays panels out but leaves ids to us: number them in order.
-        for i, panel in enumerate(model.panels or [], start=1):
-            panel.id_val = i
-            if isinstance(panel, dm.Panel):
-                _merge_overrides(panel)
-        # The SDK gives every variable the same placeholder id; Grafana keys variables by name.
-        for var in model.templating.list_val if model.templating and model.templating.list_val else []:
-            var.id_val = var.name
-        model.version = 1
-        out.append(Built(module.UID, module.FOLDER, model))
-    return out
+    model = builder.build()
+    # The SDK lays panels out but leaves ids to us: number them in order.
+    for i, panel in enumerate(model.panels or [], start=1):
+        panel.id_val = i
+        if isinstance(panel, dm.Panel):
+            _merge_overrides(panel)
+    # The SDK gives every variable the same placeholder id; Grafana keys variables by name.
+    for var in model.templating.list_val if model.templating and model.templating.list_val else []:
+        var.id_val = var.name
+    model.version = 1
+    return Built(uid, folder, model)
 
 
 def _merge_overrides(panel: dm.Panel) -> None:
@@ -113,8 +134,9 @@ def check(data: dict[str, Any]) -> list[str]:
 
     Checks what the dashboard schema requires and what Grafana relies on:
     uid/title/schemaVersion, unique panel ids, grid positions inside the
-    24-column grid without overlap, every target on the provisioned data
-    source with a refId unique in its panel, and every ``$variable`` defined.
+    24-column grid without overlap, every target on the panel's data source
+    (one of the provisioned ones: raw or national summaries) with a refId
+    unique in its panel, and every ``$variable`` defined.
     """
     problems: list[str] = []
     for key in ("uid", "title", "schemaVersion", "panels", "templating", "time"):
@@ -132,8 +154,8 @@ def check(data: dict[str, Any]) -> list[str]:
     cells: set[tuple[int, int]] = set()
     for v in data.get("templating", {}).get("list", []):
         ds = v.get("datasource") or {}
-        if v.get("type") == "query" and ds.get("uid") != influxql.DATASOURCE_UID:
-            problems.append(f"variable {v['name']}: data source {ds!r} is not {influxql.DATASOURCE_UID}")
+        if v.get("type") == "query" and ds.get("uid") not in influxql.DATASOURCE_UIDS:
+            problems.append(f"variable {v['name']}: data source {ds!r} is not one of {influxql.DATASOURCE_UIDS}")
         for name in _refs(str(v.get("query", ""))):
             if name not in variables:
                 problems.append(f"variable {v['name']}: uses ${name}, which is not defined")
@@ -163,14 +185,16 @@ def check(data: dict[str, Any]) -> list[str]:
             else:
                 continue
             break
-        if (p.get("datasource") or {}).get("uid") != influxql.DATASOURCE_UID:
-            problems.append(f"panel {title!r}: data source is not {influxql.DATASOURCE_UID}")
+        panel_ds = (p.get("datasource") or {}).get("uid")
+        if panel_ds not in influxql.DATASOURCE_UIDS:
+            problems.append(f"panel {title!r}: data source {panel_ds!r} is not one of {influxql.DATASOURCE_UIDS}")
         refs = [t.get("refId") for t in p.get("targets", [])]
         if len(set(refs)) != len(refs) or not refs:
             problems.append(f"panel {title!r}: targets need unique refIds (got {refs})")
         for t in p.get("targets", []):
-            if (t.get("datasource") or {}).get("uid") != influxql.DATASOURCE_UID or not t.get("rawQuery"):
-                problems.append(f"panel {title!r} target {t.get('refId')}: not a raw InfluxQL query on pdcs-influxdb")
+            # A panel reads one data source: its targets are on the panel's.
+            if (t.get("datasource") or {}).get("uid") != panel_ds or not t.get("rawQuery"):
+                problems.append(f"panel {title!r} target {t.get('refId')}: not a raw InfluxQL query on {panel_ds}")
             for name in _refs(str(t.get("query", ""))) | _refs(str(t.get("alias", ""))):
                 if name not in variables and not name.startswith("tag_"):
                     problems.append(f"panel {title!r} target {t.get('refId')}: uses ${name}, which is not defined")

@@ -111,22 +111,40 @@ def push(
 def check_queries(
     influx_url: str = typer.Option("http://127.0.0.1:8086", "--influx-url", envvar="PDCS_INFLUX_URL"),
     influx_db: str = typer.Option("pdcs", "--influx-db", envvar="PDCS_INFLUX_DB"),
+    national_url: str | None = typer.Option(
+        None, "--national-url", help="The national summaries store (data source pdcs-national; default: --influx-url)."
+    ),
+    national_db: str | None = typer.Option(
+        None,
+        "--national-db",
+        help="Its database (e.g. pdcs_national); without it the boards on the national summaries are skipped.",
+    ),
     since: str = typer.Option("now-7d", "--from", help="Start of the range, Grafana style (now-7d)."),
 ) -> None:
     """Run every variable and panel query against InfluxDB as Grafana would; exit 1 on errors or empty panels."""
     import time
+    from contextlib import ExitStack
 
     from dashboards.build import build_all
+    from dashboards.influxql import DATASOURCE_UID, NATIONAL_DATASOURCE_UID
     from dashboards.templating import TimeRange
     from dashboards.verify import has_values, resolve_variables, run_targets
     from pdcs.storage import InfluxDB
 
     tr = TimeRange(since, "now", int(time.time() * 1000))
     bad = 0
-    with InfluxDB(influx_url, influx_db, retries=0) as db:
+    with ExitStack() as stack:
+        sources = {DATASOURCE_UID: stack.enter_context(InfluxDB(influx_url, influx_db, retries=0))}
+        if national_db:
+            national = InfluxDB(national_url or influx_url, national_db, retries=0)
+            sources[NATIONAL_DATASOURCE_UID] = stack.enter_context(national)
         for b in build_all():
-            variables, _ = resolve_variables(b, db, tr)
-            for r in run_targets(b, db, variables, tr):
+            missing = b.datasources() - set(sources)
+            if missing:
+                typer.echo(f"SKIP  {b.uid}: reads data source(s) {sorted(missing)}; give --national-db")
+                continue
+            variables, _ = resolve_variables(b, sources, tr)
+            for r in run_targets(b, sources, variables, tr):
                 state = "ok" if not r.problems and has_values(r) else "EMPTY" if not r.problems else "ERROR"
                 bad += state == "ERROR"
                 typer.echo(f"{state:5} {b.uid} / {r.panel} / {r.ref_id}: {r.rows} rows")

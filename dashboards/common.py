@@ -48,7 +48,12 @@ def variable_query(level: str, above: Sequence[str], measurement: str = "device_
 
 
 def region_variables(
-    upto: str, *, multi_from: str | None = None, also_multi: Sequence[str] = ()
+    upto: str,
+    *,
+    multi_from: str | None = None,
+    also_multi: Sequence[str] = (),
+    datasource: dm.DataSourceRef = DATASOURCE,
+    measurement: str = "device_up",
 ) -> list[db.QueryVariable]:
     """The chained variables from province down to ``upto``.
 
@@ -56,6 +61,8 @@ def region_variables(
     with "All" (``.*``); the others are single-value, so a county dashboard is
     about one county.  A level above the subject may still offer "All" so that a
     link from a higher board can name a county without its city (``$__all``).
+    ``datasource``/``measurement``: where the tag values are listed (the boards on the national
+    summaries list them from ``county_summary``).
     """
     levels = LEVELS[: LEVELS.index(upto) + 1]
     multi_index = LEVELS.index(multi_from) if multi_from else len(LEVELS)
@@ -64,8 +71,8 @@ def region_variables(
         var = (
             db.QueryVariable(level)
             .label(LEVEL_LABELS[level])
-            .datasource(DATASOURCE)
-            .query(variable_query(level, levels[:i]))
+            .datasource(datasource)
+            .query(variable_query(level, levels[:i], measurement))
             .refresh(dm.VariableRefresh.ON_DASHBOARD_LOAD)
             .sort(dm.VariableSort.ALPHABETICAL_ASC)
         )
@@ -172,12 +179,14 @@ PASS_FAIL: list[dm.ValueMapping] = [
 ]
 
 
-def stat_panel(title: str, description: str, *targets: InfluxQL, unit: str = "none") -> stat.Panel:
+def stat_panel(
+    title: str, description: str, *targets: InfluxQL, unit: str = "none", datasource: dm.DataSourceRef = DATASOURCE
+) -> stat.Panel:
     p = (
         stat.Panel()
         .title(title)
         .description(description)
-        .datasource(DATASOURCE)
+        .datasource(datasource)
         .unit(unit)
         .reduce_options(cb.ReduceDataOptions().calcs(["lastNotNull"]).values(False))
         .graph_mode(cm.BigValueGraphMode.NONE)
@@ -191,12 +200,14 @@ def stat_panel(title: str, description: str, *targets: InfluxQL, unit: str = "no
     return p
 
 
-def table_panel(title: str, description: str, *targets: InfluxQL) -> table.Panel:
+def table_panel(
+    title: str, description: str, *targets: InfluxQL, datasource: dm.DataSourceRef = DATASOURCE
+) -> table.Panel:
     p = (
         table.Panel()
         .title(title)
         .description(description)
-        .datasource(DATASOURCE)
+        .datasource(datasource)
         .show_header(True)
         .cell_height(cm.TableCellHeight.SM)
         .footer(cb.TableFooterOptions().show(False).reducer(["sum"]).count_rows(False))
@@ -208,12 +219,14 @@ def table_panel(title: str, description: str, *targets: InfluxQL) -> table.Panel
     return p
 
 
-def timeseries_panel(title: str, description: str, *targets: InfluxQL, unit: str = "none") -> timeseries.Panel:
+def timeseries_panel(
+    title: str, description: str, *targets: InfluxQL, unit: str = "none", datasource: dm.DataSourceRef = DATASOURCE
+) -> timeseries.Panel:
     p = (
         timeseries.Panel()
         .title(title)
         .description(description)
-        .datasource(DATASOURCE)
+        .datasource(datasource)
         .unit(unit)
         .line_width(1)
         .fill_opacity(10)

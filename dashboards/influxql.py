@@ -21,6 +21,10 @@ from grafana_foundation_sdk.models import dashboard as dm
 DATASOURCE_TYPE = "influxdb"
 DATASOURCE_UID = "pdcs-influxdb"
 DATASOURCE = dm.DataSourceRef(type_val=DATASOURCE_TYPE, uid=DATASOURCE_UID)
+# The national summaries store (NATIONAL.md §2): the national and province boards read it.
+NATIONAL_DATASOURCE_UID = "pdcs-national"
+NATIONAL_DATASOURCE = dm.DataSourceRef(type_val=DATASOURCE_TYPE, uid=NATIONAL_DATASOURCE_UID)
+DATASOURCE_UIDS = (DATASOURCE_UID, NATIONAL_DATASOURCE_UID)
 
 ResultFormat = Literal["time_series", "table"]
 
@@ -35,8 +39,10 @@ class InfluxQLQuery(cogvariants.Dataquery):
         hide: bool | None = None,
         columns: tuple[str, ...] = (),
         group_by: tuple[str, ...] = (),
+        datasource_uid: str = DATASOURCE_UID,
     ) -> None:
         self.ref_id = ref_id
+        self.datasource_uid = datasource_uid
         self.query = query
         self.result_format = result_format
         self.alias = alias
@@ -48,7 +54,7 @@ class InfluxQLQuery(cogvariants.Dataquery):
     def to_json(self) -> dict[str, object]:
         payload: dict[str, object] = {
             "refId": self.ref_id,
-            "datasource": {"type": DATASOURCE_TYPE, "uid": DATASOURCE_UID},
+            "datasource": {"type": DATASOURCE_TYPE, "uid": self.datasource_uid},
             "rawQuery": True,
             "query": self.query,
             "resultFormat": self.result_format,
@@ -67,14 +73,22 @@ class InfluxQLQuery(cogvariants.Dataquery):
             result_format=data.get("resultFormat", "time_series"),
             alias=data.get("alias"),
             hide=data.get("hide"),
+            datasource_uid=(data.get("datasource") or {}).get("uid", DATASOURCE_UID),
         )
 
 
 class InfluxQL(cogbuilder.Builder[InfluxQLQuery]):
     """Builder: ``InfluxQL("SELECT ...", columns=("up",)).ref_id("B").table()``."""
 
-    def __init__(self, query: str, *, columns: tuple[str, ...], group_by: tuple[str, ...] = ()) -> None:
-        self._internal = InfluxQLQuery(query=query, columns=columns, group_by=group_by)
+    def __init__(
+        self,
+        query: str,
+        *,
+        columns: tuple[str, ...],
+        group_by: tuple[str, ...] = (),
+        datasource_uid: str = DATASOURCE_UID,
+    ) -> None:
+        self._internal = InfluxQLQuery(query=query, columns=columns, group_by=group_by, datasource_uid=datasource_uid)
 
     def build(self) -> InfluxQLQuery:
         return self._internal

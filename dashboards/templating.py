@@ -121,6 +121,18 @@ def format_duration(ms: int) -> str:
     return f"{ms}ms"
 
 
+_DURATION = re.compile(r"^(\d+)(ms|s|m|h|d|w)$")
+_UNIT_MS = {"ms": 1, "s": 1000, "m": 60000, "h": 3600000, "d": 86400000, "w": 604800000}
+
+
+def duration_ms(text: str) -> int:
+    """A panel's min interval (``5m``, ``1h``) in milliseconds."""
+    m = _DURATION.match(text.strip())
+    if not m:
+        raise ValueError(f"interval {text!r} is not a number with ms/s/m/h/d/w")
+    return int(m.group(1)) * _UNIT_MS[m.group(2)]
+
+
 def calculate_interval(time_range: TimeRange, max_data_points: int = 1000, min_interval_ms: int = 0) -> int:
     """``$__interval_ms``: the range over the panel's points, rounded, never below the data source minimum."""
     span = max(time_range.to_ms - time_range.from_ms, 1)

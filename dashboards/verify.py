@@ -14,8 +14,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from grafana_foundation_sdk.models import dashboard as dm
+
 from dashboards.build import Built
-from dashboards.templating import TimeRange, Variable, interpolate
+from dashboards.influxql import DATASOURCE_UID
+from dashboards.templating import TimeRange, Variable, duration_ms, interpolate
 from pdcs.storage.influx import InfluxDB, Series
 
 
@@ -34,15 +37,29 @@ class TargetResult:
         return sum(len(s.values) for s in self.series)
 
 
+Sources = InfluxDB | Mapping[str, InfluxDB]
+
+
+def store(influx: Sources, uid: str | None) -> InfluxDB:
+    """The database behind data source ``uid``: ``influx`` itself, or its entry (raw and national stores)."""
+    if isinstance(influx, InfluxDB):
+        return influx
+    key = uid or DATASOURCE_UID
+    if key not in influx:
+        raise KeyError(f"no database given for data source {key!r} (have {sorted(influx)})")
+    return influx[key]
+
+
 def resolve_variables(
     built: Built,
-    influx: InfluxDB,
+    influx: Sources,
     time_range: TimeRange,
     chosen: Mapping[str, str] | None = None,
 ) -> tuple[dict[str, Variable], dict[str, str]]:
     """Variables with their values, and each variable's query as sent (name → substituted query).
 
-    ``chosen`` sets a variable's value as a URL would (``$__all`` is "All").
+    ``chosen`` sets a variable's value as a URL would (``$__all`` is "All").  ``influx``: one database
+    for every data source, or data source uid → database.
     """
     chosen = chosen or {}
     resolved: dict[str, Variable] = {}
@@ -50,7 +67,8 @@ def resolve_variables(
     for v in built.model.templating.list_val if built.model.templating and built.model.templating.list_val else []:
         q = interpolate(str(v.query), resolved, time_range)
         queries[v.name] = q
-        options = sorted({str(row["value"]) for s in influx.query(q) for row in s.rows()})
+        db = store(influx, v.datasource.uid if v.datasource else None)
+        options = sorted({str(row["value"]) for s in db.query(q) for row in s.rows()})
         if v.multi and v.include_all and chosen.get(v.name, "$__all") == "$__all":
             resolved[v.name] = Variable(
                 v.name, (), multi=True, include_all=True, all_value=v.all_value, all=True, options=options
@@ -63,16 +81,27 @@ def resolve_variables(
     return resolved, queries
 
 
+def panel_query(panel: dm.Panel, query: str, variables: Mapping[str, Variable], time_range: TimeRange) -> str:
+    """``query`` as Grafana sends it for ``panel``: its max data points and min interval set ``$__interval``."""
+    return interpolate(
+        query,
+        variables,
+        time_range,
+        max_data_points=int(panel.max_data_points or 1000),
+        min_interval_ms=duration_ms(panel.interval) if panel.interval else 0,
+    )
+
+
 def run_targets(
-    built: Built, influx: InfluxDB, variables: Mapping[str, Variable], time_range: TimeRange
+    built: Built, influx: Sources, variables: Mapping[str, Variable], time_range: TimeRange
 ) -> list[TargetResult]:
     out = []
     for panel, target in built.targets():
-        query = interpolate(target.query, variables, time_range)
+        query = panel_query(panel, target.query, variables, time_range)
         problems: list[str] = []
         series: list[Series] = []
         try:
-            series = influx.query(query)
+            series = store(influx, target.datasource_uid).query(query)
         except Exception as exc:  # an InfluxQL error is the finding, not a crash
             problems.append(f"InfluxDB refused the query: {exc}")
         for s in series:

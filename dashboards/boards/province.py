@@ -1,14 +1,18 @@
-"""省级看板: one province, its cities and counties."""
+"""省级看板: one province, its cities and counties, from the national summaries (``county_summary``).
+
+Like 全国总览, every panel reads the summaries on the national data source (``dashboards.summaries``),
+never raw points; the county board it links to reads raw.
+"""
 
 from __future__ import annotations
 
 from grafana_foundation_sdk.builders import dashboard as db
 from grafana_foundation_sdk.models import dashboard as dm
 
+from dashboards import summaries as sm
 from dashboards.boards.base import board
 from dashboards.common import (
     Names,
-    device_counters,
     hide_time,
     link_column,
     name_columns,
@@ -19,45 +23,44 @@ from dashboards.common import (
     table_panel,
     timeseries_panel,
 )
-from dashboards.influxql import InfluxQL
-from dashboards.queries import latest_check, latest_up, uplink_sum
+from dashboards.influxql import NATIONAL_DATASOURCE
+from dashboards.summary_panels import counters, lag_counter, summary_series
 
 UID = "pdcs-province"
 FOLDER = "regions"
+M = sm.COUNTY_SUMMARY
 
 
 def build(names: Names) -> db.Dashboard:
     where = region_filter("province", "city")
-    d = board(UID, "省级看板", "一个省内各市、县（区）公共数字文化设施的在线、带宽与安全检查情况。")
-    for v in region_variables("city", multi_from="city"):
+    d = board(
+        UID,
+        "省级看板",
+        "一个省内各市、县（区）公共数字文化设施的在线、带宽与安全检查情况（读县级汇总，不读原始数据）。",
+    )
+    for v in region_variables("city", multi_from="city", datasource=NATIONAL_DATASOURCE, measurement=M):
         d = d.with_variable(v)
-    for p in device_counters(where):
+    for p in counters(M, "county", where, lag_counter(region_filter("province"))):
         d = d.with_panel(p)
 
     counties = table_panel(
         "各县（区）设备在线率",
-        "各县（区）设备在所选时间范围内的在线率、设备数与未通过的安全检查数。",
-        InfluxQL(
-            f'SELECT mean("up") * 100 AS "availability" FROM "device_up" WHERE $timeFilter AND {where} '
-            'GROUP BY "city", "county"',
+        "各县（区）设备在所选时间范围内的在线率（各汇总时段在线设备数之和 ÷ 在线与离线设备数之和，状态未知的不计）、"
+        "设备数与未通过的安全检查数（最近一个汇总时段）。",
+        *sm.tiered(
+            sm.availability(M, where, "city", "county"),
             columns=("availability",),
             group_by=("city", "county"),
-        ).table(),
-        InfluxQL(
-            f'SELECT count("up") AS "devices" FROM ({latest_up(where, "city", "county")}) GROUP BY "city", "county"',
-            columns=("devices",),
+            table=True,
+        ),
+        *sm.tiered(
+            sm.latest_sums(M, "county", where, ("devices", "checks_failed"), "city", "county"),
+            columns=("devices", "checks_failed"),
             group_by=("city", "county"),
-        )
-        .ref_id("B")
-        .table(),
-        InfluxQL(
-            f'SELECT count("passed") AS "failed_checks" FROM ({latest_check(where, "city", "county")}) '
-            'WHERE "passed" = 0 GROUP BY "city", "county"',
-            columns=("failed_checks",),
-            group_by=("city", "county"),
-        )
-        .ref_id("C")
-        .table(),
+            ref_id="B",
+            table=True,
+        ),
+        datasource=NATIONAL_DATASOURCE,
     ).with_transformation(dm.DataTransformerConfig(id_val="merge", options={}))
     counties = name_columns(counties, names, ["city", "county"])
     to_county = {"province": "${province}", "city": "$__all", "county": "${__value.raw}", "facility": "$__all"}
@@ -67,28 +70,32 @@ def build(names: Names) -> db.Dashboard:
         "county": "县（区）",
         "availability": "在线率 (%)",
         "devices": "设备数",
-        "failed_checks": "未通过检查",
+        "checks_failed": "未通过检查",
     }
     d = d.with_panel(hide_time(renamed_columns(counties, renames)).span(24))
 
     trend = timeseries_panel(
         "各市在线率趋势",
-        "各市设备在线率随时间的变化。",
-        InfluxQL(
-            f'SELECT mean("up") * 100 FROM "device_up" WHERE $timeFilter AND {where} '
-            'GROUP BY time($__interval), "city" fill(null)',
-            columns=("mean",),
+        "各市设备在线率随时间的变化（按汇总时段）。",
+        *sm.tiered(
+            sm.availability(M, where, "city", per_bucket=True),
+            columns=("availability",),
             group_by=("city",),
-        ).alias("$tag_city"),
+            alias="$tag_city",
+        ),
         unit="percent",
+        datasource=NATIONAL_DATASOURCE,
     )
-    d = d.with_panel(series_names(trend.min(0).max(100), names))
-    # A total, not one line per city: InfluxDB 1.x is several times slower when the outer
-    # query of a subquery groups by a tag (bench/dashboards.py); pick cities with the variable.
+    d = d.with_panel(series_names(summary_series(trend).min(0).max(100), names))
     bandwidth = timeseries_panel(
         "出口带宽合计",
-        "所选市全部场馆出口链路（uplink=1）的入/出方向速率之和；用“市”变量选择要合计的市。",
-        InfluxQL(uplink_sum(where), columns=("in_bps", "out_bps")).alias("$col"),
+        "所选市全部场馆出口链路的入/出方向速率之和（县级汇总的合计）；用“市”变量选择要合计的市。",
+        *sm.tiered(
+            sm.bucket_sums(M, "county", where, {"uplink_in_bps": "in_bps", "uplink_out_bps": "out_bps"}),
+            columns=("in_bps", "out_bps"),
+            alias="$col",
+        ),
         unit="bps",
+        datasource=NATIONAL_DATASOURCE,
     )
-    return d.with_panel(bandwidth)
+    return d.with_panel(summary_series(bandwidth))

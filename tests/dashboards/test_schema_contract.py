@@ -34,7 +34,8 @@ def test_every_identifier_in_a_dashboard_query_is_in_the_schema() -> None:
     s = schema()
     for b in build_all():
         for panel, target in b.targets():
-            q = target.query
+            # A retention policy named in FROM ("summary"."province_summary") is not an identifier of the schema.
+            q = re.sub(r'FROM "(?:summary|summary_long|rollup|raw)"\.', "FROM ", target.query)
             measurements = set(re.findall(r'FROM "(\w+)"', q))
             assert measurements and measurements <= set(s), f"{b.uid}/{panel.title}: {measurements}"
             aliases = set(re.findall(r'AS "(\w+)"', q))

@@ -1,0 +1,152 @@
+"""InfluxQL over the national summaries store (NATIONAL.md §2), and the choice of its tier by the time range.
+
+The national and province boards read ``province_summary`` / ``county_summary`` on the data source
+``pdcs-national``: the 5-minute tier (RP ``summary``) for ranges up to 7 days, the hourly tier
+(RP ``summary_long``) beyond.  InfluxQL names the retention policy in the query text and Grafana has
+no setting that picks one by the range, so each figure is two targets, one per tier, each with a
+condition on the range width built from Grafana's global ``$__from`` / ``$__to`` (epoch ms in every
+query, https://grafana.com/docs/grafana/latest/visualizations/dashboards/variables/global-variables/):
+``${__to} - ${__from} <= 604800000`` on the 5-minute target, ``> 604800000`` on the hourly one.
+InfluxDB folds a condition between two numbers to true or false before reading anything
+(measured: the false target answers in under 10 ms whatever the data), so only one tier is read
+and the panel shows it.  A hidden variable could not do this: a query variable lists values from
+the database (tag values, a SELECT's first column), and nothing there depends on the range.
+
+Each ``Figure`` below is a query builder taking the tier's policy and condition; :func:`tiered`
+turns it into the two targets.  The summaries' bucket is 5 minutes (hourly beyond 7 days), so the
+panels that group by time set ``interval`` (min interval 5m) and ``maxDataPoints`` 200: Grafana's
+``$__interval`` is then 5 min at 24 h and ≥ 1 h past 7 days (``dashboards.templating``) — never a
+bucket narrower than the tier, which would draw a gap between every two points.
+
+``federation_status`` (the end of the last bucket each province shipped) says which provinces are
+late: :data:`LATE_AFTER_MS` after its last complete bucket.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from dashboards.influxql import NATIONAL_DATASOURCE_UID, InfluxQL
+from dashboards.queries import tags
+
+SUMMARY_RP = "summary"  # 5-minute tier (NATIONAL.md §2)
+SUMMARY_LONG_RP = "summary_long"  # hourly tier
+PROVINCE_SUMMARY = "province_summary"
+COUNTY_SUMMARY = "county_summary"
+FEDERATION_STATUS = "federation_status"
+TIER_LIMIT_MS = 7 * 86_400_000  # ranges up to 7 days read the 5-minute tier
+RANGE_MS = "${__to} - ${__from}"
+# (retention policy, the range condition that selects it, refId suffix)
+TIERS = (
+    (SUMMARY_RP, f"{RANGE_MS} <= {TIER_LIMIT_MS}", ""),
+    (SUMMARY_LONG_RP, f"{RANGE_MS} > {TIER_LIMIT_MS}", "_1h"),
+)
+MIN_INTERVAL = "5m"  # a summary bucket
+MAX_DATA_POINTS = 200  # so that $__interval ≥ 1 h for every range past 7 days
+# A province is late when its last shipped bucket ended more than 15 minutes (three buckets) ago: the
+# producer ships each bucket once it is complete, so on time the lag stays between 5 and 10 minutes.
+LATE_AFTER_MS = 15 * 60_000
+
+Figure = Callable[[str, str], str]  # (retention policy, tier condition) → InfluxQL
+
+
+def tiered(
+    figure: Figure,
+    *,
+    columns: tuple[str, ...],
+    group_by: tuple[str, ...] = (),
+    ref_id: str = "A",
+    table: bool = False,
+    alias: str | None = None,
+) -> list[InfluxQL]:
+    """The two targets of one figure on the national data source, one per tier (exactly one answers)."""
+    out = []
+    for rp, condition, suffix in TIERS:
+        t = InfluxQL(figure(rp, condition), columns=columns, group_by=group_by, datasource_uid=NATIONAL_DATASOURCE_UID)
+        t = t.ref_id(ref_id + suffix)
+        if table:
+            t = t.table()
+        if alias is not None:
+            t = t.alias(alias)
+        out.append(t)
+    return out
+
+
+def national(query: str, *, columns: tuple[str, ...], group_by: tuple[str, ...] = ()) -> InfluxQL:
+    """One target on the national data source (no tier: ``federation_status``)."""
+    return InfluxQL(query, columns=columns, group_by=group_by, datasource_uid=NATIONAL_DATASOURCE_UID)
+
+
+def _from(rp: str, measurement: str) -> str:
+    return f'"{rp}"."{measurement}"'
+
+
+def latest_sums(measurement: str, key: str, where: str, fields: tuple[str, ...], *by: str) -> Figure:
+    """Each field's latest value per ``key`` (province or county) in the range, summed (per ``by`` tags)."""
+    inner = ", ".join(f'last("{f}") AS "{f}"' for f in fields)
+    outer = ", ".join(f'sum("{f}") AS "{f}"' for f in fields)
+    group = f" GROUP BY {tags(*by)}" if by else ""
+    return lambda rp, tier: (
+        f"SELECT {outer} FROM (SELECT {inner} FROM {_from(rp, measurement)} WHERE $timeFilter AND {tier} "
+        f"AND {where} GROUP BY {tags(*by, key)}){group}"
+    )
+
+
+def availability(measurement: str, where: str, *by: str, per_bucket: bool = False) -> Figure:
+    """Device availability in % = Σ devices_up ÷ Σ (devices_up + devices_down) over the buckets in the range.
+
+    Devices of unknown state count in neither; a row where nothing is known is left out (InfluxQL
+    divides 0 by 0 as 0, which would read as an outage).  ``per_bucket``: per ``$__interval``.
+    """
+    inner_by = tags(*by)
+    if per_bucket:
+        inner_by = f"time($__interval), {inner_by}" if by else "time($__interval)"
+    outer = f" GROUP BY {tags(*by)}" if by else ""
+    return lambda rp, tier: (
+        'SELECT "up" / "known" * 100 AS "availability" FROM '
+        '(SELECT sum("devices_up") AS "up", sum("devices_up") + sum("devices_down") AS "known" '
+        f"FROM {_from(rp, measurement)} WHERE $timeFilter AND {tier} AND {where} GROUP BY {inner_by}) "
+        f'WHERE "known" > 0{outer}'
+    )
+
+
+def pass_rate(measurement: str, key: str, where: str, *by: str) -> Figure:
+    """Security checks passed in % of the latest results (last bucket of each ``key`` in the range)."""
+    return lambda rp, tier: (
+        'SELECT ("checks" - "checks_failed") / "checks" * 100 AS "pass_rate" FROM '
+        '(SELECT last("checks") AS "checks", last("checks_failed") AS "checks_failed" '
+        f"FROM {_from(rp, measurement)} WHERE $timeFilter AND {tier} AND {where} GROUP BY {tags(*by, key)}) "
+        f'WHERE "checks" > 0 GROUP BY {tags(*by)}'
+    )
+
+
+def bucket_sums(measurement: str, key: str, where: str, fields: dict[str, str]) -> Figure:
+    """Fields (name → column) averaged per ``key`` and ``$__interval``, summed over the keys per interval."""
+    inner = ", ".join(f'mean("{f}") AS "{c}"' for f, c in fields.items())
+    outer = ", ".join(f'sum("{c}") AS "{c}"' for c in fields.values())
+    return lambda rp, tier: (
+        f"SELECT {outer} FROM (SELECT {inner} FROM {_from(rp, measurement)} WHERE $timeFilter AND {tier} "
+        f'AND {where} GROUP BY time($__interval), "{key}") WHERE $timeFilter GROUP BY time($__interval)'
+    )
+
+
+def shipping_status(where: str) -> str:
+    """Per province: the end of its last shipped bucket (``through``, epoch ms) and its lag in minutes.
+
+    Over all kept history, not the board's range: a province silent for longer than the range is the
+    latest of all and must not drop off the list.
+    """
+    return (
+        'SELECT "through_ms", "lag_ms" / 60000 AS "lag_min" FROM '
+        f'(SELECT last("through_ms") AS "through_ms", ${{__to}} - last("through_ms") AS "lag_ms" '
+        f'FROM "{FEDERATION_STATUS}" WHERE {where} GROUP BY "province") GROUP BY "province"'
+    )
+
+
+def late_provinces(where: str) -> str:
+    """How many provinces are late (last shipped bucket older than :data:`LATE_AFTER_MS`)."""
+    return (
+        'SELECT count("lag_ms") AS "late" FROM '
+        f'(SELECT ${{__to}} - last("through_ms") AS "lag_ms" FROM "{FEDERATION_STATUS}" WHERE {where} '
+        f'GROUP BY "province") WHERE "lag_ms" > {LATE_AFTER_MS}'
+    )
