@@ -40,7 +40,7 @@ from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from inventory.models import Device, DeviceKind, Facility, Inventory
+from inventory.models import SERVICE_URL, Device, DeviceKind, Facility, Inventory
 from pdcs.points import SERVICE_PROBE, TERMINAL_SESSION, Point, to_lines
 from pdcs.settings import ROLLUP_RP
 from pdcs.storage import InfluxDB
@@ -227,7 +227,6 @@ def county_day_points(
     return points
 
 
-SERVICE_URL = "service_url"  # the Facility.attributes key of a declared digital service
 
 
 def probe_points(
@@ -235,8 +234,8 @@ def probe_points(
 ) -> list[Point]:
     """``probe_open_n``/``probe_open_up``: probes of each facility's declared service URL in its opening hours.
 
-    The probes are ``service_probe`` points (an agent's ``services`` list) whose
-    ``url`` is the facility's ``service_url`` attribute.
+    The probes are ``service_probe`` points whose ``url`` is the facility's ``service_url`` attribute:
+    the collector's own probe of it (collectors/probes/declared.py) or an agent's ``services`` list.
     """
     urls = {f.id: str(f.attributes[SERVICE_URL]) for f in facilities if f.attributes.get(SERVICE_URL)}
     if not urls:
