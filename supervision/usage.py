@@ -78,9 +78,7 @@ def fetch_periods(influx: InfluxDB, tags: dict[str, str], start_ms: int, end_ms:
         f" AND {where}" if where else ""
     )
     out: dict[str, list[Span]] = defaultdict(list)
-    q = (
-        f'SELECT "duration_s", "continued", "idle_s" FROM "{TERMINAL_SESSION}" WHERE {cond} GROUP BY "device", "seat"'
-    )
+    q = f'SELECT "duration_s", "continued", "idle_s" FROM "{TERMINAL_SESSION}" WHERE {cond} GROUP BY "device", "seat"'
     for s in influx.query(q, params=params, epoch="ms"):
         dev, seat = s.tags.get("device", ""), s.tags.get("seat", "")
         out[dev].extend(
@@ -254,8 +252,6 @@ def county_day_points(
     return points
 
 
-
-
 def probe_points(
     influx: InfluxDB, county: str, facilities: list[Facility], period: Period, calendar: HolidayCalendar
 ) -> list[Point]:
@@ -348,6 +344,10 @@ class UsageSums:
             self.peaks["wifi_peak_clients"] = max(
                 self.peaks["wifi_peak_clients"], int(row.get("wifi_peak_clients") or 0)
             )
+        if row.get("probe_open_n") is not None:  # the declared service URL was probed that day
+            self.probe_days += 1
+            for c in PROBE_SUMS:
+                self.sums[c] += row.get(c) or 0.0
 
     def year_fields(self) -> dict[str, float | int]:
         out: dict[str, float | int] = {

@@ -52,13 +52,15 @@ def declared_probes(
         job_device = Device(id=f"{fac.id}.{SERVICE_NAME}", kind=DeviceKind.SERVER, facility=fac.id)
         province, city, county = region_chain(fac.county)
         tags = {"province": province, "city": city, "county": county, "facility": fac.id}
-        spec = ProbeSpec(
-            name=SERVICE_NAME,
-            device=job_device.id,
-            kind="http",
-            url=url,
-            timeout_s=DECLARED_TIMEOUT_S,
-            interval_s=DECLARED_INTERVAL_S,
+        spec = ProbeSpec.model_validate(
+            {
+                "name": SERVICE_NAME,
+                "device": job_device.id,
+                "kind": "http",
+                "url": url,
+                "timeout_s": DECLARED_TIMEOUT_S,
+                "interval_s": DECLARED_INTERVAL_S,
+            }
         )
         out.append((Target(job_device, tags, inventory.base_dir, fac.timezone), spec))
     return out

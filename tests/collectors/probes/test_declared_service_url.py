@@ -32,7 +32,7 @@ ALL_DAY = {d: "00:00-24:00" for d in ("mon", "tue", "wed", "thu", "fri", "sat", 
 
 
 class _Portal(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+    def do_GET(self) -> None:
         body = "数字图书馆".encode()
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
@@ -40,7 +40,7 @@ class _Portal(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         return
 
 
@@ -68,7 +68,8 @@ def build(up_url: str, down_url: str) -> Inventory:
         )
         for fid, name, url in (("lib-a", "金堂县图书馆", up_url), ("lib-b", "金堂县第二图书馆", down_url))
     ]
-    regions = [Region(code="51", name="四川省"), Region(code="5101", name="成都市"), Region(code="510121", name="金堂县")]
+    names = {"51": "四川省", "5101": "成都市", "510121": "金堂县"}
+    regions = [Region(code=code, name=name) for code, name in names.items()]
     device = Device.model_validate({"id": "lib-a-sw", "kind": "switch", "facility": "lib-a"})  # not polled
     return Inventory(
         regions={r.code: r for r in regions}, facilities={f.id: f for f in facs}, devices={device.id: device}
