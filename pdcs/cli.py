@@ -23,6 +23,7 @@ from collectors.ingest_cli import app as ingest_app
 from collectors.ssh_audit.cli import audit
 from collectors.syslog.cli import app as syslog_app
 from dashboards.cli import app as grafana_app
+from federation.cli import app as federation_app
 from inventory.cli import app as inventory_app
 from notify.cli import app as notify_app
 from pdcs import __version__
@@ -70,6 +71,7 @@ SUBCOMMANDS: list[tuple[str, typer.Typer | Callable[..., Any] | None, str]] = [
     ("syslog", syslog_app, "Syslog (日志): rsyslog configuration, indexing into InfluxDB, search, retention."),
     ("config", config_app, "Configuration history (配置历史): fetch, log and diff versions."),
     ("grafana", grafana_app, "Grafana dashboards: build the JSON, check the queries, push to a Grafana."),
+    ("federation", federation_app, "National summaries (全国汇总): ship a province's summaries; show late provinces."),
 ]
 
 app = typer.Typer(
@@ -91,7 +93,7 @@ def _version(value: bool) -> None:
 # from WARNING up unless --log-level DEBUG, so a PDF or an SSH audit does not bury the command's output.
 OWN_LOGGERS = frozenset(
     {"pdcs", "collectors", "supervision", "supervision_api", "reports", "alert_rules", "dashboards", "inventory"}
-    | {"notify", "agents", "devstack", "uvicorn", "__main__"}
+    | {"notify", "agents", "devstack", "federation", "uvicorn", "__main__"}
 )
 
 

@@ -131,6 +131,15 @@ class Settings(BaseSettings):
     api_poll_cache_s: float = 60.0
     api_poll_cache_polls: int = 10_000_000  # ~90 MB per API process at most
 
+    # The national summaries store (federation/, NATIONAL.md §2) where the shard map names none, the
+    # province side's spool of summaries bound for it, and when a province counts as late there.
+    national_influx_url: str | None = None  # PDCS_NATIONAL_INFLUX_URL; unset: no national store
+    national_influx_db: str = "pdcs_national"
+    national_influx_username: str | None = None
+    national_influx_password: SecretStr | None = None
+    federation_spool_dir: Path = Path("var/federation")
+    federation_late_after_s: float = 900.0
+
     def influx(self) -> InfluxDB:
         from pdcs.storage import InfluxDB
 

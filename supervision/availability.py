@@ -239,6 +239,10 @@ class FacilityResult:
     figures: Figures  # serving
     device_figures: dict[str, Figures]
     poll_counts: dict[str, tuple[int, int]] = field(default_factory=dict)  # device → (polls, answered) in period
+    # The timelines behind the figures (clipped to the supervised windows): per device, and the facility's
+    # serving timeline — what state held at any instant (federation/summary.py counts devices up at a time).
+    timelines: dict[str, list[Segment]] = field(default_factory=dict)
+    serving: list[Segment] = field(default_factory=list)
 
     @property
     def monitored(self) -> bool:
@@ -301,7 +305,7 @@ def facility_result(
         dev_figs[dev.id].polls, dev_figs[dev.id].answered = series.counts(start, end)
     counts = {dev: polls.get(dev, NO_POLLS).counts(start, end) for dev in fplan.devices}
     if not fplan.supervised:
-        return FacilityResult(fac, fplan, Figures(), dev_figs, counts)
+        return FacilityResult(fac, fplan, Figures(), dev_figs, counts, timelines)
     s = max(start, win.facility[0]) if win.facility else start
     e = min(end, win.facility[1]) if win.facility else start
     clipped = Windows((s, e) if s < e else None, win.devices)
@@ -310,7 +314,7 @@ def facility_result(
     for o in figs.outages + figs.no_data:
         o.facility = fac.id
         o.devices = sorted({d for a, b, devs in blame if a < o.end_ms and o.start_ms < b for d in devs})
-    return FacilityResult(fac, fplan, figs, dev_figs, counts)
+    return FacilityResult(fac, fplan, figs, dev_figs, counts, timelines, segs)
 
 
 def _lookback_ms(devices: list[Device], inventory: Inventory, rules: ServingRules) -> int:
