@@ -118,7 +118,10 @@ def alerts(
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
-    with settings.influx() as influx, client as alerta:
+    # Every province store at once (PDCS_INFLUX_SHARDS): the rules GROUP BY the resource (device, facility,
+    # collector), so each series comes from one store and the union is exact (pdcs/storage/federated.py);
+    # a store that is down fails the cycle's rules, whose alerts are kept as they are (evaluator.py).
+    with settings.reader() as influx, client as alerta:
         notifier = _notifier(notify_path, store, inv, alerta, settings.alerta_environment) if notify_path else None
         ev = Evaluator(
             rule_list,

@@ -115,6 +115,11 @@ register(
             "the time-series database is unreachable; try again later",
         ),
         "error.body_too_large": ("请求内容过大（上限 {limit_mb} MB）", "request body too large (limit {limit_mb} MB)"),
+        "error.not_exact_across_stores": (
+            "该全国汇总无法由各省时序库逐一拼合而得出准确结果，请按省份查询或查看全国汇总",
+            "this national aggregate cannot be answered exactly from the province stores; ask per province "
+            "or read the national summaries",
+        ),
         "error.influx_schema_missing": (
             "时序数据库尚未初始化，正在创建数据库和保留策略，请稍后重试",
             "the time-series database is not set up yet; creating it now, try again shortly",

@@ -159,6 +159,11 @@ class Settings(BaseSettings):
 
         return ShardMap.from_settings(self)
 
+    def reader(self, code: str = "") -> InfluxDB:
+        """The client reading region ``code`` (``""`` the nation): its province's store, or for the nation on a
+        map of several stores every store at once (``ShardMap.reader``: exact, or refused)."""
+        return self.shards().reader(code)
+
     def alerta_key(self) -> SecretStr | None:
         """The Alerta API key: the environment first, then the secrets file (its whole content, stripped)."""
         if self.alerta_api_key is not None:

@@ -77,7 +77,7 @@ def report(
         raise typer.Exit(2) from None
 
     with (
-        settings.influx() as influx,
+        settings.reader(ref.code) as influx,  # the region's province store; the nation: every store
         Progress(
             TextColumn("{task.description}"),
             BarColumn(),

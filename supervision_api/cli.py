@@ -90,7 +90,8 @@ def app_from_settings(settings: Settings, inv: Inventory) -> FastAPI:
     from supervision_api.app import create_app
     from supervision_api.state import AppState
 
-    app = create_app(AppState(settings=settings, inventory=inv, influx=settings.influx()))
+    shards = settings.shards()  # province stores (PDCS_INFLUX_SHARDS); the nation reads every one
+    app = create_app(AppState(settings=settings, inventory=inv, influx=shards.reader(), shards=shards))
     # The inventory lives as long as the process: keep the garbage collector from walking its
     # hundreds of thousands of objects on every full collection (pauses grew with its size).
     gc.collect()

@@ -8,7 +8,7 @@ so that access control (region scopes) is added in one place for all routes.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -19,7 +19,7 @@ from pdcs.storage import InfluxDB
 from supervision import FigureError, periods
 from supervision.maintenance import MaintenanceSchedule
 from supervision.recent_polls import PollFetch, RecentPolls
-from supervision.regions import UnknownRegion, normalise_region
+from supervision.regions import NATION_CODES, UnknownRegion, normalise_region
 from supervision_api.access.auth import CurrentUser, require_scope
 from supervision_api.db.users import Principal
 from supervision_api.errors import ApiError, request_lang
@@ -46,8 +46,22 @@ async def get_inventory(state: Annotated[AppState, Depends(get_state)], user: Cu
     return view if view is not None else await run_in_threadpool(views.get, inv, user.scope)
 
 
-async def get_influx(state: Annotated[AppState, Depends(get_state)]) -> InfluxDB:
-    return state.influx
+async def get_influx(request: Request, state: Annotated[AppState, Depends(get_state)]) -> InfluxDB:
+    """The store holding what the route is about — its region, facility or device (province shards:
+    pdcs/storage/shards.py); the nation and routes about nothing in particular: ``state.influx``."""
+    return state.reader(_route_county(request.path_params, state.inventory))
+
+
+def _route_county(params: dict[str, Any], inventory: Inventory) -> str:
+    """The region code a route's path names (``""`` when none, the nation, or an id the route will 404)."""
+    if "code" in params:
+        code = str(params["code"]).strip()
+        return "" if code in NATION_CODES or not code.isdigit() else code
+    facility = inventory.facilities.get(str(params.get("facility_id", "")))
+    device = inventory.devices.get(str(params.get("device_id", "")))
+    if facility is None and device is not None:
+        facility = inventory.facilities.get(device.facility)
+    return facility.county if facility is not None else ""
 
 
 async def get_maintenance(state: Annotated[AppState, Depends(get_state)]) -> MaintenanceSchedule:

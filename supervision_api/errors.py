@@ -18,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from pdcs.i18n import Lang, choose, text
 from pdcs.settings import RETENTION_POLICIES
 from pdcs.storage import layout
+from pdcs.storage.federated import NotExactAcrossStores
 from pdcs.storage.influx import InfluxError, InfluxSchemaMissing, InfluxUnavailable
 from supervision import FigureError
 
@@ -84,10 +85,16 @@ def install(app: FastAPI) -> None:
         log.warning("InfluxDB: %s; creating the database and its retention policies", exc)
         if state is not None:
             try:
-                await run_in_threadpool(layout.ensure, state.influx, RETENTION_POLICIES)
+                for db in state.stores():
+                    await run_in_threadpool(layout.ensure, db, RETENTION_POLICIES)
             except InfluxError as again:
                 log.warning("InfluxDB schema not created yet: %s", again)
         return _answer(request, 503, "error.influx_schema_missing", {})
 
+    async def not_exact(request: Request, exc: Exception) -> JSONResponse:
+        # A national aggregate over several province stores (pdcs/storage/federated.py): refused, not guessed.
+        return _answer(request, 501, "error.not_exact_across_stores", {})
+
+    app.add_exception_handler(NotExactAcrossStores, not_exact)
     app.add_exception_handler(InfluxUnavailable, influx_down)
     app.add_exception_handler(InfluxSchemaMissing, schema_missing)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from inventory.models import Inventory
 from pdcs.settings import Settings
 from pdcs.storage import InfluxDB
+from pdcs.storage.shards import ShardMap
 from supervision.maintenance import MaintenanceSchedule
 from supervision.recent_polls import RecentPolls
 from supervision_api.access.scope import ScopedViews
@@ -23,7 +24,11 @@ from supervision_api.db.users import Principal
 class AppState:
     settings: Settings
     inventory: Inventory
+    # What routes about the nation (or nothing in particular) read: the one store, or every province store
+    # through ``ShardMap.reader()`` (exact or refused: pdcs/storage/federated.py).
     influx: InfluxDB
+    # Which store holds which province (PDCS_INFLUX_SHARDS); None: ``influx`` holds every region.
+    shards: ShardMap | None = None
     # The API's SQL database (users, tokens, audit log, stored inventory): ``access.store.attach_database``.
     database: Database | None = None
     # Held while an inventory change is stored and swapped in (``access.store.change_inventory``).
@@ -39,6 +44,16 @@ class AppState:
     polls: RecentPolls | None = None
     # Recurring maintenance windows (PDCS_MAINTENANCE_FILE), read by ``create_app`` unless given.
     maintenance: MaintenanceSchedule | None = None
+
+    def reader(self, code: str) -> InfluxDB:
+        """The store holding region ``code`` (a province, city or county code; ``""`` the nation: ``influx``)."""
+        if not code or self.shards is None or self.shards.is_single:
+            return self.influx
+        return self.shards.for_region(code)
+
+    def stores(self) -> list[InfluxDB]:
+        """Every store the API reads (one per province store of the map)."""
+        return [db for _, db in self.shards.stores()] if self.shards is not None else [self.influx]
 
     def close(self) -> None:
         """Let go of the database's connections (tests build many states)."""

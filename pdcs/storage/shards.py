@@ -24,7 +24,7 @@ through :meth:`ShardMap.for_region`, and every store through :meth:`ShardMap.rea
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -51,6 +51,15 @@ class ShardMapError(ValueError):
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
         super().__init__("\n".join(problems))
+
+    def text(self, lang: str = "zh") -> str:
+        """The problems under a heading in ``lang`` (``pdcs`` prints it: pdcs/cli_errors.py ``Speaks``)."""
+        head = (
+            "分片配置有误（PDCS_INFLUX_SHARDS）："
+            if lang == "zh"
+            else "the shard map does not load (PDCS_INFLUX_SHARDS):"
+        )
+        return "\n".join([head, *self.problems])
 
 
 def _secret_ref(value: object) -> object:
@@ -159,6 +168,14 @@ class ShardMap:
                 held.setdefault(id(db), set()).add(code)
                 clients[id(db)] = db
         return [(None if key == id(self.default) else frozenset(held[key]), db) for key, db in clients.items()]
+
+    def split(self, codes: Iterable[str]) -> list[tuple[InfluxDB, list[str]]]:
+        """``codes`` (regions, e.g. every county) grouped by the store holding them, in the order of
+        :meth:`stores`; a store holding none of them is left out."""
+        groups: dict[int, list[str]] = {}
+        for code in codes:
+            groups.setdefault(id(self.for_region(code)), []).append(code)
+        return [(db, groups[id(db)]) for _, db in self.stores() if id(db) in groups]
 
     def national(self) -> InfluxDB | None:
         """The national summaries store (the map's ``national``), None when the map has none."""

@@ -108,15 +108,16 @@ def availability(
     settings, inv = open_context(inventory, influx_url, influx_db)
     try:
         period = periods.period(start, end)
-        with settings.influx() as influx:
-            if facility is not None:
-                fac = _facility(inv, facility, lg)
+        if facility is not None:
+            fac = _facility(inv, facility, lg)
+            with settings.reader(fac.county) as influx:  # the facility's province store
                 body = answers.facility_availability(influx, inv, fac, period, source=source)  # type: ignore[arg-type]
-                scope = planned.facility_scope(inv, fac.id)
-            else:
-                code = normalise_region(region, inv)
+            scope = planned.facility_scope(inv, fac.id)
+        else:
+            code = normalise_region(region, inv)
+            with settings.reader(code) as influx:  # the region's store; the nation: every store
                 body = answers.region_availability(influx, inv, code, period, lg, source=source)
-                scope = planned.Scope(code)
+            scope = planned.Scope(code)
         planned.mark_answer(body, planned.load_schedule(settings.maintenance_file), inv, scope, period)
     except FigureError as exc:
         raise _fail(text(exc.key, lg, **exc.params)) from None
@@ -198,14 +199,16 @@ def bandwidth(
     settings, inv = open_context(inventory, influx_url, influx_db)
     try:
         period = periods.period(start, end)
-        with settings.influx() as influx:
-            if facility is not None:
-                fac = _facility(inv, facility, lg)
+        if facility is not None:
+            fac = _facility(inv, facility, lg)
+            with settings.reader(fac.county) as influx:
                 body = answers.facility_bandwidth(influx, inv, fac, period)
-                items = [body]
-            else:
-                body = answers.region_bandwidth(influx, inv, normalise_region(region, inv), period, lg)
-                items = body["data"]
+            items = [body]
+        else:
+            code = normalise_region(region, inv)
+            with settings.reader(code) as influx:
+                body = answers.region_bandwidth(influx, inv, code, period, lg)
+            items = body["data"]
     except FigureError as exc:
         raise _fail(text(exc.key, lg, **exc.params)) from None
     if _emit(body, as_json):
@@ -250,7 +253,7 @@ def assessment(
         code = normalise_region(region, inv)
     except FigureError as exc:
         raise _fail(text(exc.key, lg, **exc.params)) from None
-    with settings.influx() as influx:
+    with settings.reader(code) as influx:
         body = answers.assessment(influx, inv, code, year, lg)
     if _emit(body, as_json):
         return

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from pdcs.cli_context import INFLUX_DB_OPT, INFLUX_URL_OPT, INVENTORY_OPT, open_context, progress_bar
+from pdcs.cli_context import INFLUX_DB_OPT, INFLUX_URL_OPT, INVENTORY_OPT, open_context, progress_bar, shards_or_exit
 
 log = logging.getLogger(__name__)
 
@@ -33,15 +33,20 @@ def _yesterday(tz: ZoneInfo = CN) -> date:
 
 
 def run_days(days: list[date], inventory: Path | None, influx_url: str | None, influx_db: str | None) -> int:
-    """Roll up ``days`` for every county with a progress bar; returns rows written."""
+    """Roll up ``days`` for every county with a progress bar; returns rows written.
+
+    With province stores (PDCS_INFLUX_SHARDS) each store rolls up the counties it holds: a roll-up is read
+    from and written to the store of its county."""
     from supervision import rollup
 
     settings, inv = open_context(inventory, influx_url, influx_db)
     settings.ensure_schema()
     counties = rollup.counties(inv)
-    with settings.influx() as influx, progress_bar() as bar:
+    written = 0
+    with shards_or_exit(settings) as shards, progress_bar() as bar:
         task = bar.add_task(f"roll-ups {days[0]}..{days[-1]}", total=len(days) * len(counties))
-        written = rollup.rollup_days(influx, inv, days, only=counties, progress=lambda _c: bar.advance(task))
+        for influx, held in shards.split(counties):
+            written += rollup.rollup_days(influx, inv, days, only=held, progress=lambda _c: bar.advance(task))
     return written
 
 

@@ -34,6 +34,7 @@ def import_survey(
         typer.echo(f"{file}: {len(rows)} rows, no problems (nothing stored: --check)")
         return
     settings.ensure_schema()
-    with settings.influx() as influx:
-        store(influx, inv, rows)
+    with settings.shards() as shards:  # each facility's rows into its province's store
+        for influx, counties in shards.split({inv.facilities[r.facility].county for r in rows}):
+            store(influx, inv, [r for r in rows if inv.facilities[r.facility].county in counties])
     typer.echo(f"{file}: {len(rows)} survey rows stored ({len({r.facility for r in rows})} facilities)")

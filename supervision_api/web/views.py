@@ -124,7 +124,7 @@ def region_page(
     except _Refused as exc:
         return _refusal(request, exc, ctx)
     inv = state.views.get(state.inventory, user.scope)
-    view = region_view(state.influx, inv, region, period, lg, ctx["query"])
+    view = region_view(state.reader(region), inv, region, period, lg, ctx["query"])
     record(state, user, "report.view", region=region, target="/web/region", period=period.as_dict(), via="web")
     up = region[: len(region) - 2] if len(region) > 2 else ("0" if region and not user.scope else "")
     ctx |= {
@@ -192,7 +192,7 @@ def facility_page(
     except _Refused as exc:
         return _refusal(request, exc, ctx, "facility.html")
     inv = state.views.get(state.inventory, user.scope)
-    view = facility_view(state.influx, inv, fac, period, lg)
+    view = facility_view(state.reader(fac.county), inv, fac, period, lg)
     record(state, user, "report.view", region=fac.county, target=f"/web/facility/{fac.id}", via="web")
     ctx |= {
         "view": view,
