@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from federation.read import Totals, federation_status, national_totals, tier
+from federation.read import Level, Totals, federation_status, national_totals, tier
 from federation.schema import BUCKET_MS, COUNTY_SUMMARY, HOUR_MS, PROVINCE_SUMMARY, SUMMARY_RP
 from inventory.models import Inventory
 from pdcs.storage import InfluxDB
@@ -42,7 +42,11 @@ def reads_national(national: InfluxDB | None, code: str) -> bool:
 def federation(national: InfluxDB, inventory: Inventory, now_ms: int | None = None) -> dict[str, Any]:
     """Which provinces are late and since when (every province of the inventory is expected)."""
     provinces = {code for code in inventory.regions if len(code) == 2}
-    return federation_status(national, now_ms=now_ms, expected=provinces).model_dump(mode="json")
+    state = federation_status(national, now_ms=now_ms, expected=provinces)
+    # The inventory is the caller's view (its scope): provinces outside it are not listed.
+    state.provinces = [p for p in state.provinces if p.province in provinces]
+    state.late = [p for p in state.late if p in provinces]
+    return state.model_dump(mode="json")
 
 
 def whole_days(period: Period) -> list[tuple[int, int]] | None:
@@ -56,8 +60,9 @@ def _child(code: str, county: str) -> str:
     return county[: len(code) + 2]
 
 
-def _in(code: str, county: str) -> bool:
-    return county.startswith(code)
+def _visible(inventory: Inventory, code: str, region: str) -> bool:
+    """``region`` lies in ``code`` and in the caller's view of the inventory (its scope)."""
+    return region.startswith(code) and region in inventory.regions
 
 
 def _seconds_figures(t: Totals, prefix: str = "") -> av.Figures:
@@ -89,7 +94,7 @@ def _source_piece(source: str, period: Period, facilities: int) -> dict[str, Any
 
 
 def _rollup_figures(
-    national: InfluxDB, code: str, period: Period, days: list[tuple[int, int]]
+    national: InfluxDB, inventory: Inventory, code: str, period: Period, days: list[tuple[int, int]]
 ) -> tuple[av.Figures, av.Figures, dict[str, av.Figures]] | None:
     """The period's figures from the ``facility_daily`` copies; None when a day has no row at all."""
     rows = read_days(national, FACILITY_DAILY, "facility", level_tags(code), period)
@@ -98,7 +103,9 @@ def _rollup_figures(
         return None
     total, devices = av.Figures(), av.Figures()
     children: dict[str, av.Figures] = defaultdict(av.Figures)
-    for by_day in rows.values():
+    for fid, by_day in rows.items():
+        if fid not in inventory.facilities:  # outside the caller's view (scope) or the inventory
+            continue
         for row in by_day.values():
             serving, dev = facility_row_figures(row)
             total.add(serving)
@@ -108,11 +115,13 @@ def _rollup_figures(
 
 
 def _summary_figures(
-    national: InfluxDB, code: str, period: Period, now_ms: int | None
+    national: InfluxDB, inventory: Inventory, code: str, period: Period, now_ms: int | None
 ) -> tuple[av.Figures, av.Figures, dict[str, av.Figures]]:
     """The period's figures from the summaries: the provinces' (nation) or the province's counties'."""
-    level = "province" if not code else "county"
-    totals = {k: t for k, t in national_totals(national, period, level, now_ms=now_ms).items() if _in(code, k)}
+    level: Level = "province" if not code else "county"
+    totals = {
+        k: t for k, t in national_totals(national, period, level, now_ms=now_ms).items() if _visible(inventory, code, k)
+    }
     total, devices = av.Figures(), av.Figures()
     children: dict[str, av.Figures] = defaultdict(av.Figures)
     for key, t in totals.items():
@@ -134,9 +143,9 @@ def region_availability(
     """The nation's or a province's availability from the national store (``RegionAvailability``)."""
     facilities = len(inventory.facilities_in(code))
     days = whole_days(period)
-    from_rollups = _rollup_figures(national, code, period, days) if days else None
+    from_rollups = _rollup_figures(national, inventory, code, period, days) if days else None
     source = "rollup" if from_rollups is not None else "summary"
-    total, devices, children = from_rollups or _summary_figures(national, code, period, now_ms)
+    total, devices, children = from_rollups or _summary_figures(national, inventory, code, period, now_ms)
     names = _region_names(inventory, sorted(children))
     return {
         **_head(code, period, name),
@@ -158,7 +167,7 @@ def region_availability(
 
 
 def _uplink_buckets(
-    national: InfluxDB, code: str, period: Period, now_ms: int | None
+    national: InfluxDB, inventory: Inventory, code: str, period: Period, now_ms: int | None
 ) -> tuple[str, dict[str, dict[int, tuple[float, float]]]]:
     """(tier, child → bucket start → (in, out) bps): the provinces' (nation) or the province's cities'."""
     start, end = period.start_ns // 1_000_000, period.end_ns // 1_000_000
@@ -172,6 +181,8 @@ def _uplink_buckets(
     )
     out: dict[str, dict[int, tuple[float, float]]] = defaultdict(dict)
     for s in national.query(q, params={"code": code} if code else None):
+        if not _visible(inventory, code, s.tags.get(by, "")):
+            continue
         for row in s.rows():
             out[s.tags.get(by, "")][int(row["time"])] = (float(row["in_bps"] or 0.0), float(row["out_bps"] or 0.0))
     return rp, dict(out)
@@ -212,7 +223,7 @@ def region_bandwidth(
         body = rollup.bandwidth_rollup(national, inventory, code, period)
         if body["facilities_with_data"]:
             return {**head, "source": "rollup", **body, "federation": fed}
-    rp, by_child = _uplink_buckets(national, code, period, now_ms)
+    rp, by_child = _uplink_buckets(national, inventory, code, period, now_ms)
     total: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0])
     for buckets in by_child.values():
         for t, (i, o) in buckets.items():
@@ -230,4 +241,3 @@ def region_bandwidth(
         "count": len(children),
         "federation": fed,
     }
-
