@@ -29,6 +29,7 @@ from collectors.prometheus_scrape import PrometheusScrapeCollector
 from collectors.routing import Routes
 from collectors.scheduler import CycleStats, Job, Scheduler
 from collectors.snmp.collector import SnmpCollector
+from collectors.snmp.stations import StationCounter
 from collectors.ssh_audit import collector as ssh_audit
 from collectors.ssh_audit.collector import SshAuditCollector
 from collectors.traps import TrapReceiver
@@ -54,10 +55,11 @@ class Collectors:
     probes: ServiceProbeCollector
 
     @classmethod
-    def of(cls, inventory: Inventory, settings: Settings) -> Collectors:
-        """Raises ``ProbesError`` (every problem of the probes file) when ``settings.probes`` is broken."""
+    def of(cls, inventory: Inventory, settings: Settings, stations: StationCounter | None = None) -> Collectors:
+        """Raises ``ProbesError`` (every problem of the probes file) when ``settings.probes`` is broken.
+        ``stations``: the daily distinct-client counter (default: in memory only)."""
         return cls(
-            SnmpCollector(inventory.snmp_profiles),
+            SnmpCollector(inventory.snmp_profiles, stations=stations),
             prometheus_scrape.collector_for(settings),
             ssh_audit.collector_for(inventory, settings),
             IcmpCollector(
@@ -70,6 +72,11 @@ class Collectors:
 
     def all(self) -> tuple[Collector, ...]:
         return (self.snmp, self.agent, self.audit, self.icmp, self.probes)
+
+
+def station_state_dir(spool_path: Path) -> Path:
+    """The collector's Wi-Fi station state (salt and digests of the day): ``<spool-dir>/<name>.stations``."""
+    return spool_path.with_suffix(".stations")
 
 
 def build_jobs(inventory: Inventory, collectors: Collectors, regions: Sequence[str] = ()) -> list[Job]:
@@ -102,16 +109,21 @@ class CollectorService:
         config: ServiceConfig,
         settings: Settings | None = None,
         shards: ShardMap | None = None,
+        collectors: Collectors | None = None,
     ) -> None:
         """``settings`` configure the agent scraper, the SSH audits and the heartbeats to Alerta
         (default: the environment's, without a ``.env`` file). ``shards``: which store takes which
         province's points (default: ``influx`` takes all); one spool and writer per store
-        (``collectors/routing.py``), ``spool_path`` being the default store's."""
+        (``collectors/routing.py``), ``spool_path`` being the default store's.  The day's Wi-Fi station
+        salt and digests are kept beside the default spool in ``<spool>.stations/``
+        (collectors/snmp/stations.py), so a restart continues the day's distinct-client count."""
         self.inventory = inventory
         self.config = config
         self.influx = influx
         self.settings = settings or Settings(_env_file=None)  # type: ignore[call-arg]
-        self.collectors = Collectors.of(inventory, self.settings)
+        self.collectors = collectors or Collectors.of(
+            inventory, self.settings, StationCounter.kept_in(station_state_dir(spool_path))
+        )
         self.snmp = self.collectors.snmp
         self.jobs = build_jobs(inventory, self.collectors, config.regions)
         self.routes = Routes(

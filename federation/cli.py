@@ -21,6 +21,7 @@ from pdcs.cli_context import INFLUX_DB_OPT, INFLUX_URL_OPT, INVENTORY_OPT
 if TYPE_CHECKING:
     from pdcs.settings import Settings
     from pdcs.storage import InfluxDB
+    from pdcs.storage.shards import ShardMap
 
 log = logging.getLogger(__name__)
 
@@ -40,10 +41,20 @@ def _lang(lang: str) -> bool:
     return lang == "zh"
 
 
-def _national_or_exit(settings: Settings, zh: bool) -> InfluxDB:
+def _shards_or_exit(settings: Settings) -> ShardMap:
+    from pdcs.storage.shards import ShardMap, ShardMapError
+
+    try:
+        return ShardMap.from_settings(settings)
+    except ShardMapError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
+
+
+def _national_or_exit(settings: Settings, shards: ShardMap, zh: bool) -> InfluxDB:
     from federation.store import national_store
 
-    db = national_store(settings)
+    db = national_store(settings, shards)
     if db is None:
         typer.echo(
             "未配置全国汇总库：请设置 PDCS_NATIONAL_INFLUX_URL（或分片表的 national）。"
@@ -104,7 +115,8 @@ def ship(
     from pdcs.cli_context import open_context, progress_bar
 
     settings, inv = open_context(inventory, influx_url, influx_db, exit_code=2)
-    national = _national_or_exit(settings, zh)
+    shards = _shards_or_exit(settings)
+    national = _national_or_exit(settings, shards, zh)
     since_ms = _since(since)
     known = sorted({f.county[:2] for f in inv.facilities.values()})
     provinces = sorted(set(province)) if province else known
@@ -119,12 +131,11 @@ def ship(
         raise typer.Exit(2)
 
     from federation.ship import Shipper
-    from federation.store import province_store
 
     shipper = Shipper(
         inv,
         provinces,
-        lambda p: province_store(settings, p),
+        shards.for_region,
         national,
         spool_dir or settings.federation_spool_dir,
         settle_s=settle,
@@ -171,6 +182,7 @@ def ship(
         code = 1
     finally:
         shipper.close()
+        shards.close()
     raise typer.Exit(code)
 
 
@@ -194,7 +206,7 @@ def status(
     from pdcs.cli_context import make_settings
 
     settings = make_settings(inventory, None, None)
-    national = _national_or_exit(settings, zh)
+    national = _national_or_exit(settings, _shards_or_exit(settings), zh)
     from federation.read import federation_status
     from pdcs.storage.influx import InfluxError
 

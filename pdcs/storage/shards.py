@@ -212,8 +212,10 @@ class ShardMap:
         self.close()
 
 
-def load_shard_map(path: Path) -> ShardMap:
-    """Read and check the YAML map at ``path``; every problem as ``file:line: field: message``."""
+def load_shard_map(path: Path, *, resolve: bool = True) -> ShardMap:
+    """Read and check the YAML map at ``path``; every problem as ``file:line: field: message``.
+
+    ``resolve=False``: the clients carry no credentials (what ``pdcs grafana build`` needs: where, not how)."""
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -237,6 +239,8 @@ def load_shard_map(path: Path) -> ShardMap:
     if spec.national is not None:
         entries.append((("national",), spec.national))
     for loc, store in entries:
+        if not resolve:
+            store = store.model_copy(update={"password": None, "token": None})
         try:
             clients[loc] = store.client(base)
         except LookupError as exc:  # an unset variable or a missing key: the message names the reference
