@@ -9,10 +9,8 @@ NATIONAL.md §2: ``county_summary``/``province_summary`` for every county, 5-min
 ``facility_yearly`` row per facility.  Then, per size:
 
 * ``national_board_s`` / ``province_board_s``: every variable and panel query of the board
-  over the last 24 h, substituted as Grafana sends them, run one after another (the slowest
-  of three openings); ``*_30d_s`` over 30 days.  The queries are the boards' own once
-  dashboards/ reads the summaries, the interim ones in ``bench/national_boards.py`` before
-  (the JSON says which: ``query_source``).
+  (``dashboards/``, on the summaries) over the last 24 h, substituted as Grafana sends them,
+  run one after another (the slowest of three openings); ``*_30d_s`` over 30 days.
 * ``national_annual_report_s``: the national availability of the year from the
   ``facility_yearly`` rows plus the national annual assessment, exactly as
   ``bench/supervision.py`` times them (``supervision.answers``), on the national store.
@@ -20,7 +18,7 @@ NATIONAL.md §2: ``county_summary``/``province_summary`` for every county, 5-min
 Once, at the largest size:
 
 * ``raw_national_board_s`` (the peer): the national board as it was before issue 19
-  (raw points, ``bench/national_raw_boards.json``) over 24 h of raw collector output
+  (raw points, ``dashboards/boards/raw_regions.py``) over 24 h of raw collector output
   (``devstack.history``, a poll every 10 minutes) for a sample of counties, one county in
   each of the first provincial stores; timed on the sample and scaled linearly to the
   fleet (``× devices ÷ sample devices``; the full run measures two sample sizes to show
@@ -38,6 +36,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 import tempfile
 import time
@@ -55,10 +54,10 @@ from bench.supervision import national_report
 from dashboards.templating import TimeRange
 from devstack.history import write_week
 from devstack.influxdb import InfluxServer, start_influxdb
+from federation import schema as fs
 from pdcs.settings import RAW_RP, RAW_RP_DURATION
 from pdcs.storage import InfluxDB
 
-NATIONAL_DB = "pdcs_national"
 PROVINCE_DB = "pdcs"
 ROLLUP_DAYS = 2
 
@@ -85,7 +84,7 @@ def start_stores(base: Path, k: int) -> Stores:
 
 def load_national(db: InfluxDB, c: nd.Country, now_s: int, days_5m: float, sched: Any) -> tuple[int, float]:
     """Write the summaries and roll-ups of ``c`` into the national store; (lines, seconds)."""
-    db.ensure_database(nd.NATIONAL_RPS)
+    db.ensure_database(fs.NATIONAL_RETENTION_POLICIES)
     counties = list(c.counties)
     end = now_s - now_s % nd.BUCKET_S
     start_5m = end - int(days_5m * 86400)
@@ -97,11 +96,11 @@ def load_national(db: InfluxDB, c: nd.Country, now_s: int, days_5m: float, sched
     ]
     # One job per thread: the generators are Python (one core), InfluxDB parses on the other.
     jobs = [
-        lambda: nd.write(db, nd.summary_lines(counties, start_5m, end, nd.BUCKET_S), nd.SUMMARY_RP),
-        lambda: nd.write(db, nd.summary_lines(counties, start_1h, hour_end, nd.HOUR_S), nd.SUMMARY_LONG_RP),
-        lambda: nd.write(db, nd.status_lines(c.provinces, end, {c.provinces[-1]: 3 * 3600}), nd.SUMMARY_RP),
-        lambda: nd.write(db, nd.yearly_lines(counties, sched), "rollup"),
-        lambda: nd.write(db, nd.daily_lines(counties, daily, sched), "rollup"),
+        lambda: nd.write(db, nd.summary_lines(counties, start_5m, end, nd.BUCKET_S), fs.SUMMARY_RP),
+        lambda: nd.write(db, nd.summary_lines(counties, start_1h, hour_end, nd.HOUR_S), fs.SUMMARY_LONG_RP),
+        lambda: nd.write(db, nd.status_lines(c.provinces, end, {c.provinces[-1]: 3 * 3600}), fs.SUMMARY_RP),
+        lambda: nd.write(db, nd.yearly_lines(counties, sched), fs.ROLLUP_RP),
+        lambda: nd.write(db, nd.daily_lines(counties, daily, sched), fs.ROLLUP_RP),
     ]
     t0 = time.perf_counter()
     n = nd.write_parallel(jobs)
@@ -120,8 +119,8 @@ def boards_at(db: InfluxDB, now_ms: int) -> dict[str, Any]:
     """Open the national and province boards over 24 h and 30 days."""
     out: dict[str, Any] = {}
     for key, uid in (("national_board", nb.NATIONAL), ("province_board", nb.PROVINCE)):
-        for suffix, span, rp in (("", "now-24h", nd.SUMMARY_RP), ("_30d", "now-30d", nd.SUMMARY_LONG_RP)):
-            board = nb.summary_board(uid, rp)
+        board = nb.board(uid)
+        for suffix, span in (("", "now-24h"), ("_30d", "now-30d")):
             o = time_board(board, db, TimeRange(span, "now", now_ms))
             out[f"{key}{suffix}_s"] = round(o.seconds, 3)
             out[f"{key}{suffix}_detail"] = {
@@ -129,15 +128,14 @@ def boards_at(db: InfluxDB, now_ms: int) -> dict[str, Any]:
                 "rows": o.rows,
                 "slowest": [o.slowest[0], round(o.slowest[1], 3)],
                 "errors": o.errors,
-                "query_source": board.source,
             }
     return out
 
 
 def one_size(server: InfluxServer, devices: int, now_s: int, days_5m: float, sched: Any) -> dict[str, Any]:
     c = nd.country(devices)
-    db = InfluxDB(server.url, f"{NATIONAL_DB}", timeout_s=300)
-    db.execute(f'DROP DATABASE "{NATIONAL_DB}"')
+    db = InfluxDB(server.url, f"{fs.NATIONAL_DB}", timeout_s=300)
+    db.execute(f'DROP DATABASE "{fs.NATIONAL_DB}"')
     lines, load_s = load_national(db, c, now_s, days_5m, sched)
     print(f"{c.devices:,} devices, {len(c.counties)} counties: {lines:,} lines in {load_s:.1f} s", file=sys.stderr)
     fig: dict[str, Any] = {
@@ -241,6 +239,7 @@ def main() -> None:
     if args.quick:
         args.sizes, args.provinces, args.days_5m, args.raw_counties, args.raw_facilities = "10000", 3, 1.05, 1, 20
     sizes = [int(s) for s in args.sizes.split(",")]
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # a kill still stops the InfluxDBs (finally below)
     now_s = int(time.time())
     started = time.perf_counter()
     out: dict[str, Any] = {"load_avg_start": load_avg(), "provincial_stores": args.provinces}
@@ -255,7 +254,7 @@ def main() -> None:
             # The cut day: the largest province, a day well before the bulk-loaded 5-minute tier.
             province = max(c.provinces, key=lambda p: len(c.counties_of(p)))
             day = now_s - now_s % 86400 - 10 * 86400
-            national = InfluxDB(stores.national.url, NATIONAL_DB, timeout_s=120)
+            national = InfluxDB(stores.national.url, fs.NATIONAL_DB, timeout_s=120)
             rep = nr.measure(
                 national,
                 stores.national.http_port,
@@ -281,7 +280,6 @@ def main() -> None:
         "replication_lost": rep.lost,
         "replication_duplicated": rep.duplicated,
         "replication": rep.as_dict(),
-        "query_source": top["national_board_detail"]["query_source"],
         "curve": [
             {k: f[k] for k in ("devices", "counties", "lines", "load_s", "load_avg_after", *keys)} for f in curve
         ],

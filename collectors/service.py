@@ -23,12 +23,14 @@ from collectors.base import Collector, Target
 from collectors.config import ServiceConfig
 from collectors.inventory_state import inventory_points
 from collectors.probes.collector import ServiceProbeCollector
+from collectors.probes.declared import declared_probes
 from collectors.probes.icmp import IcmpCollector
 from collectors.probes.spec import load_probes
 from collectors.prometheus_scrape import PrometheusScrapeCollector
 from collectors.routing import Routes
 from collectors.scheduler import CycleStats, Job, Scheduler
 from collectors.snmp.collector import SnmpCollector
+from collectors.snmp.stations import StationCounter
 from collectors.ssh_audit import collector as ssh_audit
 from collectors.ssh_audit.collector import SshAuditCollector
 from collectors.traps import TrapReceiver
@@ -54,10 +56,13 @@ class Collectors:
     probes: ServiceProbeCollector
 
     @classmethod
-    def of(cls, inventory: Inventory, settings: Settings) -> Collectors:
-        """Raises ``ProbesError`` (every problem of the probes file) when ``settings.probes`` is broken."""
+    def of(cls, inventory: Inventory, settings: Settings, stations: StationCounter | None = None) -> Collectors:
+        """Raises ``ProbesError`` (every problem of the probes file) when ``settings.probes`` is broken.
+        ``stations``: the daily distinct-client counter (default: in memory only).  The probes are those of
+        the probes file and an HTTP probe of each facility's declared ``service_url``."""
+        listed = load_probes(settings.probes, inventory) if settings.probes else []
         return cls(
-            SnmpCollector(inventory.snmp_profiles),
+            SnmpCollector(inventory.snmp_profiles, stations=stations),
             prometheus_scrape.collector_for(settings),
             ssh_audit.collector_for(inventory, settings),
             IcmpCollector(
@@ -65,17 +70,23 @@ class Collectors:
                 concurrency=settings.icmp_concurrency,
                 interval_s=settings.icmp_interval_s,
             ),
-            ServiceProbeCollector(load_probes(settings.probes, inventory) if settings.probes else ()),
+            ServiceProbeCollector([*listed, *(spec for _, spec in declared_probes(inventory, already=listed))]),
         )
 
     def all(self) -> tuple[Collector, ...]:
         return (self.snmp, self.agent, self.audit, self.icmp, self.probes)
 
 
+def station_state_dir(spool_path: Path) -> Path:
+    """The collector's Wi-Fi station state (salt and digests of the day): ``<spool-dir>/<name>.stations``."""
+    return spool_path.with_suffix(".stations")
+
+
 def build_jobs(inventory: Inventory, collectors: Collectors, regions: Sequence[str] = ()) -> list[Job]:
     """SNMP for devices with an ``snmp_profile``, scraping for an ``agent_url``, SSH audits (detached,
     on their own long interval) for an ``ssh_profile`` where the audit applies; ICMP echo for a device
-    with an address and neither SNMP nor an agent; its service probes where the probes file has some."""
+    with an address and neither SNMP nor an agent; its service probes where the probes file has some; an
+    HTTP probe of each facility's declared ``service_url`` (collectors/probes/declared.py)."""
     jobs: list[Job] = []
     for dev in inventory.devices_in(list(regions) if regions else None):
         target = Target.of(inventory, dev)
@@ -90,6 +101,9 @@ def build_jobs(inventory: Inventory, collectors: Collectors, regions: Sequence[s
             jobs.append(Job(target, collectors.icmp, collectors.icmp.interval_s))
         if dev.id in collectors.probes.by_device:
             jobs.append(Job(target, collectors.probes, collectors.probes.interval_of(dev.id)))
+    for target, spec in declared_probes(inventory, regions):  # facilities' declared service URLs
+        if spec.device in collectors.probes.by_device:
+            jobs.append(Job(target, collectors.probes, spec.interval_s))
     return jobs
 
 
@@ -102,16 +116,21 @@ class CollectorService:
         config: ServiceConfig,
         settings: Settings | None = None,
         shards: ShardMap | None = None,
+        collectors: Collectors | None = None,
     ) -> None:
         """``settings`` configure the agent scraper, the SSH audits and the heartbeats to Alerta
         (default: the environment's, without a ``.env`` file). ``shards``: which store takes which
         province's points (default: ``influx`` takes all); one spool and writer per store
-        (``collectors/routing.py``), ``spool_path`` being the default store's."""
+        (``collectors/routing.py``), ``spool_path`` being the default store's.  The day's Wi-Fi station
+        salt and digests are kept beside the default spool in ``<spool>.stations/``
+        (collectors/snmp/stations.py), so a restart continues the day's distinct-client count."""
         self.inventory = inventory
         self.config = config
         self.influx = influx
         self.settings = settings or Settings(_env_file=None)  # type: ignore[call-arg]
-        self.collectors = Collectors.of(inventory, self.settings)
+        self.collectors = collectors or Collectors.of(
+            inventory, self.settings, StationCounter.kept_in(station_state_dir(spool_path))
+        )
         self.snmp = self.collectors.snmp
         self.jobs = build_jobs(inventory, self.collectors, config.regions)
         self.routes = Routes(

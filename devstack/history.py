@@ -195,7 +195,13 @@ def week_of_points(
                 ):
                     # a reader's session on the hour while open (agents/usage): deterministic, no draw from rng
                     seat = "kiosk" if d.kind == DeviceKind.KIOSK else "graphical"
-                    yield Point(TERMINAL_SESSION, {**tags, "seat": seat}, {"duration_s": 1800.0, "open": 0}, ns)
+                    sess: dict[str, float | int] = {"duration_s": 1800.0, "open": 0}
+                    if seat == "graphical":  # the terminal reports idle time: locked for the last 5 minutes
+                        sess["idle_s"] = 300.0
+                        idle = {"duration_s": 300.0, "open": 0}
+                        yield Point(TERMINAL_SESSION, {**tags, "seat": "idle"}, idle, ns + 1500 * 1_000_000_000)
+                        written += 1
+                    yield Point(TERMINAL_SESSION, {**tags, "seat": seat}, sess, ns)
                     written += 1
             if ts % (6 * 3600) < step_s:
                 written += yield from _checks(d, tags, ns, failing)

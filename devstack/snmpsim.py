@@ -11,6 +11,7 @@ import bz2
 import hashlib
 import os
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,6 +83,23 @@ def unpack(recordings: tuple[str, ...] | list[str], data_dir: Path, keep: tuple[
         tmp = dest.with_suffix(".part")
         tmp.write_bytes(trim(data, keep) if keep is not None else data)
         tmp.replace(dest)
+
+
+def rewrite_recording(data_dir: Path, community: str, text: str) -> Path:
+    """Replace a served recording while snmpsim runs (its records must be in OID order).
+
+    snmpsim re-indexes a data file at the next request when the file's mtime, in whole seconds, changed
+    (``snmpsim/record/search/database.py``), so the new mtime is made later than the old by at least one.
+    """
+    path = data_dir / f"{community}.snmprec"
+    old = int(path.stat().st_mtime) if path.exists() else 0
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".part")
+    tmp.write_text(text, encoding="utf-8")
+    stamp = max(int(time.time()), old + 1)
+    os.utime(tmp, (stamp, stamp))
+    tmp.replace(path)
+    return path
 
 
 @dataclass

@@ -22,6 +22,22 @@ register(
         "report.us.power_on_hours": ("设备开机时长（小时）", "Terminal power-on hours"),
         "report.us.share": ("终端使用率（%）", "Terminals in use (% of opening hours)"),
         "report.us.peak": ("同时在用终端峰值", "Peak terminals in use"),
+        "report.us.active_hours": ("有效使用时长（小时）", "Active service hours"),
+        "report.us.active_share": ("有效使用占服务时长（%）", "Active share of service time (%)"),
+        "report.us.active_cover": ("上报空闲的终端·日", "Terminal-days reporting idle time"),
+        "report.us.active_note": (
+            "有效使用时长 = 用户服务时长扣除空闲与锁屏时间，只来自上报空闲时间的终端：{covered} / {days} 个终端·日，"
+            "占其用户服务时长 {share}；其余终端未上报，不按全部有效计。",
+            "Active service time = user service time minus idle and locked time, only from terminals that report "
+            "idle time: {covered} of {days} terminal-days, {share} of the service time; the others did not report "
+            "it and are not taken as fully active.",
+        ),
+        "report.us.active_none": (
+            "本期没有终端上报空闲或锁屏时间（Windows 未开启锁屏审核、Linux 代理未运行），"
+            "有效使用时长无数据，不显示为 0。",
+            "No terminal reported idle or locked time in this period (Windows lock auditing off, or no Linux agent): "
+            "no active service time, not shown as 0.",
+        ),
         "report.us.wifi_peak": ("无线同时接入峰值", "Peak Wi-Fi clients"),
         "report.us.wifi_hours": ("无线接入时长（终端·小时）", "Wi-Fi client-hours"),
         "report.us.wifi_distinct": ("无线去重终端数（逐日合计）", "Distinct Wi-Fi clients (sum of days)"),
@@ -62,11 +78,25 @@ def usage_section(influx: InfluxDB, inventory: Inventory, code: str, period: Per
         sec.notes.append(text("report.us.none", lang))
         return sec
     t = body["totals"]
+    if t["active_hours"] is None:
+        sec.notes.append(text("report.us.active_none", lang))
+    else:
+        cover = t["active_service_hours"] / t["service_hours"] if t["service_hours"] else None
+        sec.notes.append(
+            text(
+                "report.us.active_note",
+                lang,
+                covered=t["active_terminal_days"],
+                days=t["terminal_days"],
+                share="—" if cover is None else f"{pct(cover)} %",
+            )
+        )
     sec.headline = [
         Headline(text("report.us.sessions", lang), t["sessions"]),
         Headline(text("report.us.service_hours", lang), num(t["service_hours"], 2)),
         Headline(text("report.us.power_on_hours", lang), num(t["power_on_hours"], 2)),
         Headline(text("report.us.share", lang), pct(t["share_in_use"]), "%"),
+        Headline(text("report.us.active_hours", lang), num(t["active_hours"], 2)),
         Headline(text("report.us.wifi_hours", lang), num(t["wifi_client_hours"], 2)),
     ]
     cols = [
@@ -77,6 +107,9 @@ def usage_section(influx: InfluxDB, inventory: Inventory, code: str, period: Per
         "report.us.power_on_hours",
         "report.us.share",
         "report.us.peak",
+        "report.us.active_hours",
+        "report.us.active_share",
+        "report.us.active_cover",
         "report.us.wifi_peak",
         "report.us.wifi_hours",
         "report.us.wifi_distinct",
@@ -91,6 +124,9 @@ def usage_section(influx: InfluxDB, inventory: Inventory, code: str, period: Per
             num(r["power_on_hours"], 2),
             pct(r["share_in_use"]),
             r["peak_terminals"],
+            num(r["active_hours"], 2),
+            pct(r["active_share"]),
+            r["active_terminal_days"],
             r["wifi_peak_clients"],
             num(r["wifi_client_hours"], 2),
             r["wifi_distinct_clients"],

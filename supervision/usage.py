@@ -20,6 +20,14 @@ by seat, the power-on period (``seat=power``) and the kiosk application's run
   nothing is known about it).
 * peak terminals in use (同时在用终端峰值, ``usage_peak_terminals``): the most
   terminals with a user session open at one moment of the opening hours.
+* active service time (有效使用时长, ``usage_active_s``): 用户服务时长 minus the
+  terminal's ``idle`` periods (user sessions open but every one idle or locked,
+  as the OS says: Windows locks, Linux tty input and logind idle hints;
+  agents/usage/idle.py) — a locked screen is not service.  Only terminals that
+  report idle time count (every user-session piece of the day carries
+  ``idle_s``); their service time is ``usage_active_service_s`` and their number
+  ``usage_active_terminals``, so the figure comes with its coverage and a
+  terminal that does not report idle is left out, never taken as fully active.
 
 The three named figures are the statistics of terminal use that the Ministry
 of Culture's 《公共电子阅览室管理信息系统功能规范》 (2013) asks a reading
@@ -40,7 +48,7 @@ from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from inventory.models import Device, DeviceKind, Facility, Inventory
+from inventory.models import SERVICE_URL, Device, DeviceKind, Facility, Inventory
 from pdcs.points import SERVICE_PROBE, TERMINAL_SESSION, Point, to_lines
 from pdcs.settings import ROLLUP_RP
 from pdcs.storage import InfluxDB
@@ -57,7 +65,9 @@ SERVICE_SEATS = frozenset({"console", "graphical", "remote", "kiosk"})
 POWER, KIOSK_APP = "power", "kiosk_app"
 LOOKBACK_MS = 26 * 3_600_000  # the agent cuts periods at its local midnight: a point is at most a day long
 
-Span = tuple[int, int, str, bool]  # start ms, end ms, seat, continues a period begun on an earlier day
+# start ms, end ms, seat, continues a period begun on an earlier day, carries idle_s (its idle time is known)
+Span = tuple[int, int, str, bool, bool]
+IDLE = "idle"
 
 
 def fetch_periods(influx: InfluxDB, tags: dict[str, str], start_ms: int, end_ms: int) -> dict[str, list[Span]]:
@@ -68,11 +78,13 @@ def fetch_periods(influx: InfluxDB, tags: dict[str, str], start_ms: int, end_ms:
         f" AND {where}" if where else ""
     )
     out: dict[str, list[Span]] = defaultdict(list)
-    q = f'SELECT "duration_s", "continued" FROM "{TERMINAL_SESSION}" WHERE {cond} GROUP BY "device", "seat"'
+    q = f'SELECT "duration_s", "continued", "idle_s" FROM "{TERMINAL_SESSION}" WHERE {cond} GROUP BY "device", "seat"'
     for s in influx.query(q, params=params, epoch="ms"):
         dev, seat = s.tags.get("device", ""), s.tags.get("seat", "")
         out[dev].extend(
-            (int(t), int(t) + round(float(d) * 1000), seat, bool(c)) for t, d, c in s.values if d is not None
+            (int(t), int(t) + round(float(d) * 1000), seat, bool(c), i is not None)
+            for t, d, c, i in s.values
+            if d is not None
         )
     return out
 
@@ -86,22 +98,28 @@ class TerminalDay:
     power_on_ms: int | None = None  # None: no power-on period reported
     kiosk_app_ms: int | None = None  # the kiosk application's run time in the day; None: not reported
     in_use: list[iv.Interval] = field(default_factory=list)  # user sessions ∩ opening hours, merged
+    active_ms: int | None = None  # in use and not idle; None: the terminal does not report idle time
 
 
 def terminal_day(spans: Iterable[Span], day: tuple[int, int], hours: list[iv.Interval]) -> TerminalDay:
     """``hours``: the facility's opening hours from the day's start to at least the end of the last span."""
     d0, d1 = day
     spans = list(spans)
-    users = [(s, e) for s, e, seat, _ in spans if seat in SERVICE_SEATS]
-    power = [(s, e) for s, e, seat, _ in spans if seat == POWER]
-    app = [(s, e) for s, e, seat, _ in spans if seat == KIOSK_APP]
+    users = [(s, e) for s, e, seat, _, _ in spans if seat in SERVICE_SEATS]
+    power = [(s, e) for s, e, seat, _, _ in spans if seat == POWER]
+    app = [(s, e) for s, e, seat, _, _ in spans if seat == KIOSK_APP]
     out = TerminalDay()
     # a session counts on the day it began, when some part of it (its later days' pieces too) ran in opening hours
-    began = [(s, seat) for s, _, seat, cont in spans if seat in SERVICE_SEATS and not cont and d0 <= s < d1]
+    began = [(s, seat) for s, _, seat, cont, _ in spans if seat in SERVICE_SEATS and not cont and d0 <= s < d1]
     out.sessions = sum(1 for s, seat in began if iv.overlaps(hours, s, _session_end(spans, s, seat)))
     today = iv.intersect(hours, [(d0, d1)])
     out.in_use = iv.intersect(iv.merge(users), today)
     out.service_ms = iv.total(out.in_use)
+    # idle time is known when every user-session piece of the day that ran in opening hours carries it
+    pieces = [(s, e, known) for s, e, seat, _, known in spans if seat in SERVICE_SEATS and s < d1 and e > d0]
+    if any(k for _, _, k in pieces) and all(k for s, e, k in pieces if iv.overlaps(today, s, e)):
+        idle = iv.merge((s, e) for s, e, seat, _, _ in spans if seat == IDLE)
+        out.active_ms = iv.total(iv.subtract(out.in_use, idle))
     if power:
         out.power_on_ms = iv.total(iv.intersect(iv.merge(power), [(d0, d1)]))
     if app:
@@ -111,9 +129,9 @@ def terminal_day(spans: Iterable[Span], day: tuple[int, int], hours: list[iv.Int
 
 def _session_end(spans: list[Span], start: int, seat: str) -> int:
     """The end of the session beginning at ``start``: through its continuation pieces on the same seat."""
-    end = max(e for s, e, st, c in spans if s == start and st == seat and not c)
+    end = max(e for s, e, st, c, _ in spans if s == start and st == seat and not c)
     while True:
-        nxt = [e for s, e, st, c in spans if c and st == seat and s == end]
+        nxt = [e for s, e, st, c, _ in spans if c and st == seat and s == end]
         if not nxt:
             return end
         end = max(nxt)
@@ -151,6 +169,11 @@ class FacilityUsage:
         }
         if power:
             out["usage_power_on_s"] = sum(power) / 1000
+        active = [d for d in self.days.values() if d.active_ms is not None]
+        if active:
+            out["usage_active_s"] = sum(d.active_ms or 0 for d in active) / 1000
+            out["usage_active_service_s"] = sum(d.service_ms for d in active) / 1000
+            out["usage_active_terminals"] = len(active)
         return out
 
 
@@ -168,12 +191,12 @@ def facility_usage(
 ) -> FacilityUsage:
     d0, d1 = day.start_ns // 1_000_000, day.end_ns // 1_000_000
     mine = {t.id: periods[t.id] for t in terminals if periods.get(t.id)}
-    last = max((e for spans in mine.values() for _, e, _, _ in spans), default=d1)
+    last = max((e for spans in mine.values() for _, e, _, _, _ in spans), default=d1)
     hours = service_intervals(facility, d0, max(d1, last), calendar)
     days = {
         dev: terminal_day(spans, (d0, d1), hours)
         for dev, spans in mine.items()
-        if any(s < d1 and e > d0 for s, e, _, _ in spans) or any(d0 <= s < d1 for s, _, _, _ in spans)
+        if any(s < d1 and e > d0 for s, e, _, _, _ in spans) or any(d0 <= s < d1 for s, _, _, _, _ in spans)
     }
     return FacilityUsage(facility, len(terminals), days, iv.total(iv.intersect(hours, [(d0, d1)])))
 
@@ -221,13 +244,12 @@ def county_day_points(
                     dfields["power_on_s"] = d.power_on_ms / 1000
                 if d.kiosk_app_ms is not None:
                     dfields["kiosk_app_s"] = d.kiosk_app_ms / 1000
+                if d.active_ms is not None:
+                    dfields["active_s"] = d.active_ms / 1000
                 points.append(
                     Point(DEVICE_DAILY, inventory.device_tags(inventory.devices[dev]), dfields, period.start_ns)
                 )
     return points
-
-
-SERVICE_URL = "service_url"  # the Facility.attributes key of a declared digital service
 
 
 def probe_points(
@@ -235,8 +257,8 @@ def probe_points(
 ) -> list[Point]:
     """``probe_open_n``/``probe_open_up``: probes of each facility's declared service URL in its opening hours.
 
-    The probes are ``service_probe`` points (an agent's ``services`` list) whose
-    ``url`` is the facility's ``service_url`` attribute.
+    The probes are ``service_probe`` points whose ``url`` is the facility's ``service_url`` attribute:
+    the collector's own probe of it (collectors/probes/declared.py) or an agent's ``services`` list.
     """
     urls = {f.id: str(f.attributes[SERVICE_URL]) for f in facilities if f.attributes.get(SERVICE_URL)}
     if not urls:
@@ -271,6 +293,7 @@ def rollup_county_day(influx: InfluxDB, inventory: Inventory, county: str, day: 
     )
 
 
+ACTIVE_SUMS = ("usage_active_s", "usage_active_service_s", "usage_active_terminals")
 WIFI_SUMS = ("wifi_client_hours", "wifi_distinct_clients", "wifi_ap_up_s", "wifi_open_s")
 PROBE_SUMS = ("probe_open_n", "probe_open_up")
 # the year's highest: terminals in use at once, terminals reporting on a day, Wi-Fi clients at once, uplink capacity
@@ -286,7 +309,10 @@ class UsageSums:
     days: int = 0  # days with terminal figures
     wifi_days: int = 0  # days with Wi-Fi figures
     probe_days: int = 0  # days with probes of the declared service URL
-    sums: dict[str, float] = field(default_factory=lambda: dict.fromkeys((*USAGE_SUMS, *WIFI_SUMS, *PROBE_SUMS), 0.0))
+    active_days: int = 0  # days with active service time (some terminal reported idle time)
+    sums: dict[str, float] = field(
+        default_factory=lambda: dict.fromkeys((*USAGE_SUMS, *ACTIVE_SUMS, *WIFI_SUMS, *PROBE_SUMS), 0.0)
+    )
     peaks: dict[str, float] = field(default_factory=lambda: dict.fromkeys(PEAKS, 0.0))
 
     @property
@@ -307,6 +333,10 @@ class UsageSums:
             self.peaks["usage_peak_terminals"] = max(
                 self.peaks["usage_peak_terminals"], int(row.get("usage_peak_terminals") or 0)
             )
+        if row.get("usage_active_s") is not None:
+            self.active_days += 1
+            for c in ACTIVE_SUMS:
+                self.sums[c] += row.get(c) or 0.0
         if row.get("wifi_open_s") is not None:
             self.wifi_days += 1
             for c in WIFI_SUMS:
@@ -314,14 +344,24 @@ class UsageSums:
             self.peaks["wifi_peak_clients"] = max(
                 self.peaks["wifi_peak_clients"], int(row.get("wifi_peak_clients") or 0)
             )
+        if row.get("probe_open_n") is not None:  # the declared service URL was probed that day
+            self.probe_days += 1
+            for c in PROBE_SUMS:
+                self.sums[c] += row.get(c) or 0.0
 
     def year_fields(self) -> dict[str, float | int]:
         out: dict[str, float | int] = {
             "usage_days": self.days,
             "wifi_days": self.wifi_days,
             "probe_days": self.probe_days,
+            "usage_active_days": self.active_days,
         }
-        for n, names in ((self.days, USAGE_SUMS), (self.wifi_days, WIFI_SUMS), (self.probe_days, PROBE_SUMS)):
+        for n, names in (
+            (self.days, USAGE_SUMS),
+            (self.active_days, ACTIVE_SUMS),
+            (self.wifi_days, WIFI_SUMS),
+            (self.probe_days, PROBE_SUMS),
+        ):
             if n:
                 out.update({c: self.sums[c] for c in names})
         out.update({c: v for c, v in self.peaks.items() if v})
@@ -334,6 +374,7 @@ class UsageSums:
             int(row.get("usage_days") or 0),
             int(row.get("wifi_days") or 0),
             int(row.get("probe_days") or 0),
+            int(row.get("usage_active_days") or 0),
         )
         for c in r.sums:
             r.sums[c] = float(row.get(c) or 0.0)
@@ -346,6 +387,7 @@ class UsageSums:
         s = self.sums
         terminals = self.days > 0
         wifi = self.wifi_days > 0
+        active = self.active_days > 0
         return {
             "facility": self.facility,
             "days": self.days,
@@ -355,6 +397,13 @@ class UsageSums:
             "terminals": round(s["usage_terminals"] / self.days) if terminals else None,
             "share_in_use": self.share_in_use if terminals else None,
             "peak_terminals": int(self.peaks["usage_peak_terminals"]) if terminals else None,
+            "active_hours": s["usage_active_s"] / 3600 if active else None,
+            "active_share": (
+                s["usage_active_s"] / s["usage_active_service_s"] if active and s["usage_active_service_s"] else None
+            ),
+            "active_service_hours": s["usage_active_service_s"] / 3600 if active else None,
+            "active_terminal_days": int(s["usage_active_terminals"]) if terminals else None,
+            "terminal_days": int(s["usage_terminals_reporting"]) if terminals else None,
             "wifi_days": self.wifi_days,
             "wifi_peak_clients": int(self.peaks["wifi_peak_clients"]) if wifi else None,
             "wifi_client_hours": s["wifi_client_hours"] if wifi else None,
@@ -374,7 +423,15 @@ def read_usage_days(influx: InfluxDB, tags: dict[str, str], period: Period) -> d
     cond += f" AND {where}" if where else ""
     cols = ", ".join(
         f'"{c}"'
-        for c in (*USAGE_SUMS, *WIFI_SUMS, *PROBE_SUMS, "usage_peak_terminals", "wifi_peak_clients", "capacity_bps")
+        for c in (
+            *USAGE_SUMS,
+            *ACTIVE_SUMS,
+            *WIFI_SUMS,
+            *PROBE_SUMS,
+            "usage_peak_terminals",
+            "wifi_peak_clients",
+            "capacity_bps",
+        )
     )
     q = f'SELECT {cols}, "facility" FROM "{ROLLUP_RP}"."{FACILITY_DAILY}" WHERE {cond}'
     out: dict[str, UsageSums] = {}
@@ -402,7 +459,18 @@ def read_usage_year(influx: InfluxDB, tags: dict[str, str], year: int) -> dict[s
     where, params = tag_where(tags)
     cond = f"time = {year_period(year).start_ns // 1_000_000}ms" + (f" AND {where}" if where else "")
     cols = ", ".join(
-        f'"{c}"' for c in (*USAGE_SUMS, *WIFI_SUMS, *PROBE_SUMS, *PEAKS, "usage_days", "wifi_days", "probe_days")
+        f'"{c}"'
+        for c in (
+            *USAGE_SUMS,
+            *ACTIVE_SUMS,
+            *WIFI_SUMS,
+            *PROBE_SUMS,
+            *PEAKS,
+            "usage_days",
+            "wifi_days",
+            "probe_days",
+            "usage_active_days",
+        )
     )
     q = f'SELECT {cols}, "facility" FROM "{ROLLUP_RP}"."{FACILITY_YEARLY}" WHERE {cond}'
     out: dict[str, UsageSums] = {}
@@ -424,11 +492,15 @@ def read_usage(influx: InfluxDB, tags: dict[str, str], period: Period) -> dict[s
 
 USAGE_METHOD = {
     "zh": (
-        "来自日汇总（每个设施本地日一行）：服务人次 = 当日开始且在开放时间内进行的用户会话数；用户服务时长 = "
-        "各终端开放时间内有用户会话的时长之和（同一终端重叠的会话只计一次，隔夜登录只计开放时间）；设备开机时长 = "
-        "各终端当日开机时长之和；终端使用率 = 用户服务时长 ÷（开放时长 × 有上报的终端数）；同时在用终端峰值 = "
-        "开放时间内同一时刻在用终端数的最大值；无线：同时接入终端峰值、接入时长（终端·小时）、当日去重终端数"
-        "（MAC 以每日更换的盐值散列后计数，不存储 MAC）。未上报的终端和设施不计为 0，而是列为无数据。"
+        "来自日汇总（每个设施本地日一行）：服务人次 = 当日开始且在开放时间内进行的用户会话数；用户服务时长 "
+        "= 各终端开放时间内有用户会话的时长之和（同一终端重叠的会话只计一次，隔夜登录只计开放时间）；设备开机时长 "
+        "= 各终端当日开机时长之和；终端使用率 = 用户服务时长 ÷（开放时长 × 有上报的终端数）；同时在用终端峰值 "
+        "= 开放时间内同一时刻在用终端数的最大值；有效使用时长 = 用户服务时长中扣除终端空闲或锁屏的时间"
+        "（会话全部空闲或锁屏，"
+        "以操作系统报告为准：Windows 锁屏事件、Linux 终端输入时间与 logind 空闲提示），"
+        "只计上报空闲时间的终端，并给出其覆盖（终端·日数与所占服务时长），未上报的终端不按全部有效计；无线：同时接入终端峰值、"
+        "接入时长（终端·小时）、当日去重终端数（MAC 以每日更换的盐值散列后计数，不存储 MAC）。未上报的终端和设施不计为 "
+        "0，而是列为无数据。"
     ),
     "en": (
         "From the daily roll-ups (one row per facility and local day): service sessions = user sessions that "
@@ -436,9 +508,13 @@ USAGE_METHOD = {
         "with a user session open (overlapping sessions on one seat once; a terminal left logged on overnight "
         "counts only opening hours); power-on time = per terminal, time powered on in the day; share in use = "
         "service time ÷ (opening hours × reporting terminals); peak terminals in use = the most terminals in "
-        "use at one moment of opening hours; Wi-Fi: peak concurrent clients, client-hours, daily distinct "
-        "clients (MACs hashed with a salt replaced every day, never stored). Terminals and facilities that "
-        "reported nothing are listed as without data, never counted as 0."
+        "use at one moment of opening hours; active service time = user service time minus the terminal's idle "
+        "or locked time (every session idle or locked, as the OS says: Windows lock events, Linux tty input and "
+        "logind idle hints), from the terminals that report idle time only, with their coverage (terminal-days "
+        "and the service time they hold) — a terminal that does not report it is left out, never taken as fully "
+        "active; Wi-Fi: peak concurrent clients, client-hours, daily distinct clients (MACs hashed with a salt "
+        "replaced every day, never stored). Terminals and facilities that reported nothing are listed as without "
+        "data, never counted as 0."
     ),
 }
 
@@ -454,6 +530,7 @@ def region_usage(influx: InfluxDB, inventory: Inventory, code: str, period: Peri
     for r in rows.values():
         total.days += r.days
         total.wifi_days += r.wifi_days
+        total.active_days += r.active_days
         for k, v in r.sums.items():
             total.sums[k] += v
         for k, p in r.peaks.items():

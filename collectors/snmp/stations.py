@@ -2,13 +2,15 @@
 
 A controller's station table lists the MAC address of every associated
 client.  The collector turns each into HMAC-SHA256(salt, MAC) — a salt of
-32 random bytes drawn for each local day and held only in this process's
-memory, never written to disk, InfluxDB or a log — and keeps the set of
-those digests per device for the day.  It writes only the size of the set
-(``wireless.distinct_clients``, per device and per SSID).  At local midnight
-the salt and the sets are dropped and a new salt drawn, so yesterday's
-digests cannot be matched with today's and nobody — not even someone holding
-the collector's memory of today — can follow a phone across days.
+32 random bytes drawn for each local day — and keeps the set of those
+digests per device for the day.  It writes only the size of the set
+(``wireless.distinct_clients``, per device and per SSID), never a MAC or a
+digest, to InfluxDB or a log.  So that a restart during the day continues the
+day's count, the day's salt and digests are also kept in the collector's own
+state folder (``collectors/snmp/station_store.py``: files 0600, never shipped,
+never in the spool); at local midnight the salt and the sets — in memory and
+on disk — are deleted and a new salt drawn, so yesterday's digests cannot be
+matched with today's and nobody can follow a phone across days.
 
 Why so (个人信息保护法, the Personal Information Protection Law of the PRC,
 2021): a MAC address that can be linked to a person over time is personal
@@ -16,12 +18,12 @@ information (Art. 4); processing must be limited to the smallest scope
 needed for the purpose (Art. 6) and kept no longer than the purpose needs
 (Art. 19).  The purpose — how many people a facility's Wi-Fi served in a
 day — needs a count per day, not an identifier: a salted digest that lives
-for one day and only in memory is de-identified in the law's sense (Art. 73:
-cannot identify a specific person without additional information — here the
-salt, which is destroyed at midnight), and only counts leave the process.
-A collector restarted during the day draws a new salt and starts its sets
-again: the day's figure is then the larger of the two counts (an undercount,
-never a person counted twice with a known identity).
+for one day is de-identified in the law's sense (Art. 73: cannot identify a
+specific person without additional information — here the salt, held by the
+collector alone, readable by its own user only, and deleted at midnight), and
+only counts leave the collector.  Without a state folder (tests, tools) the
+salt and sets live in memory only and a restart starts the day's count again
+(an undercount).
 """
 
 from __future__ import annotations
@@ -33,24 +35,41 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from collectors.snmp.station_store import SALT_BYTES, StationStore
 from pdcs.points import WIRELESS, Point
 
 
 class DailySalt:
-    """One random salt per local day and time zone, replaced at local midnight (the old one is dropped)."""
+    """One random salt per local day and time zone, replaced at local midnight (the old one is deleted).
 
-    def __init__(self, clock: Callable[[], float] = time.time, random: Callable[[int], bytes] = os.urandom) -> None:
+    With a ``store`` the day's salt is kept on disk (a restarted collector takes it up again) and older
+    days' salts and digests are deleted at start and whenever a zone's day changes."""
+
+    def __init__(
+        self,
+        clock: Callable[[], float] = time.time,
+        random: Callable[[int], bytes] = os.urandom,
+        store: StationStore | None = None,
+    ) -> None:
         self.clock = clock
         self.random = random
+        self.store = store
         self._salts: dict[str, tuple[date, bytes]] = {}
+        if store is not None:
+            store.purge_stale(clock())
 
     def current(self, tz: str) -> tuple[date, bytes]:
         day = datetime.fromtimestamp(self.clock(), ZoneInfo(tz)).date()
         held = self._salts.get(tz)
         if held is None or held[0] != day:
-            held = self._salts[tz] = (day, self.random(32))
+            salt = self.random(SALT_BYTES)
+            if self.store is not None:
+                self.store.purge_before(tz, day)
+                salt = self.store.salt(tz, day, salt)
+            held = self._salts[tz] = (day, salt)
         return held
 
 
@@ -68,6 +87,16 @@ class _Day:
     all: set[bytes] = field(default_factory=set)
     per_ssid: dict[str, set[bytes]] = field(default_factory=dict)
 
+    def add(self, digest: bytes, ssid: str) -> bool:
+        """True when the digest is new today (overall or under this SSID)."""
+        new = digest not in self.all
+        self.all.add(digest)
+        if ssid:
+            under = self.per_ssid.setdefault(ssid, set())
+            new = new or digest not in under
+            under.add(digest)
+        return new
+
 
 class StationCounter:
     """Distinct clients per device and local day from station tables (see the module text)."""
@@ -76,17 +105,27 @@ class StationCounter:
         self.salt = salt or DailySalt()
         self._days: dict[str, _Day] = {}
 
+    @classmethod
+    def kept_in(cls, folder: Path, clock: Callable[[], float] = time.time) -> StationCounter:
+        """A counter whose day survives a restart: salt and digests in ``folder`` (the collector's state)."""
+        return cls(DailySalt(clock=clock, store=StationStore(folder)))
+
     def observe(self, device: str, tz: str, stations: Mapping[bytes, str]) -> tuple[int, dict[str, int]]:
         """Add one poll's stations (MAC → SSID); returns today's distinct count, overall and per SSID."""
         day, salt = self.salt.current(tz)
+        store = self.salt.store
         seen = self._days.get(device)
         if seen is None or seen.day != day:
             seen = self._days[device] = _Day(day)
+            for digest, ssid in store.load(tz, day, device) if store is not None else ():
+                seen.add(digest, ssid)
+        new: list[tuple[bytes, str]] = []
         for mac, ssid in stations.items():
             digest = hmac.new(salt, mac, hashlib.sha256).digest()[:16]
-            seen.all.add(digest)
-            if ssid:
-                seen.per_ssid.setdefault(ssid, set()).add(digest)
+            if seen.add(digest, ssid):
+                new.append((digest, ssid))
+        if store is not None:
+            store.append(tz, day, device, new)
         return len(seen.all), {s: len(v) for s, v in seen.per_ssid.items()}
 
     def digests(self, device: str) -> frozenset[bytes]:
@@ -96,14 +135,27 @@ class StationCounter:
 
 
 def with_distinct(points: list[Point], total: int, per_ssid: Mapping[str, int]) -> list[Point]:
-    """The vendor's wireless points with ``distinct_clients`` added to the device total and per-SSID points."""
+    """The vendor's wireless points with ``distinct_clients`` added to the device total and per-SSID points.
+
+    An SSID of the station table that has no per-SSID point of its own (the vendor's SSID counts come from
+    another table, e.g. Huawei's VAPs with clients) gets one carrying only ``distinct_clients``."""
     out = []
+    base: Point | None = None
+    named: set[str] = set()
     for p in points:
         tags = p.tags
         if p.measurement == WIRELESS and not tags.get("ap") and not tags.get("radio"):
             ssid = tags.get("ssid", "")
+            if ssid:
+                named.add(ssid)
+            else:
+                base = p
             n = per_ssid.get(ssid) if ssid else total
             if n is not None:
                 p = p._replace(fields={**p.fields, "distinct_clients": n})
         out.append(p)
+    if base is not None:
+        for ssid, n in sorted(per_ssid.items()):
+            if ssid not in named:
+                out.append(base._replace(tags={**base.tags, "ssid": ssid}, fields={"distinct_clients": n}))
     return out

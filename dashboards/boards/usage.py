@@ -5,6 +5,9 @@ its log-on; ``duration_s`` to log-off or to the last scrape), so the board is
 live during the day; the daily figures of record (opening hours only, overlaps
 once) are the roll-ups in the API and reports.  Maintenance (``ssh``) and the
 power-on / kiosk-application periods are not user sessions and are left out.
+有效使用时长 (active time) comes from the sessions whose ``idle_s`` the OS gave
+(Windows locks, Linux idle; agents/usage/idle.py) — the others are not in that
+table, so it says how many sessions it covers rather than taking them as active.
 """
 
 from __future__ import annotations
@@ -62,6 +65,29 @@ def build(names: Names) -> db.Dashboard:
         panel = table_panel(title, desc, _by(where, key))
         panel = panel.override_by_name("hours", [dm.DynamicConfigValue(id_val="decimals", value=2)])
         d = d.with_panel(hide_time(renamed_columns(name_columns(panel, names, [key]), cols)).span(12))
+    active = table_panel(
+        "各场馆有效使用时长",
+        "只计上报空闲或锁屏时间的会话（Windows 开启锁屏审核、Linux 代理观察到的会话）：有效使用时长 = 使用时长 − "
+        "空闲/锁屏时长；未上报空闲时间的会话不在此表，不按全部有效计。",
+        InfluxQL(
+            'SELECT count("idle_s") AS "reported", sum("duration_s") / 3600 AS "hours", '
+            'sum("idle_s") / 3600 AS "idle_hours", (sum("duration_s") - sum("idle_s")) / 3600 AS "active_hours" '
+            f'FROM "terminal_session" WHERE $timeFilter AND {where} AND {USER_SEATS} AND "idle_s" >= 0 '
+            'GROUP BY "facility"',
+            columns=("reported", "hours", "idle_hours", "active_hours"),
+            group_by=("facility",),
+        ).table(),
+    )
+    for col in ("hours", "idle_hours", "active_hours"):
+        active = active.override_by_name(col, [dm.DynamicConfigValue(id_val="decimals", value=2)])
+    active_cols = {
+        "facility": "场馆",
+        "reported": "上报空闲的会话",
+        "hours": "使用时长（小时）",
+        "idle_hours": "空闲/锁屏（小时）",
+        "active_hours": "有效使用时长（小时）",
+    }
+    d = d.with_panel(hide_time(renamed_columns(name_columns(active, names, ["facility"]), active_cols)).span(24))
     sessions = timeseries_panel(
         "服务人次（按时段）",
         "每个时段内开始的用户会话数，按场馆。",

@@ -60,6 +60,37 @@ def status(influx_url: str = INFLUX_URL_OPT, influx_db: str = INFLUX_DB_OPT, lan
         raise typer.Exit(1)
 
 
+@app.command("init")
+def init(
+    influx_url: str = INFLUX_URL_OPT,
+    influx_db: str = INFLUX_DB_OPT,
+    national: bool = typer.Option(
+        False, "--national", help="The national summaries store: retention policies summary, summary_long, rollup."
+    ),
+    lang: str = LANG_OPT,
+) -> None:
+    """Create the database and its retention policies with their shard durations (docs/upgrading.md); idempotent.
+
+    Every pdcs process does this for a provincial store when it finds the database missing; the national store
+    (written only by the federation shippers) is set up with ``--national``.
+    """
+    from pdcs.settings import NATIONAL_RETENTION_POLICIES, RETENTION_POLICIES
+    from pdcs.storage import layout
+
+    settings = _settings(influx_url, influx_db)
+    with settings.influx() as influx:
+        if national:
+            influx.ensure_database(NATIONAL_RETENTION_POLICIES)
+        else:
+            layout.ensure(influx, RETENTION_POLICIES)
+        policies = influx.retention_policies()
+    zh = lang != "en"
+    typer.echo(f"InfluxDB {settings.influx_db}：" if zh else f"InfluxDB {settings.influx_db}:")
+    for name, (duration, shard) in sorted(policies.items()):
+        label = ("保留", "分片组时长") if zh else ("duration", "shard group duration")
+        typer.echo(f"  {name}: {label[0]} {duration}, {label[1]} {shard}")
+
+
 @app.command("migrate")
 def migrate(
     influx_url: str = INFLUX_URL_OPT,

@@ -14,6 +14,13 @@ class UsageFigures(Answer):
     power_on_hours: float | None = Field(description="设备开机时长: terminal time powered on")
     share_in_use: float | None = Field(description="service time ÷ (opening hours × reporting terminals)")
     peak_terminals: int | None = Field(description="most terminals in use at one moment of opening hours")
+    active_hours: float | None = Field(
+        description="有效使用时长: service time minus idle/locked time, terminals that report idle time only"
+    )
+    active_share: float | None = Field(description="active ÷ service time of the terminals that report idle time")
+    active_service_hours: float | None = Field(description="service time of the terminals that report idle time")
+    active_terminal_days: int | None = Field(description="terminal-days that reported idle time (coverage)")
+    terminal_days: int | None = Field(description="terminal-days that reported at all")
     wifi_days: int
     wifi_peak_clients: int | None
     wifi_client_hours: float | None

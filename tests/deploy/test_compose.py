@@ -81,7 +81,8 @@ def test_file_matches_the_compose_specification_schema() -> None:
 def test_every_service_is_there_with_a_pinned_image_and_a_healthcheck() -> None:
     services = resolved()["services"]
     assert set(services) == {
-        "influxdb", "grafana", "dashboards", "postgres", "alerta", "snmpsim", "api", "collector", "alerts"
+        "influxdb", "grafana", "dashboards", "postgres", "alerta", "snmpsim", "api", "collector", "alerts",
+        "influx-init",
     }  # fmt: skip
     for name, svc in services.items():
         image = svc.get("image", "")

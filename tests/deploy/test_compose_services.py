@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import uuid
@@ -21,7 +22,7 @@ from pdcs.settings import Settings
 from tests.support.cli import pdcs_argv, pdcs_env
 
 REPO = Path(__file__).resolve().parents[2]
-PDCS_SERVICES = ("api", "collector", "alerts")
+SHARD_MAPS = REPO / "deploy" / "shards"
 
 
 def compose() -> dict[str, Any]:
@@ -29,17 +30,28 @@ def compose() -> dict[str, Any]:
     return data
 
 
+def pdcs_services() -> dict[str, dict[str, Any]]:
+    """The services that run the pdcs image (the ``x-pdcs`` anchor)."""
+    return {name: svc for name, svc in compose()["services"].items() if str(svc.get("image", "")).startswith("pdcs:")}
+
+
+def shard_map_envs() -> set[str]:
+    """The variables the example shard maps refer to ({env:NAME})."""
+    return {m for f in SHARD_MAPS.glob("*.yaml") for m in re.findall(r"\{env:(\w+)\}", f.read_text(encoding="utf-8"))}
+
+
 def test_each_pdcs_service_runs_a_real_command_with_real_options() -> None:
-    services = compose()["services"]
+    services = pdcs_services()
+    assert {"api", "collector", "alerts", "dashboards", "influx-init"} <= set(services)
     runner = CliRunner()
-    for name in PDCS_SERVICES:
+    for name in services:
         command = services[name]["command"]
         done = runner.invoke(app, [*command, "--help"])
         assert done.exit_code == 0, f"{name}: pdcs {' '.join(command)} → {done.output}"
 
 
 def test_pdcs_environment_names_settings_or_inventory_secrets() -> None:
-    services = compose()["services"]
+    services = pdcs_services()
     fields = {f"PDCS_{f.upper()}" for f in Settings.model_fields}
     inv = load_inventory(REPO / "inventory" / "examples")
     secret_envs = {
@@ -48,9 +60,10 @@ def test_pdcs_environment_names_settings_or_inventory_secrets() -> None:
         for ref in vars(profile).values()
         if getattr(ref, "env", None)
     }
-    for name in PDCS_SERVICES:
+    secret_envs |= shard_map_envs()
+    for name in services:
         for key in services[name]["environment"]:
-            assert key in fields or key in secret_envs, f"{name}: {key} is neither a setting nor an inventory secret"
+            assert key in fields or key in secret_envs, f"{name}: {key} is neither a setting nor a secret reference"
 
 
 @pytest.fixture

@@ -56,8 +56,13 @@ def test_a_new_database_gets_the_recommended_shard_durations(database: InfluxDB,
     assert len(groups) == 3 and all(end - start == WEEK_NS for start, end in groups)
 
 
-def test_the_national_store_policies(database: InfluxDB) -> None:
-    database.ensure_database(NATIONAL_RETENTION_POLICIES)
+def test_the_national_store_policies(database: InfluxDB, influx_server: InfluxServer) -> None:
+    """``pdcs influx init --national`` (compose's influx-init) sets the national summaries store up."""
+    env = {"PDCS_INFLUX_URL": influx_server.url, "PDCS_INFLUX_DB": database.database}
+    done = runner.invoke(app, ["influx", "init", "--national", "--lang", "en"], env=env)
+    assert done.exit_code == 0, done.output
+    assert "summary: duration 960h0m0s, shard group duration 168h0m0s" in done.output
+    assert set(database.retention_policies()) == {"autogen", *(rp[0] for rp in NATIONAL_RETENTION_POLICIES)}
     shards = _shard_seconds(database)
     assert (shards["summary"], shards["summary_long"], shards["rollup"]) == (7 * DAY, 30 * DAY, 30 * DAY)
     default = [r["name"] for s in database.query("SHOW RETENTION POLICIES") for r in s.rows() if r["default"]]

@@ -66,9 +66,12 @@ TERMINALS: dict[str, tuple[float, list[Session]]] = {
         t(1, "01:00"),
         [
             Session("power", t(-1, "08:00"), None),  # on since D−1 08:00, last heard D+1 01:00
-            Session("console", t(0, "10:00"), t(0, "11:00")),
-            Session("graphical", t(0, "10:30"), t(0, "11:30")),  # overlaps the console session on the same seat
-            Session("console", t(0, "20:30"), t(1, "00:30")),  # crosses closing time and midnight
+            # idle 10:05–10:50 (what the agent saw), but the graphical session is in use from 10:30
+            Session("console", t(0, "10:00"), t(0, "11:00"), ((t(0, "10:05"), t(0, "10:50")),)),
+            # overlaps the console session on the same seat; never idle (known: an empty list of stretches)
+            Session("graphical", t(0, "10:30"), t(0, "11:30"), ()),
+            # crosses closing time and midnight; locked from 20:40 to its end
+            Session("console", t(0, "20:30"), t(1, "00:30"), ((t(0, "20:40"), t(1, "00:30")),)),
             Session("ssh", t(0, "12:00"), t(0, "13:00")),  # maintenance: never service
         ],
     ),
@@ -76,7 +79,8 @@ TERMINALS: dict[str, tuple[float, list[Session]]] = {
         t(0, "22:30"),
         [
             Session("power", t(0, "07:30"), t(0, "22:30")),
-            Session("graphical", t(-1, "20:00"), t(0, "12:00")),  # left logged on overnight
+            # left logged on overnight; t2 does not report idle time (Windows without lock auditing, say)
+            Session("graphical", t(-1, "20:00"), t(0, "12:00")),
             Session("graphical", t(0, "22:00"), t(0, "23:00")),  # after closing: no service
         ],
     ),
@@ -155,6 +159,29 @@ def test_day_figures_by_hand(rolled_usage: tuple[InfluxDB, Inventory]) -> None:
     assert devices["yd-t3"].get("sessions") is None  # its availability row, without usage fields
 
 
+def test_active_service_time_by_hand(rolled_usage: tuple[InfluxDB, Inventory]) -> None:
+    """有效使用时长: service time minus the terminal's idle time, from the terminals that report idle time only."""
+    influx, _ = rolled_usage
+    yd = daily(influx, "facility_daily", 0)["yd"]
+    # t1 in use 10:00–11:30 and 20:30–21:00 (2 h); idle while every session was: 10:05–10:30 (the graphical
+    # session began 10:30) and 20:40–21:00 (closing; the lock to 00:30 is outside opening hours) = 45 min
+    assert yd["usage_active_s"] == 2 * H - 45 * 60
+    assert yd["usage_active_service_s"] == 2 * H  # t1's service time: the figure's coverage
+    assert yd["usage_active_terminals"] == 1  # t2 and k1 do not report idle time: left out, not taken as active
+    devices = daily(influx, "device_daily", 0)
+    assert devices["yd-t1"]["active_s"] == 2 * H - 45 * 60
+    assert devices["yd-t2"].get("active_s") is None and devices["yd-k1"].get("active_s") is None
+    # D+1: t1's locked session piece 00:00–00:30 is outside opening hours: known, and 0 active
+    after = daily(influx, "facility_daily", 1)["yd"]
+    assert (after["usage_active_s"], after["usage_active_service_s"], after["usage_active_terminals"]) == (0, 0, 1)
+    # D−1: only t2's session (idle not reported) and t1's power-on: no figure, not 0
+    assert daily(influx, "facility_daily", -1)["yd"].get("usage_active_s") is None
+    year = usage.read_usage(influx, {"county": "510121"}, year_period(2026))["yd"]
+    assert year.active_days == 2 and year.sums["usage_active_s"] == 2 * H - 45 * 60
+    assert year.as_dict()["active_share"] == pytest.approx(0.625)
+    assert (year.as_dict()["active_terminal_days"], year.as_dict()["terminal_days"]) == (2, 6)
+
+
 def test_midnight_and_the_day_before(rolled_usage: tuple[InfluxDB, Inventory]) -> None:
     influx, _ = rolled_usage
     before = daily(influx, "facility_daily", -1)["yd"]
@@ -200,6 +227,8 @@ def test_usage_in_the_api(client: TestClient, rolled_usage: tuple[InfluxDB, Inve
     assert yd["power_on_hours"] == pytest.approx(16 + 39 + 1)
     assert yd["share_in_use"] == pytest.approx((3600 + 20400) / ((2 + 3 + 1) * 12 * 3600))
     assert yd["wifi_days"] == 0 and yd["wifi_peak_clients"] is None  # no Wi-Fi data: none, not 0
+    assert yd["active_hours"] == pytest.approx(1.25) and yd["active_share"] == pytest.approx(0.625)
+    assert (yd["active_service_hours"], yd["active_terminal_days"], yd["terminal_days"]) == (2.0, 2, 6)
     assert body["totals"]["sessions"] == 7
     one = client.get("/facilities/yd/usage", params=period).json()
     assert one["data"] == body["data"] and one["name"] == "云顶综合文化服务中心"
@@ -218,7 +247,10 @@ def test_usage_section_of_the_report(rolled_usage: tuple[InfluxDB, Inventory]) -
     assert head["设备开机时长（小时）"] == 56.0
     row = sec.tables[0].rows[0]
     assert row[0] == "云顶综合文化服务中心" and row[2] == 7 and row[6] == 3
-    assert row[7] is None  # no Wi-Fi data: empty, not 0
+    assert row[7] == 1.25 and row[8] == 62.5 and row[9] == 2  # 有效使用时长, its share, terminal-days reporting
+    assert row[10] is None  # no Wi-Fi data: empty, not 0
+    assert head["有效使用时长（小时）"] == 1.25
+    assert any("2 / 6 个终端·日" in n and "30.0 %" in n for n in sec.notes)  # coverage: 2 h of 24000 s
 
 
 def test_periods_longer_than_the_lookback_are_cut_by_the_agent_at_midnight(influx: InfluxDB) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collectors.base import Target
 from collectors.snmp.client import SnmpClient
+from collectors.snmp.stations import mac_bytes
 from collectors.snmp.vendors.base import VendorProfile, controller_points, host, ints, split_index, texts
 from pdcs.points import Point
 
@@ -13,6 +14,12 @@ BSN_AP_OPER_STATUS = "1.3.6.1.4.1.14179.2.2.1.1.6"  # 1 associated
 BSN_AP_IF_USERS = "1.3.6.1.4.1.14179.2.2.2.1.15"  # index: AP MAC (6) . slot
 BSN_ESS_SSID = "1.3.6.1.4.1.14179.2.1.1.1.2"
 BSN_ESS_STATIONS = "1.3.6.1.4.1.14179.2.1.1.1.38"
+# bsnMobileStationTable (AIRESPACE-WIRELESS-MIB), index bsnMobileStationMacAddress (6):
+# bsnMobileStationSsid (7) and bsnMobileStationStatus (9): idle(0), aaaPending(1), authenticated(2),
+# associated(3), powersave(4), disassociated(5), tobedeleted(6), probing(7), excluded(8).
+BSN_STA_SSID = "1.3.6.1.4.1.14179.2.1.4.1.7"
+BSN_STA_STATUS = "1.3.6.1.4.1.14179.2.1.4.1.9"
+STA_CONNECTED = (2, 3, 4)
 AGENT_CPU = "1.3.6.1.4.1.14179.1.1.5.1.0"  # agentCurrentCPUUtilization, %
 AGENT_MEM_TOTAL = "1.3.6.1.4.1.14179.1.1.5.2.0"  # KB
 AGENT_MEM_FREE = "1.3.6.1.4.1.14179.1.1.5.3.0"
@@ -61,10 +68,21 @@ async def _ios(client: SnmpClient, target: Target, ts: int) -> list[Point]:
     return host(target, ts, max(cpu.values()) if cpu else None, mem)
 
 
+async def stations(client: SnmpClient) -> dict[bytes, str]:
+    """Connected stations of the bsnMobileStationTable (authenticated, associated, power-save): MAC → SSID."""
+    ssids = await texts(client, BSN_STA_SSID)
+    if not ssids:
+        return {}
+    status = await ints(client, BSN_STA_STATUS)
+    return {mac_bytes(idx): ssid for idx, ssid in ssids.items() if status.get(idx, 3) in STA_CONNECTED}
+
+
 PROFILE = VendorProfile(
     name="cisco",
     prefixes=("1.3.6.1.4.1.9", AIRESPACE),
     collect=collect,
     subtrees=("1.3.6.1.4.1.14179.2.2.1.1", "1.3.6.1.4.1.14179.2.2.2.1", "1.3.6.1.4.1.14179.2.1.1.1",
-              "1.3.6.1.4.1.14179.1.1.5", "1.3.6.1.4.1.9.9.109.1.1.1.1", "1.3.6.1.4.1.9.9.48.1.1.1"),
+              "1.3.6.1.4.1.14179.1.1.5", "1.3.6.1.4.1.9.9.109.1.1.1.1", "1.3.6.1.4.1.9.9.48.1.1.1",
+              BSN_STA_SSID, BSN_STA_STATUS),
+    stations=stations,
 )  # fmt: skip

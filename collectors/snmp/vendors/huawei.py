@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collectors.base import Target
 from collectors.snmp.client import SnmpClient, text
+from collectors.snmp.stations import mac_bytes
 from collectors.snmp.vendors.base import VendorProfile, controller_points, host, ints, split_index, texts
 from pdcs.points import Point
 
@@ -15,6 +16,8 @@ RADIO_AP_NAME = f"{WLAN}.16.1.2.1.3"  # hwWlanRadioInfoApName, index AP MAC (6) 
 RADIO_CLIENTS = f"{WLAN}.16.1.2.1.40"  # online stations on the radio
 VAP_SSID = f"{WLAN}.17.1.1.1.4"  # SSID of a VAP, index AP MAC . radio . WLAN id
 VAP_CLIENTS = f"{WLAN}.17.1.1.1.9"  # online stations on the VAP
+# hwWlanStationTable (HUAWEI-WLAN-STATION-MIB), index hwWlanStaMac (6): hwWlanStaSsid (18).
+STA_SSID = f"{WLAN}.18.1.2.1.18"
 ENTITY_CPU = "1.3.6.1.4.1.2011.5.25.31.1.1.1.1.5"  # hwEntityCpuUsage, per board
 ENTITY_MEM = "1.3.6.1.4.1.2011.5.25.31.1.1.1.1.7"  # hwEntityMemUsage
 
@@ -54,10 +57,16 @@ async def collect(client: SnmpClient, target: Target, ts: int) -> list[Point]:
     return points + host(target, ts, max(cpu) if cpu else None, max(mem) if mem else None)
 
 
+async def stations(client: SnmpClient) -> dict[bytes, str]:
+    """Online stations (hwWlanStationTable): MAC → SSID."""
+    return {mac_bytes(idx): ssid for idx, ssid in (await texts(client, STA_SSID)).items()}
+
+
 PROFILE = VendorProfile(
     name="huawei",
     prefixes=("1.3.6.1.4.1.2011.2",),
     collect=collect,
     subtrees=(f"{WLAN}.12.1", f"{WLAN}.16.1.2.1.3", f"{WLAN}.16.1.2.1.40", f"{WLAN}.17.1.1.1.4",
-              f"{WLAN}.17.1.1.1.9", "1.3.6.1.4.1.2011.5.25.31.1.1.1.1"),
+              f"{WLAN}.17.1.1.1.9", "1.3.6.1.4.1.2011.5.25.31.1.1.1.1", STA_SSID),
+    stations=stations,
 )  # fmt: skip

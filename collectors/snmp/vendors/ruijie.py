@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collectors.base import Target
 from collectors.snmp.client import SnmpClient
+from collectors.snmp.stations import mac_bytes
 from collectors.snmp.vendors.base import VendorProfile, controller_points, host, ints, texts
 from pdcs.points import Point
 
@@ -27,6 +28,7 @@ WLAN_STATIONS = f"{AC}.4.1.1.1.13"  # ruijieWlanStaNum, index WLAN id
 WLAN_SSID = f"{AC}.4.1.2.1.1"  # ruijieWlanWlanSsid, index WLAN id
 STA_AP_MAC = f"{AC}.5.1.1.1.2"  # ruijieStaApMacAddr, index station MAC
 STA_RADIO = f"{AC}.5.1.1.1.7"  # ruijieStaApRadioId
+STA_WLAN = f"{AC}.5.1.1.1.4"  # ruijieStaWlanId (the station's WLAN; its SSID from the WLAN SSID table)
 
 
 async def collect(client: SnmpClient, target: Target, ts: int) -> list[Point]:
@@ -73,10 +75,20 @@ async def _per_ssid(client: SnmpClient) -> dict[str, int]:
     return out
 
 
+async def stations(client: SnmpClient) -> dict[bytes, str]:
+    """Associated stations (ruijieStaTable, indexed by ruijieStaMacAddr): MAC → SSID of its WLAN."""
+    wlans = await ints(client, STA_WLAN)
+    if not wlans:
+        return {}
+    ssids = await texts(client, WLAN_SSID)
+    return {mac_bytes(idx): ssids.get(str(w)) or f"wlan{w}" for idx, w in wlans.items()}
+
+
 PROFILE = VendorProfile(
     name="ruijie",
     prefixes=("1.3.6.1.4.1.4881",),
     collect=collect,
     subtrees=(f"{AC}.1.1.11", f"{AC}.1.1.80", AP_NAME, AP_STATIONS, WLAN_STATIONS, WLAN_SSID, STA_AP_MAC, STA_RADIO,
-              "1.3.6.1.4.1.4881.1.1.10.2.36.1.1", "1.3.6.1.4.1.4881.1.1.10.2.35.1.1.1"),
+              STA_WLAN, "1.3.6.1.4.1.4881.1.1.10.2.36.1.1", "1.3.6.1.4.1.4881.1.1.10.2.35.1.1.1"),
+    stations=stations,
 )  # fmt: skip

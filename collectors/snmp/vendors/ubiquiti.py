@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collectors.base import Target
 from collectors.snmp.client import SnmpClient
-from collectors.snmp.vendors.base import VendorProfile, controller_points, ints, texts
+from collectors.snmp.stations import mac_bytes
+from collectors.snmp.vendors.base import VendorProfile, controller_points, ints, split_index, texts
 from pdcs.points import Point
 
 WL_STAT_SSID = "1.3.6.1.4.1.41112.1.4.5.1.2"  # ubntWlStatSsid
 WL_STAT_STA_COUNT = "1.3.6.1.4.1.41112.1.4.5.1.15"  # ubntWlStatStaCount
+STA_MAC = "1.3.6.1.4.1.41112.1.4.7.1.1"  # ubntStaMac, ubntStaTable index ubntWlStatIndex . ubntStaMac (6)
 
 
 async def collect(client: SnmpClient, target: Target, ts: int) -> list[Point]:
@@ -27,9 +29,23 @@ async def collect(client: SnmpClient, target: Target, ts: int) -> list[Point]:
     )  # fmt: skip
 
 
+async def stations(client: SnmpClient) -> dict[bytes, str]:
+    """Associated stations (ubntStaTable): MAC → SSID of the wireless interface they are on."""
+    rows = await client.walk(STA_MAC)
+    if not rows:
+        return {}
+    ssids = await texts(client, WL_STAT_SSID)
+    out = {}
+    for idx in rows:
+        wl, mac = split_index(idx, 1)
+        out[mac_bytes(mac)] = ssids.get(wl, "")
+    return out
+
+
 PROFILE = VendorProfile(
     name="ubiquiti",
     prefixes=("1.3.6.1.4.1.41112",),
     collect=collect,
-    subtrees=("1.3.6.1.4.1.41112.1.4.5.1",),
+    subtrees=("1.3.6.1.4.1.41112.1.4.5.1", STA_MAC),
+    stations=stations,
 )
