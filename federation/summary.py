@@ -197,6 +197,7 @@ def _facility_hour(
     win = r.windows or Windows(None)
     scheduled = {d: window_scheduled(fac, win.devices.get(d), a, b, ctx) for d in fplan.devices}
     fac_scheduled = window_scheduled(fac, win.facility, a, b, ctx) if fplan.supervised else []
+    opening = service_intervals(fac, a, b, ctx.calendar) if fplan.supervised else []
     for b0 in range(a, b, BUCKET_MS):
         b1, t = b0 + BUCKET_MS, b0 + BUCKET_MS - 1
         acc = rows.setdefault((fac.county, b0), _empty())
@@ -220,7 +221,7 @@ def _facility_hour(
         if st is not None:
             acc["facilities"] += 1
             acc["facilities_serving"] += st == UP
-            acc["facilities_open"] += any(s <= t < e for s, e in service_intervals(fac, t, b1, ctx.calendar))
+            acc["facilities_open"] += any(s <= t < e for s, e in opening)
 
 
 def _empty() -> Fields:
