@@ -17,7 +17,7 @@ Written here, in the schema of NATIONAL.md §2 (the national summaries store):
   report reads the year rows as ``supervision/sources.py`` does) in RP ``rollup``.
 
 Lines are built with f-strings from precomputed series keys (a few µs a line) and
-written in batches of 50,000 per request; :func:`write` sends several stores' batches
+written in batches of 20,000 per request; :func:`write` sends several stores' batches
 in parallel threads.
 """
 
@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 import sys
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -34,40 +35,26 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.supervision import CN, DEVICE_KINDS, HOURS, KINDS, PROVINCES, YEAR, as_inventory, scheduled_by_kind
+from federation.schema import (
+    BUCKET_MS,
+    COUNTY_SUMMARY,
+    FEDERATION_STATUS,
+    FLOAT_LEVELS,
+    HOUR_MS,
+    INT_LEVELS,
+    PROVINCE_SUMMARY,
+    SECONDS,
+)
 from inventory.models import Inventory
 from pdcs.storage import InfluxDB
 
 DEVICES_PER_FACILITY = len(DEVICE_KINDS)
 FACILITIES_PER_COUNTY = 70
 COUNTIES_PER_CITY = 9
-BUCKET_S = 300
-HOUR_S = 3600
-
-# NATIONAL.md §2
-SUMMARY_RP, SUMMARY_RP_DURATION = "summary", "40d"
-SUMMARY_LONG_RP, SUMMARY_LONG_RP_DURATION = "summary_long", "1825d"
-NATIONAL_RPS = (
-    (SUMMARY_RP, SUMMARY_RP_DURATION, True),
-    (SUMMARY_LONG_RP, SUMMARY_LONG_RP_DURATION, False),
-    ("rollup", "1825d", False),
-)
-COUNTY_SUMMARY = "county_summary"
-PROVINCE_SUMMARY = "province_summary"
-FEDERATION_STATUS = "federation_status"
-INT_FIELDS = (
-    "devices",
-    "devices_up",
-    "devices_down",
-    "devices_unknown",
-    "facilities",
-    "facilities_open",
-    "facilities_serving",
-    "clients",
-    "terminals_in_use",
-    "checks",
-    "checks_failed",
-)
-FLOAT_FIELDS = ("uplink_in_bps", "uplink_out_bps")
+BUCKET_S = BUCKET_MS // 1000
+HOUR_S = HOUR_MS // 1000
+INT_FIELDS = INT_LEVELS
+FLOAT_FIELDS = FLOAT_LEVELS + SECONDS
 
 
 @dataclass(frozen=True)
@@ -163,8 +150,8 @@ def _jitter(a: int, b: int) -> float:
     return ((a * 7919 + b * 104_729 + (a ^ b) * 31) % 1000) / 1000.0
 
 
-def summary_fields(county: County, t_s: int) -> tuple[list[int], list[float]]:
-    """A county's summary figures for the bucket starting at ``t_s`` (INT_FIELDS, FLOAT_FIELDS order)."""
+def summary_fields(county: County, t_s: int, step_s: int = BUCKET_S) -> tuple[list[int], list[float]]:
+    """A county's figures for the bucket ``[t_s, t_s + step_s)`` (INT_FIELDS, FLOAT_FIELDS order)."""
     hour = ((t_s // 3600) + 8) % 24  # Beijing
     opened = 9 <= hour < 20
     j = _jitter(county.index, t_s // BUCKET_S)
@@ -190,7 +177,18 @@ def summary_fields(county: County, t_s: int) -> tuple[list[int], list[float]]:
         int(checks * (0.04 + 0.02 * j)),
     ]
     uplink = county.facilities * 100e6 * load * (0.9 + 0.2 * j)
-    return ints, [round(uplink, 1), round(uplink * 0.12, 1)]
+    open_devices = f_open * DEVICES_PER_FACILITY
+    dev_unknown = min(open_devices, unknown) * step_s
+    dev_up = max(0, open_devices - down - unknown) * step_s
+    seconds = [
+        f_open * step_s,
+        f_serving * step_s,
+        0.0,
+        open_devices * step_s,
+        dev_up,
+        dev_unknown,
+    ]
+    return ints, [round(uplink, 1), round(uplink * 0.12, 1), *(float(x) for x in seconds)]
 
 
 def _line(key: str, ints: list[int], floats: list[float], t_s: int) -> str:
@@ -209,18 +207,18 @@ def summary_lines(counties: list[County], start_s: int, end_s: int, step_s: int)
     provinces = sorted({c.province for c in counties})
     start_s -= start_s % step_s
     for t in range(start_s, end_s, step_s):
-        sums: dict[str, tuple[list[int], list[float]]] = {p: ([0] * len(INT_FIELDS), [0.0, 0.0]) for p in provinces}
+        sums = {p: ([0] * len(INT_FIELDS), [0.0] * len(FLOAT_FIELDS)) for p in provinces}
         for c, key in zip(counties, keys, strict=True):
-            ints, floats = summary_fields(c, t)
+            ints, floats = summary_fields(c, t, step_s)
             yield _line(key, ints, floats, t)
             si, sf = sums[c.province]
             for i, v in enumerate(ints):
                 si[i] += v
-            sf[0] += floats[0]
-            sf[1] += floats[1]
+            for i, x in enumerate(floats):
+                sf[i] += x
         for p in provinces:
             si, sf = sums[p]
-            yield _line(f"{PROVINCE_SUMMARY},province={p}", si, [round(sf[0], 1), round(sf[1], 1)], t)
+            yield _line(f"{PROVINCE_SUMMARY},province={p}", si, [round(x, 1) for x in sf], t)
 
 
 def status_lines(provinces: Iterable[str], through_s: int, late: dict[str, int] | None = None) -> Iterator[str]:
@@ -296,7 +294,7 @@ def daily_lines(counties: list[County], days: list[date], sched: dict[str, list[
 
 # -- writing --------------------------------------------------------------------
 
-BATCH = 50_000
+BATCH = 20_000
 
 
 def batches(lines: Iterable[str], size: int = BATCH) -> Iterator[bytes]:
@@ -315,9 +313,15 @@ def write(influx: InfluxDB, lines: Iterable[str], rp: str | None, precision: str
     params = {"db": influx.database, "precision": precision} | ({"rp": rp} if rp else {})
     n = 0
     for body in batches(lines):
-        resp = influx.client.post("/write", params=params, content=body, timeout=300)
-        if resp.status_code >= 300:
-            raise RuntimeError(f"InfluxDB {influx.url} write: {resp.status_code} {resp.text[:300]}")
+        for attempt in range(6):
+            resp = influx.client.post("/write", params=params, content=body, timeout=300)
+            if resp.status_code < 300:
+                break
+            # A busy InfluxDB answers 500 "timeout" and may have stored part of the batch: sending it
+            # again is harmless (a point overwrites itself).
+            if resp.status_code < 500 or attempt == 5:
+                raise RuntimeError(f"InfluxDB {influx.url} write: {resp.status_code} {resp.text[:300]}")
+            time.sleep(2**attempt)
         n += body.count(b"\n")
     return n
 

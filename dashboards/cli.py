@@ -44,9 +44,21 @@ def build(
     ),
     inventory: Path | None = typer.Option(None, "--inventory", help=INVENTORY_HELP),
     check_only: bool = typer.Option(False, "--check", help="Write nothing; exit 1 if the files differ from the code."),
+    shards: Path | None = typer.Option(
+        None,
+        "--shards",
+        help="Province stores (the PDCS_INFLUX_SHARDS map): also write one data source per store "
+        "(DIR/datasources/pdcs.yaml) and the raw boards bound to each store; needs --out.",
+    ),
 ) -> None:
     """Write every dashboard as Grafana JSON (one folder per Grafana folder)."""
     from dashboards.build import JSON_DIR, build_all, check, write
+
+    if shards is not None and (out is None or check_only):
+        typer.echo(
+            "--shards writes a deployment's boards: give --out (dashboards/json holds the single-store ones)", err=True
+        )
+        raise typer.Exit(2)
 
     if out is None and inventory is None:  # the committed boards: always the examples' names
         from dashboards.names import example_names
@@ -74,6 +86,31 @@ def build(
         raise typer.Exit(1 if stale else 0)
     for path in write(built, out):
         typer.echo(str(path))
+    if shards is not None:
+        for path in _write_store_files(shards, inventory, out):
+            typer.echo(str(path))
+
+
+def _write_store_files(map_file: Path, inventory: Path | None, out: Path) -> list[Path]:
+    from dashboards.common import Names
+    from dashboards.names import kind_names
+    from dashboards.shards import names_for_provinces, write_store_files
+    from inventory.load import InventoryError, load_inventory
+    from pdcs.settings import Settings
+    from pdcs.storage.shards import ShardMapError, load_shard_map
+
+    try:
+        shard_map = load_shard_map(map_file, resolve=False)  # where the stores are; no secret needed
+    except ShardMapError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
+    path = inventory or Settings().inventory
+    try:
+        inv = load_inventory(path)
+    except (InventoryError, OSError) as exc:
+        typer.echo(f"inventory {path}: {exc}; store boards show codes", err=True)
+        return write_store_files(shard_map, lambda _codes: Names(kind_names()), out)
+    return write_store_files(shard_map, lambda codes: names_for_provinces(inv, codes), out)
 
 
 @app.command()
