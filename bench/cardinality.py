@@ -131,6 +131,7 @@ def _series(db: InfluxDB) -> int:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--series", default="100000,1000000", help="comma-separated target series counts")
+    ap.add_argument("--indexes", default="tsi1,inmem", help="comma-separated: tsi1 (pdcs's) and inmem (the peer)")
     ap.add_argument("--quick", action="store_true", help="50,000 series only (under a minute)")
     args = ap.parse_args()
     targets = [50_000] if args.quick else [int(x) for x in args.series.split(",")]
@@ -140,27 +141,15 @@ def main() -> None:
     rows: list[dict[str, float | int | str]] = []
     for target in targets:
         n_devices = max(5, round(target / per_device))
-        for index in ("tsi1", "inmem"):
+        for index in args.indexes.split(","):
             rows.append(measure(index, n_devices, end_s, template))
     largest = max(r["series"] for r in rows)
-    tsi = next(r for r in rows if r["index"] == "tsi1" and r["series"] == largest)
-    inmem = next(r for r in rows if r["index"] == "inmem" and r["series"] == largest)
-    print(
-        json.dumps(
-            {
-                "series": largest,
-                "devices": tsi["devices"],
-                "series_per_device": tsi["series_per_device"],
-                "tsi_rss_mb": tsi["rss_mb"],
-                "tsi_heap_mb": tsi["heap_mb"],
-                "tsi_start_s": tsi["start_s"],
-                "inmem_rss_mb": inmem["rss_mb"],
-                "inmem_heap_mb": inmem["heap_mb"],
-                "inmem_start_s": inmem["start_s"],
-                "runs": rows,
-            }
-        )
-    )
+    last = {str(r["index"]): r for r in rows if r["series"] == largest}
+    summary: dict[str, object] = {"series": largest, "series_per_device": rows[-1]["series_per_device"]}
+    for index, prefix in (("tsi1", "tsi"), ("inmem", "inmem")):
+        if index in last:
+            summary |= {f"{prefix}_{k}": last[index][k] for k in ("rss_mb", "heap_mb", "rss_write_mb", "start_s")}
+    print(json.dumps({**summary, "runs": rows}))
 
 
 if __name__ == "__main__":
