@@ -68,7 +68,7 @@ class Routes:
         self.self_metric_routes = sorted(touched)
 
     def index_of(self, point: Point) -> int:
-        return self._index[id(self.shards.for_region(point.tags.get("province", "")))]
+        return self._index[id(self.shards.store_of(point.tags))]
 
     def split(self, points: Iterable[Point]) -> dict[int, list[str]]:
         """Line protocol per route index."""

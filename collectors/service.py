@@ -23,6 +23,7 @@ from collectors.base import Collector, Target
 from collectors.config import ServiceConfig
 from collectors.inventory_state import inventory_points
 from collectors.probes.collector import ServiceProbeCollector
+from collectors.probes.declared import declared_probes
 from collectors.probes.icmp import IcmpCollector
 from collectors.probes.spec import load_probes
 from collectors.prometheus_scrape import PrometheusScrapeCollector
@@ -57,7 +58,9 @@ class Collectors:
     @classmethod
     def of(cls, inventory: Inventory, settings: Settings, stations: StationCounter | None = None) -> Collectors:
         """Raises ``ProbesError`` (every problem of the probes file) when ``settings.probes`` is broken.
-        ``stations``: the daily distinct-client counter (default: in memory only)."""
+        ``stations``: the daily distinct-client counter (default: in memory only).  The probes are those of
+        the probes file and an HTTP probe of each facility's declared ``service_url``."""
+        listed = load_probes(settings.probes, inventory) if settings.probes else []
         return cls(
             SnmpCollector(inventory.snmp_profiles, stations=stations),
             prometheus_scrape.collector_for(settings),
@@ -67,7 +70,7 @@ class Collectors:
                 concurrency=settings.icmp_concurrency,
                 interval_s=settings.icmp_interval_s,
             ),
-            ServiceProbeCollector(load_probes(settings.probes, inventory) if settings.probes else ()),
+            ServiceProbeCollector([*listed, *(spec for _, spec in declared_probes(inventory, already=listed))]),
         )
 
     def all(self) -> tuple[Collector, ...]:
@@ -82,7 +85,8 @@ def station_state_dir(spool_path: Path) -> Path:
 def build_jobs(inventory: Inventory, collectors: Collectors, regions: Sequence[str] = ()) -> list[Job]:
     """SNMP for devices with an ``snmp_profile``, scraping for an ``agent_url``, SSH audits (detached,
     on their own long interval) for an ``ssh_profile`` where the audit applies; ICMP echo for a device
-    with an address and neither SNMP nor an agent; its service probes where the probes file has some."""
+    with an address and neither SNMP nor an agent; its service probes where the probes file has some; an
+    HTTP probe of each facility's declared ``service_url`` (collectors/probes/declared.py)."""
     jobs: list[Job] = []
     for dev in inventory.devices_in(list(regions) if regions else None):
         target = Target.of(inventory, dev)
@@ -97,6 +101,9 @@ def build_jobs(inventory: Inventory, collectors: Collectors, regions: Sequence[s
             jobs.append(Job(target, collectors.icmp, collectors.icmp.interval_s))
         if dev.id in collectors.probes.by_device:
             jobs.append(Job(target, collectors.probes, collectors.probes.interval_of(dev.id)))
+    for target, spec in declared_probes(inventory, regions):  # facilities' declared service URLs
+        if spec.device in collectors.probes.by_device:
+            jobs.append(Job(target, collectors.probes, spec.interval_s))
     return jobs
 
 

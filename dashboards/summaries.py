@@ -19,7 +19,9 @@ panels that group by time set ``interval`` (min interval 5m) and ``maxDataPoints
 bucket narrower than the tier, which would draw a gap between every two points.
 
 ``federation_status`` (the end of the last bucket each province shipped) says which provinces are
-late: :data:`LATE_AFTER_MS` after its last complete bucket.
+late: :data:`LATE_AFTER_MS` after its last complete bucket.  Unlike ``federation.read.tier`` the boards
+cannot also check that a short range lies within the 5-minute tier's 40 days (InfluxQL has no "now" to
+compare a number with): a 7-day range ending more than 33 days ago shows 无数据 instead of the hourly tier.
 """
 
 from __future__ import annotations
@@ -28,13 +30,12 @@ from collections.abc import Callable
 
 from dashboards.influxql import NATIONAL_DATASOURCE_UID, InfluxQL
 from dashboards.queries import tags
+from federation.read import DEFAULT_LATE_AFTER_S, FIVE_MINUTE_TIER_MAX_MS
+from federation.schema import COUNTY_SUMMARY, FEDERATION_STATUS, PROVINCE_SUMMARY, SUMMARY_LONG_RP, SUMMARY_RP
 
-SUMMARY_RP = "summary"  # 5-minute tier (NATIONAL.md §2)
-SUMMARY_LONG_RP = "summary_long"  # hourly tier
-PROVINCE_SUMMARY = "province_summary"
-COUNTY_SUMMARY = "county_summary"
-FEDERATION_STATUS = "federation_status"
-TIER_LIMIT_MS = 7 * 86_400_000  # ranges up to 7 days read the 5-minute tier
+__all__ = ["COUNTY_SUMMARY", "FEDERATION_STATUS", "PROVINCE_SUMMARY", "SUMMARY_LONG_RP", "SUMMARY_RP"]
+
+TIER_LIMIT_MS = FIVE_MINUTE_TIER_MAX_MS  # ranges up to 7 days read the 5-minute tier (as federation.read.tier)
 RANGE_MS = "${__to} - ${__from}"
 # (retention policy, the range condition that selects it, refId suffix)
 TIERS = (
@@ -43,9 +44,9 @@ TIERS = (
 )
 MIN_INTERVAL = "5m"  # a summary bucket
 MAX_DATA_POINTS = 200  # so that $__interval ≥ 1 h for every range past 7 days
-# A province is late when its last shipped bucket ended more than 15 minutes (three buckets) ago: the
-# producer ships each bucket once it is complete, so on time the lag stays between 5 and 10 minutes.
-LATE_AFTER_MS = 15 * 60_000
+# A province is late when its last shipped bucket ended more than 15 minutes (three buckets) ago, as
+# federation.read.federation_status says: on time the lag stays between 5 and 10 minutes.
+LATE_AFTER_MS = round(DEFAULT_LATE_AFTER_S * 1000)
 
 Figure = Callable[[str, str], str]  # (retention policy, tier condition) → InfluxQL
 
@@ -134,12 +135,13 @@ def shipping_status(where: str) -> str:
     """Per province: the end of its last shipped bucket (``through``, epoch ms) and its lag in minutes.
 
     Over all kept history, not the board's range: a province silent for longer than the range is the
-    latest of all and must not drop off the list.
+    latest of all and must not drop off the list.  ``max``, not ``last``: a status re-sent from the spool
+    after a newer one must not move ``through`` back (as ``federation.read.federation_status``).
     """
     return (
         'SELECT "through_ms", "lag_ms" / 60000 AS "lag_min" FROM '
-        f'(SELECT last("through_ms") AS "through_ms", ${{__to}} - last("through_ms") AS "lag_ms" '
-        f'FROM "{FEDERATION_STATUS}" WHERE {where} GROUP BY "province") GROUP BY "province"'
+        f'(SELECT max("through_ms") AS "through_ms", ${{__to}} - max("through_ms") AS "lag_ms" '
+        f'FROM {_from(SUMMARY_RP, FEDERATION_STATUS)} WHERE {where} GROUP BY "province") GROUP BY "province"'
     )
 
 
@@ -147,6 +149,6 @@ def late_provinces(where: str) -> str:
     """How many provinces are late (last shipped bucket older than :data:`LATE_AFTER_MS`)."""
     return (
         'SELECT count("lag_ms") AS "late" FROM '
-        f'(SELECT ${{__to}} - last("through_ms") AS "lag_ms" FROM "{FEDERATION_STATUS}" WHERE {where} '
+        f'(SELECT ${{__to}} - max("through_ms") AS "lag_ms" FROM {_from(SUMMARY_RP, FEDERATION_STATUS)} WHERE {where} '
         f'GROUP BY "province") WHERE "lag_ms" > {LATE_AFTER_MS}'
     )

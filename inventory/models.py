@@ -275,6 +275,11 @@ class SpecialDay(_Model):
         return self.day <= day <= (self.to or self.day)
 
 
+# The Facility.attributes key of a declared digital service (数字图书馆/数字文化馆 portal): the collector
+# probes it over HTTP (collectors/probes/declared.py) and the assessment's service_probe indicator reads it.
+SERVICE_URL = "service_url"
+
+
 class Facility(_Model):
     id: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
     name: str
@@ -296,7 +301,8 @@ class Facility(_Model):
     # inspectors' page maps the facilities that have both.
     lat: float | None = Field(default=None, ge=-90, le=90)
     lon: float | None = Field(default=None, ge=-180, le=180)
-    # Free-form facts used by the annual assessment (e.g. digital_library_service: true).
+    # Free-form facts used by the annual assessment (e.g. digital_library_service: true; service_url:
+    # the facility's digital service, probed by the collector — SERVICE_URL).
     attributes: dict[str, str | int | float | bool] = Field(default_factory=dict)
     # MLPS grading declaration (GB/T 22240); None: the facility's system has not been graded.
     mlps: MlpsDeclaration | None = None

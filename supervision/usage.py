@@ -48,7 +48,7 @@ from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from inventory.models import Device, DeviceKind, Facility, Inventory
+from inventory.models import SERVICE_URL, Device, DeviceKind, Facility, Inventory
 from pdcs.points import SERVICE_PROBE, TERMINAL_SESSION, Point, to_lines
 from pdcs.settings import ROLLUP_RP
 from pdcs.storage import InfluxDB
@@ -78,9 +78,7 @@ def fetch_periods(influx: InfluxDB, tags: dict[str, str], start_ms: int, end_ms:
         f" AND {where}" if where else ""
     )
     out: dict[str, list[Span]] = defaultdict(list)
-    q = (
-        f'SELECT "duration_s", "continued", "idle_s" FROM "{TERMINAL_SESSION}" WHERE {cond} GROUP BY "device", "seat"'
-    )
+    q = f'SELECT "duration_s", "continued", "idle_s" FROM "{TERMINAL_SESSION}" WHERE {cond} GROUP BY "device", "seat"'
     for s in influx.query(q, params=params, epoch="ms"):
         dev, seat = s.tags.get("device", ""), s.tags.get("seat", "")
         out[dev].extend(
@@ -254,16 +252,13 @@ def county_day_points(
     return points
 
 
-SERVICE_URL = "service_url"  # the Facility.attributes key of a declared digital service
-
-
 def probe_points(
     influx: InfluxDB, county: str, facilities: list[Facility], period: Period, calendar: HolidayCalendar
 ) -> list[Point]:
     """``probe_open_n``/``probe_open_up``: probes of each facility's declared service URL in its opening hours.
 
-    The probes are ``service_probe`` points (an agent's ``services`` list) whose
-    ``url`` is the facility's ``service_url`` attribute.
+    The probes are ``service_probe`` points whose ``url`` is the facility's ``service_url`` attribute:
+    the collector's own probe of it (collectors/probes/declared.py) or an agent's ``services`` list.
     """
     urls = {f.id: str(f.attributes[SERVICE_URL]) for f in facilities if f.attributes.get(SERVICE_URL)}
     if not urls:
@@ -349,6 +344,10 @@ class UsageSums:
             self.peaks["wifi_peak_clients"] = max(
                 self.peaks["wifi_peak_clients"], int(row.get("wifi_peak_clients") or 0)
             )
+        if row.get("probe_open_n") is not None:  # the declared service URL was probed that day
+            self.probe_days += 1
+            for c in PROBE_SUMS:
+                self.sums[c] += row.get(c) or 0.0
 
     def year_fields(self) -> dict[str, float | int]:
         out: dict[str, float | int] = {

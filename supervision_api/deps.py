@@ -64,6 +64,12 @@ def _route_county(params: dict[str, Any], inventory: Inventory) -> str:
     return facility.county if facility is not None else ""
 
 
+async def get_national(state: Annotated[AppState, Depends(get_state)]) -> InfluxDB | None:
+    """The national summaries store (the shard map's ``national``), None when none is configured: the
+    nation's and a province's answers then read it (``supervision.national_answers``)."""
+    return state.shards.national() if state.shards is not None else None
+
+
 async def get_maintenance(state: Annotated[AppState, Depends(get_state)]) -> MaintenanceSchedule:
     """The recurring maintenance windows (read by ``create_app``) the availability answers mark."""
     return state.maintenance or MaintenanceSchedule()
@@ -85,6 +91,7 @@ async def get_polls(state: Annotated[AppState, Depends(get_state)]) -> PollFetch
 StateDep = Annotated[AppState, Depends(get_state)]
 InventoryDep = Annotated[Inventory, Depends(get_inventory)]
 InfluxDep = Annotated[InfluxDB, Depends(get_influx)]
+NationalDep = Annotated[InfluxDB | None, Depends(get_national)]
 PollsDep = Annotated[PollFetch, Depends(get_polls)]
 MaintenanceDep = Annotated[MaintenanceSchedule, Depends(get_maintenance)]
 LangDep = Annotated[Lang, Depends(get_lang)]

@@ -67,7 +67,6 @@ def audit(
     from collectors.ssh_audit.points import points_of
     from collectors.ssh_audit.record import AuditStore, record_of
     from inventory.load import InventoryError, load_inventory
-    from pdcs.points import to_lines
 
     settings = make_settings(None, influx_url, influx_db)
     path = inventory or settings.inventory
@@ -129,8 +128,8 @@ def audit(
 
         try:
             settings.ensure_schema()
-            with settings.influx() as db:
-                db.write_lines(to_lines([*(p for a in audits for p in points_of(a, tags[a.device])), *changes]))
+            with settings.shards() as shards:  # each device's results into its province's store
+                shards.write_points([*(p for a in audits for p in points_of(a, tags[a.device])), *changes])
         except InfluxError as exc:  # the audit records are on disk; say the points are not in InfluxDB
             typer.echo(f"InfluxDB write failed ({settings.influx_url}): {exc}", err=True)
             failed_write = True

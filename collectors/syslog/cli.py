@@ -45,7 +45,6 @@ def index(
 ) -> None:
     """Count new syslog messages per device, facility, severity and event into InfluxDB (and the evidence)."""
     from collectors.syslog.indexer import SyslogIndexer
-    from pdcs.points import to_lines
 
     settings, inv = open_context(inventory, influx_url, influx_db, exit_code=2)
     ix = SyslogIndexer(settings.syslog_store, inv, settings.syslog_state, keep_days=settings.syslog_retention_days)
@@ -57,8 +56,8 @@ def index(
             points += ix.evidence()
             last_evidence = time.monotonic()
         if points:
-            with settings.influx() as db:
-                db.write_lines(to_lines(points))
+            with settings.shards() as shards:  # each device's counts into its province's store
+                shards.write_points(points)
         typer.echo(f"{len(points)} points; {ix.state.messages} messages indexed", err=True)
         if once:
             return

@@ -33,6 +33,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from inventory.models import SecretRef
+from pdcs.points import Point, to_lines
 from pdcs.storage.influx import InfluxDB
 from pdcs.yaml_lines import YamlDocument
 
@@ -157,6 +158,20 @@ class ShardMap:
     def for_region(self, code: str) -> InfluxDB:
         """The store holding region ``code`` (a province's first two digits); the nation ``""``: the default."""
         return self.provinces.get(code[:2], self.default) if code else self.default
+
+    def store_of(self, tags: Mapping[str, str]) -> InfluxDB:
+        """The store of a point with these tags: its ``province`` tag's (``Inventory.device_tags``); the
+        default for a point without one (a trap or a push from a sender the inventory does not know)."""
+        return self.for_region(tags.get("province", ""))
+
+    def write_points(self, points: Iterable[Point], *, retention_policy: str | None = None) -> int:
+        """Write ``points`` each to its store (:meth:`store_of`), at once — for commands without a spool
+        (``pdcs syslog index``, ``pdcs audit --write``); returns the points written."""
+        by_store: dict[int, tuple[InfluxDB, list[Point]]] = {}
+        for p in points:
+            db = self.store_of(p.tags)
+            by_store.setdefault(id(db), (db, []))[1].append(p)
+        return sum(db.write_lines(to_lines(ps), retention_policy=retention_policy) for db, ps in by_store.values())
 
     def stores(self) -> list[tuple[frozenset[str] | None, InfluxDB]]:
         """Each distinct store with the province codes it holds; ``None``: the default (every province not

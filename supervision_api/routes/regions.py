@@ -10,13 +10,15 @@ from fastapi import APIRouter, Query
 from inventory.labels import device_kind_label, facility_kind_label
 from inventory.models import FACILITY_KIND_ZH, Inventory, region_level
 from pdcs.i18n import Lang
-from supervision import answers, planned
+from supervision import answers, national_answers, planned
 from supervision.answers import region_name
+from supervision.national_answers import reads_national
 from supervision_api.deps import (
     InfluxDep,
     InventoryDep,
     LangDep,
     MaintenanceDep,
+    NationalDep,
     PeriodDep,
     PollsDep,
     RegionDep,
@@ -29,6 +31,11 @@ from supervision_api.schemas.regions import RegionSummary
 from supervision_api.schemas.usage import RegionUsage
 
 router = APIRouter(prefix="/regions", tags=["regions"])
+NATIONAL_HELP = (
+    "; with a national store (PDCS_INFLUX_SHARDS national:), auto answers the nation and a province from it: "
+    "the daily roll-ups copied there for whole days, the 5-minute/hourly summaries otherwise (`source`), "
+    "and says which provinces are late (`federation`)"
+)
 
 
 def region_summary(inventory: Inventory, region: RegionRef, lang: Lang) -> dict[str, Any]:
@@ -121,10 +128,15 @@ def availability(
     polls: PollsDep,
     maintenance: MaintenanceDep,
     lang: LangDep,
+    national: NationalDep,
     limit: int = Query(1000, ge=0, le=100_000, description="most outages listed"),
-    source: answers.Source = Query(answers.SOURCE_DEFAULT, description=answers.SOURCE_HELP),
+    source: answers.Source = Query(answers.SOURCE_DEFAULT, description=answers.SOURCE_HELP + NATIONAL_HELP),
 ) -> dict[str, Any]:
-    body = answers.region_availability(influx, inventory, region.code, period, lang, limit, source, polls)
+    if source == "auto" and national is not None and reads_national(national, region.code):
+        name = answers.region_name(inventory, region.code, lang)
+        body = national_answers.region_availability(national, inventory, region.code, period, name)
+    else:
+        body = answers.region_availability(influx, inventory, region.code, period, lang, limit, source, polls)
     return planned.mark_answer(body, maintenance, inventory, planned.Scope(region.code), period)
 
 
@@ -140,10 +152,15 @@ def bandwidth(
     inventory: InventoryDep,
     influx: InfluxDep,
     lang: LangDep,
+    national: NationalDep,
     source: answers.Source = Query(
-        "auto", description="raw points (5-minute buckets), daily roll-ups (bytes, daily p95), or auto"
+        "auto",
+        description="raw points (5-minute buckets), daily roll-ups (bytes, daily p95), or auto" + NATIONAL_HELP,
     ),
 ) -> dict[str, Any]:
+    if source == "auto" and national is not None and reads_national(national, region.code):
+        name = answers.region_name(inventory, region.code, lang)
+        return national_answers.region_bandwidth(national, inventory, region.code, period, name)
     return answers.region_bandwidth(influx, inventory, region.code, period, lang, source)
 
 

@@ -114,21 +114,51 @@ class RegionAvailabilityChild(ServiceFigures):
     name: str
 
 
+class ProvinceLagOut(Answer):
+    """One province's shipping state as the national store sees it (``federation.read.ProvinceLag``)."""
+
+    province: str
+    through: str | None = Field(description="end of the last complete 5-minute bucket received; null: never")
+    shipped_at: str | None = Field(description="when the province queued that status")
+    behind_s: float | None = Field(description="now − through, seconds; null when never received")
+    late: bool
+    late_since: str | None = Field(description="late: the national figures lack this province from here on")
+
+
+class FederationOut(Answer):
+    """Which provinces are late (answers read from the national store only)."""
+
+    now: str
+    late_after_s: float
+    provinces: list[ProvinceLagOut]
+    late: list[str] = Field(description="the late provinces: their figures stop at their last shipped bucket")
+
+
 class RegionAvailability(ServiceFigures):
     code: str
     name: str
     period: PeriodOut
     device_weighted: ServiceFigures
-    source: str = Field(description="raw | rollup | mixed | none")
+    source: str = Field(
+        description="raw | rollup | mixed | none; the nation or a province with a national store: summary "
+        "(the 5-minute or hourly summaries) or rollup (the provinces' daily roll-ups copied there)"
+    )
     sources: list[SourcePiece]
     maintenance: list[MaintenanceOut] = Field(
         default_factory=list, description="planned maintenance windows in the period (PDCS_MAINTENANCE_FILE)"
     )
     facilities: int
-    unsupervised_facilities: list[str] = Field(description="no devices the serving rules require")
-    unmonitored_facilities: list[str] = Field(description="no supervised time in the period: never polled …")
+    unsupervised_facilities: list[str] | None = Field(
+        description="no devices the serving rules require; null: not known from the national store"
+    )
+    unmonitored_facilities: list[str] | None = Field(
+        description="no supervised time in the period: never polled …; null: not known from the national store"
+    )
     data: list[RegionAvailabilityChild]
     count: int
-    outages: list[OutageOut]
-    outage_count: int
+    outages: list[OutageOut] = Field(description="listed outages (none listed from the national store)")
+    outage_count: int | None = Field(description="null: summaries carry no outages (source summary)")
     no_data: list[OutageOut]
+    federation: FederationOut | None = Field(
+        None, description="from the national store only: which provinces are late and since when"
+    )

@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+from supervision_api.schemas.availability import FederationOut
 from supervision_api.schemas.common import Answer, PeriodOut
 
 
@@ -101,6 +102,43 @@ class RollupRegionBandwidth(Answer):
     check_pass_rate: float | None
     data: list[RollupFacilityTraffic]
     count: int
+    federation: FederationOut | None = Field(
+        None, description="read from the national store (the nation or a province): which provinces are late"
+    )
 
 
-RegionBandwidth = Annotated[RawRegionBandwidth | RollupRegionBandwidth, Field(discriminator="source")]
+class SummaryTraffic(Answer):
+    """Uplink traffic from the national summaries: per bucket the sum of the region's uplinks (each county's
+    mean over its 5-minute or hourly bucket), then mean, 95th percentile and maximum over the buckets."""
+
+    samples: int = Field(description="buckets with data")
+    in_mean_bps: float | None
+    out_mean_bps: float | None
+    in_p95_bps: float | None
+    out_p95_bps: float | None
+    in_max_bps: float | None
+    out_max_bps: float | None
+
+
+class SummaryChildTraffic(SummaryTraffic):
+    code: str
+    name: str
+
+
+class SummaryRegionBandwidth(SummaryTraffic):
+    """The nation or a province from the national store's summaries (periods not made of whole days)."""
+
+    source: Literal["summary"]
+    tier: str = Field(description="summary (5-minute buckets) or summary_long (hourly)")
+    code: str
+    name: str
+    period: PeriodOut
+    facilities: int
+    data: list[SummaryChildTraffic] = Field(description="the provinces (nation) or cities (a province)")
+    count: int
+    federation: FederationOut
+
+
+RegionBandwidth = Annotated[
+    RawRegionBandwidth | RollupRegionBandwidth | SummaryRegionBandwidth, Field(discriminator="source")
+]

@@ -139,3 +139,15 @@ def test_single_store_keeps_one_spool_of_the_old_name(tmp_path: Path, influx: In
     assert [r.spool.path for r in svc.routes.routes] == [tmp_path / "c.sqlite"]
     assert svc.spool is svc.routes.default.spool and svc.writer is svc.routes.default.writer
     svc.close()
+
+
+def test_commands_without_a_spool_write_each_point_to_its_store(two_servers: tuple[InfluxServer, InfluxServer]) -> None:
+    """``pdcs syslog index`` and ``pdcs audit --write`` write at once through ``ShardMap.write_points``."""
+    inv = build_inventory()
+    shards = _map(two_servers)
+    t0 = (time.time_ns() // 10**9 - 600) * 10**9
+    untagged = Point(DEVICE_UP, {"device": "unknown-sender"}, {"up": 0}, t0)
+    assert shards.write_points([*_ups(inv, t0, 3), untagged]) == 37
+    sc, yn = shards.for_region("51"), shards.for_region("53")
+    assert _count(sc, "SELECT count(up) FROM device_up") == 34 and _count(yn, "SELECT count(up) FROM device_up") == 3
+    shards.close()

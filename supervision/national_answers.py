@@ -1,0 +1,243 @@
+"""Answers for the nation and a province from the national summaries store (issue 19, NATIONAL.md §3).
+
+When a national store is configured (the shard map's ``national``), the nation's and a province's
+availability and bandwidth read it, never raw points (``supervision.answers`` keeps answering a city,
+a county and below from raw polls and roll-ups):
+
+* a period of whole days (Beijing midnights) whose every day has roll-up rows in the national store
+  reads the provinces' ``facility_daily`` rows copied there unchanged (RP ``rollup``) — the same figures,
+  outage counts and byte totals the province's own roll-up answer gives (``source: rollup``);
+* any other period (the last 24 hours, today so far, a day without roll-ups yet) reads the summaries
+  (``federation.read``: the 5-minute tier up to 7 days, the hourly tier beyond) — seconds of scheduled
+  service time summed over the buckets, so the figures equal the raw answer to the second
+  (``source: summary``; outages are not listed, their count is null: summaries carry none).
+
+Every answer says which provinces are late (``federation``): a late province's figures stop at its last
+shipped bucket, so the answer is short by its missing time rather than wrong.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from federation.read import Level, Totals, federation_status, national_totals, tier
+from federation.schema import BUCKET_MS, COUNTY_SUMMARY, HOUR_MS, PROVINCE_SUMMARY, SUMMARY_RP
+from inventory.models import Inventory
+from pdcs.storage import InfluxDB
+from supervision import availability as av
+from supervision import rollup
+from supervision.bandwidth import p95
+from supervision.periods import BEIJING, Period
+from supervision.regions import level_tags
+from supervision.sources import FACILITY_DAILY, day_pieces, facility_row_figures, read_days
+
+NATIONAL_LEVELS = 2  # the nation ("") and a province (two digits) read the national store
+
+
+def reads_national(national: InfluxDB | None, code: str) -> bool:
+    return national is not None and len(code) <= NATIONAL_LEVELS
+
+
+def federation(national: InfluxDB, inventory: Inventory, now_ms: int | None = None) -> dict[str, Any]:
+    """Which provinces are late and since when (every province of the inventory is expected)."""
+    provinces = {code for code in inventory.regions if len(code) == 2}
+    state = federation_status(national, now_ms=now_ms, expected=provinces)
+    # The inventory is the caller's view (its scope): provinces outside it are not listed.
+    state.provinces = [p for p in state.provinces if p.province in provinces]
+    state.late = [p for p in state.late if p in provinces]
+    return state.model_dump(mode="json")
+
+
+def whole_days(period: Period) -> list[tuple[int, int]] | None:
+    """The period's Beijing days, when it is made of whole days only."""
+    pieces = day_pieces(period, BEIJING)
+    return [(a, b) for a, b, _ in pieces] if pieces and all(whole for _, _, whole in pieces) else None
+
+
+def _child(code: str, county: str) -> str:
+    """The child of region ``code`` holding ``county`` (a province of the nation, a city of a province)."""
+    return county[: len(code) + 2]
+
+
+def _visible(inventory: Inventory, code: str, region: str) -> bool:
+    """``region`` lies in ``code`` and in the caller's view of the inventory (its scope)."""
+    return region.startswith(code) and region in inventory.regions
+
+
+def _seconds_figures(t: Totals, prefix: str = "") -> av.Figures:
+    s = t.seconds
+    serving = "device_up_s" if prefix else "serving_s"
+    return av.Figures(
+        round(s.get(f"{prefix}scheduled_s", 0.0) * 1000),
+        round(s.get(serving, 0.0) * 1000),
+        round(s.get(f"{prefix}unknown_s", 0.0) * 1000),
+    )
+
+
+def _region_names(inventory: Inventory, codes: list[str]) -> dict[str, str]:
+    return {c: inventory.region_name(c) for c in codes}
+
+
+def _head(code: str, period: Period, name: str) -> dict[str, Any]:
+    return {"code": code or "0", "name": name, "period": period.as_dict()}
+
+
+def _source_piece(source: str, period: Period, facilities: int) -> dict[str, Any]:
+    return {
+        "source": source,
+        "start": period.start.astimezone(BEIJING).isoformat(),
+        "end": period.end.astimezone(BEIJING).isoformat(),
+        "days": round(period.seconds / 86400, 3),
+        "facilities": facilities,
+    }
+
+
+def _rollup_figures(
+    national: InfluxDB, inventory: Inventory, code: str, period: Period, days: list[tuple[int, int]]
+) -> tuple[av.Figures, av.Figures, dict[str, av.Figures]] | None:
+    """The period's figures from the ``facility_daily`` copies; None when a day has no row at all."""
+    rows = read_days(national, FACILITY_DAILY, "facility", level_tags(code), period)
+    seen = {t for by_day in rows.values() for t in by_day}
+    if any(not any(a <= t < b for t in seen) for a, b in days):
+        return None
+    total, devices = av.Figures(), av.Figures()
+    children: dict[str, av.Figures] = defaultdict(av.Figures)
+    for fid, by_day in rows.items():
+        if fid not in inventory.facilities:  # outside the caller's view (scope) or the inventory
+            continue
+        for row in by_day.values():
+            serving, dev = facility_row_figures(row)
+            total.add(serving)
+            devices.add(dev)
+            children[_child(code, str(row.get("county") or ""))].add(serving)
+    return total, devices, dict(children)
+
+
+def _summary_figures(
+    national: InfluxDB, inventory: Inventory, code: str, period: Period, now_ms: int | None
+) -> tuple[av.Figures, av.Figures, dict[str, av.Figures]]:
+    """The period's figures from the summaries: the provinces' (nation) or the province's counties'."""
+    level: Level = "province" if not code else "county"
+    totals = {
+        k: t for k, t in national_totals(national, period, level, now_ms=now_ms).items() if _visible(inventory, code, k)
+    }
+    total, devices = av.Figures(), av.Figures()
+    children: dict[str, av.Figures] = defaultdict(av.Figures)
+    for key, t in totals.items():
+        serving = _seconds_figures(t)
+        total.add(serving)
+        devices.add(_seconds_figures(t, "device_"))
+        children[_child(code, key)].add(serving)
+    return total, devices, dict(children)
+
+
+def region_availability(
+    national: InfluxDB,
+    inventory: Inventory,
+    code: str,
+    period: Period,
+    name: str,
+    now_ms: int | None = None,
+) -> dict[str, Any]:
+    """The nation's or a province's availability from the national store (``RegionAvailability``)."""
+    facilities = len(inventory.facilities_in(code))
+    days = whole_days(period)
+    from_rollups = _rollup_figures(national, inventory, code, period, days) if days else None
+    source = "rollup" if from_rollups is not None else "summary"
+    total, devices, children = from_rollups or _summary_figures(national, inventory, code, period, now_ms)
+    names = _region_names(inventory, sorted(children))
+    return {
+        **_head(code, period, name),
+        **total.summary(),
+        "device_weighted": devices.summary(),
+        "source": source,
+        "sources": [_source_piece(source, period, facilities)],
+        "facilities": facilities,
+        "unsupervised_facilities": None,
+        "unmonitored_facilities": None,
+        "data": [{"code": c, "name": names[c], **f.summary()} for c, f in sorted(children.items())],
+        "count": len(children),
+        "outages": [],
+        # Roll-ups count outages per facility and day; the summaries carry none (null: not known here).
+        "outage_count": total.outage_count if source == "rollup" else None,
+        "no_data": [],
+        "federation": federation(national, inventory, now_ms),
+    }
+
+
+def _uplink_buckets(
+    national: InfluxDB, inventory: Inventory, code: str, period: Period, now_ms: int | None
+) -> tuple[str, dict[str, dict[int, tuple[float, float]]]]:
+    """(tier, child → bucket start → (in, out) bps): the provinces' (nation) or the province's cities'."""
+    start, end = period.start_ns // 1_000_000, period.end_ns // 1_000_000
+    rp = tier(start, end, now_ms)
+    bucket = f"{BUCKET_MS // 60_000}m" if rp == SUMMARY_RP else f"{HOUR_MS // 3_600_000}h"
+    measurement, by = (PROVINCE_SUMMARY, "province") if not code else (COUNTY_SUMMARY, "city")
+    where = f"time >= {start}ms AND time < {end}ms" + (' AND "province" = $code' if code else "")
+    q = (
+        'SELECT sum("uplink_in_bps") AS "in_bps", sum("uplink_out_bps") AS "out_bps" '
+        f'FROM "{rp}"."{measurement}" WHERE {where} GROUP BY time({bucket}), "{by}" fill(none)'
+    )
+    out: dict[str, dict[int, tuple[float, float]]] = defaultdict(dict)
+    for s in national.query(q, params={"code": code} if code else None):
+        if not _visible(inventory, code, s.tags.get(by, "")):
+            continue
+        for row in s.rows():
+            out[s.tags.get(by, "")][int(row["time"])] = (float(row["in_bps"] or 0.0), float(row["out_bps"] or 0.0))
+    return rp, dict(out)
+
+
+def _traffic(buckets: dict[int, tuple[float, float]]) -> dict[str, Any]:
+    ins = [v[0] for _, v in sorted(buckets.items())]
+    outs = [v[1] for _, v in sorted(buckets.items())]
+    return {
+        "samples": len(ins),
+        "in_mean_bps": sum(ins) / len(ins) if ins else None,
+        "out_mean_bps": sum(outs) / len(outs) if outs else None,
+        "in_p95_bps": p95(ins),
+        "out_p95_bps": p95(outs),
+        "in_max_bps": max(ins, default=None),
+        "out_max_bps": max(outs, default=None),
+    }
+
+
+def region_bandwidth(
+    national: InfluxDB,
+    inventory: Inventory,
+    code: str,
+    period: Period,
+    name: str,
+    now_ms: int | None = None,
+) -> dict[str, Any]:
+    """The nation's or a province's uplink traffic from the national store (``RegionBandwidth``).
+
+    Whole days: the ``facility_daily`` copies (bytes, daily p95; ``source: rollup``, as the province's
+    own roll-up answer). Otherwise the summaries (``source: summary``): per bucket the sum of the
+    region's uplinks (each county's mean over its bucket), then mean, p95 and maximum over the buckets.
+    """
+    head = _head(code, period, name)
+    fed = federation(national, inventory, now_ms)
+    days = whole_days(period)
+    if days is not None:
+        body = rollup.bandwidth_rollup(national, inventory, code, period)
+        if body["facilities_with_data"]:
+            return {**head, "source": "rollup", **body, "federation": fed}
+    rp, by_child = _uplink_buckets(national, inventory, code, period, now_ms)
+    total: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    for buckets in by_child.values():
+        for t, (i, o) in buckets.items():
+            total[t][0] += i
+            total[t][1] += o
+    names = _region_names(inventory, sorted(by_child))
+    children = [{"code": c, "name": names[c], **_traffic(b)} for c, b in sorted(by_child.items())]
+    return {
+        **head,
+        "source": "summary",
+        "tier": rp,
+        "facilities": len(inventory.facilities_in(code)),
+        **_traffic({t: (v[0], v[1]) for t, v in total.items()}),
+        "data": children,
+        "count": len(children),
+        "federation": fed,
+    }
