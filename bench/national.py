@@ -55,7 +55,7 @@ from dashboards.templating import TimeRange
 from devstack.history import write_week
 from devstack.influxdb import InfluxServer, start_influxdb
 from federation import schema as fs
-from pdcs.settings import RAW_RP, RAW_RP_DURATION
+from pdcs.settings import RETENTION_POLICIES, ROLLUP_RP
 from pdcs.storage import InfluxDB
 
 PROVINCE_DB = "pdcs"
@@ -90,10 +90,7 @@ def load_national(db: InfluxDB, c: nd.Country, now_s: int, days_5m: float, sched
     start_5m = end - int(days_5m * 86400)
     hour_end = now_s - now_s % nd.HOUR_S
     start_1h = hour_end - 31 * 86400
-    today = date.fromtimestamp(now_s)
-    daily = [
-        today - timedelta(days=i) for i in range(ROLLUP_DAYS, 0, -1) if (today - timedelta(days=i)).year == nd.YEAR
-    ]
+    daily = rollup_days(now_s)
     # One job per thread: the generators are Python (one core), InfluxDB parses on the other.
     jobs = [
         lambda: nd.write(db, nd.summary_lines(counties, start_5m, end, nd.BUCKET_S), fs.SUMMARY_RP),
@@ -105,6 +102,13 @@ def load_national(db: InfluxDB, c: nd.Country, now_s: int, days_5m: float, sched
     t0 = time.perf_counter()
     n = nd.write_parallel(jobs)
     return n, time.perf_counter() - t0
+
+
+def rollup_days(now_s: int) -> list[date]:
+    """The days of ``facility_daily`` written: the last ROLLUP_DAYS before today, within the report's year."""
+    today = date.fromtimestamp(now_s)
+    days = [today - timedelta(days=i) for i in range(ROLLUP_DAYS, 0, -1)]
+    return [d for d in days if d.year == nd.YEAR]
 
 
 def time_board(board: nb.BoardQueries, db: InfluxDB, tr: TimeRange, repeat: int = 3) -> nb.Opened:
@@ -167,9 +171,11 @@ def one_size(server: InfluxServer, devices: int, now_s: int, days_5m: float, sch
 
 
 def raw_peer(
-    stores: Stores, c: nd.Country, now_s: int, sample_counties: int, steps: int, facilities: int
-) -> dict[str, Any]:
-    """Today's raw boards on raw points of a sample of counties, scaled to ``c.devices``."""
+    stores: Stores, c: nd.Country, now_s: int, sample_counties: int, steps: int, facilities: int, sched: Any
+) -> tuple[dict[str, Any], list[tuple[nd.County, InfluxServer]]]:
+    """Today's raw boards on raw points of a sample of counties, scaled to ``c.devices``; and the sample.
+
+    The sample's provincial stores also get the counties' roll-ups (the shipper copies them)."""
     # Counties of distinct provinces first; province i lives in store i % K (as a shard map would put it).
     k = len(stores.provinces)
     picks: list[tuple[nd.County, InfluxServer]] = []
@@ -181,7 +187,7 @@ def raw_peer(
     dbs = {s.url: InfluxDB(s.url, PROVINCE_DB, timeout_s=300) for s in stores.provinces}
     for d in dbs.values():
         d.execute(f'DROP DATABASE "{PROVINCE_DB}"')
-        d.ensure_database([(RAW_RP, RAW_RP_DURATION, True)])
+        d.ensure_database(RETENTION_POLICIES)
     # Write in ``steps`` growing samples and time after each: the cost against devices.
     chunks = [picks[: max(1, len(picks) * (i + 1) // steps)] for i in range(steps)]
     written_counties: set[str] = set()
@@ -196,6 +202,8 @@ def raw_peer(
             t0 = time.perf_counter()
             points += write_week(dbs[server.url], nd.inventory(c, [county]), now_s, days=1)
             write_s += time.perf_counter() - t0
+            nd.write(dbs[server.url], nd.yearly_lines([county], sched), ROLLUP_RP)
+            nd.write(dbs[server.url], nd.daily_lines([county], rollup_days(now_s), sched), ROLLUP_RP)
         sample_devices = sum(county.devices for county, _ in chunk)
         used = {server.url for _, server in chunk}
         tr = TimeRange("now-24h", "now", now_s * 1000)
@@ -223,7 +231,7 @@ def raw_peer(
         "raw_province_board_s": round(last["province_s"] * province_devices / last["sample_devices"], 1),
         "raw_scaling": f"measured on {last['sample_devices']} devices × {c.devices} / {last['sample_devices']} "
         f"(province: × {province_devices} devices of the largest province / sample)",
-    }
+    }, picks
 
 
 def main() -> None:
@@ -231,13 +239,14 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="3 provincial stores, 10^4 devices, 100 raw devices (< 60 s)")
     ap.add_argument("--sizes", default="10000,100000,1000000", help="fleet sizes of the curve (devices)")
     ap.add_argument("--provinces", type=int, default=31, help="provincial InfluxDBs (31 = one per province)")
-    ap.add_argument("--days-5m", type=float, default=2, help="days of the 5-minute tier")
+    ap.add_argument("--days-5m", type=float, default=1.05, help="days of the 5-minute tier (24 h boards need 1)")
     ap.add_argument("--raw-counties", type=int, default=4, help="counties with raw points (the peer's sample)")
     ap.add_argument("--raw-facilities", type=int, default=nd.FACILITIES_PER_COUNTY, help="facilities of a raw county")
     ap.add_argument("--replication-buckets", type=int, default=288, help="5-minute buckets of the cut day")
+    ap.add_argument("--shipper-hours", type=int, default=22, help="hours of the cut day the shipper ships")
     args = ap.parse_args()
     if args.quick:
-        args.sizes, args.provinces, args.days_5m, args.raw_counties, args.raw_facilities = "10000", 3, 1.05, 1, 20
+        args.sizes, args.provinces, args.raw_counties, args.raw_facilities, args.shipper_hours = "10000", 3, 1, 20, 8
     sizes = [int(s) for s in args.sizes.split(",")]
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # a kill still stops the InfluxDBs (finally below)
     now_s = int(time.time())
@@ -250,12 +259,16 @@ def main() -> None:
             curve = [one_size(stores.national, n, now_s, args.days_5m, sched) for n in sizes]
             top = curve[-1]
             c = nd.country(sizes[-1])
-            out |= raw_peer(stores, c, now_s, args.raw_counties, 1 if args.quick else 2, args.raw_facilities)
-            # The cut day: the largest province, a day well before the bulk-loaded 5-minute tier.
+            figures, picks = raw_peer(
+                stores, c, now_s, args.raw_counties, 1 if args.quick else 2, args.raw_facilities, sched
+            )
+            out |= figures
+            national = InfluxDB(stores.national.url, fs.NATIONAL_DB, timeout_s=120)
+            # The transport alone at full size: the largest province's summaries of a day through spool + writer,
+            # a day well before the bulk-loaded 5-minute tier.
             province = max(c.provinces, key=lambda p: len(c.counties_of(p)))
             day = now_s - now_s % 86400 - 10 * 86400
-            national = InfluxDB(stores.national.url, fs.NATIONAL_DB, timeout_s=120)
-            rep = nr.measure(
+            transport = nr.measure(
                 national,
                 stores.national.http_port,
                 c.counties_of(province),
@@ -263,8 +276,29 @@ def main() -> None:
                 Path(tmp) / "spool",
                 args.replication_buckets,
             )
+            print(f"  link cut, spool + writer: {transport.as_dict()}", file=sys.stderr)
+            # End to end: the shipper of federation/ on the raw sample's first county (its province's store).
+            county, server = picks[0]
+            province_db = InfluxDB(server.url, PROVINCE_DB, timeout_s=120)
+            start_ms = (now_s - 86400) // 3600 * 3600 * 1000 + 3_600_000
+            try:
+                rep = nr.measure_shipper(
+                    national,
+                    stores.national.http_port,
+                    province_db,
+                    nd.inventory(c, [county]),
+                    county.province,
+                    start_ms,
+                    args.shipper_hours,
+                    Path(tmp) / "shipper",
+                )
+                print(f"  link cut, federation shipper: {rep.as_dict()}", file=sys.stderr)
+            except Exception as exc:  # the shipper failing is a finding: say so, keep the transport's figures
+                out["replication_error"] = f"federation shipper failed: {type(exc).__name__}: {exc}"
+                print(f"  link cut, federation shipper: {out['replication_error']}", file=sys.stderr)
+                rep = transport
+            province_db.close()
             national.close()
-            print(f"  link cut for a day: {rep.as_dict()}", file=sys.stderr)
         finally:
             stores.stop()
     keys = (
@@ -280,6 +314,7 @@ def main() -> None:
         "replication_lost": rep.lost,
         "replication_duplicated": rep.duplicated,
         "replication": rep.as_dict(),
+        "replication_transport": transport.as_dict(),
         "curve": [
             {k: f[k] for k in ("devices", "counties", "lines", "load_s", "load_avg_after", *keys)} for f in curve
         ],

@@ -41,12 +41,19 @@ from collectors.spool import Spool
 from collectors.writer import Writer
 from devstack.procs import free_port
 from federation.schema import (
+    BUCKET_MS,
     COUNTY_SUMMARY,
     FEDERATION_STATUS,
+    HOUR_MS,
     NATIONAL_RETENTION_POLICIES,
     PROVINCE_SUMMARY,
+    ROLLUP_MEASUREMENTS,
+    ROLLUP_RP,
+    SUMMARY_LONG_RP,
     SUMMARY_RP,
 )
+from federation.ship import Shipper
+from inventory.models import Inventory
 from pdcs.storage import InfluxDB
 
 NS = "000000000"  # seconds → nanoseconds (the writer sends the default precision)
@@ -178,7 +185,7 @@ class Replication:
     duplicated: int
     differing: int
     answers_lost: int
-    writer_failures: int
+    writer_failures: int  # failed writes (spool+writer) or passes that could not deliver (federation)
     spool_peak: int
     spool_dropped: int  # the spool's bound (drop-oldest) is the only way it loses points
     drain_s: float
@@ -274,6 +281,96 @@ def measure(
         differing=cmp.differing,
         answers_lost=link.answers_lost,
         writer_failures=writer.failures,
+        spool_peak=peak,
+        spool_dropped=dropped,
+        drain_s=round(drain_s, 3),
+    )
+
+
+def measure_shipper(
+    national: InfluxDB,
+    national_port: int,
+    province_db: InfluxDB,
+    inventory: Inventory,
+    province: str,
+    start_ms: int,
+    hours: int,
+    spool_dir: Path,
+) -> Replication:
+    """The same cut day shipped by the national developer's shipper (``federation.ship.Shipper``).
+
+    The province's store holds raw points (and roll-ups) for ``hours`` from ``start_ms``; one
+    pass an hour (the clock is the shipper's, stepped): the first passes delivered, then a pass
+    whose write arrives and whose answer is lost, the link down for most of the day (the passes
+    queue), back for the last hour, and passes until everything is delivered.  The reference is
+    one pass over the whole day, with no cut, into ``<db>_ref``; every summary and roll-up point
+    of the province is compared.
+    """
+    cut_db = InfluxDB(national.url, f"{national.database}_cut", timeout_s=120)
+    ref_db = InfluxDB(national.url, f"{national.database}_ref", timeout_s=120)
+    for d in (cut_db, ref_db):
+        d.execute(f'DROP DATABASE "{d.database}"')
+        d.ensure_database(NATIONAL_RETENTION_POLICIES)
+    settle_ms = 60_000
+    clock = [start_ms]
+    link = Link(national_port)
+    link.up()
+    shipper_db = InfluxDB(link.url, cut_db.database, timeout_s=10, retries=0)
+    shipper = Shipper(
+        inventory,
+        [province],
+        lambda _p: province_db,
+        shipper_db,
+        spool_dir / "cut",
+        settle_s=60,
+        clock=lambda: clock[0],
+    )
+    cut_at, back_at = max(1, hours // 8), hours - 1
+    failed_passes = peak = 0
+    try:
+        for h in range(1, hours + 1):
+            clock[0] = start_ms + h * HOUR_MS + settle_ms
+            if h == cut_at:
+                link.lose_next_answer = True
+            if h == back_at:
+                link.up()
+            res = shipper.run_once(since_ms=start_ms if h == 1 else None)
+            failed_passes += not res.delivered
+            peak = max(peak, res.pending)
+        t0 = time.perf_counter()
+        for _ in range(10):
+            if shipper.run_once().delivered:
+                break
+        drain_s = time.perf_counter() - t0
+        dropped = sum(sp.dropped for sp in shipper.spools.values())
+    finally:
+        shipper.close()
+        link.close()
+        shipper_db.close()
+    reference = Shipper(
+        inventory, [province], lambda _p: province_db, ref_db, spool_dir / "ref", settle_s=60, clock=lambda: clock[0]
+    )
+    try:
+        assert reference.run_once(since_ms=start_ms).delivered
+    finally:
+        reference.close()
+    what = [(rp, m) for rp in (SUMMARY_RP, SUMMARY_LONG_RP) for m in (COUNTY_SUMMARY, PROVINCE_SUMMARY)]
+    what += [(ROLLUP_RP, m) for m in ROLLUP_MEASUREMENTS]
+    cmp = compare(ref_db, cut_db, province, what)
+    for d in (cut_db, ref_db):
+        d.execute(f'DROP DATABASE "{d.database}"')
+        d.close()
+    return Replication(
+        shipper="federation",
+        province=province,
+        buckets=hours * HOUR_MS // BUCKET_MS,
+        expected=cmp.expected,
+        found=cmp.found,
+        lost=cmp.lost,
+        duplicated=cmp.duplicated,
+        differing=cmp.differing,
+        answers_lost=link.answers_lost,
+        writer_failures=failed_passes,
         spool_peak=peak,
         spool_dropped=dropped,
         drain_s=round(drain_s, 3),

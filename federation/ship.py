@@ -42,7 +42,7 @@ from federation.schema import (
     SUMMARY_LONG_RP,
     SUMMARY_RP,
 )
-from federation.summary import summarise
+from federation.summary import HourCache, summarise
 from inventory.models import Inventory
 from pdcs.points import Point, to_lines
 from pdcs.storage import InfluxDB
@@ -132,6 +132,7 @@ class Shipper:
         self.calendar = calendar
         spool_dir.mkdir(parents=True, exist_ok=True)
         self.state = StateFile(spool_dir / "state.json")
+        self.hour_cache = {p: HourCache() for p in self.provinces}
         self.spools = {rp: Spool(spool_dir / f"{rp}.sqlite", max_points=10_000_000) for rp in DRAIN_ORDER}
         self.writers = {
             rp: Writer(
@@ -169,7 +170,8 @@ class Shipper:
         store = self.province_store(province)
         if start < limit:
             total = (limit - start) // BUCKET_MS
-            pieces = summarise(store, self.inventory, province, start, limit, now, self.rules, self.calendar)
+            cache = self.hour_cache[province] if since_ms is None else HourCache()
+            pieces = summarise(store, self.inventory, province, start, limit, now, self.rules, self.calendar, cache)
             for end, summaries in pieces:
                 five, hourly = summaries.points()
                 queued += self._queue(SUMMARY_LONG_RP, hourly)

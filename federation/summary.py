@@ -252,7 +252,7 @@ def _terminals(prov: _Province, a: int, b: int, rows: dict[tuple[str, int], Fiel
         if county is None:
             continue
         reporting.add(county)
-        for s, e, seat, _ in spans:
+        for s, e, seat, *_ in spans:
             if seat not in SERVICE_SEATS or e <= a or s >= b:
                 continue
             first = max(a, s - s % BUCKET_MS)
@@ -333,6 +333,16 @@ def hour_chunks(start_ms: int, end_ms: int) -> Iterator[tuple[int, int]]:
         a = b
 
 
+@dataclass
+class HourCache:
+    """The 5-minute rows of the hour in progress (``[hour, until)``), kept between passes of one process so
+    that the hour's row needs no recomputation when the hour completes."""
+
+    hour: int = -1
+    until: int = -1
+    rows: dict[tuple[str, int], Fields] = field(default_factory=dict)
+
+
 def summarise(
     influx: InfluxDB,
     inventory: Inventory,
@@ -342,25 +352,36 @@ def summarise(
     now_ms: int,
     rules: ServingRules | None = None,
     calendar: HolidayCalendar | None = None,
+    cache: HourCache | None = None,
 ) -> Iterator[tuple[int, Summaries]]:
     """For each hour piece of ``[start_ms, end_ms)`` (bucket-aligned): (piece end, its summaries).
 
-    A piece that ends an hour carries that hour's hourly rows, computed from the whole hour's buckets
-    (those before ``start_ms`` are computed again: re-sent points overwrite the same ones).
+    A piece that ends an hour carries that hour's hourly rows, from the whole hour's buckets: those
+    before ``start_ms`` come from ``cache`` when it holds them, else are computed again (and re-sent:
+    the same points, which overwrite themselves).
     """
     if start_ms % BUCKET_MS or end_ms % BUCKET_MS:
         raise ValueError("summaries start and end on 5-minute boundaries")
+    cache = cache if cache is not None else HourCache()
     prov = _setup(influx, inventory, province, now_ms, rules, calendar)
     for a, b in hour_chunks(start_ms, end_ms):
         hour = a - a % HOUR_MS
         full_hour = b % HOUR_MS == 0
-        first = hour if full_hour else a
+        cached = cache.hour == hour and cache.until == a
+        first = hour if full_hour and not cached else a
         rows = _chunk(prov, first, b)
         out = Summaries(rows)
         if full_hour:
-            out.hourly_county = _hourly_rows(rows, hour)
+            whole = {**cache.rows, **rows} if cached else rows
+            out.hourly_county = _hourly_rows(whole, hour)
             # the province's hourly row: from its own 5-minute rows (the sum of its counties per bucket)
-            out.hourly_province = _hourly_rows(_sum_by_province(rows), hour)
+            out.hourly_province = _hourly_rows(_sum_by_province(whole), hour)
+            cache.hour, cache.until, cache.rows = -1, -1, {}
+        elif cached or a == hour:
+            cache.rows = {**cache.rows, **rows} if cached else rows
+            cache.hour, cache.until = hour, b
+        else:
+            cache.hour, cache.until, cache.rows = -1, -1, {}
         yield b, out
 
 

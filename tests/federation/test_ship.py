@@ -335,3 +335,36 @@ def test_link_cut_for_a_day_loses_and_duplicates_nothing(
     state = federation_status(national, now_ms=clock(), late_after_s=900)
     assert state.late == []
     assert state.provinces[0].through == at(NEXT, "08:00")
+
+
+def test_pass_every_five_minutes_gives_the_same_hour(
+    stores: tuple[InfluxDB, InfluxDB, InfluxDB], tmp_path: Path
+) -> None:
+    # a --loop: one pass a bucket; the hour's row, built from the buckets kept between passes, equals
+    # the one computed at once
+    p51, p53, national = stores
+    inv = build_inventory()
+    write_history(p51, p53, inv)
+    clock = Clock(T0)
+    shipper = _shipper(inv, p51, p53, national, tmp_path / "spool", clock)
+    h10 = at(DAY, "10:00")
+    clock.at(h10)
+    assert shipper.run_once(since_ms=ms(h10) - BUCKET_MS).delivered
+    for k in range(1, 13):
+        clock.at(h10 + timedelta(minutes=5 * k))
+        assert shipper.run_once().delivered
+    shipper.close()
+    want = {}
+    for code, store in (("51", p51), ("53", p53)):
+        for _, sums in summarise(store, inv, code, ms(h10), ms(h10) + HOUR_MS, clock()):
+            want.update({("county_summary", c, t): f for (c, t), f in sums.hourly_county.items()})
+            want.update({("province_summary", c, t): f for (c, t), f in sums.hourly_province.items()})
+    got = {}
+    for m, tag in (("county_summary", "county"), ("province_summary", "province")):
+        # (the first pass, 09:55–10:00, ended the 09:00 hour: that row is there too)
+        for s in national.query(f'SELECT * FROM "{SUMMARY_LONG_RP}"."{m}" WHERE time >= {ms(h10)}ms GROUP BY *'):
+            for t, *v in s.values:
+                got[(m, s.tags[tag], t)] = {k: x for k, x in zip(s.columns[1:], v, strict=True) if x is not None}
+    assert got.keys() == want.keys()
+    assert [k for k in want if got[k] != want[k]] == []
+    assert _count(national, SUMMARY_RP, COUNTY_SUMMARY) == 3 * 24  # 09:00–11:00, each bucket once
