@@ -22,6 +22,7 @@ from dashboards.templating import TimeRange, calculate_interval, duration_ms
 from dashboards.verify import TargetResult, has_values, resolve_variables, run_targets
 from devstack.influxdb import InfluxServer
 from pdcs.storage import InfluxDB
+from tests.dashboards.conftest import Week
 
 BOARDS = {b.uid: b for b in build_all()}
 DAY_MS = 86_400_000
@@ -290,3 +291,17 @@ def test_late_provinces_vanish_when_on_time(summaries: Summaries) -> None:
     variables, _ = resolve_variables(built, sources, tr)
     (late,) = [r for r in run_targets(built, sources, variables, tr) if r.panel == "迟报省份"]
     assert late.series == []
+
+
+def test_grafana_check_runs_the_summary_boards_on_the_national_store(summaries: Summaries, week: Week) -> None:
+    """``pdcs grafana check --national-db``: the raw boards on the raw store, the summary boards on the national one."""
+    from tests.dashboards.test_cli import run as grafana
+
+    db = summaries.db
+    done = grafana("check", "--influx-url", week.db.url, "--influx-db", week.db.database, "--national-db", db.database)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "ERROR" not in done.stdout and "SKIP" not in done.stdout
+    assert "ok    pdcs-national / 各省设备在线率 / C" in done.stdout  # 上报状态, whatever the range
+    assert "ok    pdcs-county / 场馆状态 / A" in done.stdout
+    without = grafana("check", "--influx-url", week.db.url, "--influx-db", week.db.database)
+    assert "SKIP  pdcs-national" in without.stdout and without.returncode == 0
