@@ -252,7 +252,7 @@ def _terminals(prov: _Province, a: int, b: int, rows: dict[tuple[str, int], Fiel
         if county is None:
             continue
         reporting.add(county)
-        for s, e, seat, _ in spans:
+        for s, e, seat, *_ in spans:
             if seat not in SERVICE_SEATS or e <= a or s >= b:
                 continue
             first = max(a, s - s % BUCKET_MS)
