@@ -53,6 +53,7 @@ def _status(name: str, influx: InfluxDB, zh: bool) -> bool:
 
     version = layout.current_version(influx)
     policies = layout.policy_changes(influx)
+    existing = influx.retention_policies() if version is not None else {}
     shown = "-" if version is None else str(version)
     if zh:
         typer.echo(
@@ -67,6 +68,8 @@ def _status(name: str, influx: InfluxDB, zh: bool) -> bool:
     for change in layout.CHANGES:
         if version is not None and change.version > version:
             typer.echo(f"  → {change.version}: {change.what_zh if zh else change.what}")
+    for rp, (duration, shard) in sorted(existing.items()):
+        typer.echo(_policy_state(rp, duration, shard, zh))
     for p in policies:
         typer.echo(_policy_line(p, zh))
     if version is not None and version > layout.SCHEMA_VERSION:
@@ -105,8 +108,7 @@ def init(
     zh = lang != "en"
     typer.echo(f"InfluxDB {settings.influx_db}：" if zh else f"InfluxDB {settings.influx_db}:")
     for name, (duration, shard) in sorted(policies.items()):
-        label = ("保留", "分片组时长") if zh else ("duration", "shard group duration")
-        typer.echo(f"  {name}: {label[0]} {duration}, {label[1]} {shard}")
+        typer.echo(_policy_state(name, duration, shard, zh))
 
 
 @app.command("migrate")
@@ -163,6 +165,11 @@ def _migrate(name: str, influx: InfluxDB, max_days: int, zh: bool) -> bool:
         typer.echo("未完成：再次运行即从断点继续。" if zh else "not finished: run it again to resume.")
         return False
     return True
+
+
+def _policy_state(name: str, duration: str, shard: str, zh: bool) -> str:
+    label = ("保留策略", "保留", "分片组时长") if zh else ("retention policy", "duration", "shard group duration")
+    return f"  {label[0]} {name}: {label[1]} {duration}, {label[2]} {shard}"
 
 
 def _policy_line(p: layout.PolicyChange, zh: bool) -> str:
