@@ -146,6 +146,12 @@ def test_idle_tracker_counts_to_the_last_sight_and_knows_only_what_it_watched() 
     assert t.stretches("late") is None
     t.observe("gui", 0.0, 100.0, 30.0, idle=True)  # logind: idle since 30 (its own delay, not ours)
     assert t.stretches("gui") == ((30.0, None),)
+    # logind's "IdleHint=no, IdleSinceHint=0": not idle yet, or a desktop that never reports — unknown until
+    # a non-zero IdleSinceHint shows the session is tracked (then the earlier sights were right)
+    t.observe("wayland", 0.0, 60.0, None, idle=False, confirmed=False)
+    assert t.stretches("wayland") is None
+    t.observe("wayland", 0.0, 900.0, 500.0, idle=True, confirmed=True)
+    assert t.stretches("wayland") == ((500.0, None),)
 
 
 LOGINCTL = """Id=2
