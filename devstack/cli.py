@@ -169,6 +169,12 @@ def up(
         usage_argv = [sys.executable, "-m", "devstack.usage_sim", str(inventory), *schedule]
         usage_roll = Managed("usage-rollup", usage_argv, workdir / "usage-rollup.log", env=env).start()
         stopping.append(usage_roll)  # today's roll-up every 5 minutes, so 服务效能 fills during the day
+        for code in stores.shipped():  # each province ships its summaries to the national store (federation/)
+            ship_argv = [*py, "federation", "ship", "--loop", "--inventory", str(inventory), "--province", code]
+            ship_argv += ["--interval", "15", "--settle", "10", "--spool-dir", str(workdir / f"federation-{code}")]
+            shipper = Managed(f"ship-{code}", ship_argv, workdir / f"federation-{code}.log", env=env).start()
+            stopping.append(shipper)
+            parts.append(shipper)
         if wifi_recs:  # the simulated controllers' clients through the day
             wifi_argv = [sys.executable, "-m", "devstack.wifi_day", str(workdir / "snmpsim-day"), *wifi_recs]
             wifi_day = Managed("wifi-day", wifi_argv, workdir / "wifi-day.log", env=env).start()
@@ -247,6 +253,10 @@ class _Stores:
 
     def url_of(self, code: str) -> str:
         return self.provinces.get(code, self.default).url
+
+    def shipped(self) -> list[str]:
+        """The provinces whose summaries go to the national store (none on a single store)."""
+        return list(self.provinces) if self.national is not None else []
 
     def env(self) -> dict[str, str]:
         return {"PDCS_INFLUX_SHARDS": str(self.shard_map)} if self.shard_map else {}

@@ -127,14 +127,20 @@ def _rollup_figures(
     return total, devices, dict(children)
 
 
+def _totals(
+    national: InfluxDB, inventory: Inventory, code: str, period: Period, now_ms: int | None
+) -> dict[str, Totals]:
+    """The summaries' totals of the nation's provinces or a province's counties in the caller's view."""
+    level: Level = "province" if not code else "county"
+    totals = national_totals(national, period, level, now_ms=now_ms)
+    return {k: t for k, t in totals.items() if _visible(inventory, code, k)}
+
+
 def _summary_figures(
     national: InfluxDB, inventory: Inventory, code: str, period: Period, now_ms: int | None
 ) -> tuple[av.Figures, av.Figures, dict[str, av.Figures]]:
     """The period's figures from the summaries: the provinces' (nation) or the province's counties'."""
-    level: Level = "province" if not code else "county"
-    totals = {
-        k: t for k, t in national_totals(national, period, level, now_ms=now_ms).items() if _visible(inventory, code, k)
-    }
+    totals = _totals(national, inventory, code, period, now_ms)
     total, devices = av.Figures(), av.Figures()
     children: dict[str, av.Figures] = defaultdict(av.Figures)
     for key, t in totals.items():
@@ -284,10 +290,7 @@ def region_latest(national: InfluxDB, inventory: Inventory, code: str, now_ms: i
     now = time.time_ns() // 1_000_000 if now_ms is None else now_ms
     end = datetime.fromtimestamp(now / 1000, UTC)
     period = Period(end - LATEST_WINDOW, end)
-    level: Level = "province" if not code else "county"
-    totals = {
-        k: t for k, t in national_totals(national, period, level, now_ms=now).items() if _visible(inventory, code, k)
-    }
+    totals = _totals(national, inventory, code, period, now)
     by_child: dict[str, list[Totals]] = defaultdict(list)
     for key, t in totals.items():
         by_child[_child(code, key)].append(t)

@@ -318,3 +318,26 @@ def test_the_latest_summaries_in_the_region_summary(national: National, influx: 
     assert [c["code"] for c in sichuan["data"]] == ["5101"]
     assert sichuan["data"][0]["devices_up"] == sichuan["devices_up"]
     assert nation["federation"]["late"] == ["53"]
+
+
+def test_the_boards_availability_equals_the_answers(national: National, influx: InfluxDB) -> None:
+    """全国总览's 各省设备在线率, as Grafana sends it, equals each province's device-weighted availability."""
+    from dashboards.build import build_all
+    from dashboards.influxql import NATIONAL_DATASOURCE_UID
+    from dashboards.templating import TimeRange
+    from dashboards.verify import resolve_variables, run_targets
+
+    inv = build_inventory()
+    end = national.now_ms - 60_000  # off the bucket grid: Grafana's time <= end and the API's < end agree
+    start = end - 86_400_000
+    (board,) = [b for b in build_all() if b.uid == "pdcs-national"]
+    tr = TimeRange(start, end, end)
+    sources = {NATIONAL_DATASOURCE_UID: national.db}
+    variables, _ = resolve_variables(board, sources, tr)
+    (table,) = [
+        r for r in run_targets(board, sources, variables, tr) if r.panel == "各省设备在线率" and r.ref_id == "A"
+    ]
+    on_board = {s.tags["province"]: s.values[0][s.columns.index("availability")] for s in table.series}
+    with _client(inv, influx, national.db) as client:
+        answers = {p: _get(client, f"/regions/{p}/availability", start, end) for p in ("51", "53")}
+    assert on_board == pytest.approx({p: 100 * a["device_weighted"]["availability"] for p, a in answers.items()})
