@@ -3,8 +3,9 @@
 A synthetic nation slice: N terminals (default 10,000) in facilities of 10
 terminals and 2 APs (default 2,000 APs), 100 facilities a county, all open
 09:00–21:00.  One day of agent data per terminal — a power-on period and
-eight user sessions — and one day of 5-minute polls per AP (a ``device_up``
-point and ``wireless`` clients in total and per SSID, with the running
+eight user sessions, every other terminal reporting idle time (each session
+locked for its last 5 minutes: ``idle_s`` and an ``idle`` period) — and one
+day of 5-minute polls per AP (a ``device_up`` point and ``wireless`` clients in total and per SSID, with the running
 distinct-client count) are written to a real InfluxDB.  Then:
 
 * ``usage_rollup_s`` — the usage roll-up of the day for every county, as
@@ -20,6 +21,10 @@ distinct-client count) are written to a real InfluxDB.  Then:
   InfluxDB computing the 5-minute buckets of the Wi-Fi totals (``GROUP BY
   time(5m), device``); InfluxDB 1.x runs one iterator per series for it.
 
+Beside the wall time, ``usage_rollup_cpu_s`` (this process's and InfluxDB's CPU
+seconds over the roll-up) and ``load_avg_1m``: the machine is shared, and the
+wall time grows with the others' work while the CPU time does not.
+
 ``--quick`` (< 60 s): 2,000 terminals and 400 APs.  The last output line is one JSON object.
 """
 
@@ -27,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import sys
 import tempfile
@@ -39,7 +45,9 @@ from zoneinfo import ZoneInfo
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from devstack.influxdb import start_influxdb  # noqa: E402
+import psutil  # noqa: E402
+
+from devstack.influxdb import InfluxServer, start_influxdb  # noqa: E402
 from inventory.models import Device, Facility, Inventory, Region  # noqa: E402
 from pdcs.points import DEVICE_UP, TERMINAL_SESSION, WIRELESS, Point, to_lines  # noqa: E402
 from pdcs.settings import RAW_RP, RAW_RP_DURATION, ROLLUP_RP, ROLLUP_RP_DURATION  # noqa: E402
@@ -98,16 +106,16 @@ def write_day(influx: InfluxDB, inv: Inventory, rng: random.Random) -> int:
                     int((d0 + 8 * 3600) * 1e9),
                 )
             ]
+            reports_idle = int(dev.id[1:]) % 2 == 0  # every other terminal reports idle time (locks)
             for _ in range(8):
                 start = d0 + rng.uniform(8.5, 21.5) * 3600
-                pts.append(
-                    Point(
-                        TERMINAL_SESSION,
-                        {**tags, "seat": "graphical"},
-                        {"duration_s": rng.uniform(600, 5400), "open": 0},
-                        int(start * 1e9),
-                    )
-                )
+                fields: dict[str, float | int] = {"duration_s": rng.uniform(600, 5400), "open": 0}
+                if reports_idle:  # locked for its last 5 minutes: the session's idle_s and the terminal's idle period
+                    fields["idle_s"] = 300.0
+                    locked = start + float(fields["duration_s"]) - 300
+                    idle = {"duration_s": 300.0, "open": 0}
+                    pts.append(Point(TERMINAL_SESSION, {**tags, "seat": "idle"}, idle, int(locked * 1e9)))
+                pts.append(Point(TERMINAL_SESSION, {**tags, "seat": "graphical"}, fields, int(start * 1e9)))
             lines += to_lines(pts)
         else:
             seen = 0
@@ -129,6 +137,12 @@ def write_day(influx: InfluxDB, inv: Inventory, rng: random.Random) -> int:
         flush()
     flush(True)
     return written
+
+
+def cpu_s(server: InfluxServer) -> float:
+    """CPU seconds so far of this process (all threads) and of the InfluxDB server."""
+    t = psutil.Process(server.process.pid).cpu_times()
+    return time.process_time() + t.user + t.system
 
 
 def counties(inv: Inventory) -> list[str]:
@@ -212,9 +226,13 @@ def main() -> None:
             figures["write_s"] = round(time.perf_counter() - t0, 2)
             print(f"wrote {figures['raw_points']} points in {figures['write_s']} s", file=sys.stderr)
             time.sleep(2 if args.quick else 12)  # let InfluxDB snapshot its cache, as by the next morning
-            t0 = time.perf_counter()
+            figures["load_avg_1m"] = round(os.getloadavg()[0], 1)
+            t0, cpu0 = time.perf_counter(), cpu_s(server)
             figures["rollup_rows"] = rollup_usage(influx, inv)
             figures["usage_rollup_s"] = round(time.perf_counter() - t0, 2)
+            # what the roll-up cost in CPU, ours and InfluxDB's: unlike the wall time, it does not grow with
+            # the other work on the machine
+            figures["usage_rollup_cpu_s"] = round(cpu_s(server) - cpu0, 2)
             print(f"usage roll-up: {figures['usage_rollup_s']} s", file=sys.stderr)
             t0 = time.perf_counter()
             replay = raw_replay(influx, inv)

@@ -103,7 +103,8 @@ def build_jobs(inventory: Inventory, collectors: Collectors, regions: Sequence[s
             jobs.append(Job(target, collectors.probes, collectors.probes.interval_of(dev.id)))
     for target, spec in declared_probes(inventory, regions):  # facilities' declared service URLs
         if spec.device in collectors.probes.by_device:
-            jobs.append(Job(target, collectors.probes, spec.interval_s))
+            # Detached: never cut off at a cycle deadline, so never a device_up for this device-less target.
+            jobs.append(Job(target, collectors.probes, spec.interval_s, detached=True))
     return jobs
 
 

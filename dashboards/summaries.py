@@ -94,10 +94,13 @@ def latest_sums(measurement: str, key: str, where: str, fields: tuple[str, ...],
 
 
 def availability(measurement: str, where: str, *by: str, per_bucket: bool = False) -> Figure:
-    """Device availability in % = Σ devices_up ÷ Σ (devices_up + devices_down) over the buckets in the range.
+    """Device availability in scheduled service time, in %: Σ ``device_up_s`` ÷ Σ (``device_scheduled_s`` −
+    ``device_unknown_s``) over the buckets in the range — the API's ``device_weighted.availability`` of the
+    same period (``supervision.availability``), so board and answer agree.
 
-    Devices of unknown state count in neither; a row where nothing is known is left out (InfluxQL
-    divides 0 by 0 as 0, which would read as an outage).  ``per_bucket``: per ``$__interval``.
+    Time with no data counts in neither; a row where nothing is known (no service scheduled: at night, or
+    no data) is left out — InfluxQL divides 0 by 0 as 0, which would read as an outage.
+    ``per_bucket``: per ``$__interval``.
     """
     inner_by = tags(*by)
     if per_bucket:
@@ -105,7 +108,7 @@ def availability(measurement: str, where: str, *by: str, per_bucket: bool = Fals
     outer = f" GROUP BY {tags(*by)}" if by else ""
     return lambda rp, tier: (
         'SELECT "up" / "known" * 100 AS "availability" FROM '
-        '(SELECT sum("devices_up") AS "up", sum("devices_up") + sum("devices_down") AS "known" '
+        '(SELECT sum("device_up_s") AS "up", sum("device_scheduled_s") - sum("device_unknown_s") AS "known" '
         f"FROM {_from(rp, measurement)} WHERE $timeFilter AND {tier} AND {where} GROUP BY {inner_by}) "
         f'WHERE "known" > 0{outer}'
     )

@@ -10,6 +10,9 @@ collector's heartbeats, and ``pdcs alerts`` evaluating the rules every 30 s.
 Syslog too: Debian's rsyslogd on free loopback ports writing the run's store
 (``<workdir>/syslog``) and ``pdcs syslog index`` every 10 s, so the ``syslog``
 counts fill (a message from 127.0.0.1 counts for the first simulated device).
+Usage too: the simulated terminal has a reading-room day of sessions (usage_sim.py) and the
+Wi-Fi controllers a venue's day of clients (wifi_day.py: their recordings' day copies,
+rewritten every minute).
 With ``--inventory PATH`` it runs against real devices instead.
 With ``--provinces N`` (2 to 6) the platform is national: an InfluxDB per province and the national
 summaries store, the simulated devices spread over the provinces (devstack/provinces.py), the shard map
@@ -64,8 +67,11 @@ def up(
     from devstack.rsyslog import start_rsyslog
     from devstack.simulated import write_dev_inventory
     from devstack.snmpd import start_snmpd
-    from devstack.snmpsim import start_snmpsim
+    from devstack.snmpsim import DEFAULT_RECORDINGS, start_snmpsim
     from devstack.usage_sim import CN, write_schedule
+    from devstack.wifi_day import SHAPES as WIFI_SHAPES
+    from devstack.wifi_day import community as wifi_community
+    from devstack.wifi_day import write_day
     from pdcs.settings import Settings
 
     workdir = workdir.resolve()
@@ -74,6 +80,7 @@ def up(
         (workdir / stale).unlink(missing_ok=True)
     stopping: list[object] = []
     schedule: list[str] = []  # the simulated terminal's reader sessions (devstack/usage_sim.py)
+    wifi_recs: list[str] = []  # Wi-Fi recordings served as day copies (devstack/wifi_day.py)
     # SIGTERM (a service manager, `timeout`) stops everything like Ctrl-C, even during start-up.
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     try:
@@ -91,7 +98,10 @@ def up(
             community = secrets.token_hex(8)
             snmpd = start_snmpd(workdir / "snmpd", community=community)
             stopping.append(snmpd)
-            sim = start_snmpsim(workdir / "snmpsim", timeout_s=600)
+            # The Wi-Fi recordings' day copies, rewritten every minute: clients through the day (wifi_day.py).
+            wifi_recs = [r for r in DEFAULT_RECORDINGS if r in WIFI_SHAPES]
+            write_day(workdir / "snmpsim-day", wifi_recs, time.time(), {})
+            sim = start_snmpsim(workdir / "snmpsim", timeout_s=600, extra_dirs=(workdir / "snmpsim-day",))
             stopping.append(sim)
             typer.echo("starting simulated IOS switches for the SSH audits (fake-switches) …")
             ios = start_fake_ios(workdir / "fake_ios", dev_ios_devices(secrets.token_hex(8), secrets.token_hex(8)))
@@ -107,7 +117,14 @@ def up(
             stopping.append(node)
             exporters = {"e_reading_terminal": f"{agent.url}/metrics", "server": f"{node.url}/metrics"}
             inventory = write_dev_inventory(
-                EXAMPLES, workdir / "inventory", snmpd, sim, interval_s=interval, ios=ios, exporters=exporters
+                EXAMPLES,
+                workdir / "inventory",
+                snmpd,
+                sim,
+                interval_s=interval,
+                ios=ios,
+                exporters=exporters,
+                communities={r: wifi_community(r) for r in wifi_recs},
             )
             if provinces > 1:
                 from devstack.provinces import spread_devices
@@ -152,6 +169,17 @@ def up(
         usage_argv = [sys.executable, "-m", "devstack.usage_sim", str(inventory), *schedule]
         usage_roll = Managed("usage-rollup", usage_argv, workdir / "usage-rollup.log", env=env).start()
         stopping.append(usage_roll)  # today's roll-up every 5 minutes, so 服务效能 fills during the day
+        for code in stores.shipped():  # each province ships its summaries to the national store (federation/)
+            ship_argv = [*py, "federation", "ship", "--loop", "--inventory", str(inventory), "--province", code]
+            ship_argv += ["--interval", "15", "--settle", "10", "--spool-dir", str(workdir / f"federation-{code}")]
+            shipper = Managed(f"ship-{code}", ship_argv, workdir / f"federation-{code}.log", env=env).start()
+            stopping.append(shipper)
+            parts.append(shipper)
+        if wifi_recs:  # the simulated controllers' clients through the day
+            wifi_argv = [sys.executable, "-m", "devstack.wifi_day", str(workdir / "snmpsim-day"), *wifi_recs]
+            wifi_day = Managed("wifi-day", wifi_argv, workdir / "wifi-day.log", env=env).start()
+            stopping.append(wifi_day)
+            parts.append(wifi_day)
         if alerta is not None:
             evaluator = Managed(
                 "alerts",
@@ -225,6 +253,10 @@ class _Stores:
 
     def url_of(self, code: str) -> str:
         return self.provinces.get(code, self.default).url
+
+    def shipped(self) -> list[str]:
+        """The provinces whose summaries go to the national store (none on a single store)."""
+        return list(self.provinces) if self.national is not None else []
 
     def env(self) -> dict[str, str]:
         return {"PDCS_INFLUX_SHARDS": str(self.shard_map)} if self.shard_map else {}

@@ -65,7 +65,10 @@ def write_dev_inventory(
     interval_s: float = 15.0,
     ios: FakeIosServer | None = None,
     exporters: dict[str, str] | None = None,
+    communities: dict[str, str] | None = None,
 ) -> Path:
+    """``communities``: recordings served under another community (the Wi-Fi day copies of
+    ``devstack/wifi_day.py``: ``day/<recording>``); the others under their own path."""
     if dest.exists():
         shutil.rmtree(dest)
     dest.mkdir(parents=True)
@@ -134,7 +137,7 @@ def write_dev_inventory(
             continue
         n = counters[fac_kind] = counters.get(fac_kind, -1) + 1
         key = rec.rsplit("/", 1)[1]
-        secret_values[key] = rec  # snmpsim's community is the recording's path
+        secret_values[key] = (communities or {}).get(rec, rec)  # snmpsim's community is the recording's path
         profiles.append(
             {
                 "name": f"sim-{key}",

@@ -133,11 +133,17 @@ def start_snmpsim(
     port: int | None = None,
     timeout_s: float = 120.0,
     keep: tuple[str, ...] | None = None,
+    extra_dirs: tuple[Path, ...] = (),
+    ready_community: str = "",
 ) -> SnmpsimServer:
     """Start snmpsim; ``extra_data`` adds hand-written recordings (community -> snmprec text).
 
     ``keep`` serves trimmed copies (only those OID subtrees plus system and
     interfaces), in their own data folder so full and trimmed copies never mix.
+    ``extra_dirs``: more data folders (a recording's community is its path under its folder), e.g. the
+    day copies ``devstack/wifi_day.py`` rewrites; their recordings must be there before the start.
+    ``ready_community``: the community asked for sysUpTime to see snmpsim ready (default: the first
+    recording's).
     """
     base.mkdir(parents=True, exist_ok=True)
     if data_dir is None:
@@ -157,6 +163,7 @@ def start_snmpsim(
     argv = [
         str(responder),
         f"--data-dir={data_dir}",
+        *(f"--data-dir={d}" for d in extra_dirs),
         f"--cache-dir={index_dir}",
         f"--agent-udpv4-endpoint=127.0.0.1:{port}",
         f"--v3-user={v3_user}",
@@ -166,7 +173,7 @@ def start_snmpsim(
         "--v3-priv-proto=AES",
     ]
     proc = Managed("snmpsim", argv, base / "snmpsim.log", env={"SNMPSIM_ALLOW_ROOT": "true"}).start()
-    first = (tuple(recordings) or tuple((extra_data or {}).keys()))[0]
+    first = ready_community or (tuple(recordings) or tuple((extra_data or {}).keys()))[0]
     server = SnmpsimServer("127.0.0.1", port, data_dir, tuple(recordings), v3_user, v3_auth_key, v3_priv_key, proc)
     proc.wait_ready(lambda: udp_answers("127.0.0.1", port, _v2c_get_sysuptime(first.encode())), timeout_s)
     return server

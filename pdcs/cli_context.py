@@ -31,7 +31,8 @@ def load_inventory_or_exit(path: Path, lang: str = "zh", exit_code: int = 1) -> 
 
 
 def make_settings(inventory: Path | None, influx_url: str | None, influx_db: str | None) -> Settings:
-    """Settings with the command's options over the PDCS_* environment (and ``var/dev/env``)."""
+    """Settings with the command's options over the PDCS_* environment (and ``var/dev/env``); an explicit
+    --influx-url/--influx-db means that one store, not the shard map's (PDCS_INFLUX_SHARDS)."""
     from pdcs.settings import Settings
 
     overrides: dict[str, object] = {}
@@ -41,6 +42,8 @@ def make_settings(inventory: Path | None, influx_url: str | None, influx_db: str
         overrides["influx_url"] = influx_url
     if influx_db:
         overrides["influx_db"] = influx_db
+    if influx_url or influx_db:  # one store named on the command line: not the shard map's stores
+        overrides["influx_shards"] = None
     return Settings(**overrides)  # type: ignore[arg-type]
 
 

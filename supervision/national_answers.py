@@ -7,6 +7,9 @@ a county and below from raw polls and roll-ups):
 * a period of whole days (Beijing midnights) whose every day has roll-up rows in the national store
   reads the provinces' ``facility_daily`` rows copied there unchanged (RP ``rollup``) — the same figures,
   outage counts and byte totals the province's own roll-up answer gives (``source: rollup``);
+* the region summary's ``latest`` (``/regions/{0|province}``): the latest 5-minute summary of each
+  province (county) in the last hour, summed — devices up and down, facilities serving, clients, failed
+  checks, uplink totals now, the figures the national and province boards show;
 * any other period (the last 24 hours, today so far, a day without roll-ups yet) reads the summaries
   (``federation.read``: the 5-minute tier up to 7 days, the hourly tier beyond) — seconds of scheduled
   service time summed over the buckets, so the figures equal the raw answer to the second
@@ -18,11 +21,21 @@ shipped bucket, so the answer is short by its missing time rather than wrong.
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from federation.read import Level, Totals, federation_status, national_totals, tier
-from federation.schema import BUCKET_MS, COUNTY_SUMMARY, HOUR_MS, PROVINCE_SUMMARY, SUMMARY_RP
+from federation.schema import (
+    BUCKET_MS,
+    COUNTY_SUMMARY,
+    FLOAT_LEVELS,
+    HOUR_MS,
+    INT_LEVELS,
+    PROVINCE_SUMMARY,
+    SUMMARY_RP,
+)
 from inventory.models import Inventory
 from pdcs.storage import InfluxDB
 from supervision import availability as av
@@ -114,14 +127,20 @@ def _rollup_figures(
     return total, devices, dict(children)
 
 
+def _totals(
+    national: InfluxDB, inventory: Inventory, code: str, period: Period, now_ms: int | None
+) -> dict[str, Totals]:
+    """The summaries' totals of the nation's provinces or a province's counties in the caller's view."""
+    level: Level = "province" if not code else "county"
+    totals = national_totals(national, period, level, now_ms=now_ms)
+    return {k: t for k, t in totals.items() if _visible(inventory, code, k)}
+
+
 def _summary_figures(
     national: InfluxDB, inventory: Inventory, code: str, period: Period, now_ms: int | None
 ) -> tuple[av.Figures, av.Figures, dict[str, av.Figures]]:
     """The period's figures from the summaries: the provinces' (nation) or the province's counties'."""
-    level: Level = "province" if not code else "county"
-    totals = {
-        k: t for k, t in national_totals(national, period, level, now_ms=now_ms).items() if _visible(inventory, code, k)
-    }
+    totals = _totals(national, inventory, code, period, now_ms)
     total, devices = av.Figures(), av.Figures()
     children: dict[str, av.Figures] = defaultdict(av.Figures)
     for key, t in totals.items():
@@ -240,4 +259,45 @@ def region_bandwidth(
         "data": children,
         "count": len(children),
         "federation": fed,
+    }
+
+
+LATEST_WINDOW = timedelta(hours=1)  # a province silent for longer has no latest figures (and is late)
+
+
+def _iso_ms(ms: int | None) -> str | None:
+    return datetime.fromtimestamp(ms / 1000, UTC).astimezone(BEIJING).isoformat() if ms is not None else None
+
+
+def _levels(totals: list[Totals]) -> dict[str, Any]:
+    """The levels of the latest buckets summed (ints as ints); a level no region reported is null."""
+    out: dict[str, Any] = {}
+    for name in INT_LEVELS + FLOAT_LEVELS:
+        values = [t.levels[name] for t in totals if name in t.levels]
+        total = sum(values) if values else None
+        out[name] = round(total) if total is not None and name in INT_LEVELS else total
+    stamps = [t.latest_ms for t in totals if t.latest_ms is not None]
+    out["as_of"] = _iso_ms(min(stamps)) if stamps else None
+    return out
+
+
+def region_latest(national: InfluxDB, inventory: Inventory, code: str, now_ms: int | None = None) -> dict[str, Any]:
+    """The nation's or a province's state now: each province's (county's) latest 5-minute summary in the
+    last hour, summed, with the children (provinces or cities) and the late provinces.
+
+    ``as_of`` is the oldest of the latest buckets summed: every figure is at least that recent.
+    """
+    now = time.time_ns() // 1_000_000 if now_ms is None else now_ms
+    end = datetime.fromtimestamp(now / 1000, UTC)
+    period = Period(end - LATEST_WINDOW, end)
+    totals = _totals(national, inventory, code, period, now)
+    by_child: dict[str, list[Totals]] = defaultdict(list)
+    for key, t in totals.items():
+        by_child[_child(code, key)].append(t)
+    names = _region_names(inventory, sorted(by_child))
+    return {
+        "source": "summary",
+        **_levels(list(totals.values())),
+        "data": [{"code": c, "name": names[c], **_levels(ts)} for c, ts in sorted(by_child.items())],
+        "federation": federation(national, inventory, now),
     }

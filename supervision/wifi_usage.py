@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from inventory.models import DeviceKind, Facility, Inventory
@@ -51,38 +52,47 @@ def _raw_query(measurement: str, fields: str, where: str, period: Period, extra:
 
 
 def _replay(values: list[list[Any]], device: str, acc: _Acc, up: set[int], answered_is_up: bool) -> None:
-    """One device-total series' rows (time, clients, distinct, aps_up; in time order) into 5-minute buckets.
+    """One device-total series' rows (time, clients; in time order) into 5-minute buckets.
 
     ``answered_is_up``: the device is an AP polled directly, up in every bucket it
-    answered in.  A plain loop over the rows: this is the roll-up's hot path
-    (hundreds of thousands of rows a county-day).
+    answered in.  A plain loop over the rows with the bucket's figures in local
+    variables, folded into the facility's accumulator once per device: this is
+    the roll-up's hot path (hundreds of thousands of rows a county-day).
     """
+    peak = acc.peak
+    client_s = 0.0
+    polls = buckets = 0
     cur = -1
     top: float | None = None
     total, n = 0.0, 0
-    dist: float | None = None
-    any_up = False
-    for t, clients, distinct, aps_up in values:
+    for t, clients in values:
         b = t - t % BUCKET_MS
         if b != cur:
             if cur >= 0:
-                acc.add(device, cur, top, total / n if n else None, dist, n)
-                if any_up:
+                buckets += 1
+                if top is not None:
+                    peak[cur] += top
+                    client_s += total / n
+                    polls += n
+                if answered_is_up:
                     up.add(cur)
-            cur, top, total, n, dist, any_up = b, None, 0.0, 0, None, answered_is_up
+            cur, top, total, n = b, None, 0.0, 0
         if clients is not None:
             if top is None or clients > top:
                 top = clients
             total += clients
             n += 1
-        if distinct is not None and (dist is None or distinct > dist):
-            dist = distinct
-        if aps_up:
-            any_up = True
     if cur >= 0:
-        acc.add(device, cur, top, total / n if n else None, dist, n)
-        if any_up:
+        buckets += 1
+        if top is not None:
+            peak[cur] += top
+            client_s += total / n
+            polls += n
+        if answered_is_up:
             up.add(cur)
+    acc.client_s += client_s * BUCKET_MS / 1000
+    p, k = acc.polls[device]
+    acc.polls[device] = (p + polls, k + buckets)
 
 
 class _Acc:
@@ -94,17 +104,9 @@ class _Acc:
         self.distinct: dict[str, int] = {}
         self.polls: dict[str, tuple[int, int]] = defaultdict(lambda: (0, 0))  # device → (polls, buckets)
 
-    def add(
-        self, device: str, t: int, peak: float | None, mean: float | None, distinct: float | None, polls: int = 0
-    ) -> None:
-        if peak is not None:
-            self.peak[t] += peak
-        if mean is not None:
-            self.client_s += mean * BUCKET_MS / 1000
+    def add_distinct(self, device: str, distinct: float | None) -> None:
         if distinct is not None:
             self.distinct[device] = max(self.distinct.get(device, 0), int(distinct))
-        n, b = self.polls[device]
-        self.polls[device] = (n + polls, b + 1)
 
     def seconds_per_poll(self, device: str) -> float | None:
         """Bucket length ÷ polls per bucket of a device (its effective poll interval), from its totals."""
@@ -136,20 +138,20 @@ def facility_wifi(
     per_ssid: dict[tuple[str, str], _Acc] = defaultdict(_Acc)
     up_buckets: dict[str, set[int]] = defaultdict(set)
     # Device totals as raw points, bucketed here (InfluxDB 1.x's GROUP BY time() costs as much and
-    # answers far more rows); per SSID only a sum per series is needed, so InfluxDB sums.
+    # answers far more rows) — only the fields that need buckets; the day's distinct count is a maximum
+    # per device and per SSID only a sum per series is needed, so InfluxDB aggregates those.  The three
+    # queries are independent: the two small ones run beside the large one (InfluxDB answers them on the
+    # other core while this one is parsed and bucketed).
     plain = " AND \"ap\" = '' AND \"radio\" = ''"
-    q = _raw_query(
-        WIRELESS, '"clients", "distinct_clients", "aps_up"', where, period, plain + " AND \"ssid\" = ''", '"device"'
+    totals_q = _raw_query(WIRELESS, '"clients"', where, period, plain + " AND \"ssid\" = ''", '"device"')
+    # a controller is up in a bucket where it reported an AP up: only those rows, not a column of nulls for every AP
+    aps_up_q = _raw_query(
+        WIRELESS, '"aps_up"', where, period, plain + ' AND "ssid" = \'\' AND "aps_up" > 0', '"device"'
     )
-    seen: set[str] = set()
-    for s in influx.query(q, params=params):
-        dev = inventory.devices.get(s.tags.get("device", ""))
-        if dev is None or dev.facility not in wanted:
-            continue
-        seen.add(dev.id)
-        is_ap = dev.kind == DeviceKind.WIRELESS_AP
-        _replay(s.values, dev.id, totals[dev.facility], up_buckets[dev.facility], is_ap)
-    q = _raw_query(
+    distinct_q = _raw_query(
+        WIRELESS, 'max("distinct_clients") AS dist', where, period, plain + " AND \"ssid\" = ''", '"device"'
+    )
+    ssid_q = _raw_query(
         WIRELESS,
         'sum("clients") AS clients, max("distinct_clients") AS dist',
         where,
@@ -157,7 +159,29 @@ def facility_wifi(
         plain + " AND \"ssid\" != ''",
         '"device", "ssid"',
     )
-    for s in influx.query(q, params=params):
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        distinct_f = pool.submit(influx.query, distinct_q, params=params)
+        ssid_f = pool.submit(influx.query, ssid_q, params=params)
+        aps_up_f = pool.submit(influx.query, aps_up_q, params=params)
+        seen: set[str] = set()
+        for s in influx.query(totals_q, params=params):
+            dev = inventory.devices.get(s.tags.get("device", ""))
+            if dev is None or dev.facility not in wanted:
+                continue
+            seen.add(dev.id)
+            is_ap = dev.kind == DeviceKind.WIRELESS_AP
+            _replay(s.values, dev.id, totals[dev.facility], up_buckets[dev.facility], is_ap)
+        distinct_rows, ssid_rows, aps_up_rows = distinct_f.result(), ssid_f.result(), aps_up_f.result()
+    for s in aps_up_rows:
+        dev = inventory.devices.get(s.tags.get("device", ""))
+        if dev is not None and dev.facility in wanted:
+            up_buckets[dev.facility].update(int(t) - int(t) % BUCKET_MS for t, _ in s.values)
+    for s in distinct_rows:
+        dev = inventory.devices.get(s.tags.get("device", ""))
+        if dev is not None and dev.facility in wanted:
+            for _, dist in s.values:
+                totals[dev.facility].add_distinct(dev.id, dist)
+    for s in ssid_rows:
         dev = inventory.devices.get(s.tags.get("device", ""))
         if dev is None or dev.facility not in wanted:
             continue
@@ -165,8 +189,7 @@ def facility_wifi(
         for _, clients, dist in s.values:
             step = totals[dev.facility].seconds_per_poll(dev.id) if dev.facility in totals else None
             acc.client_s += (clients or 0) * (step if step is not None else BUCKET_MS / 1000)
-            if dist is not None:
-                acc.distinct[dev.id] = max(acc.distinct.get(dev.id, 0), int(dist))
+            acc.add_distinct(dev.id, dist)
     # APs polled directly are up where they answered with clients; read device_up only for those that did not
     silent = [
         d

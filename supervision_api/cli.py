@@ -7,7 +7,14 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from pdcs.cli_context import INFLUX_DB_OPT, INFLUX_URL_OPT, INVENTORY_OPT, load_inventory_or_exit, open_context
+from pdcs.cli_context import (
+    INFLUX_DB_OPT,
+    INFLUX_URL_OPT,
+    INVENTORY_OPT,
+    load_inventory_or_exit,
+    open_context,
+    shards_or_exit,
+)
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -35,7 +42,9 @@ def api(
     certfile = str(settings.tls_certfile) if both else None
     keyfile = str(settings.tls_keyfile) if both else None
     _upgrade_database_or_exit(settings)
-    typer.echo(f"pdcs api: {len(inv.devices)} devices, InfluxDB {settings.influx_url}, http://{host}:{port}/docs")
+    with shards_or_exit(settings) as shards:  # a bad PDCS_INFLUX_SHARDS stops here, every problem named
+        where = f"{len(shards.stores())} InfluxDB stores" if not shards.is_single else f"InfluxDB {settings.influx_url}"
+    typer.echo(f"pdcs api: {len(inv.devices)} devices, {where}, http://{host}:{port}/docs")
     if workers == 1:
         uvicorn.run(
             app_from_settings(settings, inv),
@@ -55,6 +64,10 @@ def api(
             "PDCS_INFLUX_DB": settings.influx_db,
         }
     )
+    if settings.influx_shards is None:  # --influx-url/--influx-db: that one store in the workers too
+        os.environ.pop("PDCS_INFLUX_SHARDS", None)
+    else:
+        os.environ["PDCS_INFLUX_SHARDS"] = str(settings.influx_shards)
     uvicorn.run(
         "supervision_api.cli:app_from_env",
         ssl_certfile=certfile,

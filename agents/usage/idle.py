@@ -86,7 +86,8 @@ def logind_sessions(run: Runner = run_command) -> dict[str, LogindIdle]:
 
 @dataclass
 class _Watch:
-    known: bool
+    known: bool  # watched from early enough
+    confirmed: bool = False  # the source has shown it tracks this session (always, for a tty)
     closed: list[tuple[float, float]] = field(default_factory=list)
     since: float | None = None  # the open stretch's start
     seen: float = 0.0  # the last sight of it still idle
@@ -100,12 +101,26 @@ class IdleTracker:
     _watch: dict[Hashable, _Watch] = field(default_factory=dict)
 
     def observe(
-        self, key: Hashable, start: float, now: float, last_input: float | None, idle: bool | None = None
+        self,
+        key: Hashable,
+        start: float,
+        now: float,
+        last_input: float | None,
+        idle: bool | None = None,
+        confirmed: bool = True,
     ) -> None:
-        """One sight of an open session: its last input (None: not known) and, from logind, its idle verdict."""
+        """One sight of an open session: its last input (None: not known) and, from logind, its idle verdict.
+
+        ``confirmed``: the source shows it tracks the session.  logind answers
+        ``IdleHint=no``, ``IdleSinceHint=0`` both for a session that has not
+        been idle yet and for one whose desktop never reports idleness (some
+        Wayland compositors); only a non-zero ``IdleSinceHint`` seen once tells
+        them apart, and until then the session's idle time is not known.
+        """
         w = self._watch.get(key)
         if w is None:
             w = self._watch[key] = _Watch(known=now - start <= self.idle_after_s)
+        w.confirmed = w.confirmed or confirmed
         if last_input is None or not (idle if idle is not None else now - last_input >= self.idle_after_s):
             self._close(w, None)
             return
@@ -128,7 +143,7 @@ class IdleTracker:
 
         ``end``: the session's log-off, which closes an open stretch at the last sight of it."""
         w = self._watch.get(key)
-        if w is None or not w.known:
+        if w is None or not w.known or not w.confirmed:
             return None
         if end is not None:
             self._close(w, end)

@@ -143,7 +143,7 @@ def linux_sessions(
             if s.end is None:
                 hint = hints.get(line) if line.startswith(":") else None
                 if hint is not None:
-                    idle.observe(key, s.start, now, hint.since, hint.idle)
+                    idle.observe(key, s.start, now, hint.since, hint.idle, confirmed=hint.since is not None)
                 else:
                     t = last_input(line)
                     if t is not None:

@@ -1,4 +1,9 @@
-"""Windows sessions from the event logs, as ``wevtutil qe … /f:text`` prints them (English or Chinese).
+"""Windows sessions from the event logs: ``wevtutil qe … /f:xml`` (what the agent runs) or ``/f:text``.
+
+The agent reads the events as XML: element and ``Data Name`` names are the
+same on every display language, so a Chinese Windows needs no label table
+(``parse_xml_events``).  ``parse_events`` reads the ``/f:text`` rendering
+(English or Chinese labels) that an engineer may save from a terminal.
 
 Security log (auditing of logon/logoff is on by default; 4800/4801 need
 "Audit Other Logon/Logoff Events"):
@@ -33,6 +38,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime, tzinfo
 from typing import NamedTuple
+from xml.etree import ElementTree
 
 from agents.checks.base import CommandMissing, Runner, run_command
 from agents.usage.idle import Stretch
@@ -68,6 +74,17 @@ SECURITY_QUERY = (
 )
 LSM_LOG = "Microsoft-Windows-TerminalServices-LocalSessionManager/Operational"
 LSM_QUERY = "*[System[(EventID=21 or EventID=23 or EventID=24 or EventID=25)]]"
+# the event schema's names (EventData Data/@Name, UserData EventXML children) → the fields read below
+_XML_FIELDS = {
+    "TargetLogonId": "logon_id",
+    "TargetLinkedLogonId": "linked",
+    "LogonType": "logon_type",
+    "TargetDomainName": "domain",
+    "SessionId": "session",
+    "SessionID": "session",
+    "Address": "address",
+}
+_NS = "{http://schemas.microsoft.com/win/2004/08/events/event}"
 
 
 class Event(NamedTuple):
@@ -117,6 +134,35 @@ def parse_events(text: str, tz: tzinfo) -> Iterator[Event]:
     ev = done()
     if ev is not None:
         yield ev
+
+
+def parse_xml_events(text: str) -> Iterator[Event]:
+    """Events of ``wevtutil qe /f:xml`` output (``<Event>`` elements one after another, no root element).
+
+    Times are the events' ``SystemTime`` (UTC).  An event without an id or a
+    time is skipped; output that is not XML raises ``ValueError``.
+    """
+    body = re.sub(r"<\?xml[^>]*\?>", "", text)
+    try:
+        root = ElementTree.fromstring(f"<Events>{body}</Events>")
+    except ElementTree.ParseError as exc:
+        raise ValueError(f"wevtutil XML: {exc}") from exc
+    for el in root:
+        eid = (el.findtext(f"{_NS}System/{_NS}EventID") or "").strip()
+        created = el.find(f"{_NS}System/{_NS}TimeCreated")
+        when = created.get("SystemTime", "") if created is not None else ""
+        if not eid.isdigit() or not when:
+            continue
+        fields: dict[str, list[str]] = {}
+        for data in el.iterfind(f"{_NS}EventData/{_NS}Data"):
+            key = _XML_FIELDS.get(data.get("Name", ""))
+            if key:
+                fields[key] = [(data.text or "").strip()]
+        for item in el.iterfind(f"{_NS}UserData/*/*"):  # LocalSessionManager: <EventXML xmlns="Event_NS">
+            key = _XML_FIELDS.get(item.tag.rsplit("}", 1)[-1])
+            if key:
+                fields[key] = [(item.text or "").strip()]
+        yield Event(int(eid), _when(when, UTC), fields)
 
 
 def security_sessions(events: Sequence[Event]) -> list[Session]:
@@ -181,20 +227,18 @@ def rdp_sessions(events: Sequence[Event]) -> list[Session]:
     return sorted(out, key=lambda s: s.start)
 
 
-def windows_sessions(
-    run: Runner = run_command, tz: tzinfo | None = None, max_events: int = 5000
-) -> Callable[[float], list[Session]]:
+def windows_sessions(run: Runner = run_command, max_events: int = 5000) -> Callable[[float], list[Session]]:
     """A session source running ``wevtutil`` on the Security log (else the RDP session log)."""
 
     def query(log: str, q: str) -> list[Event]:
-        argv = ["wevtutil", "qe", log, f"/q:{q}", "/f:text", "/rd:true", f"/c:{max_events}"]
+        argv = ["wevtutil", "qe", log, f"/q:{q}", "/f:xml", "/rd:true", f"/c:{max_events}"]
         try:
             res = run(argv, 60.0)
         except CommandMissing:
             return []
         if res.rc != 0:
             raise RuntimeError(f"wevtutil {log}: {(res.stderr or res.stdout).strip()[:200]}")
-        return list(parse_events(res.stdout, tz or datetime.now().astimezone().tzinfo or UTC))
+        return list(parse_xml_events(res.stdout))
 
     def source(now: float) -> list[Session]:
         found = security_sessions(query("Security", SECURITY_QUERY))

@@ -46,8 +46,8 @@ def build(names: Names) -> db.Dashboard:
 
     by_province = table_panel(
         "各省设备在线率",
-        "各省设备在所选时间范围内的在线率（各汇总时段在线设备数之和 ÷ 在线与离线设备数之和，状态未知的不计）、"
-        "设备数，以及各省最近上报的汇总截至何时、已延迟多少分钟（红色为迟报）。",
+        "各省设备在所选时间范围内的在线率（开放服务时间内在线时长 ÷ 有数据的服务时长，"
+        "与监管接口的设备加权在线率一致）、设备数，以及各省最近上报的汇总截至何时、已延迟多少分钟（红色为迟报）。",
         *sm.tiered(
             sm.availability(M, where, "province"), columns=("availability",), group_by=("province",), table=True
         ),
@@ -71,7 +71,7 @@ def build(names: Names) -> db.Dashboard:
 
     trend = timeseries_panel(
         "在线率趋势",
-        "各省设备在线率随时间的变化（按汇总时段）。",
+        "各省设备在开放服务时间内的在线率随时间的变化（按汇总时段；无服务时间的时段不画）。",
         *sm.tiered(
             sm.availability(M, where, "province", per_bucket=True),
             columns=("availability",),

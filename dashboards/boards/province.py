@@ -45,7 +45,7 @@ def build(names: Names) -> db.Dashboard:
 
     counties = table_panel(
         "各县（区）设备在线率",
-        "各县（区）设备在所选时间范围内的在线率（各汇总时段在线设备数之和 ÷ 在线与离线设备数之和，状态未知的不计）、"
+        "各县（区）设备在所选时间范围内的在线率（开放服务时间内在线时长 ÷ 有数据的服务时长）、"
         "设备数与未通过的安全检查数（最近一个汇总时段）。",
         *sm.tiered(
             sm.availability(M, where, "city", "county"),
@@ -76,7 +76,7 @@ def build(names: Names) -> db.Dashboard:
 
     trend = timeseries_panel(
         "各市在线率趋势",
-        "各市设备在线率随时间的变化（按汇总时段）。",
+        "各市设备在开放服务时间内的在线率随时间的变化（按汇总时段；无服务时间的时段不画）。",
         *sm.tiered(
             sm.availability(M, where, "city", per_bucket=True),
             columns=("availability",),

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query
 from inventory.labels import device_kind_label, facility_kind_label
 from inventory.models import FACILITY_KIND_ZH, Inventory, region_level
 from pdcs.i18n import Lang
+from pdcs.storage import InfluxDB
 from supervision import answers, national_answers, planned
 from supervision.answers import region_name
 from supervision.national_answers import reads_national
@@ -100,18 +101,31 @@ def region_summary(inventory: Inventory, region: RegionRef, lang: Lang) -> dict[
     }
 
 
-@router.get("", response_model=RegionSummary, summary="The nation: provinces with facility and device counts")
-def nation(inventory: InventoryDep, lang: LangDep) -> dict[str, Any]:
-    return region_summary(inventory, RegionRef(""), lang)
+def with_latest(body: dict[str, Any], national: InfluxDB | None, inventory: Inventory, code: str) -> dict[str, Any]:
+    """The nation and a province with a national store: add their latest 5-minute summaries (``latest``)."""
+    if national is not None and reads_national(national, code):
+        body["latest"] = national_answers.region_latest(national, inventory, code)
+    return body
+
+
+@router.get(
+    "",
+    response_model=RegionSummary,
+    response_model_exclude_unset=True,
+    summary="The nation: provinces with facility and device counts (and the latest summaries)",
+)
+def nation(inventory: InventoryDep, lang: LangDep, national: NationalDep) -> dict[str, Any]:
+    return with_latest(region_summary(inventory, RegionRef(""), lang), national, inventory, "")
 
 
 @router.get(
     "/{code}",
     response_model=RegionSummary,
-    summary="A region (0 = nation): children with facility and device counts by kind",
+    response_model_exclude_unset=True,
+    summary="A region (0 = nation): children with facility and device counts by kind (and the latest summaries)",
 )
-def region(region: RegionDep, inventory: InventoryDep, lang: LangDep) -> dict[str, Any]:
-    return region_summary(inventory, region, lang)
+def region(region: RegionDep, inventory: InventoryDep, lang: LangDep, national: NationalDep) -> dict[str, Any]:
+    return with_latest(region_summary(inventory, region, lang), national, inventory, region.code)
 
 
 @router.get(

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
+from federation.read import FederationState, ProvinceLag
 from supervision_api.schemas.common import Answer, PeriodOut
 
 
@@ -114,24 +115,17 @@ class RegionAvailabilityChild(ServiceFigures):
     name: str
 
 
-class ProvinceLagOut(Answer):
+class ProvinceLagOut(ProvinceLag):
     """One province's shipping state as the national store sees it (``federation.read.ProvinceLag``)."""
 
-    province: str
-    through: str | None = Field(description="end of the last complete 5-minute bucket received; null: never")
-    shipped_at: str | None = Field(description="when the province queued that status")
-    behind_s: float | None = Field(description="now − through, seconds; null when never received")
-    late: bool
-    late_since: str | None = Field(description="late: the national figures lack this province from here on")
+    model_config = ConfigDict(extra="forbid")
 
 
-class FederationOut(Answer):
-    """Which provinces are late (answers read from the national store only)."""
+class FederationOut(FederationState):
+    """Which provinces are late (answers read from the national store only; ``federation.read``)."""
 
-    now: str
-    late_after_s: float
-    provinces: list[ProvinceLagOut]
-    late: list[str] = Field(description="the late provinces: their figures stop at their last shipped bucket")
+    model_config = ConfigDict(extra="forbid")
+    provinces: list[ProvinceLagOut]  # type: ignore[assignment]
 
 
 class RegionAvailability(ServiceFigures):

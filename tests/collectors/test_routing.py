@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import time
 import uuid
 from collections.abc import Iterator
@@ -12,11 +13,14 @@ import pytest
 from collectors.scheduler import CycleStats
 from collectors.service import CollectorService, ServiceConfig
 from devstack.influxdb import InfluxServer, start_influxdb
+from devstack.snmpd import SnmpdServer
 from inventory.models import Inventory
 from pdcs.points import DEVICE_UP, Point
 from pdcs.settings import RETENTION_POLICIES
 from pdcs.storage import InfluxDB, InfluxUnavailable
-from pdcs.storage.shards import ShardMap
+from pdcs.storage.shards import ShardMap, write_shard_map
+from tests.collectors.inventory_files import secret_env, write_inventory
+from tests.support.cli import pdcs_argv, pdcs_env
 from tests.support.figures import build_inventory
 
 
@@ -151,3 +155,26 @@ def test_commands_without_a_spool_write_each_point_to_its_store(two_servers: tup
     sc, yn = shards.for_region("51"), shards.for_region("53")
     assert _count(sc, "SELECT count(up) FROM device_up") == 34 and _count(yn, "SELECT count(up) FROM device_up") == 3
     shards.close()
+
+
+def test_pdcs_collect_reads_the_shard_map(tmp_path: Path, snmpd: SnmpdServer, influx_server: InfluxServer) -> None:
+    """`pdcs collect --once` with PDCS_INFLUX_SHARDS: Sichuan's polls in Sichuan's store, not the default."""
+    inv = write_inventory(tmp_path / "inv", snmpd)
+    default, sichuan = (_store(influx_server, f"m_{uuid.uuid4().hex[:10]}") for _ in range(2))
+    path = write_shard_map(
+        tmp_path / "shards.yaml", (default.url, default.database), {"51": (sichuan.url, sichuan.database)}
+    )
+    argv = pdcs_argv("collect", "--inventory", str(inv), "--once", "--spool-dir", str(tmp_path / "spool"))
+    env = pdcs_env(**secret_env(snmpd), PDCS_INFLUX_SHARDS=str(path))
+    res = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=60)
+    assert res.returncode == 1 and "3 ok, 1 failed" in res.stdout, res.stderr  # one device is dead
+    assert _count(sichuan, "SELECT count(up) FROM device_up") == 4
+    assert default.query("SELECT * FROM device_up") == []  # the database exists (ensure_schema), empty
+    assert _count(default, "SELECT count(cycle_s) FROM collector") == 1  # liveness: every store it touches
+    assert sorted(p.name for p in (tmp_path / "spool").glob("*.sqlite")) == [
+        f"pdcs-collector.127_0_0_1_{influx_server.http_port}_{sichuan.database}.sqlite",
+        "pdcs-collector.sqlite",
+    ]
+    path.write_text('default: {url: http://127.0.0.1:1}\nprovinces:\n  "51": {url: http://x:1, password: plain}\n')
+    bad = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and f"{path}:3: provinces.51.password: secrets must not be written" in bad.stderr

@@ -22,6 +22,7 @@ from dashboards.templating import TimeRange, calculate_interval, duration_ms
 from dashboards.verify import TargetResult, has_values, resolve_variables, run_targets
 from devstack.influxdb import InfluxServer
 from pdcs.storage import InfluxDB
+from tests.dashboards.conftest import Week
 
 BOARDS = {b.uid: b for b in build_all()}
 DAY_MS = 86_400_000
@@ -46,7 +47,15 @@ def county_values(i: int, county: str, long: bool) -> dict[str, float]:
     up = n - 2 - (i % 3) - (3 if long else 0)
     unknown = 1 if i % 5 == 0 else 0
     failed = (i + n) % 4 + (2 if long else 0)
+    # Seconds of scheduled service time: none in 4 hours of each day (closed: nothing known, no figure).
+    step = 3600 if long else 300
+    closed = (i if long else i // 12) % 24 < 4
+    scheduled = 0.0 if closed else float(step * n)
+    no_data = 0.0 if closed else float(step * (i % 2))
     return {
+        "device_scheduled_s": scheduled,
+        "device_up_s": 0.0 if closed else scheduled - no_data - float(step * (2 + i % 3 + (3 if long else 0))),
+        "device_unknown_s": no_data,
         "devices": n,
         "devices_up": up,
         "devices_down": n - up - unknown,
@@ -84,7 +93,7 @@ def summaries(influx_server: InfluxServer) -> Iterator[Summaries]:
                 for k, v in values.items():
                     by_province[province][k] += v
             for province, sums in by_province.items():
-                values = {k: (v if k.startswith("uplink") else int(v)) for k, v in sums.items()}
+                values = {k: (v if k.startswith(("uplink", "device_")) else int(v)) for k, v in sums.items()}
                 points[(rp, sm.PROVINCE_SUMMARY)].append((t, {"province": province}, values))
                 lines.append(line(sm.PROVINCE_SUMMARY, {"province": province}, values, t))
         db.write_lines(lines, retention_policy=rp, precision="ms")
@@ -153,8 +162,8 @@ def availability_by(points: list[Row], key: str) -> dict[str, float]:
     up: dict[str, float] = defaultdict(float)
     known: dict[str, float] = defaultdict(float)
     for _, tags, v in points:
-        up[tags[key]] += v["devices_up"]
-        known[tags[key]] += v["devices_up"] + v["devices_down"]
+        up[tags[key]] += v["device_up_s"]
+        known[tags[key]] += v["device_scheduled_s"] - v["device_unknown_s"]
     return {k: 100 * up[k] / known[k] for k in up if known[k] > 0}
 
 
@@ -239,9 +248,11 @@ def test_national_board_figures_equal_the_summaries(summaries: Summaries, span: 
         up: dict[int, float] = defaultdict(float)
         known: dict[int, float] = defaultdict(float)
         for t, _, v in mine:
-            up[t // interval * interval] += v["devices_up"]
-            known[t // interval * interval] += v["devices_up"] + v["devices_down"]
-        assert {row[0]: row[1] for row in s.values} == pytest.approx({t: 100 * up[t] / known[t] for t in up})
+            up[t // interval * interval] += v["device_up_s"]
+            known[t // interval * interval] += v["device_scheduled_s"] - v["device_unknown_s"]
+        want = {t: 100 * up[t] / known[t] for t in up if known[t] > 0}
+        assert len(want) < len(up)  # closed hours: no figure, not 0 %
+        assert {row[0]: row[1] for row in s.values} == pytest.approx(want)
 
 
 @pytest.mark.parametrize("span", list(RANGES))
@@ -280,3 +291,17 @@ def test_late_provinces_vanish_when_on_time(summaries: Summaries) -> None:
     variables, _ = resolve_variables(built, sources, tr)
     (late,) = [r for r in run_targets(built, sources, variables, tr) if r.panel == "迟报省份"]
     assert late.series == []
+
+
+def test_grafana_check_runs_the_summary_boards_on_the_national_store(summaries: Summaries, week: Week) -> None:
+    """``pdcs grafana check --national-db``: the raw boards on the raw store, the summary boards on the national one."""
+    from tests.dashboards.test_cli import run as grafana
+
+    db = summaries.db
+    done = grafana("check", "--influx-url", week.db.url, "--influx-db", week.db.database, "--national-db", db.database)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "ERROR" not in done.stdout and "SKIP" not in done.stdout
+    assert "ok    pdcs-national / 各省设备在线率 / C" in done.stdout  # 上报状态, whatever the range
+    assert "ok    pdcs-county / 场馆状态 / A" in done.stdout
+    without = grafana("check", "--influx-url", week.db.url, "--influx-db", week.db.database)
+    assert "SKIP  pdcs-national" in without.stdout and without.returncode == 0

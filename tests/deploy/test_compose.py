@@ -82,7 +82,7 @@ def test_every_service_is_there_with_a_pinned_image_and_a_healthcheck() -> None:
     services = resolved()["services"]
     assert set(services) == {
         "influxdb", "grafana", "dashboards", "postgres", "alerta", "snmpsim", "api", "collector", "alerts",
-        "influx-init",
+        "influx-init", "federation",
     }  # fmt: skip
     for name, svc in services.items():
         image = svc.get("image", "")
@@ -152,3 +152,24 @@ def test_influxdb_is_configured_like_the_dev_server() -> None:
     env = resolved()["services"]["influxdb"]["environment"]
     for key, value in HIGH_CARDINALITY.items():
         assert env[f"INFLUXDB_DATA_{key.upper().replace('-', '_')}"] == value.strip('"'), key
+
+
+def test_the_image_holds_every_package_the_pdcs_command_imports() -> None:
+    """deploy/Dockerfile copies, and pyproject.toml installs, each package ``pdcs`` imports (devstack: dev only)."""
+    import ast
+    import fnmatch
+    import tomllib
+
+    tree = ast.parse((REPO / "pdcs" / "cli.py").read_text(encoding="utf-8"))
+    imported = {n.module.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+    packages = {p for p in imported if (REPO / p / "__init__.py").is_file()} - {"devstack"}
+    assert {"pdcs", "federation", "notify", "supervision_api"} <= packages
+    dockerfile = (REPO / "deploy" / "Dockerfile").read_text(encoding="utf-8")
+    copied = set(re.findall(r"^COPY (\w+) \1$", dockerfile, re.M))
+    include = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"]
+    for package in sorted(packages):
+        assert package in copied, f"deploy/Dockerfile does not COPY {package}"
+        assert any(fnmatch.fnmatch(package, pattern) for pattern in include["find"]["include"]), package
+    # the health checks compose runs from the image
+    for script in re.findall(r"/opt/pdcs/(deploy/\w+\.py)", COMPOSE.read_text(encoding="utf-8")):
+        assert (REPO / script).is_file() and Path(script).name in dockerfile, script

@@ -1,13 +1,17 @@
 """``pdcs dev up --provinces 3``: three provincial InfluxDBs and the national one on loopback, the simulated
-devices spread across them, each province's points in its own store only."""
+devices spread across them, each province's points in its own store only, and each province's shipper
+sending its county summaries to the national store."""
 
 from __future__ import annotations
 
 import signal
 import subprocess
+import tempfile
 import threading
 import time
 from pathlib import Path
+
+import pytest
 
 from devstack.procs import free_port
 from devstack.provinces import NATIONAL_DB
@@ -26,8 +30,15 @@ def _polled_provinces(db: InfluxDB) -> dict[str, int]:
     return {s.tags.get("province", ""): int(s.rows()[0]["count"]) for s in series}
 
 
-def test_dev_up_with_three_provinces_routes_each_province_to_its_store(tmp_path: Path) -> None:
-    workdir = tmp_path / "dev"
+@pytest.mark.slow  # waits for the first complete 5-minute summary bucket
+def test_dev_up_with_three_provinces_routes_each_province_to_its_store() -> None:
+    # Not pytest's tmp_path: the run lasts minutes, and other pytest sessions on this machine prune
+    # /tmp/pytest-of-<user>/ (pytest keeps the last three base folders), servers' data with it.
+    with tempfile.TemporaryDirectory(prefix="pdcs-dev-provinces-") as tmp:
+        _run_and_check(Path(tmp) / "dev")
+
+
+def _run_and_check(workdir: Path) -> None:
     port = free_port()
     proc = subprocess.Popen(
         pdcs_argv(*UP, "--workdir", str(workdir), "--api-port", str(port)),
@@ -72,6 +83,24 @@ def test_dev_up_with_three_provinces_routes_each_province_to_its_store(tmp_path:
         # The national store holds summaries only: it has its retention policies and no raw points.
         assert set(national.retention_policies()) >= {"summary", "summary_long", "rollup"}
         assert not national.query("SHOW MEASUREMENTS ON pdcs_national WITH MEASUREMENT = device_up")
+        # Each province's shipper (pdcs federation ship --loop) reports to the national store at once …
+        shipped: set[str] = set()
+        while time.monotonic() < deadline and len(shipped) < 3:
+            status = national.query("SELECT last(through_ms) FROM federation_status GROUP BY province")
+            shipped = {s.tags["province"] for s in status}
+            time.sleep(2)
+        assert shipped == set(PROVINCES)
+        # … and the county summaries follow once the first 5-minute bucket with polls is complete
+        # (at most 5 minutes after the first polls, plus the shippers' settle time and interval).
+        summaries: dict[str, dict[str, int]] = {}
+        deadline = time.monotonic() + 6 * 60
+        while time.monotonic() < deadline and len(summaries) < 3:
+            assert proc.poll() is None, "".join(printed)
+            q = "SELECT last(devices) AS devices, last(devices_up) AS up FROM county_summary GROUP BY county"
+            summaries = {s.tags["county"]: s.rows()[0] for s in national.query(q)}
+            time.sleep(5)
+        assert set(summaries) == {"510121", "440106", "330106"}, summaries
+        assert all(row["devices"] >= row["up"] >= 1 for row in summaries.values()), summaries
     finally:
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=60)

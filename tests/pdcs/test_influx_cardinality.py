@@ -61,7 +61,7 @@ def test_the_national_store_policies(database: InfluxDB, influx_server: InfluxSe
     env = {"PDCS_INFLUX_URL": influx_server.url, "PDCS_INFLUX_DB": database.database}
     done = runner.invoke(app, ["influx", "init", "--national", "--lang", "en"], env=env)
     assert done.exit_code == 0, done.output
-    assert "summary: duration 960h0m0s, shard group duration 168h0m0s" in done.output
+    assert "retention policy summary: duration 960h0m0s, shard group duration 168h0m0s" in done.output
     assert set(database.retention_policies()) == {"autogen", *(rp[0] for rp in NATIONAL_RETENTION_POLICIES)}
     shards = _shard_seconds(database)
     assert (shards["summary"], shards["summary_long"], shards["rollup"]) == (7 * DAY, 30 * DAY, 30 * DAY)
@@ -97,7 +97,8 @@ def test_an_older_database_keeps_its_data_and_gets_the_new_durations(
     rows = [r for s in database.query("SELECT up FROM device_up", epoch="ns") for r in s.rows()]
     assert [r["up"] for r in rows] == [1, 0]
     again = runner.invoke(app, ["influx", "status", "--lang", "en"], env=env)
-    assert "retention policy" not in again.output
+    assert "→" not in again.output
+    assert "retention policy raw: duration 2160h0m0s, shard group duration 168h0m0s" in again.output
 
 
 def test_the_dev_and_test_server_uses_tsi_without_cardinality_limits(

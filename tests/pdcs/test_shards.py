@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from pdcs.settings import Settings
+from pdcs.settings import RETENTION_POLICIES, Settings
+from pdcs.storage import InfluxDB
 from pdcs.storage.shards import ShardMap, ShardMapError, load_shard_map, write_shard_map
 
 MAP = """\
@@ -107,3 +108,38 @@ def test_write_shard_map_round_trips(tmp_path: Path) -> None:
     shards = load_shard_map(path)
     assert shards.for_region("05").url == "http://127.0.0.1:3" and shards.for_region("51").url == "http://127.0.0.1:2"
     assert len(shards.stores()) == 3 and shards.national() is not None
+
+
+def test_an_explicit_influx_url_means_that_one_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pdcs.cli_context import make_settings
+
+    path = write_shard_map(tmp_path / "s.yaml", ("http://127.0.0.1:1", "pdcs"), {"51": ("http://127.0.0.1:2", "pdcs")})
+    monkeypatch.setenv("PDCS_INFLUX_SHARDS", str(path))
+    assert len(make_settings(None, None, None).shards().stores()) == 2
+    [(_, db)] = make_settings(None, "http://127.0.0.1:9", None).shards().stores()
+    assert db.url == "http://127.0.0.1:9"
+
+
+def test_influx_status_and_migrate_go_through_every_store(tmp_path: Path, influx: InfluxDB) -> None:
+    """Two stores on a real InfluxDB: `pdcs influx status|migrate` report each in turn."""
+    from typer.testing import CliRunner
+
+    from pdcs.cli import app
+    from pdcs.storage import layout
+
+    other = InfluxDB(url=influx.url, database=f"{influx.database}_53", retries=0)
+    for db in (influx, other):
+        layout.ensure(db, RETENTION_POLICIES)
+    path = write_shard_map(tmp_path / "s.yaml", (influx.url, influx.database), {"53": (other.url, other.database)})
+    env = {"PDCS_INFLUX_SHARDS": str(path)}
+    status = CliRunner().invoke(app, ["influx", "status", "--lang", "en"], env=env)
+    heads = [line for line in status.output.splitlines() if line.startswith("InfluxDB ")]
+    assert heads == [
+        f"InfluxDB {db.url} {db.database}: layout {layout.SCHEMA_VERSION}; this code writes {layout.SCHEMA_VERSION} "
+        f"and reads {layout.OLDEST_READABLE}-{layout.SCHEMA_VERSION} as they are."
+        for db in (influx, other)
+    ], status.output
+    migrate = CliRunner().invoke(app, ["influx", "migrate", "--lang", "en"], env=env)
+    assert migrate.exit_code == 0 and migrate.output.count(" point(s) rewritten") == 2, migrate.output
+    other.execute(f'DROP DATABASE "{other.database}"')
+    other.close()

@@ -44,7 +44,7 @@ HOUR_MS = 3_600_000
 BUCKET_MS = 300_000
 COUNTIES = {"510121": ("51", "5101"), "510129": ("51", "5101"), "530124": ("53", "5301")}
 SECONDS = ("scheduled_s", "serving_s", "unknown_s", "device_scheduled_s", "device_up_s", "device_unknown_s")
-Row = tuple[int, dict[str, str], dict[str, float]]
+Row = tuple[int, dict[str, str], dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ class National:
     daily: list[dict[str, Any]]  # those rows' fields and tags
 
 
-def county_values(i: int, county: str, long: bool) -> dict[str, float]:
+def county_values(i: int, county: str, long: bool) -> dict[str, Any]:
     """Whole seconds (exact in ms), varying per bucket; the hourly tier differs on purpose."""
     n = int(county[-1]) + 2
     step = 3600 if long else 300
@@ -70,6 +70,12 @@ def county_values(i: int, county: str, long: bool) -> dict[str, float]:
         "device_scheduled_s": 3 * sched,
         "device_up_s": 3 * serving - 15,
         "device_unknown_s": 3 * unknown,
+        "devices": 3 * n,
+        "devices_up": 3 * n - 1 - i % 2,
+        "devices_down": 1,
+        "devices_unknown": i % 2,
+        "facilities_serving": n,
+        "checks_failed": (i + n) % 3,
         "uplink_in_bps": 1000.0 * n + (i % 7) * 10,
         "uplink_out_bps": 400.0 * n + (i % 5) * 10,
     }
@@ -91,7 +97,7 @@ def national(influx_server: InfluxServer) -> Iterator[National]:
         lines = []
         first = (now_ms - span) // step * step
         for i, t in enumerate(range(first, now_ms, step)):
-            provinces: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+            provinces: dict[str, dict[str, Any]] = defaultdict(lambda: defaultdict(int))
             for county, (province, city) in COUNTIES.items():
                 values = county_values(i, county, rp == SUMMARY_LONG_RP)
                 tags = {"province": province, "city": city, "county": county}
@@ -290,3 +296,48 @@ def test_a_county_still_reads_raw_polls(national: National, influx: InfluxDB) ->
             assert "federation" not in a.json()
         county = with_national.get("/regions/510121/availability", params=PERIOD).json()
     assert county["source"] in ("raw", "mixed") and county["outage_count"] > 0
+
+
+def test_the_latest_summaries_in_the_region_summary(national: National, influx: InfluxDB) -> None:
+    """/regions/0 and /regions/51 carry the latest 5-minute summaries summed; a county and a store-less API do not."""
+    inv = build_inventory()
+    last = max(t for t, _, _ in national.points[(SUMMARY_RP, PROVINCE_SUMMARY)])
+    at_last = [r for r in national.points[(SUMMARY_RP, COUNTY_SUMMARY)] if r[0] == last]
+    with _client(inv, influx, national.db) as client, _client(inv, influx, None) as plain:
+        nation = client.get("/regions/0").json()["latest"]
+        sichuan = client.get("/regions/51").json()["latest"]
+        assert "latest" not in client.get("/regions/510121").json()
+        assert "latest" not in plain.get("/regions/0").json()
+    for field in ("devices", "devices_up", "devices_down", "devices_unknown", "facilities_serving", "checks_failed"):
+        assert nation[field] == sum(v[field] for _, _, v in at_last), field
+        assert sichuan[field] == sum(v[field] for _, tags, v in at_last if tags["province"] == "51"), field
+    assert nation["uplink_in_bps"] == pytest.approx(sum(v["uplink_in_bps"] for _, _, v in at_last))
+    assert nation["as_of"] == _iso(last) and nation["source"] == "summary"
+    assert nation["facilities_open"] is None  # not in these summaries: null, never 0
+    assert [c["code"] for c in nation["data"]] == ["51", "53"]
+    assert [c["code"] for c in sichuan["data"]] == ["5101"]
+    assert sichuan["data"][0]["devices_up"] == sichuan["devices_up"]
+    assert nation["federation"]["late"] == ["53"]
+
+
+def test_the_boards_availability_equals_the_answers(national: National, influx: InfluxDB) -> None:
+    """全国总览's 各省设备在线率, as Grafana sends it, equals each province's device-weighted availability."""
+    from dashboards.build import build_all
+    from dashboards.influxql import NATIONAL_DATASOURCE_UID
+    from dashboards.templating import TimeRange
+    from dashboards.verify import resolve_variables, run_targets
+
+    inv = build_inventory()
+    end = national.now_ms - 60_000  # off the bucket grid: Grafana's time <= end and the API's < end agree
+    start = end - 86_400_000
+    (board,) = [b for b in build_all() if b.uid == "pdcs-national"]
+    tr = TimeRange(start, end, end)
+    sources = {NATIONAL_DATASOURCE_UID: national.db}
+    variables, _ = resolve_variables(board, sources, tr)
+    (table,) = [
+        r for r in run_targets(board, sources, variables, tr) if r.panel == "各省设备在线率" and r.ref_id == "A"
+    ]
+    on_board = {s.tags["province"]: s.values[0][s.columns.index("availability")] for s in table.series}
+    with _client(inv, influx, national.db) as client:
+        answers = {p: _get(client, f"/regions/{p}/availability", start, end) for p in ("51", "53")}
+    assert on_board == pytest.approx({p: 100 * a["device_weighted"]["availability"] for p, a in answers.items()})

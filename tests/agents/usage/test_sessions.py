@@ -146,6 +146,12 @@ def test_idle_tracker_counts_to_the_last_sight_and_knows_only_what_it_watched() 
     assert t.stretches("late") is None
     t.observe("gui", 0.0, 100.0, 30.0, idle=True)  # logind: idle since 30 (its own delay, not ours)
     assert t.stretches("gui") == ((30.0, None),)
+    # logind's "IdleHint=no, IdleSinceHint=0": not idle yet, or a desktop that never reports — unknown until
+    # a non-zero IdleSinceHint shows the session is tracked (then the earlier sights were right)
+    t.observe("wayland", 0.0, 60.0, None, idle=False, confirmed=False)
+    assert t.stretches("wayland") is None
+    t.observe("wayland", 0.0, 900.0, 500.0, idle=True, confirmed=True)
+    assert t.stretches("wayland") == ((500.0, None),)
 
 
 LOGINCTL = """Id=2
@@ -297,12 +303,53 @@ def test_windows_source_runs_wevtutil_and_falls_back_to_the_rdp_log() -> None:
         calls.append(list(argv))
         if argv[2] == "Security":
             return CommandResult(0, "", "")  # auditing off: no logon events
-        return CommandResult(0, (DATA / "lsm.zh.txt").read_text(encoding="utf-8"), "")
+        return CommandResult(0, (DATA / "lsm.xml").read_text(encoding="utf-8"), "")
 
-    got = windows.windows_sessions(run, SH)(0)
-    assert len(got) == 3
-    assert calls[0][:3] == ["wevtutil", "qe", "Security"] and "/f:text" in calls[0]
+    got = windows.windows_sessions(run)(0)
+    assert got == [
+        Session("graphical", at("2026-11-30T09:05:00"), at("2026-11-30T09:50:00")),  # console, then disconnected
+        Session("remote", at("2026-11-30T10:00:00"), at("2026-11-30T11:00:00")),  # reconnected over RDP
+        Session("remote", at("2026-11-30T13:00:00"), None),
+    ]
+    assert calls[0][:3] == ["wevtutil", "qe", "Security"] and "/f:xml" in calls[0]
     assert calls[1][2] == windows.LSM_LOG
+
+
+RECORDED = DATA / "recorded" / "ms-learn-security.xml"
+
+
+def utc(text: str) -> float:
+    return datetime.fromisoformat(text).replace(tzinfo=ZoneInfo("UTC")).timestamp()
+
+
+def test_recorded_security_events_from_microsoft_learn() -> None:
+    """The events Microsoft recorded for its auditing reference (tests/agents/data/windows/usage/recorded)."""
+    events = list(windows.parse_xml_events(RECORDED.read_text(encoding="utf-8")))
+    assert [e.id for e in events] == [4634, 4647, 4800, 4801, 4608, 4624]
+    by_id = {e.id: e for e in events}
+    logon = by_id[4624]
+    assert logon.time == pytest.approx(utc("2015-11-12T00:24:35.079785"))
+    assert (logon.first("logon_type"), logon.last("logon_id"), logon.first("linked")) == ("2", "0x8dcdc", "0x0")
+    assert logon.last("domain") == "WIN-GG82ULGC9GO"
+    assert (by_id[4634].last("domain"), by_id[4634].first("logon_type")) == ("Window Manager", "2")  # DWM-1
+    assert by_id[4647].first("logon_id") == "0x29b379"
+    lock, unlock = by_id[4800], by_id[4801]
+    assert (lock.first("logon_id"), lock.first("session"), unlock.first("logon_id")) == ("0x759a9", "3", "0x759a9")
+    assert unlock.time - lock.time == pytest.approx(3.455, abs=0.001)
+    assert by_id[4608].fields == {}
+    # the sessions: only the 4624 opens one (the others belong to logons before the excerpt); lock events are
+    # in the log, so its idle time is known — and none yet
+    assert windows.security_sessions(events) == [Session("graphical", logon.time, None, ())]
+    # a lock of a session the log shows opening: the recorded 4800/4801 pair on the recorded logon's id
+    opened = logon._replace(time=lock.time - 60, fields={**logon.fields, "logon_id": ["0x759a9"]})
+    assert windows.security_sessions([opened, lock, unlock]) == [
+        Session("graphical", lock.time - 60, None, ((lock.time, unlock.time),))
+    ]
+
+
+def test_wevtutil_xml_that_is_not_xml_is_an_error() -> None:
+    with pytest.raises(ValueError, match="wevtutil XML"):
+        list(windows.parse_xml_events("Event[0]:\n  Log Name: Security\n<Event"))
 
 
 def test_idle_time_is_exposed_and_mapped() -> None:
