@@ -6,5 +6,5 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export PATH="$PWD/.venv/bin:$PATH"
 echo "== ruff"; ruff check .
-echo "== mypy"; mypy pdcs inventory collectors agents supervision reports supervision_api alert_rules notify dashboards devstack bench tests
+echo "== mypy"; mypy pdcs inventory collectors agents supervision federation reports supervision_api alert_rules notify dashboards devstack bench tests
 echo "== pytest"; pytest "$@"

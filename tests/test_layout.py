@@ -66,3 +66,24 @@ def test_architecture_folder_table_matches_the_tree() -> None:
     }
     only_table, only_tree = sorted(table - tracked), sorted(tracked - table)
     assert table == tracked, f"in the table only: {only_table}; in the tree only: {only_tree}"
+
+
+def _packages() -> set[str]:
+    return {p.parent.name for p in REPO.glob("*/__init__.py")} - {"tests"}
+
+
+def test_every_package_is_type_checked_by_the_test_command() -> None:
+    """A new top-level package must be in scripts/test.sh's mypy line, or CI never checks its types."""
+    line = next(x for x in (REPO / "scripts/test.sh").read_text().splitlines() if "mypy " in x and "echo" in x)
+    checked = set(line.split("mypy ", 1)[1].split())
+    assert _packages() - checked == set()
+
+
+def test_every_product_package_is_strict_and_in_the_wheel() -> None:
+    """Product packages (all but the local stack and the benchmarks) get mypy's strict flags and ship in the wheel."""
+    text = (REPO / "pyproject.toml").read_text()
+    strict = set(re.findall(r'"(\w+)\.\*"', text.split("[[tool.mypy.overrides]]", 1)[1].split("]", 1)[0]))
+    wheel = set(re.findall(r'"(\w+)\*"', text.split("[tool.setuptools.packages.find]", 1)[1].split("]", 1)[0]))
+    product = _packages() - {"devstack", "bench"}
+    assert product - strict == set()
+    assert {p for p in product if not any(p.startswith(w) for w in wheel)} == set()

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import os
 import time
 from collections.abc import Callable, Mapping
@@ -40,6 +41,13 @@ from zoneinfo import ZoneInfo
 
 from collectors.snmp.station_store import SALT_BYTES, StationStore
 from pdcs.points import WIRELESS, Point
+
+log = logging.getLogger(__name__)
+
+
+def _unusable(store: StationStore, exc: OSError) -> None:
+    """A state folder that cannot be written must not stop the polls: the day is then counted in memory."""
+    log.warning("station state %s unusable (%s): today's distinct clients are kept in memory only", store.folder, exc)
 
 
 class DailySalt:
@@ -58,19 +66,32 @@ class DailySalt:
         self.random = random
         self.store = store
         self._salts: dict[str, tuple[date, bytes]] = {}
+        self._on_disk: set[str] = set()  # zones whose current salt is the stored one
         if store is not None:
-            store.purge_stale(clock())
+            try:
+                store.purge_stale(clock())
+            except OSError as exc:
+                _unusable(store, exc)
 
     def current(self, tz: str) -> tuple[date, bytes]:
         day = datetime.fromtimestamp(self.clock(), ZoneInfo(tz)).date()
         held = self._salts.get(tz)
         if held is None or held[0] != day:
             salt = self.random(SALT_BYTES)
+            self._on_disk.discard(tz)
             if self.store is not None:
-                self.store.purge_before(tz, day)
-                salt = self.store.salt(tz, day, salt)
+                try:
+                    self.store.purge_before(tz, day)
+                    salt = self.store.salt(tz, day, salt)
+                    self._on_disk.add(tz)
+                except OSError as exc:
+                    _unusable(self.store, exc)
             held = self._salts[tz] = (day, salt)
         return held
+
+    def kept(self, tz: str) -> StationStore | None:
+        """The store holding the zone's current salt (None: in memory only), after ``current(tz)``."""
+        return self.store if tz in self._on_disk else None
 
 
 def mac_bytes(index: str) -> bytes:
@@ -113,19 +134,26 @@ class StationCounter:
     def observe(self, device: str, tz: str, stations: Mapping[bytes, str]) -> tuple[int, dict[str, int]]:
         """Add one poll's stations (MAC → SSID); returns today's distinct count, overall and per SSID."""
         day, salt = self.salt.current(tz)
-        store = self.salt.store
+        store = self.salt.kept(tz)  # digests go to disk only beside the salt they were made with
         seen = self._days.get(device)
         if seen is None or seen.day != day:
             seen = self._days[device] = _Day(day)
-            for digest, ssid in store.load(tz, day, device) if store is not None else ():
-                seen.add(digest, ssid)
+            if store is not None:
+                try:
+                    for digest, ssid in store.load(tz, day, device):
+                        seen.add(digest, ssid)
+                except OSError as exc:
+                    _unusable(store, exc)
         new: list[tuple[bytes, str]] = []
         for mac, ssid in stations.items():
             digest = hmac.new(salt, mac, hashlib.sha256).digest()[:16]
             if seen.add(digest, ssid):
                 new.append((digest, ssid))
         if store is not None:
-            store.append(tz, day, device, new)
+            try:
+                store.append(tz, day, device, new)
+            except OSError as exc:
+                _unusable(store, exc)
         return len(seen.all), {s: len(v) for s, v in seen.per_ssid.items()}
 
     def digests(self, device: str) -> frozenset[bytes]:

@@ -231,3 +231,12 @@ def test_a_collector_down_at_midnight_deletes_the_old_day_at_start(tmp_path: Pat
     now[0] += 86400
     StationCounter.kept_in(tmp_path, clock=lambda: now[0])  # a start the next day, before any poll
     assert not (tmp_path / "Asia%2FShanghai" / "2026-11-30").exists()
+
+
+def test_a_state_folder_that_cannot_be_written_never_stops_the_count(tmp_path: Path) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the state folder should be\n", encoding="utf-8")
+    counter = StationCounter.kept_in(blocked)
+    macs = {bytes([0, 17, 34, 51, 68, n]): "pdcs-readers" for n in range(3)}
+    assert counter.observe("ap1", "Asia/Shanghai", macs) == (3, {"pdcs-readers": 3})  # counted in memory
+    assert counter.observe("ap1", "Asia/Shanghai", macs) == (3, {"pdcs-readers": 3})
