@@ -17,7 +17,7 @@ Written here, in the schema of NATIONAL.md §2 (the national summaries store):
   report reads the year rows as ``supervision/sources.py`` does) in RP ``rollup``.
 
 Lines are built with f-strings from precomputed series keys (a few µs a line) and
-written in batches of 20,000 per request; :func:`write` sends several stores' batches
+written in batches of 5,000 per request; :func:`write` sends several stores' batches
 in parallel threads.
 """
 
@@ -294,7 +294,7 @@ def daily_lines(counties: list[County], days: list[date], sched: dict[str, list[
 
 # -- writing --------------------------------------------------------------------
 
-BATCH = 20_000
+BATCH = 5_000
 
 
 def batches(lines: Iterable[str], size: int = BATCH) -> Iterator[bytes]:
@@ -313,13 +313,13 @@ def write(influx: InfluxDB, lines: Iterable[str], rp: str | None, precision: str
     params = {"db": influx.database, "precision": precision} | ({"rp": rp} if rp else {})
     n = 0
     for body in batches(lines):
-        for attempt in range(6):
+        for attempt in range(8):
             resp = influx.client.post("/write", params=params, content=body, timeout=300)
             if resp.status_code < 300:
                 break
             # A busy InfluxDB answers 500 "timeout" and may have stored part of the batch: sending it
             # again is harmless (a point overwrites itself).
-            if resp.status_code < 500 or attempt == 5:
+            if resp.status_code < 500 or attempt == 7:
                 raise RuntimeError(f"InfluxDB {influx.url} write: {resp.status_code} {resp.text[:300]}")
             time.sleep(2**attempt)
         n += body.count(b"\n")

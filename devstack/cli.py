@@ -21,8 +21,11 @@ in ``<workdir>/shards.yaml`` (``PDCS_INFLUX_SHARDS`` in ``<workdir>/env``) for e
 
 from __future__ import annotations
 
+import os
 import secrets
+import shutil
 import signal
+import subprocess
 import sys
 import time
 from dataclasses import dataclass
@@ -169,6 +172,14 @@ def up(
         usage_argv = [sys.executable, "-m", "devstack.usage_sim", str(inventory), *schedule]
         usage_roll = Managed("usage-rollup", usage_argv, workdir / "usage-rollup.log", env=env).start()
         stopping.append(usage_roll)  # today's roll-up every 5 minutes, so 服务效能 fills during the day
+        shutil.rmtree(workdir / "grafana", ignore_errors=True)  # a previous run's boards and data sources
+        if stores.shard_map is not None:  # Grafana's provisioning for this run: a data source per province store
+            grafana_argv = [*py, "grafana", "build", "--out", str(workdir / "grafana"), "--inventory", str(inventory)]
+            built = subprocess.run(
+                [*grafana_argv, "--shards", str(stores.shard_map)], env={**os.environ, **env}, capture_output=True
+            )
+            if built.returncode != 0:
+                raise RuntimeError(f"pdcs grafana build: {built.stderr.decode(errors='replace')[-2000:]}")
         for code in stores.shipped():  # each province ships its summaries to the national store (federation/)
             ship_argv = [*py, "federation", "ship", "--loop", "--inventory", str(inventory), "--province", code]
             ship_argv += ["--interval", "15", "--settle", "10", "--spool-dir", str(workdir / f"federation-{code}")]
@@ -265,6 +276,11 @@ class _Stores:
         lines = [f"  province {code}    {server.url}  (database pdcs)" for code, server in self.provinces.items()]
         if self.national is not None:
             lines.append(f"  national       {self.national.url}  (database {NATIONAL_DB}: the summaries)")
+        assert self.shard_map is not None
+        grafana = self.shard_map.parent / "grafana"
+        lines.append(
+            f"Grafana provisioning: {grafana}/datasources/pdcs.yaml (a data source per store), boards in {grafana}"
+        )
         return "\n".join([f"shard map {self.shard_map} (PDCS_INFLUX_SHARDS):", *lines])
 
 
@@ -348,8 +364,6 @@ def _write_env_file(
 
 def _pdcs_hint() -> str:
     """How to call ``pdcs`` from a shell: it is in the virtual environment's bin folder."""
-    import shutil
-
     bin_dir = Path(sys.executable).parent
     if shutil.which("pdcs") == str(bin_dir / "pdcs"):
         return "pdcs is on your PATH"

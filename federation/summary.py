@@ -46,13 +46,23 @@ from federation.schema import (
 from inventory.models import Inventory, region_chain
 from pdcs.points import SECURITY_CHECK, WIRELESS, Point
 from pdcs.storage import InfluxDB
-from supervision.availability import NO_POLLS, Context, context, facility_result, with_period
+from supervision import intervals as iv
+from supervision.availability import (
+    Context,
+    clip,
+    context,
+    facility_result,
+    segment_figures,
+    window_scheduled,
+    with_period,
+)
 from supervision.bandwidth import fetch_links
 from supervision.index import devices_by_facility
 from supervision.periods import Period
 from supervision.recent_polls import direct
 from supervision.schedule import HolidayCalendar, service_intervals
 from supervision.serving import FacilityPlan, ServingRules, plan
+from supervision.supervised import Windows
 from supervision.timeline import DOWN, UP, PollSeries, Segment, tag_where
 from supervision.usage import SERVICE_SEATS, TERMINAL_KINDS, fetch_periods
 
@@ -167,37 +177,51 @@ def _setup(
     return _Province(influx, inventory, province, plans, ctx, terminals)
 
 
-def _facility_bucket(
-    prov: _Province, fplan: FacilityPlan, polls: dict[str, PollSeries], b0: int, ctx: Context, acc: Fields
+def _facility_hour(
+    prov: _Province,
+    fplan: FacilityPlan,
+    polls: dict[str, PollSeries],
+    a: int,
+    b: int,
+    ctx: Context,
+    rows: dict[tuple[str, int], Fields],
 ) -> None:
-    """Add one facility's figures for the bucket starting at ``b0`` to its county's ``acc``."""
-    b1 = b0 + BUCKET_MS
-    inventory = prov.inventory
-    lookback = max((ctx.rules.max_gap_ms(inventory.devices[d], inventory) for d in fplan.devices), default=0)
-    windowed = {d: polls.get(d, NO_POLLS).window(b0 - lookback, b1) for d in fplan.devices}
-    r = facility_result(fplan, windowed, ms_period(b0, b1), inventory, ctx)
-    t = b1 - 1
-    for dev in fplan.devices:
-        st = state_at(r.timelines.get(dev, []), t)
-        if st is None:
+    """Add one facility's figures for each bucket of ``[a, b)`` to its county's rows.
+
+    One ``facility_result`` over the piece gives the timelines; each bucket's figures are
+    ``segment_figures`` of the timelines and the scheduled time cut to the bucket — the same
+    figures as a ``facility_result`` of the bucket alone, at a twelfth of the cost.
+    """
+    fac = fplan.facility
+    r = facility_result(fplan, polls, ms_period(a, b), prov.inventory, ctx)
+    win = r.windows or Windows(None)
+    scheduled = {d: window_scheduled(fac, win.devices.get(d), a, b, ctx) for d in fplan.devices}
+    fac_scheduled = window_scheduled(fac, win.facility, a, b, ctx) if fplan.supervised else []
+    opening = service_intervals(fac, a, b, ctx.calendar) if fplan.supervised else []
+    for b0 in range(a, b, BUCKET_MS):
+        b1, t = b0 + BUCKET_MS, b0 + BUCKET_MS - 1
+        acc = rows.setdefault((fac.county, b0), _empty())
+        for dev in fplan.devices:
+            timeline = r.timelines.get(dev, [])
+            st = state_at(timeline, t)
+            if st is not None:
+                acc["devices"] += 1
+                acc["devices_up" if st == UP else "devices_down" if st == DOWN else "devices_unknown"] += 1
+            f = segment_figures(clip(timeline, (b0, b1)), iv.intersect(scheduled[dev], [(b0, b1)]), [dev])
+            acc["device_scheduled_s"] += f.scheduled_ms / 1000
+            acc["device_up_s"] += f.up_ms / 1000
+            acc["device_unknown_s"] += f.unknown_ms / 1000
+        if not fplan.supervised:
             continue
-        acc["devices"] += 1
-        acc["devices_up" if st == UP else "devices_down" if st == DOWN else "devices_unknown"] += 1
-    for f in r.device_figures.values():
-        acc["device_scheduled_s"] += f.scheduled_ms / 1000
-        acc["device_up_s"] += f.up_ms / 1000
-        acc["device_unknown_s"] += f.unknown_ms / 1000
-    if not fplan.supervised:
-        return
-    acc["scheduled_s"] += r.figures.scheduled_ms / 1000
-    acc["serving_s"] += r.figures.up_ms / 1000
-    acc["unknown_s"] += r.figures.unknown_ms / 1000
-    st = state_at(r.serving, t)
-    if st is None:
-        return
-    acc["facilities"] += 1
-    acc["facilities_serving"] += st == UP
-    acc["facilities_open"] += bool(service_intervals(fplan.facility, t, b1, ctx.calendar))
+        f = segment_figures(clip(r.serving, (b0, b1)), iv.intersect(fac_scheduled, [(b0, b1)]), [])
+        acc["scheduled_s"] += f.scheduled_ms / 1000
+        acc["serving_s"] += f.up_ms / 1000
+        acc["unknown_s"] += f.unknown_ms / 1000
+        st = state_at(r.serving, t)
+        if st is not None:
+            acc["facilities"] += 1
+            acc["facilities_serving"] += st == UP
+            acc["facilities_open"] += any(s <= t < e for s, e in opening)
 
 
 def _empty() -> Fields:
@@ -311,11 +335,8 @@ def _chunk(prov: _Province, a: int, b: int) -> dict[tuple[str, int], Fields]:
     lookback = max((ctx.rules.max_gap_ms(d, inventory) for d in devices), default=0)
     polls = direct(prov.influx)(prov.tags, a - lookback, b) if devices else {}
     rows: dict[tuple[str, int], Fields] = {}
-    for b0 in range(a, b, BUCKET_MS):
-        for fplan in prov.plans:
-            key = (fplan.facility.county, b0)
-            acc = rows.setdefault(key, _empty())
-            _facility_bucket(prov, fplan, polls, b0, ctx, acc)
+    for fplan in prov.plans:
+        _facility_hour(prov, fplan, polls, a, b, ctx, rows)
     rows = {k: v for k, v in rows.items() if v["devices"] or v["facilities"] or v["device_scheduled_s"]}
     _uplinks(prov, a, b, rows)
     _clients(prov, a, b, rows)

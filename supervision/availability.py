@@ -243,6 +243,7 @@ class FacilityResult:
     # serving timeline — what state held at any instant (federation/summary.py counts devices up at a time).
     timelines: dict[str, list[Segment]] = field(default_factory=dict)
     serving: list[Segment] = field(default_factory=list)
+    windows: Windows | None = None  # the supervised windows (not clipped to the period)
 
     @property
     def monitored(self) -> bool:
@@ -305,7 +306,7 @@ def facility_result(
         dev_figs[dev.id].polls, dev_figs[dev.id].answered = series.counts(start, end)
     counts = {dev: polls.get(dev, NO_POLLS).counts(start, end) for dev in fplan.devices}
     if not fplan.supervised:
-        return FacilityResult(fac, fplan, Figures(), dev_figs, counts, timelines)
+        return FacilityResult(fac, fplan, Figures(), dev_figs, counts, timelines, [], win)
     s = max(start, win.facility[0]) if win.facility else start
     e = min(end, win.facility[1]) if win.facility else start
     clipped = Windows((s, e) if s < e else None, win.devices)
@@ -314,7 +315,7 @@ def facility_result(
     for o in figs.outages + figs.no_data:
         o.facility = fac.id
         o.devices = sorted({d for a, b, devs in blame if a < o.end_ms and o.start_ms < b for d in devs})
-    return FacilityResult(fac, fplan, figs, dev_figs, counts, timelines, segs)
+    return FacilityResult(fac, fplan, figs, dev_figs, counts, timelines, segs, win)
 
 
 def _lookback_ms(devices: list[Device], inventory: Inventory, rules: ServingRules) -> int:

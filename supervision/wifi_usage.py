@@ -52,7 +52,7 @@ def _raw_query(measurement: str, fields: str, where: str, period: Period, extra:
 
 
 def _replay(values: list[list[Any]], device: str, acc: _Acc, up: set[int], answered_is_up: bool) -> None:
-    """One device-total series' rows (time, clients, aps_up; in time order) into 5-minute buckets.
+    """One device-total series' rows (time, clients; in time order) into 5-minute buckets.
 
     ``answered_is_up``: the device is an AP polled directly, up in every bucket it
     answered in.  A plain loop over the rows with the bucket's figures in local
@@ -65,8 +65,7 @@ def _replay(values: list[list[Any]], device: str, acc: _Acc, up: set[int], answe
     cur = -1
     top: float | None = None
     total, n = 0.0, 0
-    any_up = False
-    for t, clients, aps_up in values:
+    for t, clients in values:
         b = t - t % BUCKET_MS
         if b != cur:
             if cur >= 0:
@@ -75,23 +74,21 @@ def _replay(values: list[list[Any]], device: str, acc: _Acc, up: set[int], answe
                     peak[cur] += top
                     client_s += total / n
                     polls += n
-                if any_up:
+                if answered_is_up:
                     up.add(cur)
-            cur, top, total, n, any_up = b, None, 0.0, 0, answered_is_up
+            cur, top, total, n = b, None, 0.0, 0
         if clients is not None:
             if top is None or clients > top:
                 top = clients
             total += clients
             n += 1
-        if aps_up:
-            any_up = True
     if cur >= 0:
         buckets += 1
         if top is not None:
             peak[cur] += top
             client_s += total / n
             polls += n
-        if any_up:
+        if answered_is_up:
             up.add(cur)
     acc.client_s += client_s * BUCKET_MS / 1000
     p, k = acc.polls[device]
@@ -146,7 +143,11 @@ def facility_wifi(
     # queries are independent: the two small ones run beside the large one (InfluxDB answers them on the
     # other core while this one is parsed and bucketed).
     plain = " AND \"ap\" = '' AND \"radio\" = ''"
-    totals_q = _raw_query(WIRELESS, '"clients", "aps_up"', where, period, plain + " AND \"ssid\" = ''", '"device"')
+    totals_q = _raw_query(WIRELESS, '"clients"', where, period, plain + " AND \"ssid\" = ''", '"device"')
+    # a controller is up in a bucket where it reported an AP up: only those rows, not a column of nulls for every AP
+    aps_up_q = _raw_query(
+        WIRELESS, '"aps_up"', where, period, plain + ' AND "ssid" = \'\' AND "aps_up" > 0', '"device"'
+    )
     distinct_q = _raw_query(
         WIRELESS, 'max("distinct_clients") AS dist', where, period, plain + " AND \"ssid\" = ''", '"device"'
     )
@@ -158,9 +159,10 @@ def facility_wifi(
         plain + " AND \"ssid\" != ''",
         '"device", "ssid"',
     )
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    with ThreadPoolExecutor(max_workers=3) as pool:
         distinct_f = pool.submit(influx.query, distinct_q, params=params)
         ssid_f = pool.submit(influx.query, ssid_q, params=params)
+        aps_up_f = pool.submit(influx.query, aps_up_q, params=params)
         seen: set[str] = set()
         for s in influx.query(totals_q, params=params):
             dev = inventory.devices.get(s.tags.get("device", ""))
@@ -169,10 +171,14 @@ def facility_wifi(
             seen.add(dev.id)
             is_ap = dev.kind == DeviceKind.WIRELESS_AP
             _replay(s.values, dev.id, totals[dev.facility], up_buckets[dev.facility], is_ap)
-        distinct_rows, ssid_rows = distinct_f.result(), ssid_f.result()
+        distinct_rows, ssid_rows, aps_up_rows = distinct_f.result(), ssid_f.result(), aps_up_f.result()
+    for s in aps_up_rows:
+        dev = inventory.devices.get(s.tags.get("device", ""))
+        if dev is not None and dev.facility in wanted:
+            up_buckets[dev.facility].update(int(t) - int(t) % BUCKET_MS for t, _ in s.values)
     for s in distinct_rows:
         dev = inventory.devices.get(s.tags.get("device", ""))
-        if dev is not None and dev.id in seen:
+        if dev is not None and dev.facility in wanted:
             for _, dist in s.values:
                 totals[dev.facility].add_distinct(dev.id, dist)
     for s in ssid_rows:
