@@ -42,10 +42,10 @@ def _lang(lang: str) -> bool:
 
 
 def _shards_or_exit(settings: Settings) -> ShardMap:
-    from pdcs.storage.shards import ShardMap, ShardMapError
+    from pdcs.storage.shards import ShardMapError
 
     try:
-        return ShardMap.from_settings(settings)
+        return settings.shards()
     except ShardMapError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from None

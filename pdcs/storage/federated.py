@@ -57,9 +57,11 @@ class FederatedInfluxDB(InfluxDB):
         self._each(lambda db: db.ensure_database(retention_policies))
 
     def _request(self, method: str, path: str, *, retry: bool = True, **kw: Any) -> Any:
-        raise InfluxError("a federation of stores has no HTTP endpoint of its own: ask one of its parts")
+        del method, retry, kw
+        raise InfluxError(f"{path}: a federation of stores has no HTTP endpoint of its own: ask one of its parts")
 
     def write_lines(self, lines: Iterable[str], *, retention_policy: str | None = None, precision: str = "ns") -> int:
+        del lines, retention_policy, precision
         raise InfluxError("a federation of stores is read-only: write to the province's store (ShardMap.for_region)")
 
     def ping(self) -> bool:

@@ -200,10 +200,6 @@ class ShardMap:
     def is_single(self) -> bool:
         return len(self.stores()) == 1
 
-    def holds(self, store: InfluxDB, code: str) -> bool:
-        """Whether ``store`` holds region ``code`` (any province for the nation ``""``)."""
-        return self.for_region(code) is store if code else any(db is store for _, db in self.stores())
-
     def reader(self, code: str = "") -> InfluxDB:
         """The client reading region ``code``: its store; for the nation on a map of several stores, every
         store at once (:class:`~pdcs.storage.federated.FederatedInfluxDB`, refusing what it cannot answer

@@ -264,6 +264,14 @@ def test_national_totals_equal_the_provinces_raw_figures(
     assert h10["serving_s"] == 3 * 3600 + 1800  # four facilities, jt-wh half the hour
     assert h10["devices_down"] == round(6 / 12)  # down at the end of 6 of the 12 buckets
     assert len(hourly) == 2 * 18  # 00:00–18:00 Beijing, both provinces
+    # levels: those of the latest bucket in the period (17:55), per county and summed for the nation
+    by_county = national_totals(national, period, "county", now_ms=clock())
+    assert by_county[jt].latest_ms == ms(at(DAY, "17:55"))
+    row = counties[(jt, ms(at(DAY, "17:55")))]
+    assert by_county[jt].levels == {k: v for k, v in row.items() if v is not None and not k.endswith("_s")}
+    assert by_county[jt].levels["devices_up"] == 8 and by_county[jt].levels["facilities_open"] == 0
+    assert nation.levels["devices"] == sum(t.levels["devices"] for t in by_county.values()) == 8 + 2 + 1
+    assert nation.device_availability == sums["device_up_s"] / (sums["device_scheduled_s"] - sums["device_unknown_s"])
     # the roll-ups arrived unchanged, field types kept
     types = {
         (s.name, k): v for s in national.query(f'SHOW FIELD KEYS FROM "{ROLLUP_RP}"./facility_/') for k, v in s.values
