@@ -33,7 +33,7 @@
   ``time_ms``, so even a repeat that slipped through (crash between writing
   and recording) overwrites the same points in InfluxDB.
 - **Durable before acknowledged**: points go through a sink callable (the
-  collector's SQLite spool in production, :func:`spool_sink`); the agent gets
+  collector's SQLite spools in production, one per province store: ``collectors.routing.Routes``); the agent gets
   200 only after the sink returned, and 503 when it failed, so it keeps the
   batch.  A malformed body is 400 (the agent drops it: it can never succeed)
   and counted.
@@ -77,7 +77,7 @@ from collectors.exposition_map import (
 )
 from collectors.ingest_keys import KeyStore
 from inventory.models import Inventory
-from pdcs.points import Point, to_lines
+from pdcs.points import Point
 
 log = logging.getLogger(__name__)
 
@@ -145,15 +145,6 @@ class IngestStats:
     sink_failures: int = 0
     points: int = 0
     too_many_samples: int = 0  # batches over max_samples (413)
-
-
-def spool_sink(spool: Any) -> Sink:
-    """A sink appending to the collector's durable spool (``collectors.spool.Spool``)."""
-
-    def sink(points: list[Point]) -> None:
-        spool.append(to_lines(points))
-
-    return sink
 
 
 class TooLarge(Exception):

@@ -8,7 +8,10 @@ from typing import TYPE_CHECKING
 import typer
 
 if TYPE_CHECKING:
+    from dashboards.build import Built
     from dashboards.common import Names
+    from dashboards.templating import TimeRange
+    from pdcs.storage import InfluxDB
 
 app = typer.Typer(no_args_is_help=True, help="Grafana dashboards: build, check, push.")
 
@@ -157,6 +160,12 @@ def check_queries(
         help="Its database (e.g. pdcs_national); without it the boards on the national summaries are skipped.",
     ),
     since: str = typer.Option("now-7d", "--from", help="Start of the range, Grafana style (now-7d)."),
+    shards: Path | None = typer.Option(
+        None,
+        "--shards",
+        help="Province stores (the PDCS_INFLUX_SHARDS map): check the raw boards on every store (as their copies "
+        "read it) and the summary boards on its national store, instead of --influx-url/--national-url.",
+    ),
 ) -> None:
     """Run every variable and panel query against InfluxDB as Grafana would; exit 1 on errors or empty panels."""
     import time
@@ -164,27 +173,49 @@ def check_queries(
 
     from dashboards.build import build_all
     from dashboards.influxql import DATASOURCE_UID, NATIONAL_DATASOURCE_UID
+    from dashboards.shards import raw_boards, store_key
     from dashboards.templating import TimeRange
-    from dashboards.verify import has_values, resolve_variables, run_targets
     from pdcs.storage import InfluxDB
+    from pdcs.storage.shards import ShardMap, ShardMapError, load_shard_map
 
     tr = TimeRange(since, "now", int(time.time() * 1000))
     bad = 0
     with ExitStack() as stack:
-        sources = {DATASOURCE_UID: stack.enter_context(InfluxDB(influx_url, influx_db, retries=0))}
-        if national_db:
-            national = InfluxDB(national_url or influx_url, national_db, retries=0)
-            sources[NATIONAL_DATASOURCE_UID] = stack.enter_context(national)
-        for b in build_all():
-            missing = b.datasources() - set(sources)
-            if missing:
-                typer.echo(f"SKIP  {b.uid}: reads data source(s) {sorted(missing)}; give --national-db")
-                continue
-            variables, _ = resolve_variables(b, sources, tr)
-            for r in run_targets(b, sources, variables, tr):
-                state = "ok" if not r.problems and has_values(r) else "EMPTY" if not r.problems else "ERROR"
-                bad += state == "ERROR"
-                typer.echo(f"{state:5} {b.uid} / {r.panel} / {r.ref_id}: {r.rows} rows")
-                for p in r.problems:
-                    typer.echo(f"      {p}")
+        if shards is None:
+            shard_map = ShardMap.single(InfluxDB(influx_url, influx_db, retries=0))
+            if national_db:
+                shard_map.national_store = InfluxDB(national_url or influx_url, national_db, retries=0)
+        else:
+            try:
+                shard_map = load_shard_map(shards)
+            except ShardMapError as exc:
+                typer.echo(str(exc), err=True)
+                raise typer.Exit(2) from None
+        stack.enter_context(shard_map)
+        national = shard_map.national()
+        for codes, store in shard_map.stores():
+            store.retries = 0
+            sources = {DATASOURCE_UID: store} | ({NATIONAL_DATASOURCE_UID: national} if national else {})
+            boards = build_all() if codes is None else raw_boards(build_all())
+            bad += _check_boards(boards, sources, tr, "" if codes is None else f"[{store_key(codes)}] ")
     raise typer.Exit(1 if bad else 0)
+
+
+def _check_boards(boards: list[Built], sources: dict[str, InfluxDB], tr: TimeRange, label: str) -> int:
+    """Print each panel query's outcome on ``sources``; returns how many failed."""
+    from dashboards.verify import has_values, resolve_variables, run_targets
+
+    bad = 0
+    for b in boards:
+        missing = b.datasources() - set(sources)
+        if missing:
+            typer.echo(f"SKIP  {label}{b.uid}: reads data source(s) {sorted(missing)}; give --national-db")
+            continue
+        variables, _ = resolve_variables(b, sources, tr)
+        for r in run_targets(b, sources, variables, tr):
+            state = "ok" if not r.problems and has_values(r) else "EMPTY" if not r.problems else "ERROR"
+            bad += state == "ERROR"
+            typer.echo(f"{state:5} {label}{b.uid} / {r.panel} / {r.ref_id}: {r.rows} rows")
+            for p in r.problems:
+                typer.echo(f"      {p}")
+    return bad

@@ -21,8 +21,11 @@ in ``<workdir>/shards.yaml`` (``PDCS_INFLUX_SHARDS`` in ``<workdir>/env``) for e
 
 from __future__ import annotations
 
+import os
 import secrets
+import shutil
 import signal
+import subprocess
 import sys
 import time
 from dataclasses import dataclass
@@ -125,6 +128,9 @@ def up(
                 ios=ios,
                 exporters=exporters,
                 communities={r: wifi_community(r) for r in wifi_recs},
+                # the library's "digital service" is this stack's API: probed by the collector, so the
+                # assessment's digital-library indicator is measured (collectors/probes/declared.py)
+                service_url=f"http://127.0.0.1:{api_port}/health",
             )
             if provinces > 1:
                 from devstack.provinces import spread_devices
@@ -154,14 +160,7 @@ def up(
             env |= {"PDCS_NOTIFY_CONFIG": str(notify_config)}
             env |= {"PDCS_MAINTENANCE_FILE": str(write_dev_maintenance(workdir))}
         py = [sys.executable, "-m", "pdcs"]
-        collector = Managed(
-            "collector",
-            [*py, "collect", "--inventory", str(inventory), "--spool-dir", str(workdir / "spool")],
-            workdir / "collector.log",
-            env=env,
-        ).start()
-        stopping.append(collector)
-        parts = [collector]
+        parts: list[Managed] = []
         syslog_argv = [*py, "syslog", "index", "--inventory", str(inventory), "--interval", "10"]
         syslog_index = Managed("syslog-index", syslog_argv, workdir / "syslog-index.log", env=env).start()
         stopping.append(syslog_index)
@@ -169,6 +168,14 @@ def up(
         usage_argv = [sys.executable, "-m", "devstack.usage_sim", str(inventory), *schedule]
         usage_roll = Managed("usage-rollup", usage_argv, workdir / "usage-rollup.log", env=env).start()
         stopping.append(usage_roll)  # today's roll-up every 5 minutes, so 服务效能 fills during the day
+        shutil.rmtree(workdir / "grafana", ignore_errors=True)  # a previous run's boards and data sources
+        if stores.shard_map is not None:  # Grafana's provisioning for this run: a data source per province store
+            grafana_argv = [*py, "grafana", "build", "--out", str(workdir / "grafana"), "--inventory", str(inventory)]
+            built = subprocess.run(
+                [*grafana_argv, "--shards", str(stores.shard_map)], env={**os.environ, **env}, capture_output=True
+            )
+            if built.returncode != 0:
+                raise RuntimeError(f"pdcs grafana build: {built.stderr.decode(errors='replace')[-2000:]}")
         for code in stores.shipped():  # each province ships its summaries to the national store (federation/)
             ship_argv = [*py, "federation", "ship", "--loop", "--inventory", str(inventory), "--province", code]
             ship_argv += ["--interval", "15", "--settle", "10", "--spool-dir", str(workdir / f"federation-{code}")]
@@ -218,6 +225,15 @@ def up(
         import httpx
 
         api.wait_ready(lambda: httpx.get(f"http://127.0.0.1:{api_port}/health", timeout=1).is_success, 60)
+        # After the API: the library's declared digital service is the API (its first probe finds it up).
+        collector = Managed(
+            "collector",
+            [*py, "collect", "--inventory", str(inventory), "--spool-dir", str(workdir / "spool")],
+            workdir / "collector.log",
+            env=env,
+        ).start()
+        stopping.append(collector)
+        parts.insert(0, collector)
         env_file = _write_env_file(
             workdir, influx.url, settings.influx_db, api_port, db_url, inventory, alerta, stores.env()
         )
@@ -265,6 +281,11 @@ class _Stores:
         lines = [f"  province {code}    {server.url}  (database pdcs)" for code, server in self.provinces.items()]
         if self.national is not None:
             lines.append(f"  national       {self.national.url}  (database {NATIONAL_DB}: the summaries)")
+        assert self.shard_map is not None
+        grafana = self.shard_map.parent / "grafana"
+        lines.append(
+            f"Grafana provisioning: {grafana}/datasources/pdcs.yaml (a data source per store), boards in {grafana}"
+        )
         return "\n".join([f"shard map {self.shard_map} (PDCS_INFLUX_SHARDS):", *lines])
 
 
@@ -348,8 +369,6 @@ def _write_env_file(
 
 def _pdcs_hint() -> str:
     """How to call ``pdcs`` from a shell: it is in the virtual environment's bin folder."""
-    import shutil
-
     bin_dir = Path(sys.executable).parent
     if shutil.which("pdcs") == str(bin_dir / "pdcs"):
         return "pdcs is on your PATH"

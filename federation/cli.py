@@ -42,10 +42,10 @@ def _lang(lang: str) -> bool:
 
 
 def _shards_or_exit(settings: Settings) -> ShardMap:
-    from pdcs.storage.shards import ShardMap, ShardMapError
+    from pdcs.storage.shards import ShardMapError
 
     try:
-        return ShardMap.from_settings(settings)
+        return settings.shards()
     except ShardMapError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from None
@@ -100,6 +100,12 @@ def ship(
     settle: float = typer.Option(
         120.0, "--settle", min=0.0, help="Seconds after a bucket's end before it counts as complete (late polls)."
     ),
+    recheck: float = typer.Option(
+        24.0,
+        "--recheck-hours",
+        min=0.0,
+        help="Hours back in which polls arriving late make their hour be produced again.",
+    ),
     device_daily: bool = typer.Option(
         False, "--device-daily", help="Also copy device_daily (large: a row per device a day)."
     ),
@@ -140,6 +146,7 @@ def ship(
         spool_dir or settings.federation_spool_dir,
         settle_s=settle,
         device_daily=device_daily,
+        recheck_s=recheck * 3600,
     )
     stop = threading.Event()
     if loop:

@@ -16,7 +16,7 @@ def national_store(settings: Settings, shards: ShardMap | None = None) -> Influx
     """The national summaries store; None when neither the shard map nor the settings name one.
 
     Raises ``ShardMapError`` when the shard map file does not load."""
-    shards = shards if shards is not None else ShardMap.from_settings(settings)
+    shards = shards if shards is not None else settings.shards()
     found = shards.national()
     if found is not None:
         return found

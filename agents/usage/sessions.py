@@ -139,15 +139,19 @@ def _union(spans: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
 
 
 def _minus(a: list[tuple[float, float]], b: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """``a`` minus ``b``, both sorted and non-overlapping: one pass over each."""
     out: list[tuple[float, float]] = []
+    j = 0
     for s, e in a:
         cur = s
-        for bs, be in b:
-            if be <= cur or bs >= e:
-                continue
-            if bs > cur:
-                out.append((cur, bs))
-            cur = max(cur, be)
+        while j < len(b) and b[j][1] <= cur:
+            j += 1
+        k = j
+        while k < len(b) and b[k][0] < e:
+            if b[k][0] > cur:
+                out.append((cur, b[k][0]))
+            cur = max(cur, b[k][1])
+            k += 1
         if cur < e:
             out.append((cur, e))
     return out
@@ -204,7 +208,8 @@ class UsageCollector(Collector):
                         found += source(now)
                     except Exception as exc:  # a broken source must not stop the others or the scrape
                         log.warning("terminal sessions: %s failed: %s", getattr(source, "__name__", source), exc)
-                self._cached = recent(found + terminal_idle(found, now), now, self.keep_s)
+                kept = recent(found, now, self.keep_s)  # wtmp holds months: only what is exposed
+                self._cached = kept + recent(terminal_idle(kept, now), now, self.keep_s)
                 self._at = now
             return list(self._cached)
 

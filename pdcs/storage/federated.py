@@ -56,7 +56,12 @@ class FederatedInfluxDB(InfluxDB):
     def ensure_database(self, retention_policies: Sequence[RetentionPolicy] = ()) -> None:
         self._each(lambda db: db.ensure_database(retention_policies))
 
+    def _request(self, method: str, path: str, *, retry: bool = True, **kw: Any) -> Any:
+        del method, retry, kw
+        raise InfluxError(f"{path}: a federation of stores has no HTTP endpoint of its own: ask one of its parts")
+
     def write_lines(self, lines: Iterable[str], *, retention_policy: str | None = None, precision: str = "ns") -> int:
+        del lines, retention_policy, precision
         raise InfluxError("a federation of stores is read-only: write to the province's store (ShardMap.for_region)")
 
     def ping(self) -> bool:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -178,3 +179,38 @@ def test_pdcs_collect_reads_the_shard_map(tmp_path: Path, snmpd: SnmpdServer, in
     path.write_text('default: {url: http://127.0.0.1:1}\nprovinces:\n  "51": {url: http://x:1, password: plain}\n')
     bad = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and f"{path}:3: provinces.51.password: secrets must not be written" in bad.stderr
+
+
+async def test_running_writers_back_off_each_on_its_own_store(
+    two_servers: tuple[InfluxServer, InfluxServer], tmp_path: Path
+) -> None:
+    """The writers as the running collector runs them (Routes.run): Yunnan's store down for a while."""
+    inv = build_inventory()
+    shards = _map(two_servers)
+    sc, yn = shards.for_region("51"), shards.for_region("53")
+    svc = CollectorService(inv, sc, tmp_path / "c.sqlite", ServiceConfig(name="c3"), shards=shards)
+    for r in svc.routes.routes:
+        r.writer.min_backoff_s = r.writer.max_backoff_s = 0.1
+    t0 = (time.time_ns() // 10**9 - 5400) * 10**9
+    stop = asyncio.Event()
+    two_servers[1].stop()
+    writers = asyncio.create_task(svc.routes.run(stop))
+    try:
+        await svc._sink(_ups(inv, t0, 4))
+        await svc.flush()
+        await _until(lambda: _count(sc, "SELECT count(up) FROM device_up") == 44)
+        assert svc.routes.routes[1].spool.depth == 4 and not svc.routes.routes[1].writer.available
+        await asyncio.to_thread(two_servers[1].start_again)
+        await _until(lambda: svc.routes.depth == 0)
+    finally:
+        stop.set()
+        await writers
+    assert _count(yn, "SELECT count(up) FROM device_up") == 4 and _count(sc, "SELECT count(up) FROM device_up") == 44
+    svc.close()
+
+
+async def _until(condition: Callable[[], bool], timeout_s: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not await asyncio.to_thread(condition):
+        assert time.monotonic() < deadline, "condition not reached"
+        await asyncio.sleep(0.1)

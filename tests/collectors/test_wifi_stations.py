@@ -64,9 +64,10 @@ SH = ZoneInfo("Asia/Shanghai")
 @pytest.fixture(scope="module")
 def sim(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SnmpsimServer]:
     keep = tuple(sorted({*aruba.PROFILE.subtrees, *h3c.PROFILE.subtrees}))
-    server = start_snmpsim(
-        tmp_path_factory.mktemp("snmpsim-wifi"), [REC], keep=keep, extra_data={H3C_STATIONS: H3C_SNMPREC}
-    )
+    base = tmp_path_factory.mktemp("snmpsim-wifi")
+    # A data folder of this session's own: the restart test rewrites the H3C recording, which must not
+    # change what another session's snmpsim serves from the shared cache.
+    server = start_snmpsim(base, [REC], keep=keep, data_dir=base / "data", extra_data={H3C_STATIONS: H3C_SNMPREC})
     yield server
     server.stop()
 

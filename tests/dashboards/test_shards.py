@@ -12,6 +12,10 @@ import yaml
 from dashboards.build import build_all, check
 from dashboards.influxql import DATASOURCE_UID, NATIONAL_DATASOURCE_UID
 from dashboards.shards import raw_boards
+from pdcs.settings import RETENTION_POLICIES
+from pdcs.storage import InfluxDB
+from pdcs.storage.shards import write_shard_map
+from tests.dashboards.conftest import Week
 from tests.support.cli import pdcs_argv, pdcs_env
 
 MAP = """\
@@ -85,3 +89,20 @@ def test_shards_needs_out(tmp_path: Path) -> None:
         timeout=120,
     )
     assert done.returncode == 2 and "--out" in done.stderr
+
+
+def test_check_runs_the_raw_boards_on_every_store(tmp_path: Path, week: Week) -> None:
+    """The generated week (Sichuan) in its province's store, an empty default: queries run on both."""
+    empty = InfluxDB(url=week.db.url, database=f"{week.db.database}_empty", retries=0)
+    empty.ensure_database(RETENTION_POLICIES)
+    shard_map = write_shard_map(
+        tmp_path / "shards.yaml", (empty.url, empty.database), {"51": (week.db.url, week.db.database)}
+    )
+    argv = pdcs_argv("grafana", "check", "--shards", str(shard_map))
+    done = subprocess.run(argv, env=pdcs_env(), capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and "ERROR" not in done.stdout, done.stdout + done.stderr
+    assert "ok    [51] pdcs-county / 场馆状态 / A" in done.stdout  # Sichuan's data, on Sichuan's store
+    assert "EMPTY pdcs-county / 场馆状态 / A" in done.stdout  # the default store holds no province here
+    assert "SKIP  pdcs-national" in done.stdout  # no national store in this map
+    empty.execute(f'DROP DATABASE "{empty.database}"')
+    empty.close()

@@ -68,3 +68,12 @@ def test_ship_to_an_unreachable_national_store_keeps_the_points(
     assert code == 2 and "ISO 8601" in out
     code, out = _ship(influx, tmp_path / "spool", "--province", "53")
     assert code == 2 and "清单中没有这些省份：53" in out
+
+
+def test_a_bad_shard_map_exits_2_naming_the_line(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    bad = tmp_path / "shards.yaml"
+    bad.write_text("default: {url: http://127.0.0.1:1, database: pdcs}\nnational: {database: 5}\n", encoding="utf-8")
+    monkeypatch.setenv("PDCS_INFLUX_SHARDS", str(bad))
+    result = runner.invoke(app, ["federation", "status"])
+    assert result.exit_code == 2
+    assert f"{bad}:2" in result.output

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 
 from devstack.procs import free_port
 from devstack.provinces import NATIONAL_DB
@@ -70,6 +71,15 @@ def _run_and_check(workdir: Path) -> None:
         assert national is not None and national.database == NATIONAL_DB
         assert national.url not in {db.url for db in stores.values()}
         assert stores["51"].url == env["PDCS_INFLUX_URL"]  # the first province is the default store
+        # Grafana's provisioning for the run: a data source per province store and the national one
+        provisioning = yaml.safe_load((workdir / "grafana" / "datasources" / "pdcs.yaml").read_text("utf-8"))
+        sources = {d["uid"]: d["url"] for d in provisioning["datasources"]}
+        assert sources == {
+            "pdcs-influxdb": stores["51"].url,
+            "pdcs-influxdb-44": stores["44"].url,
+            "pdcs-influxdb-33": stores["33"].url,
+            "pdcs-national": national.url,
+        }
         # Every province's simulated devices are polled into its own store, and only there.
         seen: dict[str, dict[str, int]] = {}
         while time.monotonic() < deadline:
