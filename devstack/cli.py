@@ -128,6 +128,9 @@ def up(
                 ios=ios,
                 exporters=exporters,
                 communities={r: wifi_community(r) for r in wifi_recs},
+                # the library's "digital service" is this stack's API: probed by the collector, so the
+                # assessment's digital-library indicator is measured (collectors/probes/declared.py)
+                service_url=f"http://127.0.0.1:{api_port}/health",
             )
             if provinces > 1:
                 from devstack.provinces import spread_devices
@@ -157,14 +160,7 @@ def up(
             env |= {"PDCS_NOTIFY_CONFIG": str(notify_config)}
             env |= {"PDCS_MAINTENANCE_FILE": str(write_dev_maintenance(workdir))}
         py = [sys.executable, "-m", "pdcs"]
-        collector = Managed(
-            "collector",
-            [*py, "collect", "--inventory", str(inventory), "--spool-dir", str(workdir / "spool")],
-            workdir / "collector.log",
-            env=env,
-        ).start()
-        stopping.append(collector)
-        parts = [collector]
+        parts: list[Managed] = []
         syslog_argv = [*py, "syslog", "index", "--inventory", str(inventory), "--interval", "10"]
         syslog_index = Managed("syslog-index", syslog_argv, workdir / "syslog-index.log", env=env).start()
         stopping.append(syslog_index)
@@ -229,6 +225,15 @@ def up(
         import httpx
 
         api.wait_ready(lambda: httpx.get(f"http://127.0.0.1:{api_port}/health", timeout=1).is_success, 60)
+        # After the API: the library's declared digital service is the API (its first probe finds it up).
+        collector = Managed(
+            "collector",
+            [*py, "collect", "--inventory", str(inventory), "--spool-dir", str(workdir / "spool")],
+            workdir / "collector.log",
+            env=env,
+        ).start()
+        stopping.append(collector)
+        parts.insert(0, collector)
         env_file = _write_env_file(
             workdir, influx.url, settings.influx_db, api_port, db_url, inventory, alerta, stores.env()
         )

@@ -56,6 +56,17 @@ def _copy_facilities(examples: Path, dest: Path) -> None:
                 shutil.copyfile(src, dest / rel)
 
 
+def _declare_service_url(dest: Path, facility: str, url: str) -> None:
+    """Set ``attributes.service_url`` of a facility of the copied YAML files (a CSV register's is left alone)."""
+    for path in sorted(dest.rglob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for fac in data.get("facilities") or []:
+            if isinstance(fac, dict) and fac.get("id") == facility:
+                fac.setdefault("attributes", {})["service_url"] = url
+                path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+                return
+
+
 def write_dev_inventory(
     examples: Path,
     dest: Path,
@@ -66,9 +77,12 @@ def write_dev_inventory(
     ios: FakeIosServer | None = None,
     exporters: dict[str, str] | None = None,
     communities: dict[str, str] | None = None,
+    service_url: str | None = None,
 ) -> Path:
     """``communities``: recordings served under another community (the Wi-Fi day copies of
-    ``devstack/wifi_day.py``: ``day/<recording>``); the others under their own path."""
+    ``devstack/wifi_day.py``: ``day/<recording>``); the others under their own path.  ``service_url``:
+    declared as the public library's digital service (``attributes.service_url``), so the collector
+    probes it and the assessment's digital-library indicator is measured."""
     if dest.exists():
         shutil.rmtree(dest)
     dest.mkdir(parents=True)
@@ -112,6 +126,8 @@ def write_dev_inventory(
         },
     ]
     lib = facility_for("public_library", 0)
+    if service_url:
+        _declare_service_url(dest, lib, service_url)
     devices: list[dict[str, Any]] = [
         {
             "id": "sim-lib-core-sw",

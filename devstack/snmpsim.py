@@ -48,7 +48,7 @@ def recordings_root() -> Path:
 BASE_SUBTREES = ("1.3.6.1.2.1.1.", "1.3.6.1.2.1.2.", "1.3.6.1.2.1.31.1.")
 
 
-def _read_recording(root: Path, rec: str) -> bytes:
+def read_recording(root: Path, rec: str) -> bytes:
     packed = root / f"{rec}.snmprec.bz2"
     plain = root / f"{rec}.snmprec"
     if packed.exists():
@@ -79,7 +79,7 @@ def unpack(recordings: tuple[str, ...] | list[str], data_dir: Path, keep: tuple[
         if dest.exists():
             continue
         dest.parent.mkdir(parents=True, exist_ok=True)
-        data = _read_recording(root, rec)
+        data = read_recording(root, rec)
         tmp = dest.with_suffix(".part")
         tmp.write_bytes(trim(data, keep) if keep is not None else data)
         tmp.replace(dest)

@@ -34,7 +34,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from collectors.snmp.vendors import aruba, ubiquiti
-from devstack.snmpsim import _read_recording, recordings_root, rewrite_recording, trim
+from devstack.snmpsim import read_recording, recordings_root, rewrite_recording, trim
 
 DAY_PREFIX = "day"  # the day copy of recording R is served under the community "day/R"
 VISITORS_PER_STATION = 4
@@ -141,7 +141,7 @@ def _scaled(line: str, shape: Shape, factor: float) -> str:
 def source(recording: str) -> str:
     """The recording from snmpsim-data, trimmed to what the collector reads of it."""
     keep = SHAPES[recording].subtrees
-    return trim(_read_recording(recordings_root(), recording), keep).decode("utf-8", "replace")
+    return trim(read_recording(recordings_root(), recording), keep).decode("utf-8", "replace")
 
 
 def write_day(day_dir: Path, recordings: list[str] | tuple[str, ...], at: float, sources: dict[str, str]) -> None:

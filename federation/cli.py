@@ -100,6 +100,12 @@ def ship(
     settle: float = typer.Option(
         120.0, "--settle", min=0.0, help="Seconds after a bucket's end before it counts as complete (late polls)."
     ),
+    recheck: float = typer.Option(
+        24.0,
+        "--recheck-hours",
+        min=0.0,
+        help="Hours back in which polls arriving late make their hour be produced again.",
+    ),
     device_daily: bool = typer.Option(
         False, "--device-daily", help="Also copy device_daily (large: a row per device a day)."
     ),
@@ -140,6 +146,7 @@ def ship(
         spool_dir or settings.federation_spool_dir,
         settle_s=settle,
         device_daily=device_daily,
+        recheck_s=recheck * 3600,
     )
     stop = threading.Event()
     if loop:

@@ -36,6 +36,7 @@ from federation.schema import (
     BUCKET_MS,
     DEVICE_DAILY,
     FEDERATION_STATUS,
+    HOUR_MS,
     NATIONAL_RETENTION_POLICIES,
     ROLLUP_MEASUREMENTS,
     ROLLUP_RP,
@@ -44,7 +45,7 @@ from federation.schema import (
 )
 from federation.summary import HourCache, summarise
 from inventory.models import Inventory
-from pdcs.points import Point, to_lines
+from pdcs.points import DEVICE_UP, Point, to_lines
 from pdcs.storage import InfluxDB
 from pdcs.storage.influx import InfluxError
 from supervision.periods import BEIJING
@@ -58,6 +59,7 @@ DEFAULT_SETTLE_S = 120.0
 DEFAULT_FIRST_S = 86_400.0  # a province shipping for the first time, without --since: the last day
 ROLLUP_DAYS_AGAIN = 3  # roll-up days re-copied each time: the roll-up job writes a day after it ends
 DRAIN_ORDER = (ROLLUP_RP, SUMMARY_LONG_RP, SUMMARY_RP)
+DEFAULT_RECHECK_S = 86_400.0  # how far back late polls make hours be produced again
 
 Progress = Callable[[str, int, int], None]  # province, buckets done, buckets in all
 
@@ -71,6 +73,10 @@ class ProvinceState:
     through_ms: int | None = None  # every bucket before this is queued
     rollups_from_ms: int | None = None  # roll-up rows from here on were queued …
     rollups_at_ms: int = 0  # … at this time
+    # polls (device_up points) per 5-minute bucket when it was summarised, for the last ``recheck_s``:
+    # a bucket whose count changed since got polls late (a collector's spool draining after its link
+    # came back) and its hour is produced again
+    polls: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -115,6 +121,7 @@ class Shipper:
         settle_s: float = DEFAULT_SETTLE_S,
         rollup_every_s: float = 3600.0,
         device_daily: bool = False,
+        recheck_s: float = DEFAULT_RECHECK_S,
         clock: Callable[[], int] = now_ms,
         rules: ServingRules | None = None,
         calendar: HolidayCalendar | None = None,
@@ -126,6 +133,7 @@ class Shipper:
         self.national = national
         self.settle_ms = int(settle_s * 1000)
         self.rollup_every_ms = int(rollup_every_s * 1000)
+        self.recheck_ms = int(recheck_s * 1000)
         self.rollup_measurements = ROLLUP_MEASUREMENTS + ((DEVICE_DAILY,) if device_daily else ())
         self.clock = clock
         self.rules = rules
@@ -170,16 +178,18 @@ class Shipper:
         store = self.province_store(province)
         if start < limit:
             total = (limit - start) // BUCKET_MS
+            polls = self._poll_counts(store, province, start, limit)  # before: a poll arriving meanwhile shows
             cache = self.hour_cache[province] if since_ms is None else HourCache()
             pieces = summarise(store, self.inventory, province, start, limit, now, self.rules, self.calendar, cache)
             for end, summaries in pieces:
-                five, hourly = summaries.points()
-                queued += self._queue(SUMMARY_LONG_RP, hourly)
-                queued += self._queue(SUMMARY_RP, five)
+                queued += self._queue_summaries(summaries.points())
                 st.through_ms = max(st.through_ms or 0, end) if since_ms is None else end
+                st.polls.update({str(t): n for t, n in polls.items() if t < end})
                 self.state.save()
                 if progress:
                     progress(province, (end - start) // BUCKET_MS, total)
+            if since_ms is None and limit % HOUR_MS == 0:  # once an hour: hours that got polls late
+                queued += self._late(province, store, now, st, start)
         queued += self._rollups(province, store, now, st, since_ms)
         through = st.through_ms if st.through_ms is not None else start
         status = Point(
@@ -187,6 +197,40 @@ class Shipper:
         )
         queued += self._queue(SUMMARY_RP, [status])
         self.state.save()
+        return queued
+
+    def _queue_summaries(self, points: tuple[list[Point], list[Point]]) -> int:
+        five, hourly = points
+        return self._queue(SUMMARY_LONG_RP, hourly) + self._queue(SUMMARY_RP, five)
+
+    @staticmethod
+    def _poll_counts(store: InfluxDB, province: str, start: int, end: int) -> dict[int, int]:
+        q = (
+            f'SELECT count("up") FROM "{DEVICE_UP}" WHERE "province" = $p AND time >= {start}ms AND time < {end}ms '
+            "GROUP BY time(5m) fill(none)"
+        )
+        return {int(t): int(n) for s in store.query(q, params={"p": province}) for t, n in s.values if n}
+
+    def _late(self, province: str, store: InfluxDB, now: int, st: ProvinceState, start: int) -> int:
+        """Produce again the hours whose polls before ``start`` (summarised by earlier passes) changed since."""
+        known = {int(t): n for t, n in st.polls.items()}
+        if not known:
+            return 0
+        since = max(min(known), start - self.recheck_ms)
+        since -= since % BUCKET_MS
+        counts = self._poll_counts(store, province, since, start) if since < start else {}
+        changed = {
+            t for t in counts.keys() | {t for t in known if since <= t < start} if counts.get(t, 0) != known.get(t, 0)
+        }
+        queued = 0
+        for hour in sorted({t - t % HOUR_MS for t in changed}):
+            log.info("%s: polls of %s arrived late; producing that hour again", province, hour)
+            for _, summaries in summarise(
+                store, self.inventory, province, hour, hour + HOUR_MS, now, self.rules, self.calendar
+            ):
+                queued += self._queue_summaries(summaries.points())
+        known.update(counts)
+        st.polls = {str(t): n for t, n in sorted(known.items()) if t >= start - self.recheck_ms}
         return queued
 
     def _rollups(self, province: str, store: InfluxDB, now: int, st: ProvinceState, since_ms: int | None) -> int:

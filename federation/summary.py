@@ -23,8 +23,9 @@ Every figure comes from the code that answers the same question on raw points:
   bucket's end, no older than ``CHECK_MAX_AGE_MS``; ``unknown`` results carry no ``passed`` and
   are not counted.
 
-A bucket's seconds-figures are those of ``[start, start + 5 min)`` computed alone; buckets
-partition time, so their sums equal the figures of the whole period (tests/federation).
+A bucket's seconds-figures are those of ``[start, start + 5 min)`` (``segment_figures`` of the
+hour piece's timelines cut to the bucket, the same as ``facility_result`` of the bucket alone);
+buckets partition time, so their sums equal the figures of the whole period (tests/federation).
 """
 
 from __future__ import annotations

@@ -40,7 +40,6 @@ from pdcs.yaml_lines import YamlDocument
 if TYPE_CHECKING:
     from pdcs.settings import Settings
 
-SHARDS_ENV = "PDCS_INFLUX_SHARDS"
 PROVINCE = re.compile(r"\d{2}")
 # A secret reference written as one string: "{env:NAME}" or "{file:PATH#KEY}" (SecretRef.describe in braces).
 _REF_STRING = re.compile(r"\{\s*(env|file)\s*:\s*([^}#]+?)\s*(?:#\s*([^}]+?)\s*)?\}")
@@ -132,7 +131,6 @@ class ShardMap:
     default: InfluxDB
     provinces: dict[str, InfluxDB] = field(default_factory=dict)
     national_store: InfluxDB | None = None
-    source: Path | None = None  # the YAML file, None when built from the single-store settings
 
     def __post_init__(self) -> None:
         # One client per store: a province written with the default's URL and database *is* the default.
@@ -263,7 +261,6 @@ def load_shard_map(path: Path, *, resolve: bool = True) -> ShardMap:
         default=clients[("default",)],
         provinces={code: clients[("provinces", code)] for code in spec.provinces},
         national_store=clients.get(("national",)),
-        source=path,
     )
 
 

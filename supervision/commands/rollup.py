@@ -36,17 +36,28 @@ def run_days(days: list[date], inventory: Path | None, influx_url: str | None, i
     """Roll up ``days`` for every county with a progress bar; returns rows written.
 
     With province stores (PDCS_INFLUX_SHARDS) each store rolls up the counties it holds: a roll-up is read
-    from and written to the store of its county."""
+    from and written to the store of its county. A store that is unreachable does not stop the others: its
+    error is raised after them (``schedule`` tries again; a roll-up is idempotent)."""
+    from pdcs.settings import RETENTION_POLICIES
+    from pdcs.storage import layout
+    from pdcs.storage.influx import InfluxUnavailable
     from supervision import rollup
 
     settings, inv = open_context(inventory, influx_url, influx_db)
-    settings.ensure_schema()
     counties = rollup.counties(inv)
     written = 0
+    down: list[InfluxUnavailable] = []
     with shards_or_exit(settings) as shards, progress_bar() as bar:
         task = bar.add_task(f"roll-ups {days[0]}..{days[-1]}", total=len(days) * len(counties))
         for influx, held in shards.split(counties):
-            written += rollup.rollup_days(influx, inv, days, only=held, progress=lambda _c: bar.advance(task))
+            try:
+                layout.ensure(influx, RETENTION_POLICIES)
+                written += rollup.rollup_days(influx, inv, days, only=held, progress=lambda _c: bar.advance(task))
+            except InfluxUnavailable as exc:
+                log.warning("roll-up of %d counties in %s postponed: %s", len(held), influx.url, exc)
+                down.append(exc)
+    if down:
+        raise down[0]
     return written
 
 

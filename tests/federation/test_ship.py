@@ -376,3 +376,56 @@ def test_pass_every_five_minutes_gives_the_same_hour(
     assert got.keys() == want.keys()
     assert [k for k in want if got[k] != want[k]] == []
     assert _count(national, SUMMARY_RP, COUNTY_SUMMARY) == 3 * 24  # 09:00–11:00, each bucket once
+
+
+def test_polls_arriving_late_produce_their_hour_again(
+    stores: tuple[InfluxDB, InfluxDB, InfluxDB], tmp_path: Path
+) -> None:
+    # 51's quiet 11:00–11:20 was a collector whose link was down: its spool drains after 12:00
+    p51, p53, national = stores
+    inv = build_inventory()
+    write_history(p51, p53, inv)
+    clock = Clock(T0)
+    shipper = _shipper(inv, p51, p53, national, tmp_path / "spool", clock)
+    clock.at(at(DAY, "12:00"))
+    assert shipper.run_once(since_ms=ms(at(DAY, "08:00"))).delivered
+    q = (
+        f'SELECT "devices_unknown" FROM "{SUMMARY_RP}"."{COUNTY_SUMMARY}" '
+        f"WHERE \"county\" = '510121' AND time = {ms(at(DAY, '11:05'))}ms"
+    )
+    assert national.query(q)[0].values[0][1] == 8
+    quiet = (at(DAY, "11:00"), at(DAY, "11:20"))
+    for dev in (
+        "jt-lib-sw1",
+        "jt-lib-ap1",
+        "jt-lib-ap2",
+        "jt-lib-t1",
+        "jt-lib-t2",
+        "jt-zz-sw1",
+        "jt-wh-sw1",
+        "jt-wh-k1",
+    ):
+        write_polls(p51, inv, dev, *quiet)
+    for dev in ("dy-lib-sw1", "dy-lib-ap1"):
+        write_polls(p51, inv, dev, *quiet)
+    t = quiet[0]
+    while t < quiet[1]:
+        p51.write_lines(to_lines([Point(COLLECTOR, {"collector": "c51", "regions": "51"}, {"cycle_s": 1.0}, ns(t))]))
+        t += timedelta(minutes=1)
+    clock.at(at(DAY, "13:00"))  # the next hour completes: the recheck finds the 11:00 hour's polls changed
+    assert shipper.run_once().delivered
+    shipper.close()
+    assert national.query(q)[0].values[0][1] == 0
+    want: dict[tuple[str, str, int], dict[str, float | int]] = {}
+    got: dict[tuple[str, str, int], dict[str, float | int]] = {}
+    for code, store in (("51", p51), ("53", p53)):
+        for _, sums in summarise(store, inv, code, ms(at(DAY, "08:00")), ms(at(DAY, "13:00")), clock()):
+            want.update({("5m", c, t): f for (c, t), f in sums.county.items()})
+            want.update({("h", c, t): f for (c, t), f in sums.hourly_county.items()})
+    for rp, key in ((SUMMARY_RP, "5m"), (SUMMARY_LONG_RP, "h")):
+        for s in national.query(f'SELECT * FROM "{rp}"."{COUNTY_SUMMARY}" GROUP BY *'):
+            for tm, *v in s.values:
+                got[(key, s.tags["county"], tm)] = {
+                    k: x for k, x in zip(s.columns[1:], v, strict=True) if x is not None
+                }
+    assert [k for k in want if got.get(k) != want[k]] == []

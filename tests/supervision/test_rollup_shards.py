@@ -67,3 +67,18 @@ def test_backfill_rolls_each_county_up_in_its_store(tmp_path: Path, influx_serve
     assert expected == {"jt-lib": (28800.0, 28800.0), "fm-lib": (28800.0, 23400.0)}
     assert _rows(sichuan) == {"jt-lib": expected["jt-lib"]}
     assert _rows(yunnan) == {"fm-lib": expected["fm-lib"]}
+
+
+def test_a_store_down_does_not_stop_the_others(tmp_path: Path, influx_server: InfluxServer) -> None:
+    folder = _inventory(tmp_path / "inv")
+    inv = load_inventory(folder)
+    sichuan = InfluxDB(influx_server.url, f"r_{uuid.uuid4().hex[:10]}", retries=0)
+    sichuan.ensure_database(RETENTION_POLICIES)
+    write_polls(sichuan, inv, "jt-sw", at("2026-10-13"), at("2026-10-14"))
+    shards = write_shard_map(
+        tmp_path / "shards.yaml", (sichuan.url, sichuan.database), {"53": ("http://127.0.0.1:9", "pdcs")}
+    )
+    args = ["backfill", "--start", "2026-10-13", "--end", "2026-10-13", "--inventory", str(folder)]
+    done = CliRunner().invoke(app, args, env={"PDCS_INFLUX_SHARDS": str(shards)})
+    assert done.exit_code == 1 and "127.0.0.1:9" in str(done.exception)  # Yunnan's store unreachable: said
+    assert _rows(sichuan) == {"jt-lib": (28800.0, 28800.0)}  # Sichuan rolled up all the same
