@@ -139,7 +139,9 @@ def _union(spans: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
 
 
 def _minus(a: list[tuple[float, float]], b: list[tuple[float, float]]) -> list[tuple[float, float]]:
-    """``a`` minus ``b``, both sorted and non-overlapping: one pass over each."""
+    """``a`` minus ``b``, both sorted and non-overlapping: one pass over each.
+
+    supervision/intervals.py ``subtract`` on seconds: the agent, the bottom layer, cannot import it."""
     out: list[tuple[float, float]] = []
     j = 0
     for s, e in a:
