@@ -150,7 +150,7 @@ def main() -> None:
         try:
             db = InfluxDB(url=server.url, database="province", retries=1, timeout_s=600)
             db.ensure_database([(RAW_RP, RAW_RP_DURATION, True), (ROLLUP_RP, ROLLUP_RP_DURATION, False)])
-            for name, duration, _ in NATIONAL_RETENTION_POLICIES:  # the CQ's target RP in the province store
+            for name, duration, *_ in NATIONAL_RETENTION_POLICIES:  # the CQ's target RP in the province store
                 if name == "summary":
                     db.execute(f'CREATE RETENTION POLICY "{name}" ON "province" DURATION {duration} REPLICATION 1')
             t = time.perf_counter()

@@ -6,18 +6,12 @@ Field names mirror the daily roll-ups where the idea is the same (``scheduled_s`
 
 from __future__ import annotations
 
-SUMMARY_RP = "summary"  # 5-minute tier, the default policy of the national database
-SUMMARY_RP_DURATION = "40d"
-SUMMARY_LONG_RP = "summary_long"  # 1-hour tier
-SUMMARY_LONG_RP_DURATION = "1825d"
-ROLLUP_RP = "rollup"  # the provinces' daily and yearly roll-ups, copied unchanged
-ROLLUP_RP_DURATION = "1825d"
-# What the writer creates when it finds the national database missing (name, duration, default).
-NATIONAL_RETENTION_POLICIES = (
-    (SUMMARY_RP, SUMMARY_RP_DURATION, True),
-    (SUMMARY_LONG_RP, SUMMARY_LONG_RP_DURATION, False),
-    (ROLLUP_RP, ROLLUP_RP_DURATION, False),
-)
+# The retention policies (names, durations, shard durations) are pdcs/settings.py's: one definition for the
+# shipper's writer, `pdcs influx init --national` and `pdcs influx migrate`.
+from pdcs.settings import NATIONAL_RETENTION_POLICIES, ROLLUP_RP, SUMMARY_LONG_RP, SUMMARY_RP
+
+__all__ = ["NATIONAL_RETENTION_POLICIES", "ROLLUP_RP", "SUMMARY_LONG_RP", "SUMMARY_RP"]
+
 NATIONAL_DB = "pdcs_national"
 
 COUNTY_SUMMARY = "county_summary"

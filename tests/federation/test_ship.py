@@ -199,8 +199,10 @@ def test_national_totals_equal_the_provinces_raw_figures(
     result = shipper.run_once(since_ms=ms(T0))
     assert result.delivered and result.error == "" and result.pending == 0
     assert result.through_ms == {"51": ms(at(DAY, "18:00")), "53": ms(at(DAY, "18:00"))}
-    assert {rp for rp, _, _ in NATIONAL_RETENTION_POLICIES} <= {
-        r[0] for s in national.query("SHOW RETENTION POLICIES") for r in s.values
+    # The shipper creates the national store with the shared policies and their shard durations (7d/30d).
+    created = {r[0]: r[2] for s in national.query("SHOW RETENTION POLICIES") for r in s.values}
+    assert {rp: f"{int(shard[:-1]) * 24}h0m0s" for rp, _, _, shard in NATIONAL_RETENTION_POLICIES} == {
+        rp: created.get(rp) for rp, *_ in NATIONAL_RETENTION_POLICIES
     }
 
     period = _period(at(DAY, "08:00"), at(DAY, "18:00"))
