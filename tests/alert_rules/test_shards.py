@@ -11,6 +11,7 @@ import pytest
 from alert_rules.evaluator import Evaluator
 from alert_rules.load import load_rules
 from alert_rules.state import StateStore
+from alert_rules.stores import StoreSet
 from devstack.influxdb import InfluxServer, start_influxdb
 from inventory.models import Inventory, Region
 from pdcs.points import to_lines
@@ -59,6 +60,12 @@ def test_a_store_down_holds_up_no_other_province(
     r = ev.cycle(t0 + 5 * MIN, deliver=False)
     assert sorted(r.opened) == [("device_down", "F1-T1", "device_down"), ("device_down", "F2-SW", "device_down")]
     assert not r.failed_stores and not r.failed_rules
+
+    # A store that failed earlier in the cycle is not asked again (its time-out is paid once a cycle).
+    stores = StoreSet(shards.stores())
+    series, errors = stores.query('SELECT last("up") FROM device_up GROUP BY "device"', {1: "down earlier"})
+    assert errors == {1: "down earlier"} and sorted(s.tags["device"] for s in series) == ["F1-T1", "F1-T2"]
+    assert stores.index_of("53") == 1 and stores.index_of("51") == stores.index_of("") == 0
 
     # Yunnan's store stops; F1-T1 comes back and F1-T2 goes down in Sichuan.
     yunnan_server.stop()
