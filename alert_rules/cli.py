@@ -118,10 +118,12 @@ def alerts(
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
-    # Every province store at once (PDCS_INFLUX_SHARDS): the rules GROUP BY the resource (device, facility,
-    # collector), so each series comes from one store and the union is exact (pdcs/storage/federated.py);
-    # a store that is down fails the cycle's rules, whose alerts are kept as they are (evaluator.py).
-    with settings.reader() as influx, client as alerta:
+    # Every province store (PDCS_INFLUX_SHARDS), each read on its own (alert_rules/stores.py): the rules GROUP BY
+    # the resource (device, facility, collector), so each series comes from one store and the union is exact
+    # (pdcs/storage/federated.py); a store that is down holds up no other, its provinces' alerts are kept as
+    # they are that cycle (evaluator.py) and the summary line's "failed_stores" names it.
+    with settings.shards() as shards, client as alerta:
+        influx = shards.reader()
         notifier = _notifier(notify_path, store, inv, alerta, settings.alerta_environment) if notify_path else None
         ev = Evaluator(
             rule_list,
@@ -137,6 +139,7 @@ def alerts(
             maintenance=schedule,
             links=notifier.config.links if notifier is not None else None,
             on_cycle_end=(lambda now: _notify_step(notifier, store, now)) if notifier is not None else None,
+            stores=shards.stores(),
         )
         log.info("evaluating %d rules over %d devices", len(rule_list), len(inv.devices))
 

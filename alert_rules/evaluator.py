@@ -16,7 +16,7 @@ import logging
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +27,7 @@ from alert_rules.notice import OPEN, RESOLVE, notice_body
 from alert_rules.observe import IsOpen, Observation, ObserveContext, RuleRunner, device_tag_index
 from alert_rules.opening import is_open as default_is_open
 from alert_rules.state import FIRING, PENDING, AlertState, Key, StateStore
+from alert_rules.stores import SEEING, Blind, StoreSet
 from inventory.models import Inventory
 from pdcs.storage import InfluxDB, InfluxError
 from supervision.maintenance import MaintenanceSchedule, Window
@@ -55,6 +56,7 @@ class CycleReport:
     outbox: int = 0
     alerta_up: bool = True
     failed_rules: dict[str, str] = field(default_factory=dict)
+    failed_stores: dict[str, str] = field(default_factory=dict)  # a province store that did not answer → error
     rule_s: dict[str, float] = field(default_factory=dict)  # query + observation time per rule
 
     def summary(self) -> dict[str, Any]:
@@ -74,6 +76,7 @@ class CycleReport:
             "outbox": self.outbox,
             "alerta_up": self.alerta_up,
             "failed_rules": self.failed_rules,
+            "failed_stores": self.failed_stores,
         }
 
 
@@ -97,12 +100,16 @@ class Evaluator:
         maintenance: MaintenanceSchedule | None = None,
         links: Links | None = None,
         on_cycle_end: Callable[[float], None] | None = None,
+        stores: Sequence[tuple[frozenset[str] | None, InfluxDB]] | None = None,
     ) -> None:
+        """``stores``: the shard map's stores (``ShardMap.stores()``), read each on its own so one that is
+        down holds up no other (``stores.py``); None: ``influx`` alone."""
         self.rules = {r.name: r for r in rules}
         # Derived rules (facility_down over device_down) after the rules they read.
         self.runners = [RuleRunner(r) for r in sorted(rules, key=lambda r: r.derive is not None)]
         self.device_tags = device_tag_index(inventory)
         self.influx = influx
+        self.stores = StoreSet(stores) if stores is not None and len(stores) > 1 else None
         self.inventory = inventory
         self.store = store
         self.alerta = alerta
@@ -126,7 +133,7 @@ class Evaluator:
         upserts: dict[Key, AlertState] = {}
         deletes: list[Key] = []
         messages: list[tuple[str, dict[str, Any]]] = []
-        ctx = ObserveContext(self.influx, self.inventory, self.device_tags, now, self.is_open)
+        ctx = ObserveContext(self.influx, self.inventory, self.device_tags, now, self.is_open, stores=self.stores)
 
         for runner in self.runners:
             rule = runner.rule
@@ -143,7 +150,12 @@ class Evaluator:
             finally:
                 report.rule_s[rule.name] = round(time.perf_counter() - t_rule, 4)
             report.observed += len(observations)
-            self._step(rule, observations, states, now, upserts, deletes, messages, report)
+            self._step(rule, observations, states, now, upserts, deletes, messages, report, ctx.blind.get(rule.name))
+        if ctx.down and self.stores is not None:  # once per store and cycle, whatever the number of rules
+            for index, error in sorted(ctx.down.items()):
+                name = self.stores.name(index)
+                report.failed_stores[name] = error
+                log.warning("store %s unreachable, its provinces' alerts kept as they are: %s", name, error)
 
         # Suppression: a resource's alert stays quiet while a rule that covers it is pending or firing
         # (so a facility going dark opens ONE facility alert, not one per device).
@@ -211,6 +223,7 @@ class Evaluator:
         Without this a device whose points aged out of the query's window would look like it came back.
         """
         seen = {(o.resource, o.event) for o in observations}
+        blind = ctx.blind.get(rule.name, SEEING)
         return [
             Observation(
                 rule.name,
@@ -224,6 +237,7 @@ class Evaluator:
             for st in states.values()
             if st.rule == rule.name
             and (st.resource, st.event) not in seen
+            and not blind(st.info.get("tags", {}))
             and not ctx.collector_alive(st.info.get("tags", {}).get("county"))
         ]
 
@@ -237,8 +251,11 @@ class Evaluator:
         deletes: list[Key],
         messages: list[tuple[str, dict[str, Any]]],
         report: CycleReport,
+        blind: Blind | None = None,
     ) -> None:
-        """Advance every (rule, resource) state of one rule by one observation (or its absence)."""
+        """Advance every (rule, resource) state of one rule by one observation (or its absence); a state
+        whose store did not answer (``blind``) is kept as it is."""
+        blind = blind or SEEING
         seen: set[Key] = set()
         for obs in observations:
             key = (rule.name, obs.resource, obs.event)
@@ -264,7 +281,7 @@ class Evaluator:
                     upserts[key] = st
             self._advance(rule, st, obs.bad, now, states, upserts, deletes, messages, report, obs.hold_s)
         for key, st in list(states.items()):
-            if st.rule == rule.name and key not in seen:
+            if st.rule == rule.name and key not in seen and not blind(st.info.get("tags", {})):
                 self._advance(rule, st, False, now, states, upserts, deletes, messages, report)
 
     def _no_data(

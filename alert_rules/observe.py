@@ -17,9 +17,10 @@ from types import CodeType
 from typing import Any, NamedTuple
 
 from alert_rules.model import REGION_TAGS, Reduce, Rule, compile_condition, parse_duration
+from alert_rules.stores import SEEING, Blind, StoreSet
 from inventory.models import Facility, Inventory
-from pdcs.storage import InfluxDB, InfluxError
-from supervision.liveness import Liveness, fetch_liveness
+from pdcs.storage import InfluxDB, InfluxError, Series
+from supervision.liveness import Liveness, fetch_liveness, read_series
 from supervision.serving import default_rules
 
 IsOpen = Callable[[Facility, dt.datetime], bool]
@@ -84,6 +85,18 @@ class ObserveContext:
     open_cache: OpenCache = field(default_factory=OpenCache)
     results: dict[str, list[Observation]] = field(default_factory=dict)  # rule → this cycle's observations
     liveness: Liveness | None = None  # the collectors' liveness at ``now``, read when a rule first asks
+    stores: StoreSet | None = None  # the province stores, each read on its own (None: ``influx`` alone)
+    blind: dict[str, Blind] = field(default_factory=dict)  # rule → what it could not read this cycle
+    down: dict[int, str] = field(default_factory=dict)  # store index → its error this cycle
+
+    def read(self, rule: str, query: str) -> list[Series]:
+        """A rule's query; with several stores, over those that answer (the others: ``blind[rule]``)."""
+        if self.stores is None:
+            return self.influx.query(query, epoch="ms")
+        series, errors = self.stores.query(query)
+        self.down.update(errors)
+        self.blind[rule] = self.stores.blind(errors)
+        return series
 
     def collector_alive(self, county: str | None) -> bool:
         """Was a collector covering ``county`` alive at ``now``?  The figures' rule (``supervision.liveness``):
@@ -95,7 +108,16 @@ class ObserveContext:
         if self.liveness is None:
             t = default_rules().timeline
             hold_ms = int(t.max_gap_polls * t.default_poll_interval_s * 1000)
-            self.liveness = fetch_liveness(self.influx, now_ms, now_ms + 1, hold_ms)
+            if self.stores is None:
+                self.liveness = fetch_liveness(self.influx, now_ms, now_ms + 1, hold_ms)
+            else:  # each store's collectors (a county's are in its store); a store that is down: none
+                stores = self.stores
+
+                def load() -> list[tuple[tuple[str, ...], list[tuple[int, int]]]]:
+                    parts = stores.each(lambda db: read_series(db, now_ms, now_ms + 1, hold_ms))[0]
+                    return [s for part in parts for s in part]
+
+                self.liveness = Liveness(load=load)
         return any(a <= now_ms < b for a, b in self.liveness.for_county(county))
 
 
@@ -118,7 +140,8 @@ class RuleRunner:
         rule = self.rule
         assert rule.query is not None and self.condition is not None
         inventory, now, is_open, open_cache = ctx.inventory, ctx.now, ctx.is_open, ctx.open_cache
-        series = ctx.influx.query(rule.query, epoch="ms")
+        series = ctx.read(rule.name, rule.query)
+        blind = ctx.blind.get(rule.name, SEEING)
         merged: dict[tuple[str, str], Observation] = {}
         for s in series:
             if not s.values:
@@ -158,7 +181,7 @@ class RuleRunner:
             if prev is None or (obs.bad and not prev.bad):
                 merged[key] = obs
         if rule.expect is not None:
-            self._expected(inventory, merged, now)
+            self._expected(inventory, merged, now, blind)
         out = list(merged.values())
         if rule.needs_collector:
             out = [
@@ -173,6 +196,7 @@ class RuleRunner:
         assert d is not None
         if d.rule not in ctx.results:  # its source failed (or is not loaded): keep this rule's states as they are
             raise InfluxError(f"source rule {d.rule!r} has no observations this cycle")
+        ctx.blind[self.rule.name] = ctx.blind.get(d.rule, SEEING)  # blind where its source was
         keep = REGION_TAGS[: REGION_TAGS.index(d.by) + 1]
         groups: dict[str, list[Observation]] = {}
         for o in ctx.results.get(d.rule, []):
@@ -219,8 +243,11 @@ class RuleRunner:
             return None
         return Observation(self.rule.name, resource, event, tags, columns, bad)
 
-    def _expected(self, inventory: Inventory, merged: dict[tuple[str, str], Observation], now: float) -> None:
-        """Devices the inventory says should report but the query did not answer for: silent, hence bad."""
+    def _expected(
+        self, inventory: Inventory, merged: dict[tuple[str, str], Observation], now: float, blind: Blind
+    ) -> None:
+        """Devices the inventory says should report but the query did not answer for: silent, hence bad
+        (not those of a store that did not answer: unknown, not silent)."""
         exp = self.rule.expect
         assert exp is not None
         seen = {o.tags.get("device") for o in merged.values()}
@@ -232,6 +259,8 @@ class RuleRunner:
             if device.facility not in inventory.facilities:
                 continue
             tags = inventory.device_tags(device)
+            if blind(tags):
+                continue
             columns: dict[str, Any] = {"value": None, "age_min": f">{math.floor(self.window_s / 60)}"}
             obs = self._make(tags, columns, True)
             if obs is not None:

@@ -194,6 +194,48 @@ class Replication:
         return dict(self.__dict__)
 
 
+def _pair(national: InfluxDB) -> tuple[InfluxDB, InfluxDB]:
+    """Empty ``<db>_cut`` (what is shipped through the link) and ``<db>_ref`` (the reference) databases."""
+    cut_db = InfluxDB(national.url, f"{national.database}_cut", timeout_s=120)
+    ref_db = InfluxDB(national.url, f"{national.database}_ref", timeout_s=120)
+    for d in (cut_db, ref_db):
+        d.execute(f'DROP DATABASE "{d.database}"')
+    return cut_db, ref_db
+
+
+def _result(
+    shipper: str,
+    province: str,
+    buckets: int,
+    cmp: Comparison,
+    link: Link,
+    failures: int,
+    peak: int,
+    dropped: int,
+    drain_s: float,
+    dbs: tuple[InfluxDB, InfluxDB],
+) -> Replication:
+    """The figures of one cut day; the two databases dropped."""
+    for d in dbs:
+        d.execute(f'DROP DATABASE "{d.database}"')
+        d.close()
+    return Replication(
+        shipper=shipper,
+        province=province,
+        buckets=buckets,
+        expected=cmp.expected,
+        found=cmp.found,
+        lost=cmp.lost,
+        duplicated=cmp.duplicated,
+        differing=cmp.differing,
+        answers_lost=link.answers_lost,
+        writer_failures=failures,
+        spool_peak=peak,
+        spool_dropped=dropped,
+        drain_s=round(drain_s, 3),
+    )
+
+
 def day_lines(counties: list[County], start_s: int, bucket: int) -> list[str]:
     """What the province ships for one bucket: its summaries and its federation status (ns precision)."""
     t = start_s + bucket * BUCKET_S
@@ -240,10 +282,7 @@ def measure(
     max_points: int = 2_000_000,
 ) -> Replication:
     """Ship the cut day into ``national``'s ``<db>_cut`` database and compare it with ``<db>_ref``."""
-    cut_db = InfluxDB(national.url, f"{national.database}_cut", timeout_s=120)
-    ref_db = InfluxDB(national.url, f"{national.database}_ref", timeout_s=120)
-    for d in (cut_db, ref_db):
-        d.execute(f'DROP DATABASE "{d.database}"')
+    cut_db, ref_db = _pair(national)
     ref_db.ensure_database(NATIONAL_RETENTION_POLICIES)
     write(ref_db, (line for b in range(buckets) for line in day_lines(counties, start_s, b)), SUMMARY_RP, "ns")
     link = Link(national_port)
@@ -267,23 +306,8 @@ def measure(
         shipper_db.close()
     province = counties[0].province
     cmp = compare(ref_db, cut_db, province, SHIPPED)
-    for d in (cut_db, ref_db):
-        d.execute(f'DROP DATABASE "{d.database}"')
-        d.close()
-    return Replication(
-        shipper="spool+writer",
-        province=province,
-        buckets=buckets,
-        expected=cmp.expected,
-        found=cmp.found,
-        lost=cmp.lost,
-        duplicated=cmp.duplicated,
-        differing=cmp.differing,
-        answers_lost=link.answers_lost,
-        writer_failures=writer.failures,
-        spool_peak=peak,
-        spool_dropped=dropped,
-        drain_s=round(drain_s, 3),
+    return _result(
+        "spool+writer", province, buckets, cmp, link, writer.failures, peak, dropped, drain_s, (cut_db, ref_db)
     )
 
 
@@ -306,10 +330,8 @@ def measure_shipper(
     one pass over the whole day, with no cut, into ``<db>_ref``; every summary and roll-up point
     of the province is compared.
     """
-    cut_db = InfluxDB(national.url, f"{national.database}_cut", timeout_s=120)
-    ref_db = InfluxDB(national.url, f"{national.database}_ref", timeout_s=120)
+    cut_db, ref_db = _pair(national)
     for d in (cut_db, ref_db):
-        d.execute(f'DROP DATABASE "{d.database}"')
         d.ensure_database(NATIONAL_RETENTION_POLICIES)
     settle_ms = 60_000
     clock = [start_ms]
@@ -357,21 +379,5 @@ def measure_shipper(
     what = [(rp, m) for rp in (SUMMARY_RP, SUMMARY_LONG_RP) for m in (COUNTY_SUMMARY, PROVINCE_SUMMARY)]
     what += [(ROLLUP_RP, m) for m in ROLLUP_MEASUREMENTS]
     cmp = compare(ref_db, cut_db, province, what)
-    for d in (cut_db, ref_db):
-        d.execute(f'DROP DATABASE "{d.database}"')
-        d.close()
-    return Replication(
-        shipper="federation",
-        province=province,
-        buckets=hours * HOUR_MS // BUCKET_MS,
-        expected=cmp.expected,
-        found=cmp.found,
-        lost=cmp.lost,
-        duplicated=cmp.duplicated,
-        differing=cmp.differing,
-        answers_lost=link.answers_lost,
-        writer_failures=failed_passes,
-        spool_peak=peak,
-        spool_dropped=dropped,
-        drain_s=round(drain_s, 3),
-    )
+    buckets = hours * HOUR_MS // BUCKET_MS
+    return _result("federation", province, buckets, cmp, link, failed_passes, peak, dropped, drain_s, (cut_db, ref_db))

@@ -1,13 +1,17 @@
-"""The evaluator over province stores (`pdcs alerts run` reads `Settings.reader()`): every store at once."""
+"""The evaluator over province stores (`pdcs alerts run`): every store, each on its own (alert_rules/stores.py)."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 from alert_rules.evaluator import Evaluator
 from alert_rules.load import load_rules
 from alert_rules.state import StateStore
+from devstack.influxdb import InfluxServer, start_influxdb
 from inventory.models import Inventory, Region
 from pdcs.points import to_lines
 from pdcs.settings import RETENTION_POLICIES
@@ -27,9 +31,19 @@ def _two_provinces() -> Inventory:
     return inv.model_copy(update={"regions": regions, "facilities": facilities})
 
 
-def test_rules_see_every_store_and_a_store_down_keeps_alerts(tmp_path: Path, influx: InfluxDB) -> None:
+@pytest.fixture
+def yunnan_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[InfluxServer]:
+    """Yunnan's own InfluxDB (a second real server, stopped by the test)."""
+    server = start_influxdb(tmp_path_factory.mktemp("influx-yunnan"))
+    yield server
+    server.stop()
+
+
+def test_a_store_down_holds_up_no_other_province(
+    tmp_path: Path, influx: InfluxDB, yunnan_server: InfluxServer, caplog: pytest.LogCaptureFixture
+) -> None:
     inv = _two_provinces()
-    yunnan = InfluxDB(url=influx.url, database=f"{influx.database}_53", retries=0)
+    yunnan = InfluxDB(url=yunnan_server.url, database="pdcs", retries=0)
     yunnan.ensure_database(RETENTION_POLICIES)
     shards = ShardMap(default=influx, provinces={"53": yunnan})
     t0 = time.time()
@@ -38,15 +52,35 @@ def test_rules_see_every_store_and_a_store_down_keeps_alerts(tmp_path: Path, inf
     for device, up in {"F1-T1": 0, "F1-T2": 1, "F2-SW": 0, "F2-T1": 1}.items():
         shards.write_points([device_up(inv, device, up, int(t0 * 1e9))])
     assert yunnan.query("SELECT count(up) FROM device_up")[0].values[0][1] == 2
-    rules = [r for r in load_rules() if r.name == "device_down"]
-    ev = Evaluator(rules, shards.reader(), inv, StateStore(tmp_path / "a.sqlite"), None, timeout_s=3600)
+    rules = [r for r in load_rules() if r.name in ("device_down", "facility_down")]
+    store = StateStore(tmp_path / "a.sqlite")
+    ev = Evaluator(rules, shards.reader(), inv, store, None, timeout_s=3600, stores=shards.stores())
     ev.cycle(t0, deliver=False)
     r = ev.cycle(t0 + 5 * MIN, deliver=False)
     assert sorted(r.opened) == [("device_down", "F1-T1", "device_down"), ("device_down", "F2-SW", "device_down")]
-    # Yunnan's store unreachable: the rule fails this cycle, both alerts stay (none resolved by missing data).
-    blind_map = ShardMap(default=influx, provinces={"53": InfluxDB("http://127.0.0.1:9", yunnan.database, retries=0)})
-    blind = Evaluator(rules, blind_map.reader(), inv, StateStore(tmp_path / "a.sqlite"), None, timeout_s=3600)
-    r = blind.cycle(t0 + 30 * MIN, deliver=False)
-    assert set(r.failed_rules) == {"device_down"} and r.firing == 2 and not r.resolved
-    yunnan.execute(f'DROP DATABASE "{yunnan.database}"')
+    assert not r.failed_stores and not r.failed_rules
+
+    # Yunnan's store stops; F1-T1 comes back and F1-T2 goes down in Sichuan.
+    yunnan_server.stop()
+    t1 = t0 + 6 * MIN
+    shards.default.write_lines(
+        to_lines([device_up(inv, "F1-T1", 1, int(t1 * 1e9)), device_up(inv, "F1-T2", 0, int(t1 * 1e9))])
+    )
+    with caplog.at_level("WARNING", logger="alert_rules.evaluator"):
+        r = ev.cycle(t1, deliver=False)
+        pending = {k for k, st in store.load().items() if st.status == "pending"}
+        r = ev.cycle(t1 + 5 * MIN, deliver=False)
+    # Sichuan's alerts open and resolve in this cycle; Yunnan's open alert (F2-SW) stays open, nothing
+    # opened in Yunnan from missing data (F2-T1 and the facility F2 are not judged while its store is down).
+    assert ("device_down", "F1-T2", "device_down") in pending
+    assert r.opened == [("device_down", "F1-T2", "device_down")]
+    states = store.load()
+    assert ("device_down", "F1-T1", "device_down") not in states  # resolved (resolve_after elapsed)
+    assert states[("device_down", "F2-SW", "device_down")].status == "firing"
+    assert {k[1] for k in states} == {"F1-T2", "F2-SW"}
+    assert not r.failed_rules
+    assert list(r.failed_stores) == [f"{yunnan.url} pdcs [53]"] and r.summary()["failed_stores"] == r.failed_stores
+    down = [rec for rec in caplog.records if "unreachable" in rec.getMessage()]
+    assert len(down) == 2  # once per cycle, not once per rule
+    store.close()
     yunnan.close()

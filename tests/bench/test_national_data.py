@@ -15,6 +15,7 @@ from bench import national_replication as nr
 from bench.national import load_national
 from bench.supervision import YEAR
 from dashboards.templating import TimeRange
+from devstack.history import write_week
 from devstack.influxdb import InfluxServer
 from pdcs.storage import InfluxDB
 
@@ -111,3 +112,20 @@ def test_link_cut_harness_sees_loss(national: InfluxDB, influx_server: InfluxSer
     assert 0 < rep.lost <= rep.spool_dropped
     assert rep.found == rep.expected - rep.lost
     assert rep.duplicated == 0
+
+
+def test_link_cut_through_the_federation_shipper(
+    national: InfluxDB, influx: InfluxDB, influx_server: InfluxServer, tmp_path: Path
+) -> None:
+    """The end-to-end harness: federation's Shipper over a cut link against one pass with no cut."""
+    c = nd.country(2_000)
+    county = nd.County(0, c.counties[0].code, 4)  # four facilities of the first county
+    inv = nd.inventory(c, [county])
+    now_s = int(time.time())
+    write_week(influx, inv, now_s, days=0.5)  # raw points for the last 12 hours, in the province's store
+    start_ms = (now_s - 6 * 3600) // 3600 * 3600 * 1000 + 3_600_000
+    rep = nr.measure_shipper(national, influx_server.http_port, influx, inv, county.province, start_ms, 4, tmp_path)
+    # 4 hours of 5-minute rows (county + province) and 4 hourly rows of each
+    assert rep.expected == 2 * 48 + 2 * 4
+    assert (rep.found, rep.lost, rep.duplicated) == (rep.expected, 0, 0)
+    assert rep.answers_lost == 1
