@@ -104,8 +104,10 @@ class AlertaClient:
         self.request("DELETE", f"/alert/{alert_id}")
 
     # -- heartbeats -------------------------------------------------------
-    def heartbeat(self, origin: str, timeout_s: int, tags: list[str] | None = None) -> dict[str, Any]:
-        body = {"origin": origin, "timeout": timeout_s, "tags": tags or [], "attributes": {}}
+    def heartbeat(
+        self, origin: str, timeout_s: int, tags: list[str] | None = None, attributes: dict[str, str] | None = None
+    ) -> dict[str, Any]:
+        body = {"origin": origin, "timeout": timeout_s, "tags": tags or [], "attributes": attributes or {}}
         return self.request("POST", "/heartbeat", json=body)
 
     def heartbeats(self) -> list[dict[str, Any]]:

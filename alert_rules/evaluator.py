@@ -448,7 +448,9 @@ class Evaluator:
         if self.alerta is None:
             return False
         try:
-            self.alerta.heartbeat(self.origin, self.heartbeat_timeout_s, tags=["pdcs", "evaluator"])
+            # A province store that did not answer this cycle shows on the evaluator's heartbeat in Alerta.
+            down = {"failedStores": "; ".join(report.failed_stores)} if report and report.failed_stores else None
+            self.alerta.heartbeat(self.origin, self.heartbeat_timeout_s, tags=["pdcs", "evaluator"], attributes=down)
         except (AlertaUnavailable, AlertaRejected) as exc:
             log.warning("heartbeat not sent: %s", exc)
             if report is not None:

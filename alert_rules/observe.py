@@ -93,7 +93,7 @@ class ObserveContext:
         """A rule's query; with several stores, over those that answer (the others: ``blind[rule]``)."""
         if self.stores is None:
             return self.influx.query(query, epoch="ms")
-        series, errors = self.stores.query(query)
+        series, errors = self.stores.query(query, self.down)
         self.down.update(errors)
         self.blind[rule] = self.stores.blind(errors)
         return series
@@ -114,7 +114,7 @@ class ObserveContext:
                 stores = self.stores
 
                 def load() -> list[tuple[tuple[str, ...], list[tuple[int, int]]]]:
-                    parts = stores.each(lambda db: read_series(db, now_ms, now_ms + 1, hold_ms))[0]
+                    parts = stores.each(lambda db: read_series(db, now_ms, now_ms + 1, hold_ms), self.down)[0]
                     return [s for part in parts for s in part]
 
                 self.liveness = Liveness(load=load)

@@ -55,30 +55,37 @@ class StoreSet:
         held = ",".join(sorted(codes)) if codes else "default"
         return f"{db.url} {db.database} [{held}]"
 
-    def each(self, call: Callable[[InfluxDB], T]) -> tuple[list[T], dict[int, str]]:
+    def each(
+        self, call: Callable[[InfluxDB], T], down: Mapping[int, str] | None = None
+    ) -> tuple[list[T], dict[int, str]]:
         """``call`` on every store in parallel: the answers of those that answered, the others' errors.
 
-        Raises the first store's :class:`InfluxError` when none answered (one store: exactly as before)."""
+        A store in ``down`` (it failed earlier this cycle) is not asked again: one that times out costs
+        its time-out once per cycle, not once per rule. Raises an :class:`InfluxError` when no store
+        answered (one store: exactly as before)."""
+        down = down or {}
 
-        def one(db: InfluxDB) -> T | InfluxError:
+        def one(index: int) -> T | InfluxError:
+            if index in down:
+                return InfluxError(down[index])
             try:
-                return call(db)
+                return call(self.stores[index][1])
             except InfluxError as exc:
                 return exc
 
         if len(self.stores) == 1:
-            results: list[T | InfluxError] = [one(self.stores[0][1])]
+            results: list[T | InfluxError] = [one(0)]
         else:
             with ThreadPoolExecutor(max_workers=min(len(self.stores), 16)) as pool:
-                results = list(pool.map(one, [db for _, db in self.stores]))
+                results = list(pool.map(one, range(len(self.stores))))
         errors = {i: r for i, r in enumerate(results) if isinstance(r, InfluxError)}
         if len(errors) == len(results):
             raise errors[0]
         return [r for r in results if not isinstance(r, InfluxError)], {i: str(e) for i, e in errors.items()}
 
-    def query(self, q: str) -> tuple[list[Series], dict[int, str]]:
-        """A rule's query over the stores that answer; the errors of those that did not, by store index."""
-        answers, errors = self.each(lambda db: db.query(q, epoch="ms"))
+    def query(self, q: str, down: Mapping[int, str] | None = None) -> tuple[list[Series], dict[int, str]]:
+        """A rule's query over the stores that answer (``down``: not asked); the others' errors by index."""
+        answers, errors = self.each(lambda db: db.query(q, epoch="ms"), down)
         return merge(answers, show=q.lstrip().upper().startswith("SHOW")), errors
 
     def blind(self, errors: Mapping[int, str]) -> Blind:

@@ -20,6 +20,9 @@ Answers are therefore the same as a direct read, except that they may lack
 polls written in the last ``delta_every_s`` or, for polls written more than
 :data:`OVERLAP_MS` after their time, in the last ``refresh_s``.  Entries are
 evicted least recently used first beyond ``max_polls`` polls held (9 bytes each).
+
+With province stores (pdcs/storage/shards.py) ``store_of`` names the store holding a question's polls (its
+region's, facility's or device's), so a province's answers never wait on another province's store.
 """
 
 from __future__ import annotations
@@ -70,8 +73,11 @@ class RecentPolls:
         max_polls: int = 10_000_000,
         wall_ms: Callable[[], int] = lambda: int(time.time() * 1000),
         monotonic: Callable[[], float] = time.monotonic,
+        store_of: Callable[[dict[str, str]], InfluxDB] | None = None,
     ) -> None:
         self.influx = influx
+        # The store holding the polls a tag filter selects (province shards); None: ``influx`` for all.
+        self.store_of = store_of or (lambda tags: influx)
         self.refresh_s = refresh_s
         self.delta_every_s = delta_every_s
         self.horizon_ms = horizon_ms
@@ -89,7 +95,7 @@ class RecentPolls:
         now_ms = self.wall_ms()
         if self.max_polls <= 0 or start_ms < now_ms - self.horizon_ms:
             self.reads["direct"] += 1
-            return fetch_polls(self.influx, tags, start_ms, end_ms)
+            return fetch_polls(self.store_of(tags), tags, start_ms, end_ms)
         key = tuple(sorted(tags.items()))
         with self._lock:
             entry = self._entries.setdefault(key, _Entry())
@@ -117,17 +123,17 @@ class RecentPolls:
         """
         now_ms = self.wall_ms()
         if self.max_polls <= 0 or start_ms < now_ms - self.horizon_ms:
-            return first_seen(self.influx, tags)
+            return first_seen(self.store_of(tags), tags)
         key = tuple(sorted(tags.items()))
         mono = self.monotonic()
         with self._lock:
             hit = self._seen.get(key)
         if hit is None or mono - hit[0] >= self.refresh_s:
-            seen = first_seen(self.influx, tags)
+            seen = first_seen(self.store_of(tags), tags)
             full_at = mono
         else:
             full_at, read_ms, cached = hit
-            newer = first_raw_polls(self.influx, tags, read_ms - OVERLAP_MS)
+            newer = first_raw_polls(self.store_of(tags), tags, read_ms - OVERLAP_MS)
             seen = dict(cached)
             seen.update({d: FirstSeen(t) for d, t in newer.items() if d not in seen})
         with self._lock:
@@ -140,12 +146,12 @@ class RecentPolls:
         mono = self.monotonic()
         if entry.series is None or start_ms < entry.from_ms or mono - entry.full_at >= self.refresh_s:
             from_ms = start_ms - start_ms % HOUR_MS  # whole hours: the device and facility look-backs share it
-            entry.series = fetch_polls(self.influx, tags, from_ms, None)
+            entry.series = fetch_polls(self.store_of(tags), tags, from_ms, None)
             entry.from_ms, entry.read_to_ms, entry.full_at, entry.delta_at = from_ms, now_ms, mono, mono
             self.reads["full"] += 1
         elif mono - entry.delta_at >= self.delta_every_s:
             cut = max(entry.from_ms, entry.read_to_ms - OVERLAP_MS)
-            newer = fetch_polls(self.influx, tags, cut, None)
+            newer = fetch_polls(self.store_of(tags), tags, cut, None)
             for dev, s in entry.series.items():
                 s.replace_from(cut, newer.pop(dev, PollSeries()))
             entry.series.update(newer)  # devices first heard of since

@@ -83,9 +83,20 @@ async def get_polls(state: Annotated[AppState, Depends(get_state)]) -> PollFetch
     if state.polls is None:
         settings = state.settings
         state.polls = RecentPolls(
-            state.influx, refresh_s=settings.api_poll_cache_s, max_polls=settings.api_poll_cache_polls
+            state.influx,
+            refresh_s=settings.api_poll_cache_s,
+            max_polls=settings.api_poll_cache_polls,
+            store_of=lambda tags: _polls_store(state, tags),
         )
     return state.polls
+
+
+def _polls_store(state: AppState, tags: dict[str, str]) -> InfluxDB:
+    """The store holding the polls a tag filter selects — its region's, facility's or device's (one province
+    store down holds up no other province's answers); no filter (the nation): ``state.influx``."""
+    code = next((tags[k] for k in ("county", "city", "province") if tags.get(k)), None)
+    params = {"code": code} if code else {"facility_id": tags.get("facility", ""), "device_id": tags.get("device", "")}
+    return state.reader(_route_county(params, state.inventory))
 
 
 StateDep = Annotated[AppState, Depends(get_state)]

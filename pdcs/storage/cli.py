@@ -88,6 +88,9 @@ def init(
     national: bool = typer.Option(
         False, "--national", help="The national summaries store: retention policies summary, summary_long, rollup."
     ),
+    grant_read: list[str] = typer.Option(
+        None, "--grant-read", help="An existing InfluxDB user to give read access to the database (repeatable)."
+    ),
     lang: str = LANG_OPT,
 ) -> None:
     """Create the database and its retention policies with their shard durations (docs/upgrading.md); idempotent.
@@ -105,6 +108,8 @@ def init(
         else:
             layout.ensure(influx, RETENTION_POLICIES)
         policies = influx.retention_policies()
+        for user in grant_read or []:  # e.g. Grafana's read-only user on the national summaries (compose)
+            influx.execute(f'GRANT READ ON "{settings.influx_db}" TO "{user}"')
     zh = lang != "en"
     typer.echo(f"InfluxDB {settings.influx_db}：" if zh else f"InfluxDB {settings.influx_db}:")
     for name, (duration, shard) in sorted(policies.items()):

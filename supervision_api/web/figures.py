@@ -75,6 +75,11 @@ class Row:
     devices: int = 0
     sessions: int | None = None  # 服务人次 (supervision/usage.py roll-ups); None: no terminal reported
     share_in_use: float | None = None  # 终端使用率
+    # 有效使用占比 (service time minus idle/locked time) and its coverage: terminal-days that report idle time
+    # of those reporting at all; None where no terminal reports idle time (never shown as 0 %).
+    active_share: float | None = None
+    active_terminal_days: int | None = None
+    terminal_days: int | None = None
 
     def tones(self) -> dict[str, Tone]:
         t = targets()
@@ -164,6 +169,8 @@ def region_view(influx: InfluxDB, inv: Inventory, code: str, period: Period, lan
     )
     use = answers.region_usage(influx, inv, code, period, lang)["totals"]
     head.sessions, head.share_in_use = use["sessions"], use["share_in_use"]
+    head.active_share, head.active_terminal_days = use["active_share"], use["active_terminal_days"]
+    head.terminal_days = use["terminal_days"]
     if not in_county:
         asm = answers.assessment(influx, inv, code, year, lang)
         head.assessment = asm.get("score")

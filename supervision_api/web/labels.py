@@ -39,6 +39,11 @@ register(
         "web.col.compliance": ("安全检查通过率", "Security checks passed"),
         "web.col.sessions": ("服务人次", "Service sessions"),
         "web.col.share_in_use": ("终端使用率", "Terminals in use"),
+        "web.col.active_share": ("有效使用占比", "Active share of service time"),
+        "web.active_coverage": (
+            "{covered} / {days} 个终端·日上报空闲时间",
+            "{covered} of {days} terminal-days report idle time",
+        ),
         "web.col.assessment": ("年度考核得分", "Assessment score"),
         "web.col.start": ("开始", "Start"),
         "web.col.end": ("结束", "End"),

@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from alert_rules.alerta import AlertaClient
 from alert_rules.evaluator import Evaluator
 from alert_rules.load import load_rules
 from alert_rules.state import StateStore
+from alert_rules.stores import StoreSet
 from devstack.influxdb import InfluxServer, start_influxdb
 from inventory.models import Inventory, Region
 from pdcs.points import to_lines
@@ -40,7 +42,11 @@ def yunnan_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[InfluxSe
 
 
 def test_a_store_down_holds_up_no_other_province(
-    tmp_path: Path, influx: InfluxDB, yunnan_server: InfluxServer, caplog: pytest.LogCaptureFixture
+    tmp_path: Path,
+    influx: InfluxDB,
+    yunnan_server: InfluxServer,
+    alerta: AlertaClient,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     inv = _two_provinces()
     yunnan = InfluxDB(url=yunnan_server.url, database="pdcs", retries=0)
@@ -54,11 +60,17 @@ def test_a_store_down_holds_up_no_other_province(
     assert yunnan.query("SELECT count(up) FROM device_up")[0].values[0][1] == 2
     rules = [r for r in load_rules() if r.name in ("device_down", "facility_down")]
     store = StateStore(tmp_path / "a.sqlite")
-    ev = Evaluator(rules, shards.reader(), inv, store, None, timeout_s=3600, stores=shards.stores())
+    ev = Evaluator(rules, shards.reader(), inv, store, alerta, timeout_s=3600, stores=shards.stores())
     ev.cycle(t0, deliver=False)
     r = ev.cycle(t0 + 5 * MIN, deliver=False)
     assert sorted(r.opened) == [("device_down", "F1-T1", "device_down"), ("device_down", "F2-SW", "device_down")]
     assert not r.failed_stores and not r.failed_rules
+
+    # A store that failed earlier in the cycle is not asked again (its time-out is paid once a cycle).
+    stores = StoreSet(shards.stores())
+    series, errors = stores.query('SELECT last("up") FROM device_up GROUP BY "device"', {1: "down earlier"})
+    assert errors == {1: "down earlier"} and sorted(s.tags["device"] for s in series) == ["F1-T1", "F1-T2"]
+    assert stores.index_of("53") == 1 and stores.index_of("51") == stores.index_of("") == 0
 
     # Yunnan's store stops; F1-T1 comes back and F1-T2 goes down in Sichuan.
     yunnan_server.stop()
@@ -82,5 +94,8 @@ def test_a_store_down_holds_up_no_other_province(
     assert list(r.failed_stores) == [f"{yunnan.url} pdcs [53]"] and r.summary()["failed_stores"] == r.failed_stores
     down = [rec for rec in caplog.records if "unreachable" in rec.getMessage()]
     assert len(down) == 2  # once per cycle, not once per rule
+    assert ev.heartbeat(r)  # and on the evaluator's heartbeat in Alerta
+    beat = next(h for h in alerta.heartbeats() if h["origin"] == ev.origin)
+    assert beat["attributes"] == {"failedStores": f"{yunnan.url} pdcs [53]"}
     store.close()
     yunnan.close()

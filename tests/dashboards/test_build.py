@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from pathlib import Path
 
 import yaml
@@ -134,6 +135,13 @@ def test_provisioning_points_at_the_built_folders() -> None:
     for folder, p in providers.items():
         assert p["folder"] == FOLDERS[folder] and p["type"] == "file"
     ds = yaml.safe_load((REPO / "dashboards/provisioning/datasources/influxdb.yaml").read_text(encoding="utf-8"))
-    (source,) = ds["datasources"]
-    assert source["uid"] == DATASOURCE_UID and source["type"] == "influxdb"
-    assert source["jsonData"]["httpMode"] == "POST" and "password" not in source
+    sources = {s["uid"]: s for s in ds["datasources"]}
+    # every data source a provisioned board reads is provisioned (the summary boards read pdcs-national)
+    assert set(sources) == {uid for b in build_all() for uid in b.datasources()} == {DATASOURCE_UID, "pdcs-national"}
+    for source in sources.values():
+        assert source["type"] == "influxdb" and source["jsonData"]["httpMode"] == "POST" and "password" not in source
+    assert sources["pdcs-national"]["jsonData"]["dbName"] == "pdcs_national"
+    # the ${...} it reads are in Grafana's environment in docker-compose.yml
+    compose = yaml.safe_load((REPO / "docker-compose.yml").read_text(encoding="utf-8"))
+    text = (REPO / "dashboards/provisioning/datasources/influxdb.yaml").read_text(encoding="utf-8")
+    assert set(re.findall(r"\$\{(\w+)\}", text)) <= set(compose["services"]["grafana"]["environment"])

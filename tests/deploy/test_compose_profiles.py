@@ -20,8 +20,9 @@ from tests.deploy.test_compose_services import SHARD_MAPS, compose, pdcs_service
 REPO = Path(__file__).resolve().parents[2]
 ALWAYS = {"influxdb", "grafana", "dashboards", "postgres", "alerta", "api"}
 PLATFORMS = {  # COMPOSE_PROFILES → the services that run
-    "provincial": ALWAYS | {"snmpsim", "collector", "alerts"},
-    "provincial,federation": ALWAYS | {"snmpsim", "collector", "alerts", "federation"},
+    # a single node ships to its own summaries store, so 全国总览 and 省级看板 (data source pdcs-national) work
+    "provincial": ALWAYS | {"snmpsim", "collector", "alerts", "federation", "influx-init"},
+    "provincial,federation": ALWAYS | {"snmpsim", "collector", "alerts", "federation", "influx-init"},
     "national": ALWAYS | {"influx-init"},
 }
 
@@ -74,7 +75,9 @@ def shard_maps(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_the_example_shard_maps_load(shard_maps: Path) -> None:
     single = load_shard_map(shard_maps / "single.yaml")
-    assert single.is_single and single.national() is None
+    single_national = single.national()
+    assert single.is_single and single_national is not None
+    assert (single_national.url, single_national.database) == ("http://influxdb:8086", "pdcs_national")
     assert single.for_region("51").url == "http://influxdb:8086" and single.for_region("51").password == "p"
     provincial = load_shard_map(shard_maps / "provincial.yaml")
     national_store = provincial.national()

@@ -69,6 +69,20 @@ def test_the_national_store_policies(database: InfluxDB, influx_server: InfluxSe
     assert default == ["summary"]
 
 
+def test_init_grants_grafana_read_on_the_summaries(database: InfluxDB, influx_server: InfluxServer) -> None:
+    """compose's influx-init: Grafana's read-only user may read pdcs_national (data source pdcs-national)."""
+    user = f"g_{uuid.uuid4().hex[:8]}"
+    database.execute(f"CREATE USER \"{user}\" WITH PASSWORD 'not-a-secret'")
+    try:
+        env = {"PDCS_INFLUX_URL": influx_server.url, "PDCS_INFLUX_DB": database.database}
+        done = runner.invoke(app, ["influx", "init", "--national", "--grant-read", user], env=env)
+        assert done.exit_code == 0, done.output
+        grants = [r for s in database.query(f'SHOW GRANTS FOR "{user}"') for r in s.rows()]
+        assert grants == [{"database": database.database, "privilege": "READ"}]
+    finally:
+        database.execute(f'DROP USER "{user}"')
+
+
 def test_an_older_database_keeps_its_data_and_gets_the_new_durations(
     database: InfluxDB, influx_server: InfluxServer
 ) -> None:

@@ -286,3 +286,6 @@ def test_inspectors_page_shows_sessions_and_share_in_use(
     assert page.status_code == 200, page.text[:500]
     assert "服务人次" in page.text and 'id="head-sessions">7<' in page.text
     assert 'id="head-share-in-use">' in page.text
+    # 有效使用占比 from t1's one reporting day (2 h − 45 min of 2 h), with its coverage beside it
+    assert 'id="head-active-share">62.5' in page.text
+    assert 'id="head-active-coverage">2 / 6 个终端·日上报空闲时间<' in page.text

@@ -127,3 +127,37 @@ def test_a_national_aggregate_is_refused_not_read_from_one_store(stores: tuple[S
     assert sorted(s.tags["device"] for s in per_device) == sorted(POLLS)
     shows = shards.reader().query('SHOW TAG VALUES FROM device_up WITH KEY = "province"')
     assert sorted(r[1] for s in shows for r in s.values) == ["51", "53"]
+
+
+def test_yunnan_store_down_leaves_sichuan_answers_whole(
+    stores: tuple[ShardMap, InfluxDB], yunnan_server: InfluxServer
+) -> None:
+    """The recent-polls cache reads a question's polls from its province's store, not every store."""
+    from supervision.recent_polls import RecentPolls
+
+    shards, single = stores
+    inv = build_inventory()
+    paths = ("/regions/51/availability", "/regions/510121/availability", "/facilities/jt-wh/availability")
+    with _client(inv, single, None) as one:
+        expected = {path: _get(one, path) for path in paths}
+    yunnan_server.stop()
+    try:
+        with _client(inv, shards.reader(), shards) as sharded:
+            for path in paths:
+                assert _get(sharded, path) == expected[path], path
+            assert sharded.get("/regions/53/availability", params=PERIOD).status_code >= 500  # no made-up figures
+        # The cached path too (a question within the cache's horizon: the clock at the period's end).
+        end_ms = int(END.timestamp() * 1000)
+        state = AppState(settings=Settings(_env_file=None), inventory=inv, influx=shards.reader(), shards=shards)  # type: ignore[call-arg]
+        from supervision_api.deps import _polls_store
+
+        cached = RecentPolls(shards.reader(), wall_ms=lambda: end_ms, store_of=lambda tags: _polls_store(state, tags))
+        direct = RecentPolls(single, max_polls=0)
+        for _ in range(2):  # a full read, then a delta
+            got = cached({"province": "51"}, end_ms - 3 * 86_400_000, end_ms)
+            want = direct({"province": "51"}, end_ms - 3 * 86_400_000, end_ms)
+            assert sorted(got) == sorted(want) == ["dy-lib-sw1", "jt-lib-sw1", "jt-wh-k1", "jt-wh-sw1"]
+            assert all(got[d].counts(0, end_ms) == want[d].counts(0, end_ms) for d in want)
+        assert cached.reads["full"] == 1 and cached.reads["direct"] == 0
+    finally:
+        yunnan_server.start_again()
