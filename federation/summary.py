@@ -45,9 +45,9 @@ from federation.schema import (
     SECONDS,
 )
 from inventory.models import Inventory, region_chain
+from pdcs import intervals as iv
 from pdcs.points import SECURITY_CHECK, WIRELESS, Point
 from pdcs.storage import InfluxDB
-from supervision import intervals as iv
 from supervision.availability import (
     Context,
     clip,

@@ -27,8 +27,8 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from inventory.models import Device, Facility, Inventory, region_chain
+from pdcs import intervals as iv
 from pdcs.storage import InfluxDB
-from supervision import intervals as iv
 from supervision.index import devices_by_facility
 from supervision.liveness import Liveness, fetch_liveness
 from supervision.periods import Period

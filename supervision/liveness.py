@@ -15,9 +15,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from pdcs import intervals as iv
 from pdcs.points import COLLECTOR
 from pdcs.storage import InfluxDB
-from supervision import intervals as iv
 
 BUCKET_MS = 60_000
 

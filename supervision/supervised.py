@@ -19,10 +19,10 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from inventory.models import Device, Facility
+from pdcs.intervals import Interval
 from pdcs.points import DEVICE_UP
 from pdcs.settings import ROLLUP_RP
 from pdcs.storage import InfluxDB
-from supervision.intervals import Interval
 from supervision.timeline import tag_where
 
 DAY_MS = 86_400_000

@@ -50,10 +50,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from inventory.models import SERVICE_URL, Device, DeviceKind, Facility, Inventory
+from pdcs import intervals as iv
 from pdcs.points import SERVICE_PROBE, TERMINAL_SESSION, Point, to_lines
 from pdcs.settings import ROLLUP_RP
 from pdcs.storage import InfluxDB
-from supervision import intervals as iv
 from supervision import wifi_usage
 from supervision.index import devices_by_facility
 from supervision.periods import Period, calendar_year, year_period

@@ -31,9 +31,9 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from inventory.models import DeviceKind, Facility, Inventory
+from pdcs import intervals as iv
 from pdcs.points import DEVICE_UP, WIRELESS, Point
 from pdcs.storage import InfluxDB
-from supervision import intervals as iv
 from supervision.periods import Period
 from supervision.rollup import FACILITY_DAILY, facility_row_tags
 from supervision.schedule import HolidayCalendar, service_intervals

@@ -50,6 +50,7 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from agents.usage.idle import Stretch
+from pdcs import intervals as iv
 
 log = logging.getLogger(__name__)
 
@@ -126,39 +127,6 @@ def day_pieces(s: Session, now: float, tz: tzinfo | None) -> list[tuple[float, f
         start, cont = midnight, True
 
 
-def _union(spans: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
-    out: list[tuple[float, float]] = []
-    for s, e in sorted(spans):
-        if e <= s:
-            continue
-        if out and s <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], e))
-        else:
-            out.append((s, e))
-    return out
-
-
-def _minus(a: list[tuple[float, float]], b: list[tuple[float, float]]) -> list[tuple[float, float]]:
-    """``a`` minus ``b``, both sorted and non-overlapping: one pass over each.
-
-    supervision/intervals.py ``subtract`` on seconds: the agent, the bottom layer, cannot import it."""
-    out: list[tuple[float, float]] = []
-    j = 0
-    for s, e in a:
-        cur = s
-        while j < len(b) and b[j][1] <= cur:
-            j += 1
-        k = j
-        while k < len(b) and b[k][0] < e:
-            if b[k][0] > cur:
-                out.append((cur, b[k][0]))
-            cur = max(cur, b[k][1])
-            k += 1
-        if cur < e:
-            out.append((cur, e))
-    return out
-
-
 def terminal_idle(sessions: Sequence[Session], now: float) -> list[Session]:
     """``idle`` periods: user sessions open and all of them idle (see the module text); none when nothing is known."""
     users = [s for s in sessions if s.seat in SERVICE_SEATS]
@@ -168,11 +136,11 @@ def terminal_idle(sessions: Sequence[Session], now: float) -> list[Session]:
     busy = [spans[s] for s in users if s.idle is None]  # unknown: in use
     for s in users:
         if s.idle is not None:
-            idle = _union([(a, b if b is not None else now) for a, b in s.idle])
-            busy += _minus([spans[s]], idle)
+            idle = iv.merge([(a, b if b is not None else now) for a, b in s.idle])
+            busy += iv.subtract([spans[s]], idle)
     return [
         Session("idle", a, None if b >= now and any(s.end is None for s in users) else b)
-        for a, b in _minus(_union(list(spans.values())), _union(busy))
+        for a, b in iv.subtract(iv.merge(spans.values()), iv.merge(busy))
     ]
 
 

@@ -1,14 +1,21 @@
-"""Half-open millisecond intervals ``(start, end)``: sorted, non-overlapping lists."""
+"""Half-open intervals ``(start, end)``: sorted, non-overlapping lists.
+
+The figures use milliseconds (``Interval``); the agent's terminal sessions use epoch seconds as floats
+(agents/usage/sessions.py), so the functions take either and give back what they were given.  Here in
+``pdcs`` because the agent, the bottom layer, may not import ``supervision``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TypeVar
 
 Interval = tuple[int, int]
+N = TypeVar("N", int, float)
 
 
-def merge(intervals: Iterable[Interval]) -> list[Interval]:
-    out: list[Interval] = []
+def merge(intervals: Iterable[tuple[N, N]]) -> list[tuple[N, N]]:
+    out: list[tuple[N, N]] = []
     for s, e in sorted(intervals):
         if e <= s:
             continue
@@ -19,9 +26,9 @@ def merge(intervals: Iterable[Interval]) -> list[Interval]:
     return out
 
 
-def intersect(a: list[Interval], b: list[Interval]) -> list[Interval]:
+def intersect(a: list[tuple[N, N]], b: list[tuple[N, N]]) -> list[tuple[N, N]]:
     """Intersection of two sorted, non-overlapping lists."""
-    out: list[Interval] = []
+    out: list[tuple[N, N]] = []
     i = j = 0
     while i < len(a) and j < len(b):
         s, e = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
@@ -42,9 +49,9 @@ def overlaps(intervals: list[Interval], s: int, e: int) -> bool:
     return any(a < e and s < b for a, b in intervals)
 
 
-def subtract(a: list[Interval], b: list[Interval]) -> list[Interval]:
+def subtract(a: list[tuple[N, N]], b: list[tuple[N, N]]) -> list[tuple[N, N]]:
     """``a`` minus ``b`` (both sorted, non-overlapping)."""
-    out: list[Interval] = []
+    out: list[tuple[N, N]] = []
     j = 0
     for s, e in a:
         cur = s
