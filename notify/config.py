@@ -15,7 +15,6 @@ import re
 from pathlib import Path
 from typing import Annotated, Literal
 
-import yaml
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -29,7 +28,7 @@ from pydantic import (
 
 from alert_rules.model import Links, Severity, parse_duration
 from inventory.models import FacilityKind, SecretRef
-from pdcs.yaml_lines import YamlDocument
+from pdcs.yaml_lines import YamlDocument, YamlFileError, read_document
 
 CONFIG_ENV = "PDCS_NOTIFY_CONFIG"
 
@@ -302,14 +301,9 @@ def _plain_secret_problems(path: Path, doc: YamlDocument) -> list[str]:
 def load_config(path: Path) -> NotifyConfig:
     """Read and validate one file; ``NotifyConfigError`` lists every problem as file:line: field: message."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise NotifyConfigError([f"{path}:1: file: cannot read: {exc.strerror}"]) from None
-    try:
-        doc = YamlDocument(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise NotifyConfigError([f"{path}:{mark.line + 1 if mark else 1}: yaml: {exc}"]) from None
+        doc = read_document(path)
+    except YamlFileError as exc:
+        raise NotifyConfigError([exc.problem]) from None
     if not isinstance(doc.data, dict):
         raise NotifyConfigError([f"{path}:1: file: must be a mapping with channels: and routes:"])
     problems = _plain_secret_problems(path, doc)

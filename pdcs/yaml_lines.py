@@ -6,6 +6,7 @@ message``; pydantic tells us the *path* of a bad field, this tells us its line.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -13,6 +14,27 @@ import yaml
 from pdcs import yaml_guard
 
 Path_ = tuple[str | int, ...]
+
+
+class YamlFileError(ValueError):
+    """A YAML file that cannot be read or parsed; ``problem`` is one ``file:line: field: message`` line."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
+
+
+def read_document(path: Path) -> YamlDocument:
+    """Read and parse ``path`` with lines; a file that cannot be read or parsed is a :class:`YamlFileError`."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise YamlFileError(f"{path}:1: file: cannot read: {exc.strerror}") from None
+    try:
+        return YamlDocument(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise YamlFileError(f"{path}:{mark.line + 1 if mark else 1}: yaml: {exc}") from None
 
 
 class YamlDocument:

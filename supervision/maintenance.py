@@ -26,11 +26,10 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from inventory.models import WEEKDAYS
-from pdcs.yaml_lines import YamlDocument
+from pdcs.yaml_lines import YamlFileError, read_document
 from supervision.schedule import DayKind, official_calendar
 
 _HHMM = re.compile(r"^(\d{1,2}):(\d{2})$")
@@ -245,12 +244,9 @@ class MaintenanceError(Exception):
 def load_maintenance(path: Path) -> MaintenanceSchedule:
     """``windows:`` from a YAML file; every problem as ``file:line: field: message``."""
     try:
-        doc = YamlDocument(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise MaintenanceError([f"{path}:1: file: cannot read: {exc.strerror}"]) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise MaintenanceError([f"{path}:{mark.line + 1 if mark else 1}: yaml: {exc}"]) from None
+        doc = read_document(path)
+    except YamlFileError as exc:
+        raise MaintenanceError([exc.problem]) from None
     data = doc.data if doc.data is not None else {"windows": []}
     try:
         return MaintenanceSchedule.model_validate(data)

@@ -35,7 +35,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from inventory.models import SecretRef
 from pdcs.points import Point, to_lines
 from pdcs.storage.influx import InfluxDB
-from pdcs.yaml_lines import YamlDocument
+from pdcs.yaml_lines import YamlDocument, YamlFileError, read_document
 
 if TYPE_CHECKING:
     from pdcs.settings import Settings
@@ -226,14 +226,9 @@ def load_shard_map(path: Path, *, resolve: bool = True) -> ShardMap:
 
     ``resolve=False``: the clients carry no credentials (what ``pdcs grafana build`` needs: where, not how)."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ShardMapError([f"{path}:1: file: cannot read: {exc.strerror}"]) from None
-    try:
-        doc = YamlDocument(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise ShardMapError([f"{path}:{mark.line + 1 if mark else 1}: yaml: {exc}"]) from None
+        doc = read_document(path)
+    except YamlFileError as exc:
+        raise ShardMapError([exc.problem]) from None
     if not isinstance(doc.data, dict):
         raise ShardMapError([f"{path}:1: file: must be a mapping with default: (and provinces:, national:)"])
     try:
