@@ -37,6 +37,7 @@ from tests.federation.test_ship import (
     stores,
     write_history,
 )
+from tests.supervision_api.test_national_answers import _client
 from tests.support.figures import build_inventory
 from tests.support.scenarios import at
 
@@ -160,3 +161,23 @@ def test_year_availability_is_county_rows_then_summaries(
     # a past year with no county rows read falls back as before (summaries), never to zero figures
     old = national_answers.region_availability(national, inv, "", year_period(YEAR - 2), "全国", now_ms=now)
     assert old["source"] == "summary" and old["availability"] is None
+
+
+def test_the_api_answers_the_year_from_county_rows(stores: tuple[InfluxDB, InfluxDB, InfluxDB], tmp_path: Path) -> None:
+    p51, _, national = _shipped(stores, tmp_path)
+    inv = build_inventory()
+    with _client(inv, p51, national) as client:
+        r = client.get("/regions/51/assessment", params={"year": YEAR})
+        assert r.status_code == 200, r.text
+        body = r.json()
+        year = year_period(YEAR)
+        r = client.get(
+            "/regions/51/availability", params={"start": year.start.isoformat(), "end": year.end.isoformat()}
+        )
+        assert r.status_code == 200, r.text
+        availability = r.json()
+        county = client.get("/regions/510121/assessment", params={"year": YEAR}).json()
+    assert body["basis"]["county_rows"] == 2 and body["basis"]["counties_from_facilities"] == 0
+    assert _without_basis(body) == answers.assessment(p51, inv, "51", YEAR)
+    assert availability["source"] == "mixed" and availability["sources"][0]["source"] == "rollup"
+    assert "basis" not in county  # a county is pooled from its facilities, as before
