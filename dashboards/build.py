@@ -25,9 +25,11 @@ from dashboards import influxql
 from dashboards.boards import collectors, county, device, facility, national, province, raw_regions, security, usage
 from dashboards.common import Names
 from dashboards.names import example_names
+from pdcs.settings import DEFAULT_FEDERATION_LATE_AFTER_S
 
 JSON_DIR = Path(__file__).resolve().parent / "json"
 BOARDS: tuple[ModuleType, ...] = (national, province, county, facility, device, security, collectors, usage)
+SUMMARY_BOARDS = (national, province)  # they read the national summaries and mark late provinces
 # Folder directory → Grafana folder title (provisioning/dashboards/pdcs.yaml names the same).
 FOLDERS = {"regions": "区域监管", "devices": "设备", "security": "安全合规", "platform": "平台运维"}
 
@@ -65,9 +67,18 @@ class Built:
                     yield panel, t
 
 
-def build_all(names: Names | None = None) -> list[Built]:
+def build_all(names: Names | None = None, *, late_after_s: float = DEFAULT_FEDERATION_LATE_AFTER_S) -> list[Built]:
+    """Every board; ``late_after_s``: when the boards on the national summaries count a province as late (the
+    commands pass ``PDCS_FEDERATION_LATE_AFTER_S``; the committed JSON has the default)."""
     names = names if names is not None else example_names()
-    return [finish(module.UID, module.FOLDER, module.build(names)) for module in BOARDS]
+    return [
+        finish(
+            module.UID,
+            module.FOLDER,
+            module.build(names, late_after_s) if module in SUMMARY_BOARDS else module.build(names),
+        )
+        for module in BOARDS
+    ]
 
 
 def build_raw_peers(names: Names | None = None) -> list[Built]:

@@ -40,10 +40,21 @@ def _names(inventory: Path | None) -> Names:
         raise typer.Exit(2) from None
 
 
+def _late_after_s() -> float:
+    """PDCS_FEDERATION_LATE_AFTER_S: when the boards on the national summaries count a province as late (the
+    threshold ``pdcs federation status`` and the API use)."""
+    from pdcs.settings import Settings
+
+    return Settings().federation_late_after_s  # a bad value: pdcs.cli_errors names it, exit 2
+
+
 @app.command()
 def build(
     out: Path | None = typer.Option(
-        None, "--out", help="Folder to write into (default: dashboards/json, built with inventory/examples' names)."
+        None,
+        "--out",
+        help="Folder to write into (default: dashboards/json, built with inventory/examples' names and the default "
+        "late threshold; with --out the boards mark provinces late after PDCS_FEDERATION_LATE_AFTER_S).",
     ),
     inventory: Path | None = typer.Option(None, "--inventory", help=INVENTORY_HELP),
     check_only: bool = typer.Option(False, "--check", help="Write nothing; exit 1 if the files differ from the code."),
@@ -56,6 +67,7 @@ def build(
 ) -> None:
     """Write every dashboard as Grafana JSON (one folder per Grafana folder)."""
     from dashboards.build import JSON_DIR, build_all, check, write
+    from pdcs.settings import DEFAULT_FEDERATION_LATE_AFTER_S
 
     if shards is not None and (out is None or check_only):
         typer.echo(
@@ -69,8 +81,10 @@ def build(
         names = example_names()
     else:
         names = _names(inventory)
+    # The committed boards have the default threshold; a deployment's (--out) the setting's.
+    late_after_s = DEFAULT_FEDERATION_LATE_AFTER_S if out is None else _late_after_s()
     out = out or JSON_DIR
-    built = build_all(names)
+    built = build_all(names, late_after_s=late_after_s)
     problems = [f"{b.uid}: {p}" for b in built for p in check(b.to_dict())]
     for p in problems:
         typer.echo(p, err=True)
@@ -136,7 +150,12 @@ def push(
 
     try:
         pushed = do_push(
-            build_all(_names(inventory)), url, token, influx_url=influx_url, influx_db=influx_db, progress=typer.echo
+            build_all(_names(inventory), late_after_s=_late_after_s()),
+            url,
+            token,
+            influx_url=influx_url,
+            influx_db=influx_db,
+            progress=typer.echo,
         )
     except GrafanaException as exc:
         typer.echo(f"Grafana refused: {exc}", err=True)
@@ -179,6 +198,7 @@ def check_queries(
     from pdcs.storage.shards import ShardMap, ShardMapError, load_shard_map
 
     tr = TimeRange(since, "now", int(time.time() * 1000))
+    late_after_s = _late_after_s()
     bad = 0
     with ExitStack() as stack:
         if shards is None:
@@ -196,7 +216,7 @@ def check_queries(
         for codes, store in shard_map.stores():
             store.retries = 0
             sources = {DATASOURCE_UID: store} | ({NATIONAL_DATASOURCE_UID: national} if national else {})
-            boards = build_all() if codes is None else raw_boards(build_all())
+            boards = build_all(late_after_s=late_after_s) if codes is None else raw_boards(build_all())
             bad += _check_boards(boards, sources, tr, "" if codes is None else f"[{store_key(codes)}] ")
     raise typer.Exit(1 if bad else 0)
 

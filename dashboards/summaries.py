@@ -19,9 +19,12 @@ panels that group by time set ``interval`` (min interval 5m) and ``maxDataPoints
 bucket narrower than the tier, which would draw a gap between every two points.
 
 ``federation_status`` (the end of the last bucket each province shipped) says which provinces are
-late: :data:`LATE_AFTER_MS` after its last complete bucket.  Unlike ``federation.read.tier`` the boards
-cannot also check that a short range lies within the 5-minute tier's 40 days (InfluxQL has no "now" to
-compare a number with): a 7-day range ending more than 33 days ago shows 无数据 instead of the hourly tier.
+late: more than ``late_after_s`` after its last complete bucket — ``PDCS_FEDERATION_LATE_AFTER_S`` when the
+boards are built (``pdcs grafana build``), the threshold ``federation.read.federation_status`` applies.
+
+Unlike ``federation.read.tier`` the boards cannot also check that a short range lies within the 5-minute
+tier's 40 days (InfluxQL has no "now" to compare a number with): a 7-day range ending more than 33 days ago
+shows 无数据 instead of the hourly tier.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from collections.abc import Callable
 
 from dashboards.influxql import NATIONAL_DATASOURCE_UID, InfluxQL
 from dashboards.queries import tags
-from federation.read import DEFAULT_LATE_AFTER_S, FIVE_MINUTE_TIER_MAX_MS
+from federation.read import FIVE_MINUTE_TIER_MAX_MS
 from federation.schema import COUNTY_SUMMARY, FEDERATION_STATUS, PROVINCE_SUMMARY, SUMMARY_LONG_RP, SUMMARY_RP
 
 __all__ = ["COUNTY_SUMMARY", "FEDERATION_STATUS", "PROVINCE_SUMMARY", "SUMMARY_LONG_RP", "SUMMARY_RP"]
@@ -44,9 +47,6 @@ TIERS = (
 )
 MIN_INTERVAL = "5m"  # a summary bucket
 MAX_DATA_POINTS = 200  # so that $__interval ≥ 1 h for every range past 7 days
-# A province is late when its last shipped bucket ended more than 15 minutes (three buckets) ago, as
-# federation.read.federation_status says: on time the lag stays between 5 and 10 minutes.
-LATE_AFTER_MS = round(DEFAULT_LATE_AFTER_S * 1000)
 
 Figure = Callable[[str, str], str]  # (retention policy, tier condition) → InfluxQL
 
@@ -158,10 +158,11 @@ def shipping_status(where: str) -> str:
     )
 
 
-def late_provinces(where: str) -> str:
-    """How many provinces are late (last shipped bucket older than :data:`LATE_AFTER_MS`)."""
+def late_provinces(where: str, late_after_s: float) -> str:
+    """How many provinces are late: their last shipped bucket ended more than ``late_after_s`` before ``$__to``
+    (strictly more, as ``federation.read.federation_status``)."""
     return (
         'SELECT count("lag_ms") AS "late" FROM '
         f'(SELECT ${{__to}} - max("through_ms") AS "lag_ms" FROM {_from(SUMMARY_RP, FEDERATION_STATUS)} WHERE {where} '
-        f'GROUP BY "province") WHERE "lag_ms" > {LATE_AFTER_MS}'
+        f'GROUP BY "province") WHERE "lag_ms" > {round(late_after_s * 1000)}'
     )

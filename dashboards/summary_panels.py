@@ -12,7 +12,24 @@ from dashboards import summaries as sm
 from dashboards.common import stat_panel, thresholds
 from dashboards.influxql import NATIONAL_DATASOURCE
 
-LATE_MINUTES = sm.LATE_AFTER_MS // 60_000
+
+def late_threshold(late_after_s: float) -> str:
+    """The lateness threshold as a board says it: ``15 分钟``, ``90 秒``."""
+    return f"{late_after_s / 60:g} 分钟" if late_after_s % 60 == 0 else f"{late_after_s:g} 秒"
+
+
+# Where the threshold comes from (the panels that use it say so).
+THRESHOLD_SOURCE = (
+    "（迟报阈值取构建看板时的 PDCS_FEDERATION_LATE_AFTER_S 设置，与 pdcs federation status 和监管接口一致）"
+)
+
+
+def late_note(late_after_s: float) -> str:
+    """Which threshold a board uses and where it comes from (its description)."""
+    return (
+        f"最近上报的汇总时段结束超过 {late_threshold(late_after_s)}的省份为迟报，其数字停在最后上报的时刻"
+        f"{THRESHOLD_SOURCE}。"
+    )
 
 
 def counters(measurement: str, key: str, where: str, status: stat.Panel) -> list[stat.Panel]:
@@ -41,13 +58,13 @@ def counters(measurement: str, key: str, where: str, status: stat.Panel) -> list
     ]
 
 
-def late_counter(where: str) -> stat.Panel:
+def late_counter(where: str, late_after_s: float) -> stat.Panel:
     return (
         stat_panel(
             "迟报省份",
-            f"最近上报的汇总时段已结束超过 {LATE_MINUTES} 分钟的省份数：这些省份的数字停在其最后上报的时刻，"
-            "见“各省上报状态”。",
-            sm.national(sm.late_provinces(where), columns=("late",)),
+            f"最近上报的汇总时段已结束超过 {late_threshold(late_after_s)}的省份数：这些省份的数字停在其最后上报的时刻，"
+            f"见“各省设备在线率”表的数据截至与延迟{THRESHOLD_SOURCE}。",
+            sm.national(sm.late_provinces(where, late_after_s), columns=("late",)),
             datasource=NATIONAL_DATASOURCE,
         )
         .span(4)
@@ -57,12 +74,13 @@ def late_counter(where: str) -> stat.Panel:
     )
 
 
-def lag_counter(where: str) -> stat.Panel:
-    """One province's lag: minutes since the end of its last shipped bucket."""
+def lag_counter(where: str, late_after_s: float) -> stat.Panel:
+    """One province's lag: minutes since the end of its last shipped bucket (red past ``late_after_s``)."""
     return (
         stat_panel(
             "汇总延迟",
-            f"本省最近上报的汇总时段结束至今的分钟数；超过 {LATE_MINUTES} 分钟为迟报，看板上的数字停在最后上报的时刻。",
+            f"本省最近上报的汇总时段结束至今的分钟数；超过 {late_threshold(late_after_s)}为迟报，"
+            f"看板上的数字停在最后上报的时刻{THRESHOLD_SOURCE}。",
             sm.national(sm.shipping_status(where), columns=("lag_min",)),
             unit="m",
             datasource=NATIONAL_DATASOURCE,
@@ -70,12 +88,18 @@ def lag_counter(where: str) -> stat.Panel:
         .span(4)
         .no_value("未上报")
         .decimals(0)
-        .thresholds(thresholds((None, "green"), (LATE_MINUTES, "red")))
+        .thresholds(thresholds((None, "green"), (_late_minutes(late_after_s), "red")))
     )
 
 
-def status_columns(panel: table.Panel) -> table.Panel:
-    """数据截至 as a date, 延迟 (分钟) red past the lateness limit."""
+def _late_minutes(late_after_s: float) -> int | float:
+    """The threshold in minutes (the panels show the lag in minutes); Grafana colours from it on."""
+    minutes = late_after_s / 60
+    return int(minutes) if minutes.is_integer() else minutes
+
+
+def status_columns(panel: table.Panel, late_after_s: float) -> table.Panel:
+    """数据截至 as a date, 延迟 (分钟) red past the lateness limit ``late_after_s``."""
     panel = panel.override_by_name("through_ms", [dm.DynamicConfigValue(id_val="unit", value="dateTimeAsSystem")])
     panel = panel.override_by_name(
         "lag_min",
@@ -86,7 +110,10 @@ def status_columns(panel: table.Panel) -> table.Panel:
                 id_val="thresholds",
                 value={
                     "mode": "absolute",
-                    "steps": [{"value": None, "color": "green"}, {"value": LATE_MINUTES, "color": "red"}],
+                    "steps": [
+                        {"value": None, "color": "green"},
+                        {"value": _late_minutes(late_after_s), "color": "red"},
+                    ],
                 },
             ),
         ],

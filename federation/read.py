@@ -34,13 +34,14 @@ from federation.schema import (
     SUMMARY_LONG_RP,
     SUMMARY_RP,
 )
+from pdcs.settings import DEFAULT_FEDERATION_LATE_AFTER_S
 from pdcs.storage import InfluxDB
 from supervision.periods import Period
 
 Level = Literal["nation", "province", "county"]
 FIVE_MINUTE_TIER_MAX_MS = 7 * 86_400_000
 FIVE_MINUTE_TIER_KEPT_MS = 40 * 86_400_000  # the summary RP's duration
-DEFAULT_LATE_AFTER_S = 900.0
+DEFAULT_LATE_AFTER_S = DEFAULT_FEDERATION_LATE_AFTER_S  # one default: pdcs/settings.py
 
 
 def _now_ms() -> int:

@@ -46,6 +46,7 @@ register(
             "database error ({url}): {detail}. Check PDCS_DATABASE_URL",
         ),
         "cli.file": ("{path}：{detail}", "{path}: {detail}"),
+        "cli.settings": ("设置无效：{detail}", "invalid settings: {detail}"),
         "cli.interrupted": ("已中断", "interrupted"),
         "cli.internal": (
             "内部错误：{kind}：{detail}（加 --debug 显示详情）",
@@ -108,6 +109,9 @@ def describe(exc: BaseException, lang: Lang) -> tuple[str, int]:
 
     if isinstance(exc, ce.UsageError):
         return _usage_line(exc, lang), 2
+    settings = _settings_error(exc)
+    if settings is not None:
+        return text("cli.settings", lang, detail=settings), 2
     if isinstance(exc, (KeyboardInterrupt, typer.Abort)):
         return text("cli.interrupted", lang), 130
     if isinstance(exc, InfluxUnavailable):
@@ -128,6 +132,16 @@ def describe(exc: BaseException, lang: Lang) -> tuple[str, int]:
         return exc.text(lang), 1
     detail = str(exc).splitlines()[0] if str(exc) else ""
     return text("cli.internal", lang, kind=type(exc).__name__, detail=detail), 1
+
+
+def _settings_error(exc: BaseException) -> str | None:
+    """``PDCS_X: message`` for each bad setting of ``pdcs.settings.Settings`` (names and messages only: the value
+    given could be a secret)."""
+    from pydantic import ValidationError
+
+    if not isinstance(exc, ValidationError) or exc.title != "Settings":
+        return None
+    return "; ".join(f"PDCS_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors())
 
 
 def _has_request(exc: httpx.TransportError) -> bool:

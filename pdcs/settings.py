@@ -38,6 +38,11 @@ RETENTION_POLICIES = (
     (RAW_RP, RAW_RP_DURATION, True, RAW_RP_SHARD_DURATION),
     (ROLLUP_RP, ROLLUP_RP_DURATION, False, ROLLUP_RP_SHARD_DURATION),
 )
+# A province counts as late on the national side when its last shipped summary bucket ended more than this
+# many seconds ago (15 minutes: three 5-minute buckets; on time the lag stays between 5 and 10 minutes).
+# PDCS_FEDERATION_LATE_AFTER_S overrides it for `pdcs federation status`, the API and the boards
+# `pdcs grafana build` writes.
+DEFAULT_FEDERATION_LATE_AFTER_S = 900.0
 # The national summaries store (NATIONAL.md §2, written by federation/): the 5-minute tier for 40 days (the
 # default policy), the hourly tier and the provinces' daily/yearly roll-ups for 5 years; shard durations by
 # the same recommendations (40 days → 7 days, 5 years → 30 days).
@@ -138,7 +143,7 @@ class Settings(BaseSettings):
     national_influx_username: str | None = None
     national_influx_password: SecretStr | None = None
     federation_spool_dir: Path = Path("var/federation")
-    federation_late_after_s: float = 900.0
+    federation_late_after_s: float = Field(default=DEFAULT_FEDERATION_LATE_AFTER_S, gt=0)
 
     def influx(self) -> InfluxDB:
         from pdcs.storage import InfluxDB

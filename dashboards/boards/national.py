@@ -25,23 +25,25 @@ from dashboards.common import (
     timeseries_panel,
 )
 from dashboards.influxql import NATIONAL_DATASOURCE
-from dashboards.summary_panels import STATUS_RENAMES, counters, late_counter, status_columns, summary_series
+from dashboards.summary_panels import STATUS_RENAMES, counters, late_counter, late_note, status_columns, summary_series
 
 UID = "pdcs-national"
 FOLDER = "regions"
 M = sm.PROVINCE_SUMMARY
 
 
-def build(names: Names) -> db.Dashboard:
+def build(names: Names, late_after_s: float) -> db.Dashboard:
+    """``late_after_s``: when a province counts as late (``PDCS_FEDERATION_LATE_AFTER_S`` at build time)."""
     where = region_filter("province")
     d = board(
         UID,
         "全国总览",
-        "全国公共数字文化设施运行总览：设备在线、出口带宽与安全检查，按省汇总（读各省级平台上报的汇总，不读原始数据）。",
+        "全国公共数字文化设施运行总览：设备在线、出口带宽与安全检查，按省汇总（读各省级平台上报的汇总，不读原始数据）。"
+        + late_note(late_after_s),
     )
     for v in region_variables("province", multi_from="province", datasource=NATIONAL_DATASOURCE, measurement=M):
         d = d.with_variable(v)
-    for p in counters(M, "province", where, late_counter(where)):
+    for p in counters(M, "province", where, late_counter(where, late_after_s)):
         d = d.with_panel(p)
 
     by_province = table_panel(
@@ -63,7 +65,7 @@ def build(names: Names) -> db.Dashboard:
         .table(),
         datasource=NATIONAL_DATASOURCE,
     ).with_transformation(dm.DataTransformerConfig(id_val="merge", options={}))
-    by_province = status_columns(name_columns(by_province, names, ["province"]))
+    by_province = status_columns(name_columns(by_province, names, ["province"]), late_after_s)
     to_province = {"province": "${__value.raw}", "city": "$__all"}
     by_province = link_column(by_province, "province", "打开省级看板", "pdcs-province", to_province)
     renames = {"province": "省", "availability": "在线率 (%)", "devices": "设备数", **STATUS_RENAMES}

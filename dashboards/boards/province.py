@@ -24,23 +24,25 @@ from dashboards.common import (
     timeseries_panel,
 )
 from dashboards.influxql import NATIONAL_DATASOURCE
-from dashboards.summary_panels import counters, lag_counter, summary_series
+from dashboards.summary_panels import counters, lag_counter, late_note, summary_series
 
 UID = "pdcs-province"
 FOLDER = "regions"
 M = sm.COUNTY_SUMMARY
 
 
-def build(names: Names) -> db.Dashboard:
+def build(names: Names, late_after_s: float) -> db.Dashboard:
+    """``late_after_s``: when the province counts as late (``PDCS_FEDERATION_LATE_AFTER_S`` at build time)."""
     where = region_filter("province", "city")
     d = board(
         UID,
         "省级看板",
-        "一个省内各市、县（区）公共数字文化设施的在线、带宽与安全检查情况（读县级汇总，不读原始数据）。",
+        "一个省内各市、县（区）公共数字文化设施的在线、带宽与安全检查情况（读县级汇总，不读原始数据）。"
+        + late_note(late_after_s),
     )
     for v in region_variables("city", multi_from="city", datasource=NATIONAL_DATASOURCE, measurement=M):
         d = d.with_variable(v)
-    for p in counters(M, "county", where, lag_counter(region_filter("province"))):
+    for p in counters(M, "county", where, lag_counter(region_filter("province"), late_after_s)):
         d = d.with_panel(p)
 
     counties = table_panel(

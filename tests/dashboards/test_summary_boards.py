@@ -7,11 +7,13 @@ tier) and 30 d (the hourly tier, whose values differ on purpose so a wrong tier 
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -21,6 +23,7 @@ from dashboards.influxql import DATASOURCE_UID, NATIONAL_DATASOURCE_UID
 from dashboards.templating import TimeRange, calculate_interval, duration_ms
 from dashboards.verify import TargetResult, has_values, resolve_variables, run_targets
 from devstack.influxdb import InfluxServer
+from federation.read import federation_status
 from pdcs.storage import InfluxDB
 from tests.dashboards.conftest import Week
 
@@ -304,3 +307,45 @@ def test_grafana_check_runs_the_summary_boards_on_the_national_store(summaries: 
     assert "ok    pdcs-county / 场馆状态 / A" in done.stdout
     without = grafana("check", "--influx-url", week.db.url, "--influx-db", week.db.database)
     assert "SKIP  pdcs-national" in without.stdout and without.returncode == 0
+
+
+def late_counted(built: Built, s: Summaries) -> int:
+    """迟报省份 at ``$__to`` = the fixture's end, on the real InfluxDB (no answer: 0 late)."""
+    tr = TimeRange(s.end_ms - DAY_MS, s.end_ms, s.end_ms)
+    sources = {NATIONAL_DATASOURCE_UID: s.db}
+    variables, _ = resolve_variables(built, sources, tr)
+    (late,) = [r for r in run_targets(built, sources, variables, tr) if r.panel == "迟报省份"]
+    assert late.problems == [], late.problems
+    return sum(int(row[late.series[0].columns.index("late")]) for row in late.series[0].values) if late.series else 0
+
+
+def test_the_late_threshold_follows_the_setting(summaries: Summaries, tmp_path: Path) -> None:
+    """``PDCS_FEDERATION_LATE_AFTER_S`` at build time is the boards' threshold, applied exactly as
+    ``federation_status`` applies it: 51 is 300 s behind ``$__to``, 44 7,200 s; late means strictly more."""
+    from tests.dashboards.test_cli import run as grafana
+
+    done = grafana("build", "--out", str(tmp_path), PDCS_FEDERATION_LATE_AFTER_S="7199")
+    assert done.returncode == 0, done.stderr
+    national = json.loads((tmp_path / "regions" / "pdcs-national.json").read_text("utf-8"))
+    (late_panel,) = [p for p in national["panels"] if p["title"] == "迟报省份"]
+    assert '"lag_ms" > 7199000' in late_panel["targets"][0]["query"]
+    assert "超过 7199 秒" in national["description"] and "PDCS_FEDERATION_LATE_AFTER_S" in late_panel["description"]
+    province = json.loads((tmp_path / "regions" / "pdcs-province.json").read_text("utf-8"))
+    (lag_panel,) = [p for p in province["panels"] if p["title"] == "汇总延迟"]
+    steps = lag_panel["fieldConfig"]["defaults"]["thresholds"]["steps"]
+    assert steps[-1] == {"color": "red", "value": pytest.approx(7199 / 60)}
+    # The committed boards keep the default whatever the environment (dashboards/json is the same for all).
+    assert grafana("build", "--check", PDCS_FEDERATION_LATE_AFTER_S="7199").returncode == 0
+    bad = grafana("build", "--out", str(tmp_path), PDCS_FEDERATION_LATE_AFTER_S="0")
+    assert (
+        bad.returncode == 2 and "设置无效：PDCS_FEDERATION_LATE_AFTER_S: Input should be greater than 0" in bad.stderr
+    )
+
+    for late_after_s, late in ((7200, 0), (7199, 1), (300, 1), (299, 2)):
+        (built,) = [b for b in build_all(late_after_s=late_after_s) if b.uid == "pdcs-national"]
+        if late_after_s == 7199:
+            (target,) = [t for p, t in built.targets() if p.title == "迟报省份"]
+            assert target.query == late_panel["targets"][0]["query"]  # what the command wrote
+        assert late_counted(built, summaries) == late, late_after_s
+        status = federation_status(summaries.db, now_ms=summaries.end_ms, late_after_s=late_after_s)
+        assert len(status.late) == late
