@@ -11,9 +11,14 @@ NATIONAL.md §2: ``county_summary``/``province_summary`` for every county, 5-min
 * ``national_board_s`` / ``province_board_s``: every variable and panel query of the board
   (``dashboards/``, on the summaries) over the last 24 h, substituted as Grafana sends them,
   run one after another (the slowest of three openings); ``*_30d_s`` over 30 days.
-* ``national_annual_report_s``: the national availability of the year from the
-  ``facility_yearly`` rows plus the national annual assessment, exactly as
-  ``bench/supervision.py`` times them (``supervision.answers``), on the national store.
+* ``national_annual_report_s``: the nation's availability of the year plus its annual
+  assessment as the national API answers them (``supervision.national_answers``), from the
+  county year rows (``supervision/county_year.py``) that each province's shipper computes from its
+  ``facility_yearly`` rows — computed here by that same code, province by province, from the
+  synthetic year rows (``county_rows_build_s``: all provinces; ``county_rows_largest_province_s``:
+  the largest, a shipper's cost each ``rollup_every_s``).  Up to 10^5 devices the facility path
+  (``supervision.answers``, every ``facility_yearly`` row, as ``bench/supervision.py`` times it)
+  runs too (``facility_path_report_s``) and both must give the same figures (``same_figures``).
 
 Once, at the largest size:
 
@@ -50,14 +55,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench import national_boards as nb
 from bench import national_data as nd
 from bench import national_replication as nr
-from bench.supervision import national_report
+from bench.supervision import national_report as facility_path_report
 from dashboards.templating import TimeRange
 from devstack.history import write_week
 from devstack.influxdb import InfluxServer, start_influxdb
 from federation import schema as fs
+from inventory.models import Inventory
+from pdcs.points import to_lines
 from pdcs.settings import RETENTION_POLICIES, ROLLUP_RP
 from pdcs.storage import InfluxDB
 from pdcs.storage.influx import InfluxError
+from supervision import national_answers
+from supervision.county_year import county_year_points
+from supervision.periods import year_period
 
 PROVINCE_DB = "pdcs"
 ROLLUP_DAYS = 2
@@ -137,6 +147,38 @@ def boards_at(db: InfluxDB, now_ms: int) -> dict[str, Any]:
     return out
 
 
+FACILITY_PATH_MAX_DEVICES = 100_000  # the facility path takes ~90 s at 10^6: measured up to 10^5
+
+
+def county_rows(db: InfluxDB, inv: Inventory, provinces: tuple[str, ...] | list[str]) -> tuple[int, float, float]:
+    """Each province's county year rows computed as its shipper does, written to the national store:
+    (rows, seconds for all provinces, seconds for the largest)."""
+    rows, largest = 0, 0.0
+    t0 = time.perf_counter()
+    for p in provinces:
+        t = time.perf_counter()
+        points = county_year_points(db, inv, p, nd.YEAR)
+        largest = max(largest, time.perf_counter() - t)
+        rows += db.write_lines(to_lines(points), retention_policy=ROLLUP_RP)
+    return rows, time.perf_counter() - t0, largest
+
+
+def national_report(db: InfluxDB, inv: Inventory, now_ms: int) -> tuple[float, dict[str, object]]:
+    """The nation's year availability and annual assessment as the national API answers them."""
+    t0 = time.perf_counter()
+    avail = national_answers.region_availability(db, inv, "", year_period(nd.YEAR), "全国", now_ms=now_ms)
+    assess = national_answers.region_assessment(db, db, inv, "", nd.YEAR)
+    took = time.perf_counter() - t0
+    return took, {
+        "availability": avail["availability"],
+        "facilities": avail["facilities"],
+        "score": assess["score"],
+        "coverage": assess["coverage"],
+        "source": avail["source"],
+        "basis": assess["basis"],
+    }
+
+
 def one_size(server: InfluxServer, devices: int, now_s: int, days_5m: float, sched: Any) -> dict[str, Any]:
     c = nd.country(devices)
     db = InfluxDB(server.url, f"{fs.NATIONAL_DB}", timeout_s=300)
@@ -161,19 +203,29 @@ def one_size(server: InfluxServer, devices: int, now_s: int, days_5m: float, sch
     t0 = time.perf_counter()
     inv = nd.inventory(c)
     fig["inventory_build_s"] = round(time.perf_counter() - t0, 1)
+    rows, build_s, largest_s = county_rows(db, inv, c.provinces)
+    fig |= {"county_rows": rows, "county_rows_build_s": round(build_s, 1)}
+    fig["county_rows_largest_province_s"] = round(largest_s, 2)
     t0 = time.perf_counter()
     try:
-        report_s, summary = national_report(db, inv)
+        report_s, summary = national_report(db, inv, now_s * 1000)
         fig["national_annual_report_s"] = round(report_s, 3)
         fig["national_annual_report"] = summary
-    except InfluxError as exc:  # at 10^6 the year rows' query can outlast InfluxDB's query timeout: a finding
+    except InfluxError as exc:  # a query outlasting InfluxDB's query timeout is a finding
         fig["national_annual_report_s"] = None
         fig["national_annual_report_error"] = f"{exc} after {time.perf_counter() - t0:.1f} s"
+    if devices <= FACILITY_PATH_MAX_DEVICES and fig["national_annual_report_s"] is not None:
+        peer_s, peer = facility_path_report(db, inv)
+        fig["facility_path_report_s"] = round(peer_s, 3)
+        ours = fig["national_annual_report"]
+        fig["same_figures"] = all(peer[k] == ours[k] for k in ("availability", "facilities", "score", "coverage"))
     fig["load_avg_after"] = load_avg()
     del inv
     db.close()
     print(
-        f"  annual report: {fig['national_annual_report_s']} s "
+        f"  annual report: {fig['national_annual_report_s']} s from {fig['county_rows']} county rows "
+        f"(built in {fig['county_rows_build_s']} s, largest province {fig['county_rows_largest_province_s']} s; "
+        f"facility path {fig.get('facility_path_report_s')} s, same figures {fig.get('same_figures')}) "
         f"{fig.get('national_annual_report_error', '')} (load {fig['load_avg_after']})",
         file=sys.stderr,
     )
@@ -336,8 +388,25 @@ def main() -> None:
         "replication_duplicated": rep.duplicated,
         "replication": rep.as_dict(),
         "replication_transport": transport.as_dict(),
+        "county_rows_largest_province_s": top["county_rows_largest_province_s"],
+        "facility_path_report_s": top.get("facility_path_report_s"),
+        "same_figures": top.get("same_figures"),
         "curve": [
-            {k: f[k] for k in ("devices", "counties", "lines", "load_s", "load_avg_after", *keys)} for f in curve
+            {
+                k: f.get(k)
+                for k in (
+                    "devices",
+                    "counties",
+                    "lines",
+                    "load_s",
+                    "load_avg_after",
+                    "county_rows_build_s",
+                    "facility_path_report_s",
+                    "same_figures",
+                    *keys,
+                )
+            }
+            for f in curve
         ],
         "detail": {f["devices"]: {k: v for k, v in f.items() if k.endswith("_detail")} for f in curve},
         "load_avg_end": load_avg(),

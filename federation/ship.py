@@ -8,7 +8,9 @@ One pass (``Shipper.run_once``):
    the spools and only then is the checkpoint moved (``state.json``, replaced atomically). A
    crash in between produces the piece again: the same points, which InfluxDB stores over
    themselves.  Every ``rollup_every_s`` the roll-up rows of the last days and years are queued
-   too, and last a ``federation_status`` point (``through_ms``: the checkpoint).
+   too, with the province's county year rows computed then (``supervision/county_year.py``: the
+   sums and assessment pools a national annual report reads), and last a ``federation_status``
+   point (``through_ms``: the checkpoint).
 2. **deliver** — the spools drain with the collectors' writer (``collectors/writer.py``), one
    spool per retention policy (``rollup``, ``summary_long``, then ``summary``, which carries the
    status): the status reaches the nation only after everything queued before it.  While the
@@ -48,6 +50,7 @@ from inventory.models import Inventory
 from pdcs.points import DEVICE_UP, Point, to_lines
 from pdcs.storage import InfluxDB
 from pdcs.storage.influx import InfluxError
+from supervision.county_year import county_year_points
 from supervision.periods import BEIJING
 from supervision.schedule import HolidayCalendar
 from supervision.serving import ServingRules
@@ -251,6 +254,8 @@ class Shipper:
         for m in self.rollup_measurements:
             points = rollup_points(store, m, province, yearly_from if m == "facility_yearly" else start, now + DAY_MS)
             queued += self._queue(ROLLUP_RP, points)
+        for year in range(datetime.fromtimestamp(yearly_from / 1000, BEIJING).year, year_start.year + 1):
+            queued += self._queue(ROLLUP_RP, county_year_points(store, self.inventory, province, year))
         st.rollups_from_ms = now - now % DAY_MS
         st.rollups_at_ms = now
         return queued

@@ -217,7 +217,11 @@ def facility_bandwidth(influx: InfluxDB, inventory: Inventory, facility: Facilit
 
 
 def assessment(influx: InfluxDB, inventory: Inventory, code: str, year: int, lang: Lang = "zh") -> dict[str, Any]:
-    result = asm.assess(influx, inventory, code, year)
+    return assessment_body(asm.assess(influx, inventory, code, year), inventory, code, lang)
+
+
+def assessment_body(result: asm.Assessment, inventory: Inventory, code: str, lang: Lang = "zh") -> dict[str, Any]:
+    """The answer of an assessment's pools for region ``code`` and its children."""
     children = inventory.children(code) if len(code) < 6 else []
     body = result.region(code, children)
     for child in body["children"]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -528,21 +529,54 @@ class Assessment:
         return out
 
 
-def assess(influx: InfluxDB, inventory: Inventory, code: str, year: int, rubric: Rubric | None = None) -> Assessment:
-    """Pools for region ``code`` and every region under it (county up to nation)."""
-    rubric = rubric or default_rubric()
-    tags = level_tags(code)
-    days = read_facility_year(influx, tags, year)
-    facts = facility_facts(influx, inventory, tags, year)
-    result = Assessment(code, year, rubric)
-    pools: dict[str, dict[str, Pool]] = defaultdict(lambda: defaultdict(Pool))
-    for fac in inventory.facilities_in(code):
-        province, city, county = region_chain(fac.county)
-        levels = [c for c in ("", province, city, county) if c.startswith(code)]
+def county_pools(
+    rubric: Rubric,
+    facilities: Iterable[Facility],
+    days: dict[str, FacilityDays],
+    facts: dict[str, FacilityFacts],
+) -> dict[str, dict[str, Pool]]:
+    """Each county's pools: its facilities' inputs summed in facility-id order."""
+    out: dict[str, dict[str, Pool]] = {}
+    for fac in sorted(facilities, key=lambda f: (f.county, f.id)):
+        pools = out.setdefault(fac.county, {i.id: Pool() for i in rubric.indicators})
         fday = days.get(fac.id)
         for ind in rubric.indicators:
-            p = facility_pool(ind, fac, fday, facts.get(fac.id))
+            pools[ind.id].add(facility_pool(ind, fac, fday, facts.get(fac.id)))
+    return out
+
+
+def region_pools(code: str, counties: dict[str, dict[str, Pool]]) -> dict[str, dict[str, Pool]]:
+    """Pools of ``code`` and every region under it: each the sum of its counties' pools in county order.
+
+    One order for every caller, so the nation's figures pooled from facilities here and from the
+    county rows shipped to the national store (``supervision.county_year``) are the same floats.
+    """
+    out: dict[str, dict[str, Pool]] = defaultdict(lambda: defaultdict(Pool))
+    for county in sorted(counties):
+        province, city, _ = region_chain(county)
+        levels = [c for c in ("", province, city, county) if c.startswith(code)]
+        for iid, pool in counties[county].items():
             for level in levels:
-                pools[level][ind.id].add(p)
-    result.pools = {k: dict(v) for k, v in pools.items()}
+                out[level][iid].add(pool)
+    return {k: dict(v) for k, v in out.items()}
+
+
+def assess(
+    influx: InfluxDB,
+    inventory: Inventory,
+    code: str,
+    year: int,
+    rubric: Rubric | None = None,
+    days: dict[str, FacilityDays] | None = None,
+) -> Assessment:
+    """Pools for region ``code`` and every region under it (county up to nation).
+
+    ``days``: the year rows when the caller has read them already (``read_facility_year``).
+    """
+    rubric = rubric or default_rubric()
+    tags = level_tags(code)
+    days = read_facility_year(influx, tags, year) if days is None else days
+    facts = facility_facts(influx, inventory, tags, year)
+    result = Assessment(code, year, rubric)
+    result.pools = region_pools(code, county_pools(rubric, inventory.facilities_in(code), days, facts))
     return result

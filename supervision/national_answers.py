@@ -4,6 +4,10 @@ When a national store is configured (the shard map's ``national``), the nation's
 availability and bandwidth read it, never raw points (``supervision.answers`` keeps answering a city,
 a county and below from raw polls and roll-ups):
 
+* a calendar year reads the county year rows (``supervision.county_year``: one row a county, the sums of
+  its facilities' year rows) through each province's last rolled day, and the summaries after it — the
+  national annual report reads 2,857 rows, not 200,000 (``source: rollup``, or ``mixed`` with summaries);
+  the annual assessment pools the same rows (``region_assessment``);
 * a period of whole days (Beijing midnights) whose every day has roll-up rows in the national store
   reads the provinces' ``facility_daily`` rows copied there unchanged (RP ``rollup``) — the same figures,
   outage counts and byte totals the province's own roll-up answer gives (``source: rollup``);
@@ -22,8 +26,9 @@ shipped bucket, so the answer is short by its missing time rather than wrong.
 from __future__ import annotations
 
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
+from itertools import groupby
 from typing import Any
 
 from federation.read import Level, Totals, federation_status, national_totals, tier
@@ -37,12 +42,18 @@ from federation.schema import (
     SUMMARY_RP,
 )
 from inventory.models import Inventory
+from pdcs.i18n import Lang
 from pdcs.storage import InfluxDB
+from supervision import assessment as asm
 from supervision import availability as av
 from supervision import rollup
+from supervision.answers import assessment_body
 from supervision.bandwidth import p95
-from supervision.periods import BEIJING, Period
+from supervision.county_year import read_county_years, rubric_mark
+from supervision.periods import BEIJING, Period, calendar_year, year_period
 from supervision.regions import level_tags
+from supervision.rollup import read_facility_year
+from supervision.service_effect import facility_facts
 from supervision.sources import FACILITY_DAILY, day_pieces, facility_row_figures, read_days
 
 NATIONAL_LEVELS = 2  # the nation ("") and a province (two digits) read the national store
@@ -151,6 +162,57 @@ def _summary_figures(
     return total, devices, dict(children)
 
 
+Figured = tuple[av.Figures, av.Figures, dict[str, av.Figures], list[dict[str, Any]]]
+
+
+def _year_figures(
+    national: InfluxDB, inventory: Inventory, code: str, period: Period, now_ms: int | None
+) -> Figured | None:
+    """A calendar year from the county year rows through each province's last rolled day, and the
+    summaries after it (up to now); None when it is not a calendar year or no county row is there."""
+    year = calendar_year(period)
+    if year is None:
+        return None
+    rows = {c: cy for c, cy in read_county_years(national, code, year).items() if _visible(inventory, code, c)}
+    if not rows:
+        return None
+    total, devices = av.Figures(), av.Figures()
+    children: dict[str, av.Figures] = defaultdict(av.Figures)
+    start = year_period(year).start_ns // 1_000_000
+    through: dict[str, int] = {}  # province → end of its last rolled day
+    for county, cy in sorted(rows.items()):
+        total.add(cy.figures)
+        devices.add(cy.devices)
+        children[_child(code, county)].add(cy.figures)
+        through[county[:2]] = max(through.get(county[:2], start), cy.through_ms or start)
+    per_province = Counter(f.county[:2] for f in inventory.facilities_in(code))
+    for p in per_province:
+        through.setdefault(p, start)  # a province that shipped no county row: the summaries all year
+    now = time.time_ns() // 1_000_000 if now_ms is None else now_ms
+    end = min(period.end_ns // 1_000_000, now)
+    pieces: list[dict[str, Any]] = []
+    for t in sorted(set(through.values())):
+        provinces = {p for p, v in through.items() if v == t}
+        n = sum(per_province[p] for p in provinces)
+        if t > start:
+            pieces.append(_source_piece("rollup", Period(_dt_ms(start), _dt_ms(min(t, period.end_ns // 1_000_000))), n))
+        if t >= end:
+            continue
+        rest = Period(_dt_ms(t), _dt_ms(end))
+        pieces.append(_source_piece("summary", rest, n))
+        for key, tot in _totals(national, inventory, code, rest, now_ms).items():
+            if key[:2] in provinces:
+                serving = _seconds_figures(tot)
+                total.add(serving)
+                devices.add(_seconds_figures(tot, "device_"))
+                children[_child(code, key)].add(serving)
+    return total, devices, dict(children), pieces
+
+
+def _dt_ms(ms: int) -> datetime:
+    return datetime.fromtimestamp(ms / 1000, UTC)
+
+
 def region_availability(
     national: InfluxDB,
     inventory: Inventory,
@@ -161,17 +223,24 @@ def region_availability(
 ) -> dict[str, Any]:
     """The nation's or a province's availability from the national store (``RegionAvailability``)."""
     facilities = len(inventory.facilities_in(code))
-    days = whole_days(period)
-    from_rollups = _rollup_figures(national, inventory, code, period, days) if days else None
-    source = "rollup" if from_rollups is not None else "summary"
-    total, devices, children = from_rollups or _summary_figures(national, inventory, code, period, now_ms)
+    from_years = _year_figures(national, inventory, code, period, now_ms)
+    if from_years is not None:
+        total, devices, children, pieces = from_years
+        kinds = {p["source"] for p in pieces}
+        source = kinds.pop() if len(kinds) == 1 else "mixed"
+    else:
+        days = whole_days(period)
+        from_rollups = _rollup_figures(national, inventory, code, period, days) if days else None
+        source = "rollup" if from_rollups is not None else "summary"
+        total, devices, children = from_rollups or _summary_figures(national, inventory, code, period, now_ms)
+        pieces = [_source_piece(source, period, facilities)]
     names = _region_names(inventory, sorted(children))
     return {
         **_head(code, period, name),
         **total.summary(),
         "device_weighted": devices.summary(),
         "source": source,
-        "sources": [_source_piece(source, period, facilities)],
+        "sources": pieces,
         "facilities": facilities,
         "unsupervised_facilities": None,
         "unmonitored_facilities": None,
@@ -300,4 +369,48 @@ def region_latest(national: InfluxDB, inventory: Inventory, code: str, now_ms: i
         **_levels(list(totals.values())),
         "data": [{"code": c, "name": names[c], **_levels(ts)} for c, ts in sorted(by_child.items())],
         "federation": federation(national, inventory, now),
+    }
+
+
+def region_assessment(
+    national: InfluxDB,
+    influx: InfluxDB,
+    inventory: Inventory,
+    code: str,
+    year: int,
+    lang: Lang = "zh",
+    rubric: asm.Rubric | None = None,
+) -> dict[str, Any]:
+    """The nation's or a province's annual assessment pooled from the county year rows.
+
+    A county's row stands for it when it was scored under this rubric and counts the facilities the
+    caller's inventory has there; any other county (not shipped yet, inventory or rubric changed since)
+    is pooled from its facilities' year rows in ``influx`` (the provinces' stores), so the answer is the
+    facility path's, float for float (``assessment.region_pools``), and says how it was read (``basis``).
+    """
+    rubric = rubric or asm.default_rubric()
+    expected = Counter(f.county for f in inventory.facilities_in(code))
+    rows = read_county_years(national, code, year, rubric)
+    mark = rubric_mark(rubric)
+    usable = {
+        c: rows[c] for c, n in expected.items() if c in rows and rows[c].rubric == mark and rows[c].facilities == n
+    }
+    pools = {c: cy.pools for c, cy in usable.items()}
+    rest = sorted(c for c in expected if c not in usable)
+    for province, group in groupby(rest, key=lambda c: c[:2]):
+        counties = set(group)
+        tags = level_tags(province)
+        days = read_facility_year(influx, tags, year)
+        facts = facility_facts(influx, inventory, tags, year)
+        facs = [f for f in inventory.facilities_in(province) if f.county in counties]
+        pools |= asm.county_pools(rubric, facs, days, facts)
+    result = asm.Assessment(code, year, rubric, asm.region_pools(code, pools))
+    stamps = [cy.computed_ms for cy in usable.values()]
+    return {
+        **assessment_body(result, inventory, code, lang),
+        "basis": {
+            "county_rows": len(usable),
+            "counties_from_facilities": len(rest),
+            "as_of": _iso_ms(min(stamps)) if stamps else None,
+        },
     }

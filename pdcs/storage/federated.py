@@ -7,9 +7,11 @@ one naming a single county returns each series from one store, and the union of 
 the answer one store holding everything would give. A series returned by two stores (an aggregate over
 the whole nation, ``GROUP BY time()`` without a device or facility tag) cannot be combined without
 knowing the aggregate, so it is refused with :class:`NotExactAcrossStores` rather than answered from one
-store — those national figures are the summaries' job (``federation/``). Two exceptions are exact:
-``SHOW`` statements (their rows are merged as a set) and the ``collector`` self-metrics, which a
-collector writes to every store its regions touch and whose series the liveness code unions.
+store — those national figures are the summaries' job (``federation/``). Three exceptions are exact:
+``SHOW`` statements (their rows are merged as a set), the ``collector`` self-metrics, which a
+collector writes to every store its regions touch and whose series the liveness code unions, and rows
+that name their device or facility in a column (``SELECT *`` or ``SELECT …, "facility"`` without
+``GROUP BY``: the year rows the annual assessment reads): each row is one facility's, from one store.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from pdcs.storage.influx import InfluxDB, InfluxError, RetentionPolicy, Series
 
 # Series that several stores hold by design and whose readers take the union (supervision/liveness.py).
 UNION_MEASUREMENTS = frozenset({COLLECTOR})
+# Rows carrying one of these tags as a column are one device's or facility's each: never an aggregate.
+KEYED_COLUMNS = frozenset({"device", "facility"})
 
 
 class NotExactAcrossStores(InfluxError):
@@ -80,7 +84,7 @@ def merge(answers: Sequence[list[Series]], *, show: bool = False) -> list[Series
         for s in series:
             key = (s.name, tuple(sorted(s.tags.items())))
             first = seen.setdefault(key, store)
-            if first == store or s.name in UNION_MEASUREMENTS:
+            if first == store or s.name in UNION_MEASUREMENTS or KEYED_COLUMNS & set(s.columns):
                 out.append(s)
             elif show:
                 i = next(i for i, o in enumerate(out) if (o.name, tuple(sorted(o.tags.items()))) == key)

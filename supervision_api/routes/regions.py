@@ -189,8 +189,11 @@ def assessment(
     inventory: InventoryDep,
     influx: InfluxDep,
     lang: LangDep,
+    national: NationalDep,
     year: int = Query(..., ge=2000, le=2100, description="calendar year (Beijing time)"),
 ) -> dict[str, Any]:
+    if national is not None and reads_national(national, region.code):
+        return national_answers.region_assessment(national, influx, inventory, region.code, year, lang)
     return answers.assessment(influx, inventory, region.code, year, lang)
 
 

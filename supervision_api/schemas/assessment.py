@@ -88,6 +88,16 @@ class Rubric(Answer):
     source: str
 
 
+class AssessmentBasis(Answer):
+    """How the nation's or a province's pools were read from a national store (``supervision.county_year``)."""
+
+    county_rows: int = Field(description="counties pooled from their county year row")
+    counties_from_facilities: int = Field(
+        description="counties pooled from their facilities' year rows (no current county row for them)"
+    )
+    as_of: str | None = Field(description="when the oldest county row used was computed (Beijing time)")
+
+
 class Assessment(Answer):
     name: str
     rubric: Rubric
@@ -108,3 +118,4 @@ class Assessment(Answer):
     formula: Labels
     data: list[IndicatorResult]
     children: list[ChildScore]
+    basis: AssessmentBasis | None = Field(None, description="the nation or a province with a national store only")
