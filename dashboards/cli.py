@@ -8,10 +8,13 @@ from typing import TYPE_CHECKING
 import typer
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from dashboards.build import Built
     from dashboards.common import Names
     from dashboards.templating import TimeRange
     from pdcs.storage import InfluxDB
+    from pdcs.storage.shards import ShardMap
 
 app = typer.Typer(no_args_is_help=True, help="Grafana dashboards: build, check, push.")
 
@@ -108,26 +111,38 @@ def build(
             typer.echo(str(path))
 
 
-def _write_store_files(map_file: Path, inventory: Path | None, out: Path) -> list[Path]:
-    from dashboards.common import Names
-    from dashboards.names import kind_names
-    from dashboards.shards import names_for_provinces, write_store_files
-    from inventory.load import InventoryError, load_inventory
-    from pdcs.settings import Settings
+def _load_map(map_file: Path) -> ShardMap:
+    """The shard map without resolving its secrets (where the stores are, not how pdcs logs in)."""
     from pdcs.storage.shards import ShardMapError, load_shard_map
 
     try:
-        shard_map = load_shard_map(map_file, resolve=False)  # where the stores are; no secret needed
+        return load_shard_map(map_file, resolve=False)
     except ShardMapError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from None
+
+
+def _store_names(inventory: Path | None) -> Callable[[frozenset[str]], Names]:
+    """The display names of a store's provinces (codes when the inventory does not load)."""
+    from dashboards.common import Names
+    from dashboards.names import kind_names
+    from dashboards.shards import names_for_provinces
+    from inventory.load import InventoryError, load_inventory
+    from pdcs.settings import Settings
+
     path = inventory or Settings().inventory
     try:
         inv = load_inventory(path)
     except (InventoryError, OSError) as exc:
         typer.echo(f"inventory {path}: {exc}; store boards show codes", err=True)
-        return write_store_files(shard_map, lambda _codes: Names(kind_names()), out)
-    return write_store_files(shard_map, lambda codes: names_for_provinces(inv, codes), out)
+        return lambda _codes: Names(kind_names())
+    return lambda codes: names_for_provinces(inv, codes)
+
+
+def _write_store_files(map_file: Path, inventory: Path | None, out: Path) -> list[Path]:
+    from dashboards.shards import write_store_files
+
+    return write_store_files(_load_map(map_file), _store_names(inventory), out)
 
 
 @app.command()
@@ -138,24 +153,41 @@ def push(
     ),
     inventory: Path | None = typer.Option(None, "--inventory", help=INVENTORY_HELP),
     influx_url: str | None = typer.Option(
-        None, "--influx-url", help="Create the InfluxDB data source with this URL when Grafana lacks it."
+        None,
+        "--influx-url",
+        help="Create the InfluxDB data source with this URL when Grafana lacks it (user/password from "
+        "PDCS_INFLUX_READ_USER/PDCS_INFLUX_READ_PASSWORD when set).",
     ),
     influx_db: str = typer.Option("pdcs", "--influx-db", help="InfluxDB database for that data source."),
+    shards: Path | None = typer.Option(
+        None,
+        "--shards",
+        help="Province stores (the PDCS_INFLUX_SHARDS map; given explicitly, as for build --shards): also push "
+        "each store's copies of the raw boards and create every store's data source and pdcs-national when "
+        "Grafana lacks them (user/password from PDCS_INFLUX_READ_USER/PASSWORD[_<KEY>], the names build "
+        "--shards writes); instead of --influx-url.",
+    ),
 ) -> None:
-    """Upload the dashboards (and folders, and optionally the data source) through Grafana's HTTP API."""
+    """Upload the dashboards (and folders, and the data sources) through Grafana's HTTP API."""
     from grafana_client.client import GrafanaException
 
     from dashboards.build import build_all
+    from dashboards.push import boards_of, datasource_body, from_environment, store_copies
     from dashboards.push import push as do_push
+    from dashboards.shards import store_boards, store_datasources
 
+    if shards is not None and influx_url is not None:
+        typer.echo("--shards names every store's data source: give it or --influx-url, not both", err=True)
+        raise typer.Exit(2)
+    boards = boards_of(build_all(_names(inventory), late_after_s=_late_after_s()))
+    sources = [datasource_body(influx_url, influx_db)] if influx_url else []
+    if shards is not None:
+        shard_map, names_of = _load_map(shards), _store_names(inventory)
+        boards += store_copies(store_boards(shard_map, names_of))
+        sources = store_datasources(shard_map, names_of, credential=from_environment)
     try:
         pushed = do_push(
-            build_all(_names(inventory), late_after_s=_late_after_s()),
-            url,
-            token,
-            influx_url=influx_url,
-            influx_db=influx_db,
-            progress=typer.echo,
+            boards, url, token, datasources=sources, progress=typer.echo, warn=lambda m: typer.echo(m, err=True)
         )
     except GrafanaException as exc:
         typer.echo(f"Grafana refused: {exc}", err=True)

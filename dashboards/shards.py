@@ -37,7 +37,6 @@ from dashboards.common import Names
 from dashboards.influxql import DATASOURCE_TYPE, DATASOURCE_UID, NATIONAL_DATASOURCE_UID
 from dashboards.names import names_from_inventory
 from inventory.models import Inventory
-from pdcs.storage.influx import InfluxDB
 from pdcs.storage.shards import ShardMap
 
 
@@ -114,38 +113,93 @@ def store_boards(
     return out
 
 
-def _env(name: str, codes: frozenset[str] | None) -> str:
-    return "$__env{" + (name if codes is None else f"{name}_{store_key(codes).replace('-', '_').upper()}") + "}"
+# A credential's environment variable name → what the data source carries (None: no such field).
+Credential = Callable[[str], str | None]
 
 
-def _source(name: str, uid: str, db: InfluxDB, codes: frozenset[str] | None, default: bool) -> dict[str, Any]:
-    return {
+def provisioning_ref(name: str) -> str:
+    """Grafana's own reference to its environment, expanded in provisioning files only."""
+    return "$__env{" + name + "}"
+
+
+def credential_names(codes: frozenset[str] | None) -> tuple[str, str]:
+    """The read-only user's and password's environment variables of the store holding ``codes`` (None: the
+    default store): ``PDCS_INFLUX_READ_USER``/``_PASSWORD``, suffixed ``_<KEY>`` for another store."""
+    suffix = "" if codes is None else "_" + store_key(codes).replace("-", "_").upper()
+    return f"PDCS_INFLUX_READ_USER{suffix}", f"PDCS_INFLUX_READ_PASSWORD{suffix}"
+
+
+def datasource(
+    name: str,
+    uid: str,
+    url: str,
+    database: str,
+    codes: frozenset[str] | None,
+    *,
+    default: bool,
+    credential: Credential = provisioning_ref,
+) -> dict[str, Any]:
+    """One InfluxDB data source (InfluxQL); user and password as ``credential`` gives them."""
+    user, password = (credential(n) for n in credential_names(codes))
+    source: dict[str, Any] = {
         "name": name,
         "uid": uid,
         "type": DATASOURCE_TYPE,
         "access": "proxy",
-        "url": db.url,
+        "url": url,
         "isDefault": default,
-        "editable": False,
-        "user": _env("PDCS_INFLUX_READ_USER", codes),
-        "jsonData": {"dbName": db.database, "httpMode": "POST", "timeInterval": "60s"},
-        "secureJsonData": {"password": _env("PDCS_INFLUX_READ_PASSWORD", codes)},
+        "jsonData": {"dbName": database, "httpMode": "POST", "timeInterval": "60s"},
     }
+    if user is not None:
+        source["user"] = user
+    if password is not None:
+        source["secureJsonData"] = {"password": password}
+    return source
+
+
+def store_datasources(
+    shards: ShardMap,
+    names_of: Callable[[frozenset[str]], Names] = lambda _: Names(),
+    credential: Credential = provisioning_ref,
+) -> list[dict[str, Any]]:
+    """A data source for every store of the map (and its national store)."""
+    sources = []
+    for codes, db in shards.stores():
+        if codes is None:
+            sources.append(
+                datasource(
+                    "pdcs InfluxDB", DATASOURCE_UID, db.url, db.database, None, default=True, credential=credential
+                )
+            )
+        else:
+            names = names_of(codes).by_value
+            label = "、".join(names.get(c, c) for c in sorted(codes))
+            name = f"pdcs InfluxDB {label}"
+            sources.append(
+                datasource(
+                    name, datasource_uid(codes), db.url, db.database, codes, default=False, credential=credential
+                )
+            )
+    national = shards.national()
+    if national is not None:
+        codes = frozenset({"national"})
+        sources.append(
+            datasource(
+                "pdcs 全国汇总",
+                NATIONAL_DATASOURCE_UID,
+                national.url,
+                national.database,
+                codes,
+                default=False,
+                credential=credential,
+            )
+        )
+    return sources
 
 
 def datasources(shards: ShardMap, names_of: Callable[[frozenset[str]], Names] = lambda _: Names()) -> dict[str, Any]:
     """Grafana's data-source provisioning for every store of the map (and its national store)."""
-    sources = []
-    for codes, db in shards.stores():
-        if codes is None:
-            sources.append(_source("pdcs InfluxDB", DATASOURCE_UID, db, None, True))
-        else:
-            names = names_of(codes).by_value
-            label = "、".join(names.get(c, c) for c in sorted(codes))
-            sources.append(_source(f"pdcs InfluxDB {label}", datasource_uid(codes), db, codes, False))
-    national = shards.national()
-    if national is not None:
-        sources.append(_source("pdcs 全国汇总", NATIONAL_DATASOURCE_UID, national, frozenset({"national"}), False))
+    sources = [{**s, "editable": False} for s in store_datasources(shards, names_of)]
     return {"apiVersion": 1, "datasources": sources}
 
 

@@ -77,7 +77,7 @@ def report(
         raise typer.Exit(2) from None
 
     with (
-        settings.reader(ref.code) as influx,  # the region's province store; the nation: every store
+        settings.shards() as shards,
         Progress(
             TextColumn("{task.description}"),
             BarColumn(),
@@ -86,13 +86,15 @@ def report(
             transient=False,
         ) as bar,
     ):
+        influx = shards.reader(ref.code)  # the region's province store; the nation: every store
+        national = shards.national()  # the nation and a province read it for their summaries, as the API does
         task = bar.add_task("report", total=len(STEPS) + 1)
 
         def progress(step: int, total: int, what: str) -> None:
             bar.update(task, completed=step, description=f"report: {what}")
 
         try:
-            rep = build_report(influx, inv, ref.code, per, language, progress, schedule)
+            rep = build_report(influx, inv, ref.code, per, language, progress, schedule, national)
         except InfluxUnavailable as exc:
             typer.echo(f"error: InfluxDB unreachable: {exc}", err=True)
             raise typer.Exit(1) from None

@@ -6,6 +6,7 @@ in (``num``), so the same inputs give byte-identical content.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -22,6 +23,15 @@ def num(x: float | None, digits: int = 4) -> float | None:
 
 def pct(ratio: float | None) -> float | None:
     return num(ratio * 100, 2) if ratio is not None else None
+
+
+def mbps(bps: float | None) -> float | None:
+    return num(bps / 1e6, 3) if bps is not None else None
+
+
+def floats(values: Iterable[Value]) -> list[float | None]:
+    """Chart values: the numbers, None for text (无数据)."""
+    return [float(v) if isinstance(v, int | float) else None for v in values]
 
 
 @dataclass

@@ -7,24 +7,26 @@ scoped view, so a report never reaches outside the caller's scope.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import UTC, datetime, tzinfo
 
 from inventory.models import Inventory, region_level
 from pdcs.i18n import Lang, label, text
 from pdcs.points import DEVICE_UP
 from pdcs.storage import InfluxDB
-from reports import labels as _labels  # noqa: F401  (registers the texts)
+from reports import sections_national as nat
 from reports.check_text import check_title, evidence_sentence, mlps_item_label, severity_label
-from reports.content import Chart, Headline, Report, Section, Table, Value, num, pct
+from reports.content import Chart, Headline, Report, Section, Table, Value, floats, mbps, num, pct
 from reports.hashing import content_sha256
+from reports.labels import pct_or_no_data
 from reports.section_usage import usage_section
-from reports.sections_extra import assessment_section, grading_section
+from reports.sections_extra import assessment_section, assessment_year, grading_section
 from reports.security import compliance, config_changes, region_tags
-from supervision import answers, planned
+from supervision import answers, national_answers, planned
 from supervision import availability as av
 from supervision import bandwidth as bw
 from supervision.maintenance import MaintenanceSchedule
+from supervision.national_answers import reads_national
 from supervision.periods import Period
 from supervision.timeline import tag_where
 
@@ -38,14 +40,6 @@ def _t(key: str, lang: Lang) -> str:
 
 def _h(ms: float) -> float | None:
     return num(ms / 3_600_000, 2)
-
-
-def _floats(values: Iterable[Value]) -> list[float | None]:
-    return [float(v) if isinstance(v, int | float) else None for v in values]
-
-
-def _mbps(bps: float | None) -> float | None:
-    return num(bps / 1e6, 3) if bps is not None else None
 
 
 def region_title(inventory: Inventory, code: str, lang: Lang) -> dict[str, str]:
@@ -107,9 +101,9 @@ def availability_section(
     figs = result.figures
     sec = Section("availability", _t("report.availability", lang), _t("report.availability.method", lang))
     sec.headline = [
-        Headline(_t("report.av.serving", lang), _pct_or_no_data(figs.availability, lang), "%"),
+        Headline(_t("report.av.serving", lang), pct_or_no_data(figs.availability, lang), "%"),
         Headline(_t("report.av.coverage", lang), pct(figs.coverage), "%"),
-        Headline(_t("report.av.devices", lang), _pct_or_no_data(result.device_figures.availability, lang), "%"),
+        Headline(_t("report.av.devices", lang), pct_or_no_data(result.device_figures.availability, lang), "%"),
         Headline(_t("report.av.scheduled_h", lang), _h(figs.scheduled_ms), "h"),
         Headline(_t("report.av.down_h", lang), _h(figs.down_ms), "h"),
         Headline(_t("report.av.no_data_h", lang), _h(figs.unknown_ms), "h"),
@@ -130,7 +124,7 @@ def availability_section(
             _h(f.down_ms),
             _h(f.unknown_ms),
             pct(f.coverage),
-            _pct_or_no_data(f.availability, lang),
+            pct_or_no_data(f.availability, lang),
         ]
         for child, f in sorted(result.children.items())
     ]
@@ -145,7 +139,7 @@ def availability_section(
         "col.availability_pct",
     ]
     sec.tables.append(Table(_t("report.av.by_child", lang), [_t(c, lang) for c in cols], rows, "availability"))
-    sec.charts.append(Chart(_t("report.av.chart", lang), [str(r[1]) for r in rows], _floats(r[7] for r in rows)))
+    sec.charts.append(Chart(_t("report.av.chart", lang), [str(r[1]) for r in rows], floats(r[7] for r in rows)))
     tz = period.start.tzinfo or UTC
     cols = [
         "col.start",
@@ -163,9 +157,7 @@ def availability_section(
     no_data_rows = [r[:-1] for r in _span_rows(figs.no_data, inventory, tz, lang, [])]
     sec.tables.append(Table(_t("report.av.no_data_list", lang), heads, no_data_rows, "no_data"))
     if found:
-        win_cols = [_t(c, lang) for c in ("col.planned_maintenance", "col.reason", "col.start", "col.end")]
-        win_rows: list[list[Value]] = [[o.window.name, o.window.reason, *_iso_span(o)] for o in found]
-        sec.tables.append(Table(_t("report.av.maintenance_list", lang), win_cols, win_rows, "maintenance"))
+        sec.tables.extend(maintenance_tables(found, lang))
         sec.notes.append(_t("report.av.maintenance_note", lang))
     src_rows: list[list[Value]] = [
         [p["source"], p["start"], p["end"], p["days"], p["facilities"]] for p in result.sources
@@ -182,19 +174,23 @@ def _iso_span(o: planned.Occurrence) -> tuple[str, str]:
     return d["start"], d["end"]
 
 
-def _pct_or_no_data(ratio: float | None, lang: Lang) -> Value:
-    """A percentage, or 无数据 where nothing is known (never 0 %)."""
-    return pct(ratio) if ratio is not None else _t("report.no_data", lang)
+def maintenance_tables(found: list[planned.Occurrence], lang: Lang) -> list[Table]:
+    """The planned maintenance windows in the period (none: no table)."""
+    if not found:
+        return []
+    win_cols = [_t(c, lang) for c in ("col.planned_maintenance", "col.reason", "col.start", "col.end")]
+    win_rows: list[list[Value]] = [[o.window.name, o.window.reason, *_iso_span(o)] for o in found]
+    return [Table(_t("report.av.maintenance_list", lang), win_cols, win_rows, "maintenance")]
 
 
 def bandwidth_section(influx: InfluxDB, inventory: Inventory, code: str, period: Period, lang: Lang) -> Section:
     body = bw.region_bandwidth(influx, inventory, code, period)
     sec = Section("bandwidth", _t("report.bandwidth", lang), _t("report.bandwidth.method", lang))
     sec.headline = [
-        Headline(_t("report.bw.in_mean", lang), _mbps(body["in_mean_bps"]), "Mbps"),
-        Headline(_t("report.bw.out_mean", lang), _mbps(body["out_mean_bps"]), "Mbps"),
-        Headline(_t("report.bw.in_p95", lang), _mbps(body["in_p95_bps"]), "Mbps"),
-        Headline(_t("report.bw.out_p95", lang), _mbps(body["out_p95_bps"]), "Mbps"),
+        Headline(_t("report.bw.in_mean", lang), mbps(body["in_mean_bps"]), "Mbps"),
+        Headline(_t("report.bw.out_mean", lang), mbps(body["out_mean_bps"]), "Mbps"),
+        Headline(_t("report.bw.in_p95", lang), mbps(body["in_p95_bps"]), "Mbps"),
+        Headline(_t("report.bw.out_p95", lang), mbps(body["out_p95_bps"]), "Mbps"),
         Headline(_t("report.bw.util", lang), pct(body["utilisation_p95"]), "%"),
         Headline(_t("report.bw.facilities", lang), f"{body['facilities_with_data']}/{body['facilities']}"),
     ]
@@ -202,11 +198,11 @@ def bandwidth_section(influx: InfluxDB, inventory: Inventory, code: str, period:
         [
             f["facility"],
             f["name"],
-            _mbps(f["in_mean_bps"]),
-            _mbps(f["out_mean_bps"]),
-            _mbps(f["in_p95_bps"]),
-            _mbps(f["out_p95_bps"]),
-            _mbps(f["capacity_bps"]),
+            mbps(f["in_mean_bps"]),
+            mbps(f["out_mean_bps"]),
+            mbps(f["in_p95_bps"]),
+            mbps(f["out_p95_bps"]),
+            mbps(f["capacity_bps"]),
             pct(f["utilisation_p95"]),
         ]
         for f in sorted(body["data"], key=lambda f: f["facility"])
@@ -223,7 +219,7 @@ def bandwidth_section(influx: InfluxDB, inventory: Inventory, code: str, period:
     ]
     sec.tables.append(Table(_t("report.bw.by_facility", lang), [_t(c, lang) for c in cols], rows, "bandwidth"))
     if rows:
-        sec.charts.append(Chart(_t("report.bw.chart", lang), [str(r[1]) for r in rows], _floats(r[7] for r in rows)))
+        sec.charts.append(Chart(_t("report.bw.chart", lang), [str(r[1]) for r in rows], floats(r[7] for r in rows)))
     else:
         sec.available = False
         sec.notes.append(_t("report.section_no_data", lang))
@@ -260,7 +256,7 @@ def security_section(influx: InfluxDB, inventory: Inventory, code: str, period: 
     cols = ["col.device", "col.check", "col.severity", "col.mlps_item", "col.detail"]
     sec.tables.append(Table(_t("report.sec.failed", lang), [_t(c, lang) for c in cols], frows, "security_failed"))
     if rows:
-        sec.charts.append(Chart(_t("report.sec.chart", lang), [str(r[0]) for r in rows], _floats(r[5] for r in rows)))
+        sec.charts.append(Chart(_t("report.sec.chart", lang), [str(r[0]) for r in rows], floats(r[5] for r in rows)))
     # Configuration history (GB/T 22239-2019 8.1.4.9 backup, 8.1.3.5 audit): what changed and when.
     changes = config_changes(influx, code, period, devices)
     sec.headline.append(Headline(_t("report.sec.config_changes", lang), len(changes)))
@@ -278,6 +274,29 @@ def security_section(influx: InfluxDB, inventory: Inventory, code: str, period: 
     return sec
 
 
+def _national_sections(
+    national: InfluxDB,
+    inventory: Inventory,
+    code: str,
+    period: Period,
+    lang: Lang,
+    tick: Callable[[str], None],
+    maintenance: MaintenanceSchedule | None,
+) -> tuple[dict[str, object], list[Section]]:
+    """Coverage, availability and bandwidth of the nation or a province from the national store."""
+    name = region_title(inventory, code, lang)["name"]
+    body = national_answers.region_availability(national, inventory, code, period, name)
+    cov = nat.coverage(body, inventory, code, lang)
+    tick("coverage")
+    found = planned.occurrences(maintenance or MaintenanceSchedule(), inventory, planned.Scope(code), period)
+    sections = [nat.availability_section(body, inventory, period, lang, maintenance_tables(found, lang))]
+    tick("availability")
+    bw_body = national_answers.region_bandwidth(national, inventory, code, period, name)
+    sections.append(nat.bandwidth_section(bw_body, inventory, code, period, lang))
+    tick("bandwidth")
+    return cov, sections
+
+
 def build_report(
     influx: InfluxDB,
     inventory: Inventory,
@@ -286,8 +305,14 @@ def build_report(
     lang: Lang = "zh",
     progress: Progress | None = None,
     maintenance: MaintenanceSchedule | None = None,
+    national: InfluxDB | None = None,
 ) -> Report:
-    """The report's content and its hash (``generated_at``/``generated_by`` are left to the caller)."""
+    """The report's content and its hash (``generated_at``/``generated_by`` are left to the caller).
+
+    ``national``: the national summaries store (the shard map's ``national``). With one, the nation's and a
+    province's coverage, availability, bandwidth and annual assessment read it as the API answers them
+    (``reports.sections_national``); security, grading and service use read ``influx`` as below them.
+    """
     step = 0
 
     def tick(what: str) -> None:
@@ -302,17 +327,27 @@ def build_report(
         "days": num(period.seconds / 86400, 3),
         "timezone": str(tz) if tz else "UTC",
     }
-    cov = coverage(influx, inventory, code, period, lang)
-    tick("coverage")
-    sections = [availability_section(influx, inventory, code, period, lang, maintenance)]
-    tick("availability")
-    sections.append(bandwidth_section(influx, inventory, code, period, lang))
-    tick("bandwidth")
+    nation = national if reads_national(national, code) else None  # the nation or a province: national store
+    if nation is not None:
+        cov, sections = _national_sections(nation, inventory, code, period, lang, tick, maintenance)
+    else:
+        cov = coverage(influx, inventory, code, period, lang)
+        tick("coverage")
+        sections = [availability_section(influx, inventory, code, period, lang, maintenance)]
+        tick("availability")
+        sections.append(bandwidth_section(influx, inventory, code, period, lang))
+        tick("bandwidth")
     sections.append(security_section(influx, inventory, code, period, lang))
     tick("security")
     sections.append(grading_section(influx, inventory, code, period, lang))
     tick("grading")
-    sections.append(assessment_section(influx, inventory, code, period, lang))
+    if nation is not None:
+        year = assessment_year(period)
+        body = national_answers.region_assessment(nation, influx, inventory, code, year, lang)
+        sections.append(assessment_section(influx, inventory, code, period, lang, body))
+        sections[-1].notes.append(nat.assessment_note(body, lang))
+    else:
+        sections.append(assessment_section(influx, inventory, code, period, lang))
     tick("assessment")
     sections.append(usage_section(influx, inventory, code, period, lang))
     tick("usage")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from pdcs.i18n import register
+from pdcs.i18n import Lang, register, text
+from reports.content import Value, pct
 
 register(
     {
@@ -24,6 +25,7 @@ register(
         ),
         "report.method": ("计算方法", "Method"),
         "report.no_data": ("无数据", "no data"),
+        "report.not_at_level": ("本层级不提供", "not given at this level"),
         "report.coverage_method": (
             "报告期内至少有一次状态采集（device_up）的在用设备数 ÷ 该区划在用设备总数。",
             "Enabled devices with at least one status poll (device_up) in the period ÷ enabled devices in the region.",
@@ -169,3 +171,14 @@ register(
         "col.system": ("系统", "System"),
     }
 )
+
+
+def pct_or_no_data(ratio: float | None, lang: Lang) -> Value:
+    """A percentage, or 无数据 where nothing is known (never 0 %)."""
+    return pct(ratio) if ratio is not None else text("report.no_data", lang)
+
+
+def devices_with_data(coverage: dict[str, object], lang: Lang) -> str:
+    """The coverage block's device count as shown: the number, or why there is none (national reports)."""
+    n = coverage["devices_with_data"]
+    return str(n) if n is not None else text("report.not_at_level", lang)

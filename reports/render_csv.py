@@ -16,6 +16,7 @@ import zipfile
 from pdcs.i18n import Lang, text
 from reports.cells import csv_cell
 from reports.content import HASH_METHOD, Report, Value
+from reports.labels import devices_with_data
 from reports.times import as_time, shown
 
 BOM = "\ufeff"
@@ -48,7 +49,7 @@ def summary_rows(report: Report, lang: Lang) -> list[list[Value]]:
         [report.title],
         [text("report.region", lang), report.region["code"], report.region["name"]],
         [text("report.period_beijing", lang), report.period["start"], report.period["end"]],
-        [text("report.coverage", lang), cov["share"], f"{cov['devices_with_data']}/{cov['devices']}"],
+        [text("report.coverage", lang), cov["share"], f"{devices_with_data(cov, lang)}/{cov['devices']}"],
         [text("report.method", lang), cov["method"]],
     ]
     for sec in report.sections:

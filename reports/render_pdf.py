@@ -27,6 +27,7 @@ from pdcs.i18n import Lang, text
 from reports import fonts
 from reports.content import Chart, Report, Value
 from reports.content import Table as DataTable
+from reports.labels import devices_with_data
 from reports.times import BEIJING, as_time, shown
 
 MAX_ROWS = 60  # longer tables are in the CSV/XLSX; the PDF says how many were left out
@@ -152,6 +153,7 @@ def render_pdf(report: Report) -> bytes:
             "report.section_no_data",
             "report.devices",
             "report.devices_with_data",
+            "report.not_at_level",
         )
     ]
     regular, bold = fonts.register(json.dumps(report.as_dict(), ensure_ascii=False) + "".join(static))
@@ -183,7 +185,7 @@ def render_pdf(report: Report) -> bytes:
         [
             text("report.coverage", lang),
             f"{fmt(None if cov['share'] is None else cov['share'] * 100, lang, '%')}"
-            f"（{text('report.devices_with_data', lang)} {cov['devices_with_data']} / "
+            f"（{text('report.devices_with_data', lang)} {devices_with_data(cov, lang)} / "
             f"{text('report.devices', lang)} {cov['devices']}）",
         ],
         [text("report.method", lang), cov["method"]],

@@ -21,6 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from pdcs.i18n import Lang, text
 from reports.cells import xlsx_text_only
 from reports.content import HASH_METHOD, Report, Value
+from reports.labels import devices_with_data
 from reports.times import as_time
 
 DATE_FORMAT = "yyyy-mm-dd hh:mm"
@@ -82,7 +83,7 @@ def render_xlsx(report: Report) -> bytes:
     _append(ws, [text("report.region", lang), report.region["code"], report.region["name"]])
     _append(ws, [text("report.period_beijing", lang), report.period["start"], report.period["end"]])
     cov = report.coverage
-    ws.append([text("report.coverage", lang), cov["share"], f"{cov['devices_with_data']}/{cov['devices']}"])
+    ws.append([text("report.coverage", lang), cov["share"], f"{devices_with_data(cov, lang)}/{cov['devices']}"])
     ws.append([text("report.method", lang), cov["method"]])
     for sec in report.sections:
         ws.append([])

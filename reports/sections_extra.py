@@ -118,9 +118,22 @@ def grading_section(influx: InfluxDB, inventory: Inventory, code: str, period: P
     return sec
 
 
-def assessment_section(influx: InfluxDB, inventory: Inventory, code: str, period: Period, lang: Lang) -> Section:
-    year = (period.end - timedelta(microseconds=1)).astimezone(CN).year
-    body = answers.assessment(influx, inventory, code, year, lang)
+def assessment_year(period: Period) -> int:
+    """The calendar year assessed: the one in which the period ends (Beijing time)."""
+    return (period.end - timedelta(microseconds=1)).astimezone(CN).year
+
+
+def assessment_section(
+    influx: InfluxDB,
+    inventory: Inventory,
+    code: str,
+    period: Period,
+    lang: Lang,
+    body: dict[str, Any] | None = None,
+) -> Section:
+    """The section from ``body`` (an assessment answer; None: the facility path's ``answers.assessment``)."""
+    year = assessment_year(period)
+    body = body if body is not None else answers.assessment(influx, inventory, code, year, lang)
     sec = Section("assessment", text("report.assessment", lang), text("report.assessment.method", lang))
     sec.notes.append(text("report.as.year_note", lang, year=year))
     sec.headline = [

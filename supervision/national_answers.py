@@ -228,18 +228,21 @@ def region_availability(
         total, devices, children, pieces = from_years
         kinds = {p["source"] for p in pieces}
         source = kinds.pop() if len(kinds) == 1 else "mixed"
+        basis = "county_year"
     else:
         days = whole_days(period)
         from_rollups = _rollup_figures(national, inventory, code, period, days) if days else None
         source = "rollup" if from_rollups is not None else "summary"
         total, devices, children = from_rollups or _summary_figures(national, inventory, code, period, now_ms)
         pieces = [_source_piece(source, period, facilities)]
+        basis = "facility_daily" if from_rollups is not None else "summary"
     names = _region_names(inventory, sorted(children))
     return {
         **_head(code, period, name),
         **total.summary(),
         "device_weighted": devices.summary(),
         "source": source,
+        "basis": basis,
         "sources": pieces,
         "facilities": facilities,
         "unsupervised_facilities": None,

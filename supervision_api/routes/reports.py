@@ -12,7 +12,7 @@ from reports.times import now_stamp
 from supervision.periods import Period
 from supervision_api.access.auth import CurrentUser
 from supervision_api.access.store import record
-from supervision_api.deps import InfluxDep, InventoryDep, LangDep, PeriodDep, RegionDep, StateDep
+from supervision_api.deps import InfluxDep, InventoryDep, LangDep, NationalDep, PeriodDep, RegionDep, StateDep
 from supervision_api.schemas.reports import REPORT_RESPONSES
 
 router = APIRouter(prefix="/regions", tags=["reports"])
@@ -38,9 +38,13 @@ def region_report(
     lang: LangDep,
     user: CurrentUser,
     state: StateDep,
+    national: NationalDep,
     format: Annotated[Format, Query(description="json, csv, xlsx or pdf")] = "json",
 ) -> Response:
-    report = build_report(influx, inventory, region.code, period, lang, maintenance=state.maintenance)
+    # The nation and a province read the national store where one is configured, as /availability does.
+    report = build_report(
+        influx, inventory, region.code, period, lang, maintenance=state.maintenance, national=national
+    )
     report.generated_at = now_stamp()
     report.generated_by = user.shown_name
     out = render(report, format)

@@ -137,6 +137,11 @@ class RegionAvailability(ServiceFigures):
         description="raw | rollup | mixed | none; the nation or a province with a national store: summary "
         "(the 5-minute or hourly summaries) or rollup (the provinces' daily roll-ups copied there)"
     )
+    basis: str | None = Field(
+        None,
+        description="from the national store only: county_year (the county year rows through each province's "
+        "last rolled day, the summaries after it), facility_daily (the daily roll-ups copied there) or summary",
+    )
     sources: list[SourcePiece]
     maintenance: list[MaintenanceOut] = Field(
         default_factory=list, description="planned maintenance windows in the period (PDCS_MAINTENANCE_FILE)"

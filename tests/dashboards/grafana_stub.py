@@ -3,6 +3,19 @@
 Grafana is not packaged for Debian nor on PyPI/npm, so ``pdcs grafana push`` is
 tested against this server: it checks the requests grafana-client sends the way
 Grafana does (Bearer token, JSON bodies, required fields) and keeps what was saved.
+
+The contract, from Grafana's HTTP API pages:
+* every request: ``Authorization: Bearer <token>``, else 401 {"message": "Unauthorized"};
+* folders (https://grafana.com/docs/grafana/latest/developer-resources/api-reference/http-api/folder/):
+  ``GET /api/folders/:uid`` 200 or 404; ``POST /api/folders`` {title, uid} — 409 when the uid is taken;
+* data sources (https://grafana.com/docs/grafana/latest/developer-resources/api-reference/http-api/data_source/):
+  ``GET /api/datasources/uid/:uid`` 200 (never the ``secureJsonData`` values: ``secureJsonFields`` says
+  which are set) or 404; ``POST /api/datasources`` needs name, type and access — 409 when the name or the
+  uid is taken;
+* dashboards (https://grafana.com/docs/grafana/latest/developer-resources/api-reference/http-api/dashboard/):
+  ``POST /api/dashboards/db`` {dashboard, folderUid, overwrite, message}; without ``overwrite`` a uid saved
+  before is 412 ``version-mismatch``; a title used by another uid in the same folder is 412 ``name-exists``
+  (whatever ``overwrite``: Grafana keys a folder's boards by title too).
 """
 
 from __future__ import annotations
@@ -20,7 +33,8 @@ from typing import Any
 class GrafanaState:
     token: str
     folders: dict[str, str] = field(default_factory=dict)  # uid -> title
-    datasources: dict[str, dict[str, Any]] = field(default_factory=dict)
+    datasources: dict[str, dict[str, Any]] = field(default_factory=dict)  # uid -> as GET answers it
+    secrets: dict[str, dict[str, str]] = field(default_factory=dict)  # uid -> secureJsonData received
     dashboards: dict[str, dict[str, Any]] = field(default_factory=dict)  # uid -> saved body
     requests: list[tuple[str, str]] = field(default_factory=list)
     rejected: list[str] = field(default_factory=list)
@@ -81,11 +95,28 @@ def _handler(state: GrafanaState) -> type[BaseHTTPRequestHandler]:
                 state.folders[body["uid"]] = body["title"]
                 self._send(200, {"uid": body["uid"], "title": body["title"]})
             elif self.path == "/api/datasources":
-                if not all(body.get(k) for k in ("name", "type", "url", "access")):
+                if not all(body.get(k) for k in ("name", "type", "access")):
+                    state.rejected.append("data source needs name, type and access")
                     self._send(400, {"message": "bad data source"})
                     return
-                state.datasources[body["uid"]] = body
-                self._send(200, {"message": "Datasource added", "datasource": body})
+                if any(d["name"] == body["name"] for d in state.datasources.values()):
+                    state.rejected.append(f"data source name {body['name']} exists")
+                    self._send(409, {"message": "data source with the same name already exists"})
+                    return
+                if body.get("uid") in state.datasources:
+                    state.rejected.append(f"data source uid {body['uid']} exists")
+                    self._send(409, {"message": "data source with the same uid already exists"})
+                    return
+                secure = body.pop("secureJsonData", None) or {}
+                saved = {
+                    **body,
+                    "id": len(state.datasources) + 1,
+                    "version": 1,
+                    "secureJsonFields": {k: True for k in secure},
+                }
+                state.datasources[body["uid"]] = saved
+                state.secrets[body["uid"]] = secure
+                self._send(200, {"message": "Datasource added", "id": saved["id"], "datasource": saved})
             elif self.path == "/api/dashboards/db":
                 dash = body.get("dashboard") or {}
                 problems = []
@@ -97,9 +128,17 @@ def _handler(state: GrafanaState) -> type[BaseHTTPRequestHandler]:
                     problems.append(f"folder {body.get('folderUid')} not found")
                 if dash.get("uid") in state.dashboards and not body.get("overwrite"):
                     problems.append("version-mismatch")
+                if any(
+                    uid != dash.get("uid")
+                    and saved["folderUid"] == body.get("folderUid")
+                    and saved["dashboard"]["title"] == dash.get("title")
+                    for uid, saved in state.dashboards.items()
+                ):
+                    problems.append("name-exists")
                 if problems:
                     state.rejected.extend(problems)
-                    self._send(412 if "version-mismatch" in problems else 400, {"message": "; ".join(problems)})
+                    status = next((p for p in problems if p in ("version-mismatch", "name-exists")), None)
+                    self._send(412 if status else 400, {"message": "; ".join(problems), "status": status})
                     return
                 version = state.dashboards.get(dash["uid"], {}).get("version", 0) + 1
                 state.dashboards[dash["uid"]] = {**body, "version": version}

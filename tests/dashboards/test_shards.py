@@ -16,6 +16,9 @@ from pdcs.settings import RETENTION_POLICIES
 from pdcs.storage import InfluxDB
 from pdcs.storage.shards import write_shard_map
 from tests.dashboards.conftest import Week
+from tests.dashboards.grafana_stub import grafana_stub
+from tests.dashboards.test_cli import TOKEN
+from tests.dashboards.test_cli import run as grafana
 from tests.support.cli import pdcs_argv, pdcs_env
 
 MAP = """\
@@ -106,3 +109,74 @@ def test_check_runs_the_raw_boards_on_every_store(tmp_path: Path, week: Week) ->
     assert "SKIP  pdcs-national" in done.stdout  # no national store in this map
     empty.execute(f'DROP DATABASE "{empty.database}"')
     empty.close()
+
+
+def test_push_with_a_shard_map_pushes_every_store(tmp_path: Path, examples_dir: Path) -> None:
+    """``pdcs grafana push --shards``: what ``build --shards`` writes, through Grafana's HTTP API (a stand-in,
+    ``grafana_stub``): every store's data source and pdcs-national, the boards and each store's copies —
+    no secret in what it prints."""
+    secrets = {
+        "PDCS_T_UNSET_51": "influx-write-secret-51",  # the shard map's own reference: push never resolves it
+        "PDCS_INFLUX_READ_USER_51": "grafana51",
+        "PDCS_INFLUX_READ_PASSWORD_51": "read-secret-51",
+        "PDCS_INFLUX_READ_PASSWORD_NATIONAL": "read-secret-national",
+        "PDCS_GRAFANA_TOKEN": TOKEN,
+    }
+    shard_map = tmp_path / "shards.yaml"
+    shard_map.write_text(MAP, encoding="utf-8")
+    args = ("--shards", str(shard_map), "--inventory", str(examples_dir))
+    built = tmp_path / "built"
+    assert grafana("build", "--out", str(built), *args).returncode == 0
+    raw = raw_boards(build_all())
+    with grafana_stub(TOKEN) as (url, state):
+        done = grafana("push", "--url", url, *args, **secrets)
+        assert done.returncode == 0, done.stderr
+        assert state.rejected == []
+        assert set(state.datasources) == {DATASOURCE_UID, f"{DATASOURCE_UID}-51", NATIONAL_DATASOURCE_UID}
+        sc = state.datasources[f"{DATASOURCE_UID}-51"]
+        assert (sc["name"], sc["url"], sc["jsonData"]["dbName"], sc["user"]) == (
+            "pdcs InfluxDB 四川省",
+            "http://10.0.51.5:8086",
+            "pdcs",
+            "grafana51",
+        )
+        assert state.secrets[f"{DATASOURCE_UID}-51"] == {"password": "read-secret-51"}
+        assert state.secrets[NATIONAL_DATASOURCE_UID] == {"password": "read-secret-national"}
+        assert state.datasources[NATIONAL_DATASOURCE_UID]["jsonData"]["dbName"] == "pdcs_national"
+        default = state.datasources[DATASOURCE_UID]
+        assert default["isDefault"] and "user" not in default and state.secrets[DATASOURCE_UID] == {}
+        # The boards and each raw board's copy on Sichuan's store, as build --shards writes them.
+        assert set(state.dashboards) == {b.uid for b in build_all()} | {f"{b.uid}-51" for b in raw}
+        for b in raw:
+            saved = state.dashboards[f"{b.uid}-51"]
+            assert saved["folderUid"] == f"pdcs-{b.folder}"
+            written = json.loads((built / b.folder / f"{b.uid}-51.json").read_text("utf-8"))
+            assert saved["dashboard"] == {**written, "id": None}
+            assert _datasource_uids(saved["dashboard"]) == {f"{DATASOURCE_UID}-51"}
+        assert _datasource_uids(state.dashboards["pdcs-national"]["dashboard"]) == {NATIONAL_DATASOURCE_UID}
+        for secret in secrets.values():
+            assert secret not in done.stdout + done.stderr
+
+        # Again: nothing created twice, every board at version 2. A store that moved is reported, not changed
+        # (Grafana's data source may carry settings made there), and the push goes on.
+        moved = tmp_path / "moved.yaml"
+        moved.write_text(MAP.replace("10.0.51.5", "10.0.51.6"), encoding="utf-8")
+        again = grafana("push", "--url", url, "--shards", str(moved), "--inventory", str(examples_dir), **secrets)
+        assert again.returncode == 0, again.stderr
+        assert state.rejected == [] and {d["version"] for d in state.dashboards.values()} == {2}
+        assert sum(1 for m, p in state.requests if m == "POST" and p == "/api/datasources") == 3
+        assert "data source pdcs-influxdb-51 reads pdcs @ 10.0.51.5:8086, not pdcs @ 10.0.51.6:8086" in again.stderr
+        assert state.datasources[f"{DATASOURCE_UID}-51"]["url"] == "http://10.0.51.5:8086"
+
+        # A title another board holds in the folder: Grafana's 412 name-exists, reported, exit 1.
+        state.dashboards["someone-else"] = {
+            "dashboard": {"uid": "someone-else", "title": "县级看板（四川省）"},
+            "folderUid": "pdcs-regions",
+            "version": 1,
+        }
+        clash = grafana("push", "--url", url, *args, **secrets)
+        assert clash.returncode == 1 and "Grafana refused" in clash.stderr and "name-exists" in clash.stderr
+        assert TOKEN not in clash.stdout + clash.stderr
+
+    both = grafana("push", "--url", url, "--influx-url", "http://x:8086", *args, PDCS_GRAFANA_TOKEN=TOKEN)
+    assert both.returncode == 2 and "not both" in both.stderr
