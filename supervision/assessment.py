@@ -576,7 +576,8 @@ def assess(
     rubric = rubric or default_rubric()
     tags = level_tags(code)
     days = read_facility_year(influx, tags, year) if days is None else days
-    facts = facility_facts(influx, inventory, tags, year)
+    facilities = inventory.facilities_in(code)
+    facts = facility_facts(influx, inventory, tags, year, facilities)
     result = Assessment(code, year, rubric)
-    result.pools = region_pools(code, county_pools(rubric, inventory.facilities_in(code), days, facts))
+    result.pools = region_pools(code, county_pools(rubric, facilities, days, facts))
     return result

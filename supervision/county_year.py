@@ -8,10 +8,10 @@ and calendar year (Beijing time; the row's time is 1 January 00:00), from its ow
   exact): ``scheduled_ms``, ``serving_ms``, ``unknown_ms``, ``outages``, ``device_*_ms``, ``polls``,
   ``facilities`` (in the province's inventory), ``rolled`` (with a year row), ``through_ms`` (the end
   of the last rolled local day);
-* the annual assessment's pools of the county (``supervision.assessment.county_pools``), one group of
-  fields per indicator: ``<id>.num``, ``.den``, ``.eligible``, ``.reporting``, ``.measured``,
-  ``.no_data``, ``.missing`` (the first 20 missing facilities, sorted: all an answer lists) and
-  ``.missing_n``;
+* the annual assessment's pools of the county (``supervision.assessment.county_pools``) as one JSON
+  field ``pools``: per indicator ``num``, ``den``, ``no_data``, ``eligible``, ``reporting``,
+  ``measured``, ``missing`` (the first 20 missing facilities, sorted: all an answer lists) and
+  ``missing_n``;
 * ``rubric`` — a fingerprint of the rubric the pools were scored for, and ``computed_ms``.
 
 The federation shipper writes them beside the roll-up copies (``federation.ship``); the national
@@ -79,8 +79,8 @@ def county_years(
     rubric = rubric or default_rubric()
     tags = level_tags(code)
     days = read_facility_year(influx, tags, year)
-    facts = facility_facts(influx, inventory, tags, year)
     facilities = inventory.facilities_in(code)
+    facts = facility_facts(influx, inventory, tags, year, facilities)
     pools = county_pools(rubric, facilities, days, facts)
     mark, now = rubric_mark(rubric), time.time_ns() // 1_000_000
     out: dict[str, CountyYear] = {}
@@ -121,11 +121,7 @@ def to_point(cy: CountyYear, year: int) -> Point:
     }
     if cy.through_ms is not None:
         fields["through_ms"] = cy.through_ms
-    for iid, p in cy.pools.items():
-        fields |= {f"{iid}.num": float(p.num), f"{iid}.den": float(p.den), f"{iid}.no_data": float(p.no_data)}
-        fields |= {f"{iid}.eligible": p.eligible, f"{iid}.reporting": p.reporting, f"{iid}.measured": p.measured}
-        fields[f"{iid}.missing"] = json.dumps(sorted(p.missing)[:MISSING_LISTED])
-        fields[f"{iid}.missing_n"] = len(p.missing)
+    fields["pools"] = json.dumps({iid: _pool_dict(p) for iid, p in cy.pools.items()}, ensure_ascii=False)
     tags = {"province": province, "city": city, "county": county}
     return Point(COUNTY_YEARLY, tags, fields, year_period(year).start_ns)
 
@@ -140,21 +136,51 @@ def _int(row: dict[str, Any], name: str) -> int:
     return int(row.get(name) or 0)
 
 
-def _pool(row: dict[str, Any], iid: str) -> Pool | None:
-    if row.get(f"{iid}.eligible") is None:
-        return None
+def _pool_dict(p: Pool) -> dict[str, Any]:
+    """A pool as JSON (floats as ``repr``, so they read back bit for bit); the missing facilities cut to
+    the first :data:`MISSING_LISTED` sorted, which is all an answer lists."""
+    return {
+        "num": float(p.num),
+        "den": float(p.den),
+        "no_data": float(p.no_data),
+        "eligible": p.eligible,
+        "reporting": p.reporting,
+        "measured": p.measured,
+        "missing": sorted(p.missing)[:MISSING_LISTED],
+        "missing_n": len(p.missing),
+    }
+
+
+def _pool(d: dict[str, Any]) -> Pool:
     return Pool(
-        num=float(row.get(f"{iid}.num") or 0.0),
-        den=float(row.get(f"{iid}.den") or 0.0),
-        eligible=_int(row, f"{iid}.eligible"),
-        reporting=_int(row, f"{iid}.reporting"),
-        measured=_int(row, f"{iid}.measured"),
-        no_data=float(row.get(f"{iid}.no_data") or 0.0),
-        missing=list(json.loads(row.get(f"{iid}.missing") or "[]")),
+        num=float(d["num"]),
+        den=float(d["den"]),
+        eligible=int(d["eligible"]),
+        reporting=int(d["reporting"]),
+        measured=int(d["measured"]),
+        no_data=float(d["no_data"]),
+        missing=[str(m) for m in d["missing"]],
     )
 
 
-def from_row(row: dict[str, Any], county: str, indicators: list[str]) -> CountyYear:
+FIGURE_FIELDS = (
+    "scheduled_ms",
+    "serving_ms",
+    "unknown_ms",
+    "outages",
+    "device_scheduled_ms",
+    "device_up_ms",
+    "device_unknown_ms",
+    "polls",
+    "facilities",
+    "rolled",
+    "through_ms",
+    "rubric",
+    "computed_ms",
+)
+
+
+def from_row(row: dict[str, Any], county: str) -> CountyYear:
     cy = CountyYear(
         county,
         av.Figures(_int(row, "scheduled_ms"), _int(row, "serving_ms"), _int(row, "unknown_ms")),
@@ -167,19 +193,21 @@ def from_row(row: dict[str, Any], county: str, indicators: list[str]) -> CountyY
     )
     cy.figures.counted_outages = _int(row, "outages")
     cy.devices.polls = _int(row, "polls")
-    cy.pools = {iid: p for iid in indicators if (p := _pool(row, iid)) is not None}
+    if row.get("pools"):
+        cy.pools = {iid: _pool(d) for iid, d in json.loads(row["pools"]).items()}
     return cy
 
 
-def read_county_years(influx: InfluxDB, code: str, year: int, rubric: Rubric | None = None) -> dict[str, CountyYear]:
-    """The county rows of ``year`` under region ``code`` (2,857 rows for the nation, one query)."""
-    rubric = rubric or default_rubric()
+def read_county_years(influx: InfluxDB, code: str, year: int, *, pools: bool = False) -> dict[str, CountyYear]:
+    """The county rows of ``year`` under region ``code`` (2,857 rows for the nation, one query); the
+    assessment pools only when asked (``pools``: one JSON field a row — InfluxDB 1.x reads a row's
+    fields one iterator each, so the pools are not a hundred fields)."""
     where, params = tag_where(level_tags(code))
     cond = f"time = {year_period(year).start_ns // 1_000_000}ms" + (f" AND {where}" if where else "")
-    ids = [i.id for i in rubric.indicators]
+    cols = ", ".join(f'"{f}"' for f in (*FIGURE_FIELDS, *(("pools",) if pools else ()), "county"))
     out: dict[str, CountyYear] = {}
-    for s in influx.query(f'SELECT * FROM "{ROLLUP_RP}"."{COUNTY_YEARLY}" WHERE {cond}', params=params):
+    for s in influx.query(f'SELECT {cols} FROM "{ROLLUP_RP}"."{COUNTY_YEARLY}" WHERE {cond}', params=params):
         for row in s.rows():
             county = str(row.get("county") or s.tags.get("county", ""))
-            out[county] = from_row(row, county, ids)
+            out[county] = from_row(row, county)
     return out

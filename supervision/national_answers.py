@@ -393,7 +393,7 @@ def region_assessment(
     """
     rubric = rubric or asm.default_rubric()
     expected = Counter(f.county for f in inventory.facilities_in(code))
-    rows = read_county_years(national, code, year, rubric)
+    rows = read_county_years(national, code, year, pools=True)
     mark = rubric_mark(rubric)
     usable = {
         c: rows[c] for c, n in expected.items() if c in rows and rows[c].rubric == mark and rows[c].facilities == n
@@ -404,8 +404,8 @@ def region_assessment(
         counties = set(group)
         tags = level_tags(province)
         days = read_facility_year(influx, tags, year)
-        facts = facility_facts(influx, inventory, tags, year)
         facs = [f for f in inventory.facilities_in(province) if f.county in counties]
+        facts = facility_facts(influx, inventory, tags, year, facs)
         pools |= asm.county_pools(rubric, facs, days, facts)
     result = asm.Assessment(code, year, rubric, asm.region_pools(code, pools))
     stamps = [cy.computed_ms for cy in usable.values()]

@@ -22,6 +22,7 @@ Measured types (``measured:`` of an indicator in the rubric):
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from inventory.models import DeviceKind, Facility, Inventory
@@ -48,12 +49,20 @@ class FacilityFacts:
     terminals: int = 0
 
 
-def facility_facts(influx: InfluxDB, inventory: Inventory, tags: dict[str, str], year: int) -> dict[str, FacilityFacts]:
+def facility_facts(
+    influx: InfluxDB,
+    inventory: Inventory,
+    tags: dict[str, str],
+    year: int,
+    facilities: Iterable[Facility] | None = None,
+) -> dict[str, FacilityFacts]:
+    """Facts of ``facilities`` (default: every facility of the inventory) from the rows under ``tags``."""
     usage = read_usage_year(influx, tags, year)
     surveys = read_satisfaction(influx, tags, year)
     by_fac = devices_by_facility(inventory)
     out: dict[str, FacilityFacts] = {}
-    for fid, fac in inventory.facilities.items():
+    for fac in inventory.facilities.values() if facilities is None else facilities:
+        fid = fac.id
         devs = by_fac.get(fid, [])
         out[fid] = FacilityFacts(
             usage.get(fid),
