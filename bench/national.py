@@ -19,6 +19,10 @@ NATIONAL.md §2: ``county_summary``/``province_summary`` for every county, 5-min
   the largest, a shipper's cost each ``rollup_every_s``).  Up to 10^5 devices the facility path
   (``supervision.answers``, every ``facility_yearly`` row, as ``bench/supervision.py`` times it)
   runs too (``facility_path_report_s``) and both must give the same figures (``same_figures``).
+* ``national_report_document_s``: the whole year report document of the nation (``reports.gather.build_report``,
+  what ``pdcs report -r 0`` builds) with the national store, per step in ``national_report_document_steps``;
+  the national store stands for the province stores too (no raw points: security and grading find none,
+  service use reads the ``facility_yearly`` rows copied there).
 
 Once, at the largest size:
 
@@ -65,6 +69,7 @@ from pdcs.points import to_lines
 from pdcs.settings import RETENTION_POLICIES, ROLLUP_RP
 from pdcs.storage import InfluxDB
 from pdcs.storage.influx import InfluxError
+from reports.gather import build_report
 from supervision import national_answers
 from supervision.county_year import county_year_points
 from supervision.periods import year_period
@@ -179,6 +184,24 @@ def national_report(db: InfluxDB, inv: Inventory, now_ms: int) -> tuple[float, d
     }
 
 
+def national_report_document(db: InfluxDB, inv: Inventory) -> tuple[float, dict[str, float]]:
+    """The whole national year report document (``pdcs report -r 0``) with the national store: (seconds, per
+    step). ``db`` stands for the province stores too: it holds no raw points, so the sections that read them
+    (security, grading) find none; usage reads the ``facility_yearly`` rows copied there."""
+    steps: dict[str, float] = {}
+    last = time.perf_counter()
+
+    def progress(step: int, total: int, what: str) -> None:
+        nonlocal last
+        now = time.perf_counter()
+        steps[what] = round(now - last, 3)
+        last = now
+
+    t0 = time.perf_counter()
+    build_report(db, inv, "", year_period(nd.YEAR), "zh", progress, national=db)
+    return time.perf_counter() - t0, steps
+
+
 def one_size(server: InfluxServer, devices: int, now_s: int, days_5m: float, sched: Any) -> dict[str, Any]:
     c = nd.country(devices)
     db = InfluxDB(server.url, f"{fs.NATIONAL_DB}", timeout_s=300)
@@ -214,6 +237,19 @@ def one_size(server: InfluxServer, devices: int, now_s: int, days_5m: float, sch
     except InfluxError as exc:  # a query outlasting InfluxDB's query timeout is a finding
         fig["national_annual_report_s"] = None
         fig["national_annual_report_error"] = f"{exc} after {time.perf_counter() - t0:.1f} s"
+    t0 = time.perf_counter()
+    try:
+        doc_s, doc_steps = national_report_document(db, inv)
+        fig["national_report_document_s"] = round(doc_s, 3)
+        fig["national_report_document_steps"] = doc_steps
+    except InfluxError as exc:
+        fig["national_report_document_s"] = None
+        fig["national_report_document_error"] = f"{exc} after {time.perf_counter() - t0:.1f} s"
+    print(
+        f"  national report document: {fig['national_report_document_s']} s "
+        f"{fig.get('national_report_document_steps', fig.get('national_report_document_error'))}",
+        file=sys.stderr,
+    )
     if devices <= FACILITY_PATH_MAX_DEVICES and fig["national_annual_report_s"] is not None:
         peer_s, peer = facility_path_report(db, inv)
         fig["facility_path_report_s"] = round(peer_s, 3)
@@ -380,8 +416,10 @@ def main() -> None:
         "national_board_30d_s",
         "province_board_30d_s",
         "national_annual_report_s",
+        "national_report_document_s",
     )
     out |= {k: top[k] for k in keys}
+    out["national_report_document_steps"] = top.get("national_report_document_steps")
     out |= {
         "devices": top["devices"],
         "replication_lost": rep.lost,

@@ -48,6 +48,10 @@ register(
             "各省设施日汇总在全国汇总库中的副本",
             "the provinces' facility daily roll-ups copied to the national store",
         ),
+        "report.nat.basis.county_year_traffic": (
+            "县级年度汇总（各县设施年度汇总之和，截至各省最近汇总日）",
+            "the county year rows (each county's facility year rows summed, through each province's last rolled day)",
+        ),
         "report.nat.basis.summary": (
             "全国汇总库中各县的 5 分钟／小时摘要",
             "the counties' 5-minute / hourly summaries in the national store",
@@ -70,14 +74,15 @@ register(
         ),
         "report.nat.never": ("尚未上报", "never shipped"),
         "report.bw.method_national": (
-            "全国／省级报告读取全国汇总库：整日时段取各设施日汇总副本（流量字节数；平均速率 = 字节 × 8 ÷ 时长，"
-            "P95 利用率为各设施逐日 P95 利用率的平均），其他时段取各县摘要（每 5 分钟／1 小时各县上联口平均速率之和，"
-            "再求平均值、第 95 百分位与最大值）。按下级区划列出，不逐个列出设施。",
-            "National and provincial reports read the national store: periods of whole days from the facilities'"
-            " daily roll-up copies (bytes; mean rate = bytes × 8 ÷ duration; p95 utilisation is the mean of the"
-            " facilities' daily p95 utilisation), other periods from the counties' summaries (per 5-minute / 1-hour"
-            " bucket the sum of the counties' mean uplink rates, then mean, 95th percentile and maximum). Listed by"
-            " sub-region, not by facility.",
+            "全国／省级报告读取全国汇总库：自然年取县级年度汇总，其他整日时段取各设施日汇总副本（流量字节数；"
+            "平均速率 = 字节 × 8 ÷ 时长，P95 利用率为各设施逐日 P95 利用率的平均），其他时段取各县摘要"
+            "（每 5 分钟／1 小时各县上联口平均速率之和，再求平均值、第 95 百分位与最大值）。按下级区划列出，"
+            "不逐个列出设施。",
+            "National and provincial reports read the national store: a calendar year from the county year rows,"
+            " other periods of whole days from the facilities' daily roll-up copies (bytes; mean rate = bytes × 8 ÷"
+            " duration; p95 utilisation is the mean of the facilities' daily p95 utilisation), other periods from"
+            " the counties' summaries (per 5-minute / 1-hour bucket the sum of the counties' mean uplink rates, then"
+            " mean, 95th percentile and maximum). Listed by sub-region, not by facility.",
         ),
         "report.bw.by_child": ("各下级区划出口带宽", "Uplink bandwidth by sub-region"),
         "report.bw.in_max": ("入速率最大值", "Maximum inbound"),
@@ -203,7 +208,21 @@ def _child_of(code: str, facility: str, inventory: Inventory) -> str:
 
 
 def _rollup_rows(body: dict[str, Any], inventory: Inventory, code: str, period: Period) -> list[list[Value]]:
-    """Whole days: the facilities' byte totals summed per child region, as mean rates over the period."""
+    """Whole days: the byte totals of each child region (the county year rows'), or the facilities' summed per
+    child region, as mean rates over the period."""
+    if body.get("children") is not None:
+        return [
+            [
+                c["code"],
+                c["name"],
+                mbps(c["in_mean_bps"]),
+                mbps(c["out_mean_bps"]),
+                None,
+                None,
+                c["facilities_with_data"],
+            ]
+            for c in body["children"]
+        ]
     in_b: dict[str, float] = defaultdict(float)
     out_b: dict[str, float] = defaultdict(float)
     n: dict[str, int] = defaultdict(int)
@@ -281,7 +300,9 @@ def bandwidth_section(body: dict[str, Any], inventory: Inventory, code: str, per
 
 
 def bw_basis(body: dict[str, Any]) -> str:
-    return "facility_daily" if body["source"] == "rollup" else "summary"
+    if body["source"] == "rollup":
+        return "county_year_traffic" if body.get("basis") == "county_year" else "facility_daily"
+    return "summary"
 
 
 def assessment_note(body: dict[str, Any], lang: Lang) -> str:

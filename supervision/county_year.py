@@ -8,6 +8,10 @@ and calendar year (Beijing time; the row's time is 1 January 00:00), from its ow
   exact): ``scheduled_ms``, ``serving_ms``, ``unknown_ms``, ``outages``, ``device_*_ms``, ``polls``,
   ``facilities`` (in the province's inventory), ``rolled`` (with a year row), ``through_ms`` (the end
   of the last rolled local day);
+* the county's uplink traffic and checks (``CountyTraffic``): ``in_bytes``, ``out_bytes``, ``checks``,
+  ``checks_passed`` summed, ``util_p95_sum`` / ``util_p95_n`` (the facilities' mean daily p95
+  utilisation, to pool as a mean) and ``traffic_facilities`` (facilities whose uplink carried bytes) —
+  the nation's and a province's year bandwidth (``national_answers.region_bandwidth``);
 * the annual assessment's pools of the county (``supervision.assessment.county_pools``) as one JSON
   field ``pools``: per indicator ``num``, ``den``, ``no_data``, ``eligible``, ``reporting``,
   ``measured``, ``missing`` (the first 20 missing facilities, sorted: all an answer lists) and
@@ -53,6 +57,47 @@ def rubric_mark(rubric: Rubric) -> str:
 
 
 @dataclass
+class CountyTraffic:
+    """The county's uplink traffic and check counts of the year: its facility year rows summed, as the roll-up
+    bandwidth answer sums them (``rollup.bandwidth_rollup``), so the nation's year reads no facility row."""
+
+    in_bytes: float = 0.0
+    out_bytes: float = 0.0
+    checks: float = 0.0
+    checks_passed: float = 0.0
+    util_sum: float = 0.0  # the facilities' mean daily p95 utilisation, summed over ``util_n`` facilities
+    util_n: int = 0
+    with_data: int = 0  # facilities whose uplink carried bytes
+
+    def add(self, other: CountyTraffic) -> None:
+        for name in TRAFFIC_FIELDS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def add_facility(self, fd: FacilityDays) -> None:
+        self.in_bytes += fd.sums["in_bytes"]
+        self.out_bytes += fd.sums["out_bytes"]
+        self.checks += fd.sums["checks"]
+        self.checks_passed += fd.sums["checks_passed"]
+        if fd.util_p95_mean is not None:
+            self.util_sum += fd.util_p95_mean
+            self.util_n += 1
+        if fd.sums["in_bytes"] or fd.sums["out_bytes"]:
+            self.with_data += 1
+
+
+# the row's field of each CountyTraffic attribute
+TRAFFIC_FIELDS = {
+    "in_bytes": "in_bytes",
+    "out_bytes": "out_bytes",
+    "checks": "checks",
+    "checks_passed": "checks_passed",
+    "util_sum": "util_p95_sum",
+    "util_n": "util_p95_n",
+    "with_data": "traffic_facilities",
+}
+
+
+@dataclass
 class CountyYear:
     county: str
     figures: av.Figures = field(default_factory=av.Figures)  # serving time, outages by number
@@ -63,6 +108,7 @@ class CountyYear:
     rubric: str = ""
     computed_ms: int = 0
     pools: dict[str, Pool] = field(default_factory=dict)
+    traffic: CountyTraffic | None = None  # None: a row shipped before the traffic fields
 
 
 def _through(fd: FacilityDays, tz: Any) -> int | None:
@@ -86,12 +132,17 @@ def county_years(
     out: dict[str, CountyYear] = {}
     for fac in sorted(facilities, key=lambda f: (f.county, f.id)):
         cy = out.setdefault(
-            fac.county, CountyYear(fac.county, rubric=mark, computed_ms=now, pools=pools.get(fac.county, {}))
+            fac.county,
+            CountyYear(
+                fac.county, rubric=mark, computed_ms=now, pools=pools.get(fac.county, {}), traffic=CountyTraffic()
+            ),
         )
         cy.facilities += 1
         fd = days.get(fac.id)
         if fd is None:
             continue
+        if cy.traffic is not None:
+            cy.traffic.add_facility(fd)
         serving, devices = year_figures(fd)
         cy.figures.add(serving)
         cy.devices.add(devices)
@@ -121,6 +172,8 @@ def to_point(cy: CountyYear, year: int) -> Point:
     }
     if cy.through_ms is not None:
         fields["through_ms"] = cy.through_ms
+    if cy.traffic is not None:
+        fields |= {row: getattr(cy.traffic, name) for name, row in TRAFFIC_FIELDS.items()}
     fields["pools"] = json.dumps({iid: _pool_dict(p) for iid, p in cy.pools.items()}, ensure_ascii=False)
     tags = {"province": province, "city": city, "county": county}
     return Point(COUNTY_YEARLY, tags, fields, year_period(year).start_ns)
@@ -134,6 +187,10 @@ def county_year_points(
 
 def _int(row: dict[str, Any], name: str) -> int:
     return int(row.get(name) or 0)
+
+
+def _float(row: dict[str, Any], name: str) -> float:
+    return float(row.get(name) or 0.0)
 
 
 def _pool_dict(p: Pool) -> dict[str, Any]:
@@ -177,6 +234,7 @@ FIGURE_FIELDS = (
     "through_ms",
     "rubric",
     "computed_ms",
+    *TRAFFIC_FIELDS.values(),
 )
 
 
@@ -193,6 +251,16 @@ def from_row(row: dict[str, Any], county: str) -> CountyYear:
     )
     cy.figures.counted_outages = _int(row, "outages")
     cy.devices.polls = _int(row, "polls")
+    if row.get("traffic_facilities") is not None:
+        cy.traffic = CountyTraffic(
+            in_bytes=_float(row, "in_bytes"),
+            out_bytes=_float(row, "out_bytes"),
+            checks=_float(row, "checks"),
+            checks_passed=_float(row, "checks_passed"),
+            util_sum=_float(row, TRAFFIC_FIELDS["util_sum"]),
+            util_n=_int(row, TRAFFIC_FIELDS["util_n"]),
+            with_data=_int(row, TRAFFIC_FIELDS["with_data"]),
+        )
     if row.get("pools"):
         cy.pools = {iid: _pool(d) for iid, d in json.loads(row["pools"]).items()}
     return cy

@@ -87,6 +87,16 @@ class RollupFacilityTraffic(Answer):
     utilisation_p95_max_daily: float | None
 
 
+class RollupChildTraffic(Answer):
+    code: str
+    name: str
+    facilities_with_data: int
+    in_bytes: float
+    out_bytes: float
+    in_mean_bps: float
+    out_mean_bps: float
+
+
 class RollupRegionBandwidth(Answer):
     source: Literal["rollup"]
     code: str
@@ -102,6 +112,14 @@ class RollupRegionBandwidth(Answer):
     check_pass_rate: float | None
     data: list[RollupFacilityTraffic]
     count: int
+    basis: str | None = Field(
+        None,
+        description="the nation or a province over a calendar year: county_year (the county year rows; no facility "
+        "list, the children instead)",
+    )
+    children: list[RollupChildTraffic] | None = Field(
+        None, description="with basis county_year: the provinces (nation) or cities (a province)"
+    )
     federation: FederationOut | None = Field(
         None, description="read from the national store (the nation or a province): which provinces are late"
     )

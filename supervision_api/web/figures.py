@@ -153,8 +153,8 @@ def _answers(
         national_answers.region_availability(national, inv, code, period, name),
         bw,
         national_answers.region_assessment(national, influx, inv, code, year, lang),
-        # Whole days: the facilities' daily roll-up copies (their highest daily p95); the summaries carry
-        # no capacity, so no utilisation (their rows are child regions, not facilities: none is matched).
+        # Whole days: the facilities' daily roll-up copies (their highest daily p95). The summaries and the
+        # county year rows have no facility rows (their rows are child regions): no utilisation is matched.
         "utilisation_p95_max_daily",
         national=True,
     )
@@ -170,7 +170,7 @@ def national_notes(got: Answers, inv: Inventory, period: Period, lang: Lang) -> 
     else:
         notes = [text("web.nat.source", lang, availability=availability, bandwidth=bandwidth)]
     notes.append(text("web.nat.outages_counted" if av["outage_count"] is not None else "web.nat.outages_unknown", lang))
-    if bw.get("source") != "rollup":
+    if bw_basis(bw) != "facility_daily":  # only the facility rows carry a utilisation
         notes.append(text("web.nat.no_utilisation", lang))
     notes.extend(late_notes(av, inv, period, lang, "web.nat.late"))
     if got.assessment is not None:

@@ -101,9 +101,10 @@ register(
             " county's page for them.",
         ),
         "web.nat.no_utilisation": (
-            "摘要不含出口带宽容量，带宽利用率在本时段不可得（整日时段取设施日汇总中的逐日 P95 利用率最高值）。",
-            "The summaries carry no uplink capacity: utilisation is not known for this period (periods of whole"
-            " days show the facilities' highest daily p95 utilisation from the daily roll-ups).",
+            "本时段的带宽汇总不含逐设施的出口带宽利用率，利用率在本层级不可得"
+            "（整日时段取各设施日汇总副本中的逐日 P95 利用率最高值）。",
+            "This period's bandwidth summaries carry no facility's uplink utilisation: it is not known at this"
+            " level (periods of whole days show the facilities' highest daily p95 from their daily roll-up copies).",
         ),
         "web.nat.late": (
             "{province}迟报：其数据止于最后上报时刻 {through}（北京时间），此后的时段未计入本页数据。",

@@ -30,6 +30,7 @@ from reports.gather import build_report
 from reports.sections_extra import assessment_section
 from supervision import national_answers
 from supervision.periods import Period, year_period
+from supervision.rollup import bandwidth_rollup
 from supervision_api.db import Database, inventory_store
 from tests.federation.test_county_year import YEAR, _shipped
 from tests.federation.test_ship import DAY, NEXT, T0, T1, national_server, stores
@@ -75,7 +76,12 @@ def _check_year_report(rep: Report, national: InfluxDB, facility_store: InfluxDB
     assert "本层级不提供" in str(rep.coverage["method"])
     # bandwidth: the national answer for the year (whole days: the year rows copied to the national store)
     bw = national_answers.region_bandwidth(national, inv, code, year, "x")
-    assert bw["source"] == "rollup" and bw["in_bytes"] > 0
+    assert bw["source"] == "rollup" and bw["basis"] == "county_year" and bw["in_bytes"] > 0
+    # the county rows' sums are the facility year rows' (the facility path over the same copies)
+    rows = bandwidth_rollup(national, inv, code, year)
+    for k in ("in_bytes", "out_bytes", "facilities_with_data", "util_p95_mean", "checks", "checks_passed"):
+        assert bw[k] == rows[k], k
+    assert bw["data"] == [] and sum(c["in_bytes"] for c in bw["children"]) == bw["in_bytes"]
     sec = _section(rep, "bandwidth")
     assert _headline(sec)["平均入速率"] == num(bw["in_bytes"] * 8 / year.seconds / 1e6, 3)
     assert sec.available and sec.tables[0].rows[0][0] == ("51" if not code else "5101")
@@ -102,6 +108,12 @@ def test_national_and_province_reports_read_the_national_store(
     _check_year_report(province, national, p51, "51")
     # security, grading and service use still read the province stores (the failed check of 51 is there)
     assert _headline(_section(province, "security"))["检查项（设备×检查）"] == 3
+
+    # a facility added since the county rows were computed: the year's bandwidth reads the facility rows again
+    grown = build_inventory()
+    grown.facilities["dy-new"] = grown.facilities["dy-lib"].model_copy(update={"id": "dy-new", "name": "新建服务点"})
+    again = national_answers.region_bandwidth(national, grown, "51", year, "x")
+    assert "basis" not in again and again["in_bytes"] == bandwidth_rollup(national, grown, "51", year)["in_bytes"]
 
     # a county: the same report, national store or not (a past day: nothing moves with "now")
     past = Period(T0, T1)
@@ -146,6 +158,11 @@ def test_the_api_and_the_cli_pass_the_national_store(
         assert r.status_code == 200, r.text[:300]
         doc = r.json()
         county = client.get("/regions/510121/report", params=q).json()
+        whole = year_period(YEAR)
+        r = client.get("/regions/51/bandwidth", params={"start": whole.start.isoformat(), "end": whole.end.isoformat()})
+        assert r.status_code == 200, r.text[:300]
+        bandwidth = r.json()
+    assert bandwidth["basis"] == "county_year" and [c["code"] for c in bandwidth["children"]] == ["5101"]
     as_sent = Period(datetime.fromisoformat(q["start"]), datetime.fromisoformat(q["end"]))  # its zone as parsed
     want = build_report(p51, inv, "51", as_sent, national=national)
     assert doc["content_sha256"] == want.content_sha256

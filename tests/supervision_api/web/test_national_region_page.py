@@ -101,7 +101,7 @@ def test_the_nations_page_from_the_summaries_says_outages_are_not_known_and_who_
     assert head == {"availability": pct(body["availability"]), "outages": "本层级不可得"}
     assert all(c[4] == "—" for c in _cells(page).values())
     assert "摘要不含停服记录" in page and "云南省（53）迟报" in page
-    assert "带宽利用率在本时段不可得" in page
+    assert "利用率在本层级不可得" in page
     assert _head(english)["outages"] == "not known at this level"
     assert "云南省（53） is late" in english
 
