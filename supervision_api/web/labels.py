@@ -87,9 +87,9 @@ register(
             " bandwidth from {basis}. Security checks and service use read the provinces' stores.",
         ),
         "web.nat.outages_counted": (
-            "停服次数为本区划合计（各省设施日汇总副本）；按下级区划的停服次数与停服、无数据时段明细在本层级不可得"
+            "停服次数为本区划合计（由各省的设施日汇总计得）；按下级区划的停服次数与停服、无数据时段明细在本层级不可得"
             "（显示为“—”，不计为零），请下钻至各县（区）页面查看。",
-            "The outage count is the region's total (the facilities' daily roll-up copies); outages by"
+            "The outage count is the region's total (counted by the provinces' facility daily roll-ups); outages by"
             " sub-region and the list of outages and no-data spans are not known at this level (shown as —, not"
             " as zero): drill down to a county's page for them.",
         ),
