@@ -170,6 +170,7 @@ def region_availability(
             "facility" if in_county else "code": child,
             "name": inventory.facilities[child].name if in_county else inventory.region_name(child),
             **figs.summary(),
+            "outage_count": figs.outage_count,
         }
         for child, figs in sorted(result.children.items())
     ]

@@ -114,6 +114,12 @@ class Figures:
         self.polls += other.polls
         self.answered += other.answered
 
+    def add_counting(self, other: Figures) -> None:
+        """``add`` with the other's listed outages kept by number (a child region's figures: its outage count
+        is whole without carrying every listed outage)."""
+        self.add(other)
+        self.counted_outages += len(other.outages)
+
     def add_all(self, other: Figures) -> None:
         """``add`` plus the other's listed outages and no-data spans."""
         self.add(other)
@@ -437,7 +443,7 @@ def region_result(code: str, results: list[FacilityResult], facilities: int) -> 
             continue
         total.add_all(r.figures)
         devices.add(r.device_totals())
-        children[child_of(code, r.facility)].add(r.figures)
+        children[child_of(code, r.facility)].add_counting(r.figures)
     total.outages.sort(key=lambda o: (o.start_ms, o.facility or ""))
     total.no_data.sort(key=lambda o: (o.start_ms, o.facility or ""))
     unsupervised = [r.facility.id for r in results if not r.plan.supervised]

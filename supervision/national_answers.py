@@ -247,7 +247,16 @@ def region_availability(
         "facilities": facilities,
         "unsupervised_facilities": None,
         "unmonitored_facilities": None,
-        "data": [{"code": c, "name": names[c], **f.summary()} for c, f in sorted(children.items())],
+        "data": [
+            {
+                "code": c,
+                "name": names[c],
+                **f.summary(),
+                # Roll-ups count outages per facility and day; the summaries carry none (null: not known here).
+                "outage_count": f.outage_count if source == "rollup" else None,
+            }
+            for c, f in sorted(children.items())
+        ],
         "count": len(children),
         "outages": [],
         # Roll-ups count outages per facility and day; the summaries carry none (null: not known here).

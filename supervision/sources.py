@@ -385,7 +385,7 @@ def region_over(
             continue
         total.add_all(a.figures)
         devices.add(a.device_totals)
-        children[av.child_of(code, a.facility)].add(a.figures)
+        children[av.child_of(code, a.facility)].add_counting(a.figures)
     total.outages.sort(key=lambda o: (o.start_ms, o.facility or ""))
     total.no_data.sort(key=lambda o: (o.start_ms, o.facility or ""))
     source, listed = sources_answer((a.pieces, a.facility.tz) for a in accs if a.monitored)

@@ -113,6 +113,9 @@ class RegionAvailabilityChild(ServiceFigures):
     code: str | None = None
     facility: str | None = None
     name: str
+    outage_count: int | None = Field(
+        None, description="its outages (listed or counted by roll-ups); null: not known (national summaries)"
+    )
 
 
 class ProvinceLagOut(ProvinceLag):

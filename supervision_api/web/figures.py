@@ -142,10 +142,13 @@ def _answers(
     """The facility path's answers, or the national store's for the nation and a province (as the API)."""
     in_county = len(code) == 6
     if national is None or not reads_national(national, code):
+        bw = answers.region_bandwidth(influx, inv, code, period, lang)
         return Answers(
             answers.region_availability(influx, inv, code, period, lang),
-            answers.region_bandwidth(influx, inv, code, period, lang),
+            bw,
             None if in_county else answers.assessment(influx, inv, code, year, lang),
+            # raw points: the period's p95; daily roll-ups (long periods, big regions): the highest daily p95
+            "utilisation_p95_max_daily" if bw.get("source") == "rollup" else "utilisation_p95",
         )
     name = answers.region_name(inv, code, lang)
     bw = national_answers.region_bandwidth(national, inv, code, period, name)
@@ -191,28 +194,24 @@ def region_view(
     year = (period.end - timedelta(microseconds=1)).year
     got = _answers(influx, national, inv, code, period, year, lang)
     av = got.availability
-    per_child_outages = None if got.national else 0  # the national store does not count outages by child
     in_county = len(code) == 6
     rows: dict[str, Row] = {}
     for child in av["data"]:
         cid = str(child["facility"] if in_county else child["code"])
         href = f"/web/facility/{cid}?{query}" if in_county else f"/web/region/{cid}?{query}"
+        # each child's own count (listed and counted outages; null when the national summaries answered)
         rows[cid] = Row(
-            cid, str(child["name"]), href, child["availability"], coverage_of(child), per_child_outages, devices=0
+            cid, str(child["name"]), href, child["availability"], coverage_of(child), child.get("outage_count")
         )
     facility_child = {f.id: child_of(code, f) for f in inv.facilities_in(code)}
     for cid in sorted(set(facility_child.values()) - set(rows)):  # in the inventory, never heard from: no data
         name = inv.facilities[cid].name if in_county else inv.region_name(cid)
         href = f"/web/facility/{cid}?{query}" if in_county else f"/web/region/{cid}?{query}"
-        rows[cid] = Row(cid, name, href, outages=per_child_outages)
+        rows[cid] = Row(cid, name, href, outages=None if got.national else 0)
     for dev in inv.devices_in([code] if code else None):
         row = rows.get(facility_child.get(dev.facility, ""))
         if row is not None:
             row.devices += 1
-    for o in av["outages"]:
-        row = rows.get(facility_child.get(str(o.get("facility") or ""), ""))
-        if row is not None and row.outages is not None:
-            row.outages += 1
     busiest: dict[str, float] = {}
     for f in got.bandwidth.get("data", []):
         util = f.get(got.utilisation_key)

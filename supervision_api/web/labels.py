@@ -87,11 +87,11 @@ register(
             " bandwidth from {basis}. Security checks and service use read the provinces' stores.",
         ),
         "web.nat.outages_counted": (
-            "停服次数为本区划合计（由各省的设施日汇总计得）；按下级区划的停服次数与停服、无数据时段明细在本层级不可得"
-            "（显示为“—”，不计为零），请下钻至各县（区）页面查看。",
-            "The outage count is the region's total (counted by the provinces' facility daily roll-ups); outages by"
-            " sub-region and the list of outages and no-data spans are not known at this level (shown as —, not"
-            " as zero): drill down to a county's page for them.",
+            "停服次数由各省的设施日汇总计得（跨零点的一次停服按天各计一次），本区划及各下级区划均有；停服、无数据时段明细"
+            "在本层级不可得，请下钻至各县（区）页面查看。",
+            "Outage counts come from the provinces' facility daily roll-ups (an outage across midnight counts once a"
+            " day), for the region and each sub-region; the list of outages and no-data spans is not known at this"
+            " level: drill down to a county's page for it.",
         ),
         "web.nat.outages_unknown": (
             "摘要不含停服记录：停服次数在本层级不可得（显示为“—”或“本层级不可得”，不计为零），停服与无数据时段均不逐条列出，"

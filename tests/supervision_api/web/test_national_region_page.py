@@ -57,7 +57,7 @@ def test_the_nations_page_shows_the_national_answer_from_the_rollup_copies(
     influx: InfluxDB,
 ) -> None:
     """Two whole past days: the facility_daily copies. The head equals /regions/0/availability, its outage
-    count is the copies' sum, each province's outages are '—' (not known by child), and no outage list."""
+    count is the copies' sum, each province's its own copies' sum (the API's children), and no outage list."""
     inv = build_inventory()
     start, end = national.days[0][0], national.days[-1][1]
     day_a, day_b = _day(start), _day(end - 1)
@@ -72,11 +72,12 @@ def test_the_nations_page_shows_the_national_answer_from_the_rollup_copies(
     assert set(cells) == {"51", "53"}
     for child in body["data"]:
         assert cells[child["code"]][2] == pct(child["availability"])
-        assert cells[child["code"]][4] == "—"  # outages by province: not known at this level, never 0
+        assert cells[child["code"]][4] == str(child["outage_count"])  # by province, from its roll-up copies
+    assert sum(c["outage_count"] for c in body["data"]) == body["outage_count"]
     assert 'id="spans"' not in page and 'id="spans-not-known">本层级不可得<' in page
     notes = re.search(r'<div id="national-notes">(.*?)</div>', page, re.S)
     assert notes and "各省上报全国汇总库的汇总" in notes.group(1) and "设施日汇总在全国汇总库中的副本" in notes.group(1)
-    assert "停服次数为本区划合计" in notes.group(1)
+    assert "停服次数由各省的设施日汇总计得" in notes.group(1)
     # A province reads the same copies: its cities are its children, its figures those of its rows.
     mine = [r for r in national.daily if r["province"] == "51"]
     assert _cells(sichuan).keys() == {"5101"}
