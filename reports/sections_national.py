@@ -123,8 +123,11 @@ def coverage(body: dict[str, Any], inventory: Inventory, code: str, lang: Lang) 
     }
 
 
-def _late_notes(body: dict[str, Any], inventory: Inventory, period: Period, lang: Lang) -> list[str]:
-    """The late provinces whose figures stop before the period's end (deterministic: no "now" in it)."""
+def late_notes(
+    body: dict[str, Any], inventory: Inventory, period: Period, lang: Lang, key: str = "report.nat.late"
+) -> list[str]:
+    """The late provinces whose figures stop before the period's end (deterministic: no "now" in it), each
+    as message ``key`` (``{province}``, ``{through}``; the inspectors' pages say it in their own words)."""
     notes = []
     fed = body.get("federation") or {}
     end = period.end
@@ -137,7 +140,7 @@ def _late_notes(body: dict[str, Any], inventory: Inventory, period: Period, lang
             continue
         shown = when.astimezone(BEIJING).isoformat(timespec="minutes") if when else text("report.nat.never", lang)
         name = f"{inventory.region_name(p['province'])}（{p['province']}）"
-        notes.append(text("report.nat.late", lang, province=name, through=shown))
+        notes.append(text(key, lang, province=name, through=shown))
     return notes
 
 
@@ -193,7 +196,7 @@ def availability_section(
     sec.notes.append(text("report.nat.source", lang, basis=basis_text(body, lang)))
     counted = body["outage_count"] is not None
     sec.notes.append(text("report.nat.outages_counted" if counted else "report.nat.outages_unknown", lang))
-    sec.notes.extend(_late_notes(body, inventory, period, lang))
+    sec.notes.extend(late_notes(body, inventory, period, lang))
     if body["scheduled_s"] == 0:
         sec.notes.append(text("report.section_no_data", lang))
     return sec
@@ -285,7 +288,7 @@ def bandwidth_section(body: dict[str, Any], inventory: Inventory, code: str, per
     else:
         rows = [r[:6] for r in rows]
     sec.tables.append(Table(text("report.bw.by_child", lang), heads, rows, "bandwidth"))
-    sec.notes.append(text("report.nat.source", lang, basis=text(f"report.nat.basis.{_bw_basis(body)}", lang)))
+    sec.notes.append(text("report.nat.source", lang, basis=text(f"report.nat.basis.{bw_basis(body)}", lang)))
     if rows and with_data:
         chart = Chart(text("report.bw.chart_in", lang), [str(r[1]) for r in rows], floats([r[2] for r in rows]))
         chart.unit, chart.max_value = "Mbps", None
@@ -296,7 +299,7 @@ def bandwidth_section(body: dict[str, Any], inventory: Inventory, code: str, per
     return sec
 
 
-def _bw_basis(body: dict[str, Any]) -> str:
+def bw_basis(body: dict[str, Any]) -> str:
     if body["source"] == "rollup":
         return "county_year_traffic" if body.get("basis") == "county_year" else "facility_daily"
     return "summary"

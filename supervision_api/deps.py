@@ -65,9 +65,8 @@ def _route_county(params: dict[str, Any], inventory: Inventory) -> str:
 
 
 async def get_national(state: Annotated[AppState, Depends(get_state)]) -> InfluxDB | None:
-    """The national summaries store (the shard map's ``national``), None when none is configured: the
-    nation's and a province's answers then read it (``supervision.national_answers``)."""
-    return state.shards.national() if state.shards is not None else None
+    """The national summaries store, None when none is configured (``AppState.national``)."""
+    return state.national()
 
 
 async def get_maintenance(state: Annotated[AppState, Depends(get_state)]) -> MaintenanceSchedule:

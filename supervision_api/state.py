@@ -51,6 +51,11 @@ class AppState:
             return self.influx
         return self.shards.for_region(code)
 
+    def national(self) -> InfluxDB | None:
+        """The national summaries store (the shard map's ``national``), None when none is configured: the
+        nation's and a province's answers and pages then read it (``supervision.national_answers``)."""
+        return self.shards.national() if self.shards is not None else None
+
     def stores(self) -> list[InfluxDB]:
         """Every store the API reads (one per province store of the map)."""
         return [db for _, db in self.shards.stores()] if self.shards is not None else [self.influx]

@@ -11,6 +11,13 @@ Colours compare each figure with the targets of the assessment rubric
 nothing at 90 % (band 0.90–0.99); security compliance's target is 100 % of checks
 passed. A figure at or above target is green, below the floor red, between amber;
 no data is grey, never red (missing data is not an outage).
+
+With a national store configured (the shard map's ``national``), the nation's and a province's page take
+availability, bandwidth and the assessment from it, as the API does (``supervision.national_answers``);
+security compliance and service use keep reading the provinces' stores. What the national store does not
+know is shown as unknown, never 0: outages by child region and their list (the roll-up copies count them
+for the region as a whole; the summaries carry none), and utilisation from the summaries (no capacities).
+The page then says where its figures come from and which provinces are late.
 """
 
 from __future__ import annotations
@@ -22,11 +29,13 @@ from typing import Any, Literal
 
 from inventory.labels import device_kind_label
 from inventory.models import Facility, Inventory
-from pdcs.i18n import Lang, label
+from pdcs.i18n import Lang, label, text
 from pdcs.storage import InfluxDB
+from reports.sections_national import assessment_note, basis_text, bw_basis, late_notes
 from reports.security import compliance
-from supervision import answers
+from supervision import answers, national_answers
 from supervision.assessment import default_rubric
+from supervision.national_answers import reads_national
 from supervision.periods import Period
 
 Tone = Literal["good", "warn", "bad", "none"]
@@ -68,7 +77,7 @@ class Row:
     href: str
     availability: float | None = None
     coverage: float | None = None
-    outages: int = 0
+    outages: int | None = 0  # None: not known at this level (national store), never shown as 0
     utilisation: float | None = None
     compliance: float | None = None
     assessment: float | None = None
@@ -100,6 +109,8 @@ class RegionView:
     outages: list[dict[str, Any]] = field(default_factory=list)
     no_data: list[dict[str, Any]] = field(default_factory=list)
     year: int = 0
+    # From the national store: where the figures come from, late provinces, why outages are not listed.
+    national: list[str] | None = None
 
 
 def coverage_of(figures: dict[str, Any]) -> float | None:
@@ -113,31 +124,98 @@ def child_of(code: str, facility: Facility) -> str:
     return facility.id if len(code) == 6 else facility.county[: len(code) + 2]
 
 
-def region_view(influx: InfluxDB, inv: Inventory, code: str, period: Period, lang: Lang, query: str) -> RegionView:
-    av = answers.region_availability(influx, inv, code, period, lang)
+@dataclass(frozen=True)
+class Answers:
+    """The availability, bandwidth and assessment answers a region page shows, and the key of a facility's
+    highest p95 utilisation in the bandwidth answer's rows."""
+
+    availability: dict[str, Any]
+    bandwidth: dict[str, Any]
+    assessment: dict[str, Any] | None  # None: a county (no assessment on its page)
+    utilisation_key: str = "utilisation_p95"
+    national: bool = False
+
+
+def _answers(
+    influx: InfluxDB, national: InfluxDB | None, inv: Inventory, code: str, period: Period, year: int, lang: Lang
+) -> Answers:
+    """The facility path's answers, or the national store's for the nation and a province (as the API)."""
+    in_county = len(code) == 6
+    if national is None or not reads_national(national, code):
+        return Answers(
+            answers.region_availability(influx, inv, code, period, lang),
+            answers.region_bandwidth(influx, inv, code, period, lang),
+            None if in_county else answers.assessment(influx, inv, code, year, lang),
+        )
+    name = answers.region_name(inv, code, lang)
+    bw = national_answers.region_bandwidth(national, inv, code, period, name)
+    return Answers(
+        national_answers.region_availability(national, inv, code, period, name),
+        bw,
+        national_answers.region_assessment(national, influx, inv, code, year, lang),
+        # Whole days: the facilities' daily roll-up copies (their highest daily p95). The summaries and the
+        # county year rows have no facility rows (their rows are child regions): no utilisation is matched.
+        "utilisation_p95_max_daily",
+        national=True,
+    )
+
+
+def national_notes(got: Answers, inv: Inventory, period: Period, lang: Lang) -> list[str]:
+    """What a page read from the national store says about its figures: their source, the outages, the late
+    provinces and how the assessment was pooled (the report's own texts where they fit)."""
+    av, bw = got.availability, got.bandwidth
+    availability, bandwidth = basis_text(av, lang), text(f"report.nat.basis.{bw_basis(bw)}", lang)
+    if availability == bandwidth:
+        notes = [text("web.nat.source_one", lang, basis=availability)]
+    else:
+        notes = [text("web.nat.source", lang, availability=availability, bandwidth=bandwidth)]
+    notes.append(text("web.nat.outages_counted" if av["outage_count"] is not None else "web.nat.outages_unknown", lang))
+    if bw_basis(bw) != "facility_daily":  # only the facility rows carry a utilisation
+        notes.append(text("web.nat.no_utilisation", lang))
+    notes.extend(late_notes(av, inv, period, lang, "web.nat.late"))
+    if got.assessment is not None:
+        notes.append(assessment_note(got.assessment, lang))
+    return notes
+
+
+def region_view(
+    influx: InfluxDB,
+    inv: Inventory,
+    code: str,
+    period: Period,
+    lang: Lang,
+    query: str,
+    national: InfluxDB | None = None,
+) -> RegionView:
+    """The page of region ``code``; ``national``: the national summaries store, if one is configured."""
+    year = (period.end - timedelta(microseconds=1)).year
+    got = _answers(influx, national, inv, code, period, year, lang)
+    av = got.availability
+    per_child_outages = None if got.national else 0  # the national store does not count outages by child
     in_county = len(code) == 6
     rows: dict[str, Row] = {}
     for child in av["data"]:
         cid = str(child["facility"] if in_county else child["code"])
         href = f"/web/facility/{cid}?{query}" if in_county else f"/web/region/{cid}?{query}"
-        rows[cid] = Row(cid, str(child["name"]), href, child["availability"], coverage_of(child), 0, devices=0)
+        rows[cid] = Row(
+            cid, str(child["name"]), href, child["availability"], coverage_of(child), per_child_outages, devices=0
+        )
     facility_child = {f.id: child_of(code, f) for f in inv.facilities_in(code)}
     for cid in sorted(set(facility_child.values()) - set(rows)):  # in the inventory, never heard from: no data
         name = inv.facilities[cid].name if in_county else inv.region_name(cid)
         href = f"/web/facility/{cid}?{query}" if in_county else f"/web/region/{cid}?{query}"
-        rows[cid] = Row(cid, name, href)
+        rows[cid] = Row(cid, name, href, outages=per_child_outages)
     for dev in inv.devices_in([code] if code else None):
         row = rows.get(facility_child.get(dev.facility, ""))
         if row is not None:
             row.devices += 1
     for o in av["outages"]:
         row = rows.get(facility_child.get(str(o.get("facility") or ""), ""))
-        if row is not None:
+        if row is not None and row.outages is not None:
             row.outages += 1
-    bw = answers.region_bandwidth(influx, inv, code, period, lang)
     busiest: dict[str, float] = {}
-    for f in bw.get("data", []):
-        util = f.get("utilisation_p95")
+    for f in got.bandwidth.get("data", []):
+        util = f.get(got.utilisation_key)
         child = facility_child.get(str(f.get("facility")), "")
         if util is not None and child:
             busiest[child] = max(busiest.get(child, 0.0), float(util))
@@ -155,14 +233,13 @@ def region_view(influx: InfluxDB, inv: Inventory, code: str, period: Period, lan
     for child, (passed, decided) in tally.items():
         if child in rows:
             rows[child].compliance = passed / decided
-    year = (period.end - timedelta(microseconds=1)).year
     head = Row(
         code or "0",
         str(av["name"]),
         f"/web/region/{code or '0'}?{query}",
         av["availability"],
         coverage_of(av),
-        int(av["outage_count"]),
+        None if av["outage_count"] is None else int(av["outage_count"]),
         max(busiest.values()) if busiest else None,
         comp.pass_rate,
         devices=sum(r.devices for r in rows.values()),
@@ -171,8 +248,8 @@ def region_view(influx: InfluxDB, inv: Inventory, code: str, period: Period, lan
     head.sessions, head.share_in_use = use["sessions"], use["share_in_use"]
     head.active_share, head.active_terminal_days = use["active_share"], use["active_terminal_days"]
     head.terminal_days = use["terminal_days"]
-    if not in_county:
-        asm = answers.assessment(influx, inv, code, year, lang)
+    asm = got.assessment
+    if asm is not None:
         head.assessment = asm.get("score")
         for child in asm.get("children", []):
             if child["code"] in rows:
@@ -183,7 +260,13 @@ def region_view(influx: InfluxDB, inv: Inventory, code: str, period: Period, lan
         fac = inv.facilities.get(str(o.get("facility") or ""))
         o["facility_name"] = fac.name if fac else ""
     return RegionView(
-        head, [rows[k] for k in sorted(rows)], level, av["outages"][:50], av.get("no_data", [])[:50], year
+        head,
+        [rows[k] for k in sorted(rows)],
+        level,
+        av["outages"][:50],
+        av.get("no_data", [])[:50],
+        year,
+        national_notes(got, inv, period, lang) if got.national else None,
     )
 
 

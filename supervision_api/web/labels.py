@@ -69,6 +69,48 @@ register(
         "web.back": ("返回上级", "Up one level"),
         "web.year": ("{year} 年", "{year}"),
         "web.map": ("设施分布", "Facilities on the map"),
+        "web.not_known": ("本层级不可得", "not known at this level"),
+        "web.nat.title": ("数据来源", "Where the figures come from"),
+        "web.nat.source": (
+            "全国／省级页面的可用率、出口带宽与年度考核来自各省上报全国汇总库的汇总，不读取原始采集数据："
+            "可用率取自{availability}；出口带宽取自{bandwidth}。安全检查通过率与服务效能读取各省数据库。",
+            "The availability, uplink bandwidth and annual assessment of the national and provincial pages come"
+            " from the summaries the provinces ship to the national store, not from raw polls: availability from"
+            " {availability}; bandwidth from {bandwidth}. Security checks and service use read the provinces'"
+            " stores.",
+        ),
+        "web.nat.source_one": (
+            "全国／省级页面的可用率、出口带宽与年度考核来自各省上报全国汇总库的汇总，不读取原始采集数据："
+            "可用率与出口带宽均取自{basis}。安全检查通过率与服务效能读取各省数据库。",
+            "The availability, uplink bandwidth and annual assessment of the national and provincial pages come"
+            " from the summaries the provinces ship to the national store, not from raw polls: availability and"
+            " bandwidth from {basis}. Security checks and service use read the provinces' stores.",
+        ),
+        "web.nat.outages_counted": (
+            "停服次数为本区划合计（由各省的设施日汇总计得）；按下级区划的停服次数与停服、无数据时段明细在本层级不可得"
+            "（显示为“—”，不计为零），请下钻至各县（区）页面查看。",
+            "The outage count is the region's total (counted by the provinces' facility daily roll-ups); outages by"
+            " sub-region and the list of outages and no-data spans are not known at this level (shown as —, not"
+            " as zero): drill down to a county's page for them.",
+        ),
+        "web.nat.outages_unknown": (
+            "摘要不含停服记录：停服次数在本层级不可得（显示为“—”或“本层级不可得”，不计为零），停服与无数据时段均不逐条列出，"
+            "请下钻至各县（区）页面查看。",
+            "The summaries carry no outages: their number is not known at this level (shown as — or “not known"
+            " at this level”, never as zero), and neither outages nor no-data spans are listed: drill down to a"
+            " county's page for them.",
+        ),
+        "web.nat.no_utilisation": (
+            "本时段的带宽汇总不含逐设施的出口带宽利用率，利用率在本层级不可得"
+            "（整日时段取各设施日汇总副本中的逐日 P95 利用率最高值）。",
+            "This period's bandwidth summaries carry no facility's uplink utilisation: it is not known at this"
+            " level (periods of whole days show the facilities' highest daily p95 from their daily roll-up copies).",
+        ),
+        "web.nat.late": (
+            "{province}迟报：其数据止于最后上报时刻 {through}（北京时间），此后的时段未计入本页数据。",
+            "{province} is late: its figures stop at its last shipped time {through} (Beijing time); later time"
+            " is not counted on this page.",
+        ),
         "web.login.title": ("使用访问令牌登录", "Sign in with an access token"),
         "web.error.period": ("日期有误：{detail}", "bad dates: {detail}"),
         "web.error.facility": ("未找到设施 {id}", "facility {id} not found"),

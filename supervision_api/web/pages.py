@@ -98,8 +98,9 @@ def _report(state: AppState, user: Principal, region: str, start: str, end: str)
     except ValueError as exc:
         raise _Refused(422, f"日期有误：{exc}") from None
     inv = state.views.get(state.inventory, user.scope)
-    national = state.shards.national() if state.shards is not None else None
-    rep = build_report(state.reader(code), inv, code, per, "zh", maintenance=state.maintenance, national=national)
+    rep = build_report(
+        state.reader(code), inv, code, per, "zh", maintenance=state.maintenance, national=state.national()
+    )
     return rep, per, code
 
 

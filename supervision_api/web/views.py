@@ -2,7 +2,8 @@
 
 Signed in as on the other pages (pages.py). A region page lists its children —
 province → cities → counties → facilities — with the figures of
-``supervision_api/web/figures.py``, each row linking one level down; a facility
+``supervision_api/web/figures.py``, each row linking one level down (the nation and a province from the
+national summaries store when one is configured, as the API answers them); a facility
 page lists its devices, outages and no-data spans and draws the daily
 availability with ECharts, served from this package (``/web/static/echarts.min.js``,
 Apache ECharts 6.1.0 from the npm registry, Apache-2.0: static/echarts.LICENSE.txt),
@@ -124,7 +125,7 @@ def region_page(
     except _Refused as exc:
         return _refusal(request, exc, ctx)
     inv = state.views.get(state.inventory, user.scope)
-    view = region_view(state.reader(region), inv, region, period, lg, ctx["query"])
+    view = region_view(state.reader(region), inv, region, period, lg, ctx["query"], state.national())
     record(state, user, "report.view", region=region, target="/web/region", period=period.as_dict(), via="web")
     up = region[: len(region) - 2] if len(region) > 2 else ("0" if region and not user.scope else "")
     ctx |= {
