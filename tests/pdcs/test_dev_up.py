@@ -16,7 +16,7 @@ import pytest
 
 from devstack.procs import free_port
 from pdcs.settings import Settings, read_env_file
-from tests.support.cli import pdcs_argv, pdcs_env
+from tests.support.cli import interruptible, pdcs_argv, pdcs_env
 
 
 def _children_of(workdir: Path) -> list[psutil.Process]:
@@ -37,6 +37,7 @@ def test_dev_up_serves_availability_from_real_polls(tmp_path: Path) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        preexec_fn=interruptible,
     )
     printed: list[str] = []  # the run command's output, read as it comes (the syslog port is printed)
 

@@ -19,7 +19,7 @@ from devstack.provinces import NATIONAL_DB
 from pdcs.settings import read_env_file
 from pdcs.storage import InfluxDB
 from pdcs.storage.shards import load_shard_map
-from tests.support.cli import pdcs_argv, pdcs_env
+from tests.support.cli import interruptible, pdcs_argv, pdcs_env
 
 PROVINCES = ("51", "44", "33")
 UP = ("dev", "up", "--provinces", "3", "--interval", "5", "--no-alerting")
@@ -47,6 +47,7 @@ def _run_and_check(workdir: Path) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        preexec_fn=interruptible,
     )
     printed: list[str] = []
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 
 from devstack.procs import free_port
-from tests.support.cli import REPO, pdcs_argv, pdcs_env
+from tests.support.cli import REPO, interruptible, pdcs_argv, pdcs_env
 
 FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.M | re.S)
 HTTP = re.compile(r"@@HTTP (\d{3})@@")
@@ -117,6 +117,7 @@ def test_every_readme_command_runs_against_dev_up(tmp_path: Path) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        preexec_fn=interruptible,
     )
     try:
         _wait_for_first_polls(proc, root, port)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -18,3 +19,10 @@ def pdcs_env(**extra: str) -> dict[str, str]:
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH", "")]))
     env.update(extra)
     return env
+
+
+def interruptible() -> None:
+    """A ``Popen`` ``preexec_fn``: the child takes SIGINT as Ctrl-C, even when this test run was started with
+    SIGINT ignored (a background job of a shell without job control): a child inherits the ignore, and Python
+    then installs no KeyboardInterrupt handler, so the test's SIGINT would do nothing."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
