@@ -19,7 +19,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -36,7 +36,7 @@ from federation.schema import (
 )
 from pdcs.settings import DEFAULT_FEDERATION_LATE_AFTER_S
 from pdcs.storage import InfluxDB
-from supervision.periods import Period
+from supervision.periods import Period, from_ms
 
 Level = Literal["nation", "province", "county"]
 FIVE_MINUTE_TIER_MAX_MS = 7 * 86_400_000
@@ -147,10 +147,6 @@ class FederationState(BaseModel):
     late: list[str]
 
 
-def _dt(ms: int) -> datetime:
-    return datetime.fromtimestamp(ms / 1000, UTC)
-
-
 def federation_status(
     db: InfluxDB,
     now_ms: int | None = None,
@@ -185,13 +181,13 @@ def federation_status(
         rows.append(
             ProvinceLag(
                 province=code,
-                through=_dt(through),
-                shipped_at=_dt(shipped),
+                through=from_ms(through),
+                shipped_at=from_ms(shipped),
                 behind_s=behind,
                 late=late,
-                late_since=_dt(through) if late else None,
+                late_since=from_ms(through) if late else None,
             )
         )
     return FederationState(
-        now=_dt(now), late_after_s=late_after_s, provinces=rows, late=[r.province for r in rows if r.late]
+        now=from_ms(now), late_after_s=late_after_s, provinces=rows, late=[r.province for r in rows if r.late]
     )

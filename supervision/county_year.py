@@ -31,8 +31,6 @@ import hashlib
 import json
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from datetime import time as dtime
 from typing import Any
 
 from inventory.models import Inventory, region_chain
@@ -45,7 +43,7 @@ from supervision.periods import year_period
 from supervision.regions import level_tags
 from supervision.rollup import FacilityDays, read_facility_year
 from supervision.service_effect import facility_facts
-from supervision.sources import year_figures
+from supervision.sources import midnight_after, year_figures
 from supervision.timeline import tag_where
 
 COUNTY_YEARLY = "county_yearly"
@@ -111,13 +109,6 @@ class CountyYear:
     traffic: CountyTraffic | None = None  # None: a row shipped before the traffic fields
 
 
-def _through(fd: FacilityDays, tz: Any) -> int | None:
-    if fd.last_day_ms is None:
-        return None
-    day = datetime.fromtimestamp(fd.last_day_ms / 1000, tz).date() + timedelta(days=1)
-    return round(datetime.combine(day, dtime(0), tzinfo=tz).timestamp() * 1000)
-
-
 def county_years(
     influx: InfluxDB, inventory: Inventory, code: str, year: int, rubric: Rubric | None = None
 ) -> dict[str, CountyYear]:
@@ -147,9 +138,8 @@ def county_years(
         cy.figures.add(serving)
         cy.devices.add(devices)
         cy.rolled += 1
-        through = _through(fd, fac.tz)
-        if through is not None:
-            cy.through_ms = max(cy.through_ms or 0, through)
+        if fd.last_day_ms is not None:
+            cy.through_ms = max(cy.through_ms or 0, midnight_after(fd.last_day_ms, fac.tz))
     return out
 
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter, defaultdict
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from itertools import groupby
 from typing import Any
 
@@ -50,7 +50,7 @@ from supervision import rollup
 from supervision.answers import assessment_body
 from supervision.bandwidth import p95
 from supervision.county_year import CountyTraffic, read_county_years, rubric_mark
-from supervision.periods import BEIJING, Period, calendar_year, year_period
+from supervision.periods import BEIJING, Period, calendar_year, from_ms, year_period
 from supervision.regions import level_tags
 from supervision.rollup import read_facility_year
 from supervision.service_effect import facility_facts
@@ -195,10 +195,12 @@ def _year_figures(
         provinces = {p for p, v in through.items() if v == t}
         n = sum(per_province[p] for p in provinces)
         if t > start:
-            pieces.append(_source_piece("rollup", Period(_dt_ms(start), _dt_ms(min(t, period.end_ns // 1_000_000))), n))
+            pieces.append(
+                _source_piece("rollup", Period(from_ms(start), from_ms(min(t, period.end_ns // 1_000_000))), n)
+            )
         if t >= end:
             continue
-        rest = Period(_dt_ms(t), _dt_ms(end))
+        rest = Period(from_ms(t), from_ms(end))
         pieces.append(_source_piece("summary", rest, n))
         for key, tot in _totals(national, inventory, code, rest, now_ms).items():
             if key[:2] in provinces:
@@ -207,10 +209,6 @@ def _year_figures(
                 devices.add(_seconds_figures(tot, "device_"))
                 children[_child(code, key)].add(serving)
     return total, devices, dict(children), pieces
-
-
-def _dt_ms(ms: int) -> datetime:
-    return datetime.fromtimestamp(ms / 1000, UTC)
 
 
 def region_availability(
@@ -400,7 +398,7 @@ LATEST_WINDOW = timedelta(hours=1)  # a province silent for longer has no latest
 
 
 def _iso_ms(ms: int | None) -> str | None:
-    return datetime.fromtimestamp(ms / 1000, UTC).astimezone(BEIJING).isoformat() if ms is not None else None
+    return from_ms(ms).astimezone(BEIJING).isoformat() if ms is not None else None
 
 
 def _levels(totals: list[Totals]) -> dict[str, Any]:
@@ -422,7 +420,7 @@ def region_latest(national: InfluxDB, inventory: Inventory, code: str, now_ms: i
     ``as_of`` is the oldest of the latest buckets summed: every figure is at least that recent.
     """
     now = time.time_ns() // 1_000_000 if now_ms is None else now_ms
-    end = datetime.fromtimestamp(now / 1000, UTC)
+    end = from_ms(now)
     period = Period(end - LATEST_WINDOW, end)
     totals = _totals(national, inventory, code, period, now)
     by_child: dict[str, list[Totals]] = defaultdict(list)

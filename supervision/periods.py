@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -30,6 +30,11 @@ class Period(NamedTuple):
 
     def as_dict(self) -> dict[str, str]:
         return {"start": self.start.isoformat(), "end": self.end.isoformat()}
+
+
+def from_ms(ms: int) -> datetime:
+    """An aware (UTC) datetime from epoch milliseconds, the unit of points' and roll-ups' times."""
+    return datetime.fromtimestamp(ms / 1000, UTC)
 
 
 def parse_time(value: str, field: str) -> datetime:

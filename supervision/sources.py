@@ -29,7 +29,7 @@ from pdcs.settings import ROLLUP_RP
 from pdcs.storage import InfluxDB
 from supervision import availability as av
 from supervision.index import devices_by_facility
-from supervision.periods import Period, calendar_year
+from supervision.periods import Period, calendar_year, from_ms
 from supervision.recent_polls import PollFetch
 from supervision.regions import level_tags
 from supervision.rollup import FacilityDays, read_facility_year
@@ -49,11 +49,7 @@ class Piece:
     source: SourceName
 
     def period(self) -> Period:
-        return Period(_dt(self.start_ms), _dt(self.end_ms))
-
-
-def _dt(ms: int) -> datetime:
-    return datetime.fromtimestamp(ms / 1000, ZoneInfo("UTC"))
+        return Period(from_ms(self.start_ms), from_ms(self.end_ms))
 
 
 def _ms(dt: datetime) -> int:
@@ -81,10 +77,10 @@ def within(period: Period, window: tuple[int, int] | None, tz: ZoneInfo) -> Peri
     """``period`` cut to a supervised window, its start taken back to local midnight (whole days stay whole)."""
     if window is None:
         return None
-    day = _dt(window[0]).astimezone(tz).date()
+    day = from_ms(window[0]).astimezone(tz).date()
     start = max(period.start_ns // 1_000_000, _ms(datetime.combine(day, time(0), tzinfo=tz)))
     end = min(period.end_ns // 1_000_000, window[1])
-    return Period(_dt(start), _dt(end)) if start < end else None
+    return Period(from_ms(start), from_ms(end)) if start < end else None
 
 
 def plan_pieces(
@@ -300,11 +296,17 @@ def year_span(fd: FacilityDays | None, tz: ZoneInfo) -> tuple[int, int] | None:
     """The days a year row sums, ``[first midnight, midnight after the last)``, when they have no gap."""
     if fd is None or fd.first_day_ms is None or fd.last_day_ms is None:
         return None
-    first = _dt(fd.first_day_ms).astimezone(tz).date()
-    last = _dt(fd.last_day_ms).astimezone(tz).date()
+    first = from_ms(fd.first_day_ms).astimezone(tz).date()
+    last = from_ms(fd.last_day_ms).astimezone(tz).date()
     if (last - first).days + 1 != fd.days:
         return None
-    return fd.first_day_ms, _ms(datetime.combine(last + timedelta(days=1), time(0), tzinfo=tz))
+    return fd.first_day_ms, midnight_after(fd.last_day_ms, tz)
+
+
+def midnight_after(day_ms: int, tz: ZoneInfo) -> int:
+    """The local midnight that ends the day holding ``day_ms`` (the end of a rolled-up day)."""
+    day = from_ms(day_ms).astimezone(tz).date() + timedelta(days=1)
+    return _ms(datetime.combine(day, time(0), tzinfo=tz))
 
 
 def plan_around(period: Period | None, tz: ZoneInfo, span: tuple[int, int], raw_mark: int | None) -> tuple[Piece, ...]:
@@ -314,11 +316,11 @@ def plan_around(period: Period | None, tz: ZoneInfo, span: tuple[int, int], raw_
     start, end = period.start_ns // 1_000_000, period.end_ns // 1_000_000
     out: list[Piece] = []
     if start < span[0]:
-        out += plan_pieces(Period(_dt(start), _dt(min(end, span[0]))), tz, (), raw_mark, False, False)
+        out += plan_pieces(Period(from_ms(start), from_ms(min(end, span[0]))), tz, (), raw_mark, False, False)
     if max(start, span[0]) < min(end, span[1]):
         out.append(Piece(max(start, span[0]), min(end, span[1]), "rollup"))
     if span[1] < end:
-        out += plan_pieces(Period(_dt(max(start, span[1])), _dt(end)), tz, (), raw_mark, False, False)
+        out += plan_pieces(Period(from_ms(max(start, span[1])), from_ms(end)), tz, (), raw_mark, False, False)
     return tuple(out)
 
 
@@ -345,8 +347,8 @@ def sources_answer(accs: Iterable[tuple[tuple[Piece, ...], ZoneInfo]]) -> tuple[
     listed = [
         {
             "source": p.source,
-            "start": _dt(p.start_ms).astimezone(tz_of[p]).isoformat(),
-            "end": _dt(p.end_ms).astimezone(tz_of[p]).isoformat(),
+            "start": from_ms(p.start_ms).astimezone(tz_of[p]).isoformat(),
+            "end": from_ms(p.end_ms).astimezone(tz_of[p]).isoformat(),
             "days": round((p.end_ms - p.start_ms) / 86_400_000, 3),
             "facilities": n,
         }
